@@ -1,0 +1,685 @@
+//! Realistic demo data: a home-appliance, phone and furniture retailer with stores in several
+//! cities, and its complaints over two years, written through the event log like any other
+//! data. The same seed and end date give the same organisation, consumers and cases.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::SqliteConnection;
+
+use crate::actor::Actor;
+use crate::case_no;
+use crate::domain::case::{
+    CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
+};
+use crate::domain::events::{
+    CaseAssigned, CaseClosed, CaseCreated, CaseTransitioned, EventBody, OrgUnitCreated,
+    SealedCaseText,
+};
+use crate::domain::org::OrgUnitKind;
+use crate::domain::workflow::MAIN_PATH;
+use crate::error::CoreResult;
+use crate::event_log::{self, NewEvent};
+use crate::pii;
+use crate::storage::Db;
+use crate::time::{china, to_db};
+use crate::working_days::add_working_days;
+
+/// Cases written per transaction: progress is visible and memory stays flat at any size.
+const BATCH: usize = 1_000;
+
+pub struct DemoPlan {
+    pub cases: u32,
+    pub seed: u64,
+    /// The day the history ends (China time); cases spread over the two years before it.
+    pub until: NaiveDate,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DemoOutcome {
+    pub cases_created: u32,
+    pub org_units_created: u32,
+    pub events_written: u64,
+}
+
+struct Unit {
+    code: &'static str,
+    name: &'static str,
+    kind: OrgUnitKind,
+    parent: Option<&'static str>,
+    city: Option<&'static str>,
+}
+
+const fn unit(
+    code: &'static str,
+    name: &'static str,
+    kind: OrgUnitKind,
+    parent: Option<&'static str>,
+    city: Option<&'static str>,
+) -> Unit {
+    Unit { code, name, kind, parent, city }
+}
+
+use OrgUnitKind::{Branch, Company, Department, Store};
+
+const ORGANISATION: &[Unit] = &[
+    unit("CO", "鸿远家电连锁股份有限公司", Company, None, Some("上海")),
+    unit("BR-EC", "华东分公司", Branch, Some("CO"), Some("上海")),
+    unit("BR-NC", "华北分公司", Branch, Some("CO"), Some("北京")),
+    unit("BR-SC", "华南分公司", Branch, Some("CO"), Some("广州")),
+    unit("BR-SW", "西南分公司", Branch, Some("CO"), Some("成都")),
+    unit("BR-CC", "华中分公司", Branch, Some("CO"), Some("武汉")),
+    unit("DEP-CS", "客户服务部", Department, Some("CO"), None),
+    unit("DEP-AS", "售后服务部", Department, Some("CO"), None),
+    unit("DEP-LG", "物流配送部", Department, Some("CO"), None),
+    unit("DEP-SL", "销售部", Department, Some("CO"), None),
+    unit("DEP-IN", "安装服务部", Department, Some("CO"), None),
+    unit("DEP-QA", "质量管理部", Department, Some("CO"), None),
+    unit("DEP-LEGAL", "法务部", Department, Some("CO"), None),
+    unit("ST-SH-XH", "上海徐汇店", Store, Some("BR-EC"), Some("上海")),
+    unit("ST-SH-PD", "上海浦东店", Store, Some("BR-EC"), Some("上海")),
+    unit("ST-HZ-XH", "杭州西湖店", Store, Some("BR-EC"), Some("杭州")),
+    unit("ST-NJ-XW", "南京新街口店", Store, Some("BR-EC"), Some("南京")),
+    unit("ST-BJ-CY", "北京朝阳店", Store, Some("BR-NC"), Some("北京")),
+    unit("ST-BJ-HD", "北京海淀店", Store, Some("BR-NC"), Some("北京")),
+    unit("ST-TJ-HP", "天津和平店", Store, Some("BR-NC"), Some("天津")),
+    unit("ST-GZ-TH", "广州天河店", Store, Some("BR-SC"), Some("广州")),
+    unit("ST-SZ-NS", "深圳南山店", Store, Some("BR-SC"), Some("深圳")),
+    unit("ST-CD-JJ", "成都锦江店", Store, Some("BR-SW"), Some("成都")),
+    unit("ST-CQ-YZ", "重庆渝中店", Store, Some("BR-SW"), Some("重庆")),
+    unit("ST-WH-JH", "武汉江汉店", Store, Some("BR-CC"), Some("武汉")),
+    unit("ST-CS-FR", "长沙芙蓉店", Store, Some("BR-CC"), Some("长沙")),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Line {
+    Appliance,
+    Phone,
+    Furniture,
+    Service,
+}
+
+struct Product {
+    name: &'static str,
+    models: &'static [&'static str],
+    price_yuan: (i64, i64),
+    line: Line,
+    department: &'static str,
+}
+
+const fn product(
+    name: &'static str,
+    models: &'static [&'static str],
+    price_yuan: (i64, i64),
+    line: Line,
+    department: &'static str,
+) -> Product {
+    Product { name, models, price_yuan, line, department }
+}
+
+const PRODUCTS: &[Product] = &[
+    product("燃气热水器", &["JSQ25-13R", "JSQ30-16W"], (1899, 3499), Line::Appliance, "DEP-AS"),
+    product("电热水器", &["EC6002-MC5", "EC8003-Q6"], (1299, 2599), Line::Appliance, "DEP-AS"),
+    product("变频空调", &["KFR-35GW/A1", "KFR-50LW/B3"], (2899, 6999), Line::Appliance, "DEP-IN"),
+    product("滚筒洗衣机", &["XQG100-B14", "XQG120-HB"], (2399, 4599), Line::Appliance, "DEP-AS"),
+    product("对开门冰箱", &["BCD-470WDPG", "BCD-601WGH"], (3599, 7999), Line::Appliance, "DEP-AS"),
+    product("吸油烟机", &["CXW-220-E900", "CXW-260-S7"], (1599, 3999), Line::Appliance, "DEP-IN"),
+    product("扫地机器人", &["T20 Pro", "S10 Max"], (1599, 3299), Line::Appliance, "DEP-AS"),
+    product(
+        "智能手机",
+        &["X20 Pro 256GB", "Note 12 128GB", "X20 512GB"],
+        (1299, 6499),
+        Line::Phone,
+        "DEP-SL",
+    ),
+    product("平板电脑", &["Pad 11 128GB", "Pad Air 256GB"], (1999, 4299), Line::Phone, "DEP-SL"),
+    product("智能手表", &["Watch 4", "Band 9"], (299, 2299), Line::Phone, "DEP-SL"),
+    product(
+        "实木餐桌",
+        &["1.4米 北美白橡", "1.6米 黑胡桃"],
+        (2680, 6980),
+        Line::Furniture,
+        "DEP-LG",
+    ),
+    product("布艺沙发", &["三人位 科技布", "L型 转角"], (3280, 8980), Line::Furniture, "DEP-LG"),
+    product("乳胶床垫", &["1.8米×2.0米", "1.5米×2.0米"], (1980, 5980), Line::Furniture, "DEP-LG"),
+    product("空调安装服务", &["标准安装", "高空作业安装"], (150, 600), Line::Service, "DEP-IN"),
+    product("家电维修服务", &["上门检测维修"], (80, 480), Line::Service, "DEP-AS"),
+    product("延长保修服务", &["3年延保", "5年延保"], (199, 899), Line::Service, "DEP-SL"),
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "高", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "欧阳", "司马", "诸葛",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建国", "建华", "志强", "晓燕", "海燕",
+    "子涵", "浩然", "梓萱", "一诺", "欣怡", "宇轩", "思远", "雨桐",
+];
+const MOBILE_PREFIXES: &[&str] = &[
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
+    "157", "158", "159", "166", "173", "177", "180", "181", "186", "187", "188", "189", "191",
+    "198", "199",
+];
+const STREETS: &[&str] = &[
+    "漕溪北路",
+    "世纪大道",
+    "文三路",
+    "中山路",
+    "建国路",
+    "中关村大街",
+    "南京路",
+    "天河路",
+    "深南大道",
+    "春熙路",
+    "解放碑步行街",
+    "江汉路",
+    "五一大道",
+];
+const AGENTS: &[&str] =
+    &["客服 林晓", "客服 周婷", "客服 马骏", "客服 何敏", "门店 吴倩", "门店 郭涛"];
+const HANDLERS: &[&str] = &["陈静", "刘洋", "赵磊", "孙丽", "郑伟", "王芳", "法务 黄律", "唐志远"];
+
+const APPLIANCE_FAULTS: &[&str] =
+    &["漏水", "不制热", "噪音过大", "频繁显示E1故障码", "无法开机", "制冷效果差"];
+const PHONE_FAULTS: &[&str] =
+    &["屏幕闪烁", "电池鼓包", "充电时严重发烫", "频繁自动重启", "摄像头无法对焦"];
+const FURNITURE_FAULTS: &[&str] =
+    &["桌面开裂", "异味明显", "油漆大面积脱落", "尺寸与宣传不符", "弹簧塌陷"];
+const SERVICE_FAULTS: &[&str] =
+    &["安装后管道渗水", "维修后故障复现", "师傅未按约定时间上门", "额外收取材料费"];
+
+fn weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.gen_range(0..total);
+    for (item, w) in items {
+        if pick < *w {
+            return item;
+        }
+        pick -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    items.choose(rng).unwrap_or(&items[0])
+}
+
+/// A UUIDv7 whose time is `at` and whose random bits come from the seeded generator.
+fn seeded_uuid(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
+    let bytes: [u8; 10] = rng.gen();
+    let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid().to_string()
+}
+
+fn yuan(fen: i64) -> String {
+    let y = fen / 100;
+    let digits = y.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("¥{grouped}.{:02}", fen % 100)
+}
+
+struct Drafted {
+    case_id: String,
+    created: CaseCreated,
+    text: SealedCaseText,
+    received: DateTime<Utc>,
+    target: CaseStatus,
+    closing: Option<CaseClosed>,
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    consumers: Vec<(String, ConsumerContact)>,
+    org_ids: std::collections::HashMap<&'static str, String>,
+    until: DateTime<Utc>,
+}
+
+impl Generator {
+    fn consumer(&mut self, at: DateTime<Utc>) -> (String, ConsumerContact) {
+        // About one complaint in twelve comes from someone who complained before.
+        if !self.consumers.is_empty() && self.rng.gen_ratio(1, 12) {
+            let i = self.rng.gen_range(0..self.consumers.len());
+            return self.consumers[i].clone();
+        }
+        let rng = &mut self.rng;
+        let name = format!("{}{}", pick(rng, SURNAMES), pick(rng, GIVEN));
+        let mobile =
+            format!("{}{:08}", pick(rng, MOBILE_PREFIXES), rng.gen_range(0..100_000_000u32));
+        let address = rng.gen_ratio(2, 3).then(|| {
+            format!(
+                "{}{}号{}室",
+                pick(rng, STREETS),
+                rng.gen_range(1..999),
+                rng.gen_range(101..2808)
+            )
+        });
+        let email =
+            rng.gen_ratio(1, 5).then(|| format!("u{}@example.cn", rng.gen_range(10_000..99_999)));
+        let contact =
+            ConsumerContact { name, mobile: Some(mobile), landline: None, email, address };
+        let id = seeded_uuid(&mut self.rng, at);
+        if self.consumers.len() < 50_000 {
+            self.consumers.push((id.clone(), contact.clone()));
+        }
+        (id, contact)
+    }
+
+    fn draft(&mut self, received: DateTime<Utc>) -> Drafted {
+        let case_id = seeded_uuid(&mut self.rng, received);
+        let (consumer_id, consumer) = self.consumer(received);
+        let rng = &mut self.rng;
+        let product = pick(rng, PRODUCTS);
+        let model = pick(rng, product.models);
+        let quantity = if product.line == Line::Furniture { rng.gen_range(1..=2) } else { 1 };
+        let price_fen = rng.gen_range(product.price_yuan.0..=product.price_yuan.1) * 100;
+        let store = pick(rng, &ORGANISATION[13..]);
+        let channel = *weighted(
+            rng,
+            &[
+                (Channel::Hotline, 30),
+                (Channel::Store, 20),
+                (Channel::App, 15),
+                (Channel::Wechat, 12),
+                (Channel::Website, 8),
+                (Channel::RegulatorReferral, 6),
+                (Channel::LetterEmail, 3),
+                (Channel::Media, 3),
+                (Channel::Other, 3),
+            ],
+        );
+        let category = *weighted(
+            rng,
+            &[
+                (Category::ProductQuality, 30),
+                (Category::AfterSales, 20),
+                (Category::DeliveryLogistics, 12),
+                (Category::PriceCharges, 10),
+                (Category::ServiceAttitude, 8),
+                (Category::MisleadingAdvertising, 6),
+                (Category::ContractTerms, 5),
+                (Category::SafetyHarm, 4),
+                (Category::PersonalInformation, 3),
+                (Category::Other, 2),
+            ],
+        );
+        let severity = *weighted(
+            rng,
+            &[
+                (Severity::General, 70),
+                (Severity::Serious, 22),
+                (Severity::Major, 6),
+                (Severity::Mass, 2),
+            ],
+        );
+        let complexity = if severity == Severity::General && rng.gen_ratio(2, 5) {
+            Complexity::Simple
+        } else {
+            Complexity::Complex
+        };
+        let days_used = rng.gen_range(2..200);
+        let purchased = received - Duration::days(days_used);
+        let fault = pick(
+            rng,
+            match product.line {
+                Line::Appliance => APPLIANCE_FAULTS,
+                Line::Phone => PHONE_FAULTS,
+                Line::Furniture => FURNITURE_FAULTS,
+                Line::Service => SERVICE_FAULTS,
+            },
+        );
+        let (demand, demand_amount_fen, content) =
+            complaint_text(rng, category, product, model, fault, days_used, price_fen);
+        let department = match category {
+            Category::DeliveryLogistics => "DEP-LG",
+            Category::ServiceAttitude | Category::PersonalInformation => "DEP-CS",
+            Category::ContractTerms | Category::MisleadingAdvertising => "DEP-SL",
+            Category::SafetyHarm => "DEP-QA",
+            _ => product.department,
+        };
+        let deadline_days = match severity {
+            Severity::General => 15,
+            Severity::Serious => 10,
+            Severity::Major => 5,
+            Severity::Mass => 3,
+        };
+        let due = add_working_days(
+            received,
+            if complexity == Complexity::Simple { 0 } else { deadline_days },
+        );
+        let age_days = (self.until - received).num_days();
+        let target = if complexity == Complexity::Simple {
+            CaseStatus::Closed
+        } else if age_days > 45 {
+            *weighted(
+                rng,
+                &[
+                    (CaseStatus::Closed, 92),
+                    (CaseStatus::Withdrawn, 5),
+                    (CaseStatus::Executing, 2),
+                    (CaseStatus::Feedback, 1),
+                ],
+            )
+        } else {
+            let weights: Vec<(CaseStatus, u32)> = MAIN_PATH
+                .iter()
+                .map(|s| (*s, if *s == CaseStatus::Closed { (age_days as u32).max(2) } else { 10 }))
+                .collect();
+            *weighted(rng, &weights)
+        };
+        let handler = (complexity == Complexity::Complex).then(|| pick(rng, HANDLERS).to_string());
+        let closing = (target == CaseStatus::Closed)
+            .then(|| closing_for(rng, category, demand, price_fen, complexity));
+        let text = SealedCaseText { consumer, content };
+        Drafted {
+            created: CaseCreated {
+                case_no: String::new(),
+                received_at: to_db(received),
+                channel,
+                store_id: self.org_ids.get(store.code).cloned(),
+                department_id: self.org_ids.get(department).cloned(),
+                consumer_id,
+                sealed: String::new(),
+                product_name: product.name.to_owned(),
+                product_model: Some((*model).to_owned()),
+                quantity,
+                amount_paid_fen: Some(price_fen * quantity),
+                order_no: Some(format!(
+                    "HY{}{:06}",
+                    received.with_timezone(&china()).format("%Y%m%d"),
+                    self.rng.gen_range(0..1_000_000)
+                )),
+                purchased_at: Some(to_db(purchased)),
+                category,
+                severity,
+                complexity,
+                demand,
+                demand_amount_fen,
+                received_by: pick(&mut self.rng, AGENTS).to_string(),
+                handler,
+                due_at: Some(to_db(due)),
+            },
+            case_id,
+            text,
+            received,
+            target,
+            closing,
+        }
+    }
+}
+
+fn complaint_text(
+    rng: &mut ChaCha8Rng,
+    category: Category,
+    product: &Product,
+    model: &str,
+    fault: &str,
+    days_used: i64,
+    price_fen: i64,
+) -> (Demand, Option<i64>, String) {
+    let p = product.name;
+    match category {
+        Category::ProductQuality => {
+            let demand = *pick(rng, &[Demand::Refund, Demand::Exchange, Demand::Repair]);
+            let ask = match demand {
+                Demand::Refund => "退货退款",
+                Demand::Exchange => "更换新机",
+                _ => "免费维修",
+            };
+            (demand, None, format!("消费者反映购买的{p}（型号 {model}）使用{days_used}天后出现{fault}，已影响正常使用，要求{ask}。"))
+        }
+        Category::AfterSales => (
+            Demand::Repair,
+            None,
+            format!("{p}（{model}）出现{fault}，报修后{}天仍无人上门，多次致电客服未获明确答复，要求尽快维修并说明原因。", rng.gen_range(3..12)),
+        ),
+        Category::DeliveryLogistics => {
+            let late = rng.gen_range(2..10);
+            (Demand::Compensation, Some(rng.gen_range(1..5) * 10_000), format!("订购的{p}约定送货日期后延迟{late}天才送达，外包装破损，消费者要求补偿因多次请假等待造成的损失。"))
+        }
+        Category::PriceCharges => {
+            let diff = price_fen / 100 * rng.gen_range(5..15) / 100;
+            (Demand::Refund, Some(diff * 100), format!("消费者购买{p}后第{}天发现同款降价{diff}元，门店拒绝按价保承诺退还差价。", rng.gen_range(3..15)))
+        }
+        Category::ServiceAttitude => (Demand::Apology, None, format!("消费者在门店咨询{p}退换事宜时，店员态度生硬、多次推诿，消费者要求书面道歉。")),
+        Category::MisleadingAdvertising => (
+            Demand::Refund,
+            None,
+            format!("宣传页称{p}“{}”，实际使用与宣传明显不符，消费者认为存在虚假宣传，要求退货。", pick(rng, &["一级能效、省电40%", "超长续航两天", "全实木无拼接", "静音不超过35分贝"])),
+        ),
+        Category::ContractTerms => (Demand::Other, None, format!("{p}的延保合同中免责条款与销售人员口头承诺不一致，消费者要求按承诺履行保修。")),
+        Category::SafetyHarm => {
+            let amount = rng.gen_range(5..100) * 10_000;
+            (Demand::Compensation, Some(amount), format!("{p}（{model}）使用中{}，造成{}，消费者要求赔偿损失{}。", pick(rng, &["突然冒烟起火", "外壳带电", "玻璃面板自爆"]), pick(rng, &["厨房墙面熏黑", "手部轻微灼伤", "地板损坏"]), yuan(amount)))
+        }
+        Category::PersonalInformation => (Demand::Apology, None, "消费者在门店登记购机信息后频繁接到推销电话，怀疑个人信息被泄露，要求查明并道歉。".to_owned()),
+        Category::Other => (Demand::Other, None, format!("消费者对{p}的发票开具时间提出异议，要求尽快补开。")),
+    }
+}
+
+fn closing_for(
+    rng: &mut ChaCha8Rng,
+    category: Category,
+    demand: Demand,
+    price_fen: i64,
+    complexity: Complexity,
+) -> CaseClosed {
+    let result = match demand {
+        Demand::Refund => {
+            format!("经核实情况属实，为消费者办理退货退款，{}已原路退回。", yuan(price_fen))
+        }
+        Demand::Exchange => "经检测确认为产品质量问题，已为消费者更换同型号新机。".to_owned(),
+        Demand::Repair => "已安排售后工程师上门维修，故障排除，消费者确认可正常使用。".to_owned(),
+        Demand::Compensation => {
+            format!("经协商一致，向消费者支付补偿{}，并致歉。", yuan(rng.gen_range(1..20) * 10_000))
+        }
+        Demand::Apology => "门店负责人已向消费者当面致歉，并对相关员工进行批评教育。".to_owned(),
+        Demand::Other => "已向消费者解释相关规定并按其合理要求处理完毕。".to_owned(),
+    };
+    let root_cause = match category {
+        Category::ProductQuality | Category::SafetyHarm => {
+            *pick(rng, &["product_defect", "supplier", "consumer_misuse"])
+        }
+        Category::AfterSales => *pick(rng, &["installation", "staff_conduct"]),
+        Category::DeliveryLogistics => "logistics",
+        Category::PriceCharges => "pricing_error",
+        Category::ContractTerms | Category::MisleadingAdvertising => "contract_terms",
+        Category::ServiceAttitude | Category::PersonalInformation => "staff_conduct",
+        Category::Other => "other",
+    };
+    let satisfaction = if complexity == Complexity::Simple {
+        *weighted(rng, &[(Satisfaction::Satisfied, 80), (Satisfaction::FairlySatisfied, 20)])
+    } else {
+        *weighted(rng, &[(Satisfaction::Satisfied, 70), (Satisfaction::FairlySatisfied, 30)])
+    };
+    CaseClosed { result, satisfaction: Some(satisfaction), root_cause: Some(root_cause.to_owned()) }
+}
+
+/// Writes the organisation (what is missing of it) and `plan.cases` cases with their events.
+/// `progress` is called after each batch with the number of cases written so far.
+pub async fn generate(
+    db: &Db,
+    actor: &Actor,
+    plan: &DemoPlan,
+    mut progress: impl FnMut(u32),
+) -> CoreResult<DemoOutcome> {
+    let mut outcome = DemoOutcome::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    let until_cn = china()
+        .from_local_datetime(&plan.until.and_hms_opt(21, 0, 0).unwrap_or_default())
+        .single()
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    let org_ids = ensure_organisation(db, actor, &mut rng, &mut outcome).await?;
+    let mut gen = Generator { rng, consumers: Vec::new(), org_ids, until: until_cn };
+
+    // Received times first, in order, so case numbers follow time as they would in life.
+    let mut received: Vec<DateTime<Utc>> = (0..plan.cases)
+        .map(|_| {
+            let day = gen.rng.gen_range(0..730);
+            let hour = *weighted(
+                &mut gen.rng,
+                &[
+                    (8, 3),
+                    (9, 8),
+                    (10, 10),
+                    (11, 10),
+                    (13, 8),
+                    (14, 10),
+                    (15, 10),
+                    (16, 9),
+                    (17, 7),
+                    (19, 6),
+                    (20, 5),
+                ],
+            );
+            let date = until_cn.with_timezone(&china()) - Duration::days(day);
+            date.with_hour(hour)
+                .and_then(|d| d.with_minute(gen.rng.gen_range(0..60)))
+                .and_then(|d| d.with_second(gen.rng.gen_range(0..60)))
+                .map_or(until_cn, |d| d.with_timezone(&Utc))
+        })
+        .collect();
+    received.sort();
+
+    for chunk in received.chunks(BATCH) {
+        let mut tx = db.begin_write().await?;
+        for at in chunk {
+            let drafted = gen.draft(*at);
+            outcome.events_written += write_case(&mut tx, db, actor, drafted, &mut gen.rng).await?;
+            outcome.cases_created += 1;
+        }
+        tx.commit().await?;
+        progress(outcome.cases_created);
+    }
+    Ok(outcome)
+}
+
+async fn ensure_organisation(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut ChaCha8Rng,
+    outcome: &mut DemoOutcome,
+) -> CoreResult<std::collections::HashMap<&'static str, String>> {
+    let mut ids = std::collections::HashMap::new();
+    let mut tx = db.begin_write().await?;
+    let founded = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    for u in ORGANISATION {
+        let fresh_id = seeded_uuid(rng, founded);
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM org_units WHERE code = ?")
+                .bind(u.code)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let body = EventBody::OrgUnitCreated(OrgUnitCreated {
+                    id: fresh_id.clone(),
+                    code: u.code.into(),
+                    name: u.name.into(),
+                    kind: u.kind,
+                    parent_id: u.parent.and_then(|p| ids.get(p).cloned()),
+                    city: u.city.map(str::to_owned),
+                });
+                event_log::append(
+                    &mut tx,
+                    db,
+                    actor,
+                    NewEvent { case_id: None, occurred_at: Utc::now(), body },
+                )
+                .await?;
+                outcome.org_units_created += 1;
+                outcome.events_written += 1;
+                fresh_id
+            }
+        };
+        ids.insert(u.code, id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The case's events from intake to where it stands, with plausible times between them.
+async fn write_case(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    mut d: Drafted,
+    rng: &mut ChaCha8Rng,
+) -> CoreResult<u64> {
+    let year = d.received.with_timezone(&china()).year();
+    d.created.case_no = case_no::next(conn, &db.site, year).await?;
+    let key = pii::key_for(conn, &d.created.consumer_id).await?;
+    d.created.sealed = pii::seal(&key, &d.created.consumer_id, &d.text)?;
+    let case_id = Some(d.case_id.clone());
+    let handler = d.created.handler.clone();
+    let department = d.created.department_id.clone();
+    let simple = d.created.complexity == Complexity::Simple;
+    let mut at = d.received;
+    let mut written = 0;
+    let emit = |at: DateTime<Utc>, body: EventBody| NewEvent {
+        case_id: case_id.clone(),
+        occurred_at: at,
+        body,
+    };
+
+    event_log::append(conn, db, actor, emit(at, EventBody::CaseCreated(Box::new(d.created))))
+        .await?;
+    written += 1;
+    if let Some(handler) = handler {
+        at += Duration::minutes(rng.gen_range(5..240));
+        event_log::append(
+            conn,
+            db,
+            actor,
+            emit(at, EventBody::CaseAssigned(CaseAssigned { handler, department_id: department })),
+        )
+        .await?;
+        written += 1;
+    }
+    let path: Vec<CaseStatus> = if simple || d.target == CaseStatus::Received {
+        Vec::new()
+    } else if d.target == CaseStatus::Withdrawn {
+        let stop = rng.gen_range(1..4);
+        MAIN_PATH[..stop].iter().copied().chain([CaseStatus::Withdrawn]).collect()
+    } else {
+        let end = MAIN_PATH.iter().position(|s| *s == d.target).unwrap_or(0);
+        // Closing is its own event; the path stops at feedback.
+        MAIN_PATH[..=end.min(5)].to_vec()
+    };
+    for pair in path.windows(2) {
+        at += Duration::hours(rng.gen_range(4..72));
+        let note = (pair[1] == CaseStatus::Withdrawn)
+            .then(|| "消费者表示问题已自行解决，撤回投诉".to_owned());
+        event_log::append(
+            conn,
+            db,
+            actor,
+            emit(
+                at,
+                EventBody::CaseTransitioned(CaseTransitioned { from: pair[0], to: pair[1], note }),
+            ),
+        )
+        .await?;
+        written += 1;
+    }
+    if let Some(closing) = d.closing {
+        at += if simple {
+            Duration::minutes(rng.gen_range(5..40))
+        } else {
+            Duration::hours(rng.gen_range(4..72))
+        };
+        event_log::append(conn, db, actor, emit(at, EventBody::CaseClosed(closing))).await?;
+        written += 1;
+    }
+    Ok(written)
+}

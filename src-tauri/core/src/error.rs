@@ -1,0 +1,307 @@
+//! Errors of the core and their form at every boundary: `{code, message, fields}`.
+//!
+//! Codes are stable identifiers that the UI, scripts and tests match on; messages are for
+//! people and come in the user's language. Field errors name the request field they belong to
+//! so a form can show them in place.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::i18n::Lang;
+
+/// A problem with one field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub rule: FieldRule,
+}
+
+/// The rule a field broke. Each has a stable code and a message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldRule {
+    Required,
+    OutOfRange { min: i64, max: i64 },
+    TooLong { max: usize },
+    Invalid { detail: String },
+    UnknownValue { value: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("request is not valid JSON for {operation}: {detail}")]
+    MalformedRequest { operation: String, detail: String, field: Option<String> },
+    #[error("unknown operation {0}")]
+    UnknownOperation(String),
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldProblem>),
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    #[error("database schema {found} is newer than this program's {supported}")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("migration failed, database restored from its copy: {0}")]
+    MigrationFailed(String),
+    #[error("database is busy or locked: {0}")]
+    Busy(String),
+    #[error("cannot open database at {path}: {detail}")]
+    CannotOpen { path: String, detail: String },
+    #[error("event log is broken at site {site} sequence {seq}: {detail}")]
+    BrokenChain { site: String, seq: i64, detail: String },
+    #[error("personal data of consumer {0} has been erased")]
+    PersonalDataErased(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+impl CoreError {
+    pub fn field(field: impl Into<String>, rule: FieldRule) -> Self {
+        CoreError::Validation(vec![FieldProblem { field: field.into(), rule }])
+    }
+
+    /// The stable machine code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::MalformedRequest { .. } => "request.malformed",
+            CoreError::UnknownOperation(_) => "request.unknown_operation",
+            CoreError::Validation(_) => "validation.failed",
+            CoreError::NotFound { .. } => "entity.not_found",
+            CoreError::NewerSchema { .. } => "storage.newer_schema",
+            CoreError::MigrationFailed(_) => "storage.migration_failed",
+            CoreError::Busy(_) => "storage.busy",
+            CoreError::CannotOpen { .. } => "storage.cannot_open",
+            CoreError::BrokenChain { .. } => "audit.broken_chain",
+            CoreError::PersonalDataErased(_) => "privacy.erased",
+            CoreError::Database(e) if is_busy(e) => "storage.busy",
+            CoreError::Database(_) => "storage.database",
+            CoreError::Io(_) => "storage.io",
+            CoreError::Internal(_) => "internal",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use CoreError::*;
+        match (self, lang) {
+            (MalformedRequest { operation, detail, .. }, Lang::Zh) => {
+                format!("“{operation}”的请求格式不正确：{detail}")
+            }
+            (MalformedRequest { operation, detail, .. }, Lang::En) => {
+                format!("The request for “{operation}” is malformed: {detail}")
+            }
+            (UnknownOperation(op), Lang::Zh) => format!("没有名为“{op}”的操作"),
+            (UnknownOperation(op), Lang::En) => format!("There is no operation named “{op}”"),
+            (Validation(problems), Lang::Zh) => {
+                format!("有 {} 项填写不正确，请按提示修改", problems.len())
+            }
+            (Validation(problems), Lang::En) => {
+                format!("{} field(s) need correcting", problems.len())
+            }
+            (NotFound { entity, id }, Lang::Zh) => {
+                format!("未找到{}（{id}）", crate::i18n::entity_name(entity, lang))
+            }
+            (NotFound { entity, id }, Lang::En) => {
+                format!("{} {id} was not found", crate::i18n::entity_name(entity, lang))
+            }
+            (NewerSchema { found, supported }, Lang::Zh) => format!(
+                "该数据库由更新版本的 Redress 创建（结构版本 {found}，本程序支持到 {supported}），\
+                 为保护数据未做任何改动。请升级 Redress 后再打开。"
+            ),
+            (NewerSchema { found, supported }, Lang::En) => format!(
+                "This database was written by a newer Redress (schema {found}; this program \
+                 supports up to {supported}). It was left untouched: upgrade Redress to open it."
+            ),
+            (MigrationFailed(d), Lang::Zh) => {
+                format!("数据库升级失败，已从升级前的副本恢复，数据未受影响：{d}")
+            }
+            (MigrationFailed(d), Lang::En) => {
+                format!("Upgrading the database failed; it was restored from its copy: {d}")
+            }
+            (Busy(_), Lang::Zh) => "数据库正忙，请稍后重试".into(),
+            (Busy(_), Lang::En) => "The database is busy; try again in a moment".into(),
+            (CannotOpen { path, detail }, Lang::Zh) => format!("无法打开数据库 {path}：{detail}"),
+            (CannotOpen { path, detail }, Lang::En) => {
+                format!("Cannot open the database at {path}: {detail}")
+            }
+            (BrokenChain { site, seq, .. }, Lang::Zh) => {
+                format!("审计链在站点 {site} 第 {seq} 条事件处断裂，数据可能被篡改")
+            }
+            (BrokenChain { site, seq, .. }, Lang::En) => format!(
+                "The audit chain breaks at site {site}, event {seq}: the data may have been altered"
+            ),
+            (PersonalDataErased(_), Lang::Zh) => "该消费者的个人信息已依法删除".into(),
+            (PersonalDataErased(_), Lang::En) => {
+                "This consumer's personal data has been erased".into()
+            }
+            (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
+            (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
+            (Database(e), Lang::En) => format!("A database operation failed: {e}"),
+            (Io(e), Lang::Zh) => format!("文件读写失败：{e}"),
+            (Io(e), Lang::En) => format!("A file operation failed: {e}"),
+            (Internal(d), Lang::Zh) => format!("程序内部错误：{d}"),
+            (Internal(d), Lang::En) => format!("Internal error: {d}"),
+        }
+    }
+
+    /// The error as the boundary shows it, in the given language.
+    pub fn to_api(&self, lang: Lang) -> ApiError {
+        let fields = match self {
+            CoreError::Validation(problems) => problems.iter().map(|p| p.to_api(lang)).collect(),
+            CoreError::MalformedRequest { field: Some(field), detail, .. } => vec![FieldError {
+                field: field.clone(),
+                code: "field.invalid".into(),
+                message: FieldRule::Invalid { detail: detail.clone() }.message(lang),
+            }],
+            _ => Vec::new(),
+        };
+        ApiError { code: self.code().into(), message: self.message(lang), fields }
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("5") | Some("6")))
+        || matches!(e, sqlx::Error::PoolTimedOut)
+}
+
+impl FieldRule {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldRule::Required => "field.required",
+            FieldRule::OutOfRange { .. } => "field.out_of_range",
+            FieldRule::TooLong { .. } => "field.too_long",
+            FieldRule::Invalid { .. } => "field.invalid",
+            FieldRule::UnknownValue { .. } => "field.unknown_value",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (FieldRule::Required, Lang::Zh) => "必填".into(),
+            (FieldRule::Required, Lang::En) => "Required".into(),
+            (FieldRule::OutOfRange { min, max }, Lang::Zh) => format!("应在 {min} 到 {max} 之间"),
+            (FieldRule::OutOfRange { min, max }, Lang::En) => {
+                format!("Must be between {min} and {max}")
+            }
+            (FieldRule::TooLong { max }, Lang::Zh) => format!("不能超过 {max} 个字"),
+            (FieldRule::TooLong { max }, Lang::En) => format!("At most {max} characters"),
+            (FieldRule::Invalid { detail }, Lang::Zh) => format!("格式不正确（{detail}）"),
+            (FieldRule::Invalid { detail }, Lang::En) => format!("Not valid ({detail})"),
+            (FieldRule::UnknownValue { value }, Lang::Zh) => format!("不可选的值“{value}”"),
+            (FieldRule::UnknownValue { value }, Lang::En) => format!("“{value}” is not a choice"),
+        }
+    }
+}
+
+impl FieldProblem {
+    fn to_api(&self, lang: Lang) -> FieldError {
+        FieldError {
+            field: self.field.clone(),
+            code: self.rule.code().into(),
+            message: self.rule.message(lang),
+        }
+    }
+}
+
+/// An error as every face (Tauri command, CLI, hub) returns it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_name_their_fields_in_both_languages() {
+        let err = CoreError::Validation(vec![
+            FieldProblem {
+                field: "limit".into(),
+                rule: FieldRule::OutOfRange { min: 1, max: 500 },
+            },
+            FieldProblem { field: "consumer.name".into(), rule: FieldRule::Required },
+        ]);
+        let zh = err.to_api(Lang::Zh);
+        assert_eq!(zh.code, "validation.failed");
+        assert_eq!(zh.message, "有 2 项填写不正确，请按提示修改");
+        assert_eq!(zh.fields[0].field, "limit");
+        assert_eq!(zh.fields[0].code, "field.out_of_range");
+        assert_eq!(zh.fields[0].message, "应在 1 到 500 之间");
+        assert_eq!(zh.fields[1].code, "field.required");
+        let en = err.to_api(Lang::En);
+        assert_eq!(en.fields[0].message, "Must be between 1 and 500");
+        assert_eq!(en.fields[1].message, "Required");
+    }
+
+    #[test]
+    fn every_variant_has_a_stable_code() {
+        let cases: Vec<(CoreError, &str)> = vec![
+            (
+                CoreError::MalformedRequest {
+                    operation: "cases.list".into(),
+                    detail: "x".into(),
+                    field: Some("limit".into()),
+                },
+                "request.malformed",
+            ),
+            (CoreError::UnknownOperation("x".into()), "request.unknown_operation"),
+            (CoreError::NotFound { entity: "case", id: "1".into() }, "entity.not_found"),
+            (CoreError::NewerSchema { found: 9, supported: 1 }, "storage.newer_schema"),
+            (CoreError::MigrationFailed("x".into()), "storage.migration_failed"),
+            (CoreError::Busy("x".into()), "storage.busy"),
+            (CoreError::CannotOpen { path: "p".into(), detail: "d".into() }, "storage.cannot_open"),
+            (
+                CoreError::BrokenChain { site: "s".into(), seq: 3, detail: "d".into() },
+                "audit.broken_chain",
+            ),
+            (CoreError::PersonalDataErased("c".into()), "privacy.erased"),
+            (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
+            (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
+            (CoreError::Io(std::io::Error::other("x")), "storage.io"),
+            (CoreError::Internal("x".into()), "internal"),
+        ];
+        for (err, code) in cases {
+            let zh = err.to_api(Lang::Zh);
+            let en = err.to_api(Lang::En);
+            assert_eq!(zh.code, code);
+            assert_eq!(en.code, code);
+            assert!(!zh.message.is_empty() && !en.message.is_empty());
+            assert_ne!(zh.message, en.message, "{code} needs both languages");
+        }
+    }
+
+    #[test]
+    fn malformed_request_points_at_its_field() {
+        let err = CoreError::MalformedRequest {
+            operation: "cases.list".into(),
+            detail: "invalid type: string \"x\", expected u32".into(),
+            field: Some("limit".into()),
+        };
+        let api = err.to_api(Lang::En);
+        assert_eq!(api.fields.len(), 1);
+        assert_eq!(api.fields[0].field, "limit");
+        let json = serde_json::to_value(&api).expect("serialises");
+        assert_eq!(json["code"], "request.malformed");
+        assert!(json["fields"].is_array());
+    }
+}

@@ -1,0 +1,193 @@
+//! The event log: append (with its projection, in the caller's transaction), read, verify.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqliteConnection};
+
+use crate::actor::Actor;
+use crate::domain::events::EventBody;
+use crate::error::{CoreError, CoreResult};
+use crate::hlc::Timestamp;
+use crate::projection;
+use crate::storage::Db;
+use crate::time;
+
+/// The `prev_hash` of a site's first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One immutable row of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub event_id: String,
+    pub site_id: String,
+    pub site_seq: i64,
+    pub hlc: i64,
+    pub occurred_at: String,
+    pub case_id: Option<String>,
+    pub actor: String,
+    pub kind: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl StoredEvent {
+    /// SHA-256 over every field but `hash`, each length-prefixed so no two events can be made
+    /// to hash alike by moving text between fields.
+    pub fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        let case_id = self.case_id.as_deref().unwrap_or("");
+        let fields: [&[u8]; 10] = [
+            self.event_id.as_bytes(),
+            self.site_id.as_bytes(),
+            &self.site_seq.to_be_bytes(),
+            &self.hlc.to_be_bytes(),
+            self.occurred_at.as_bytes(),
+            case_id.as_bytes(),
+            self.actor.as_bytes(),
+            self.kind.as_bytes(),
+            self.payload.as_bytes(),
+            self.prev_hash.as_bytes(),
+        ];
+        for field in fields {
+            h.update((field.len() as u64).to_be_bytes());
+            h.update(field);
+        }
+        hex::encode(h.finalize())
+    }
+
+    pub fn body(&self) -> CoreResult<EventBody> {
+        EventBody::decode(&self.kind, &self.payload)
+    }
+}
+
+/// What a writer hands to `append`.
+pub struct NewEvent {
+    pub case_id: Option<String>,
+    /// When it happened in the world: now, or earlier for imported and demo history.
+    pub occurred_at: DateTime<Utc>,
+    pub body: EventBody,
+}
+
+/// Appends one event of this site and applies it to the projections, inside `conn`'s
+/// transaction (which must be a write transaction: `Db::begin_write`).
+pub async fn append(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    new: NewEvent,
+) -> CoreResult<StoredEvent> {
+    let (kind, payload) = new.body.encode()?;
+    let head: Option<(i64, String)> = sqlx::query_as(
+        "SELECT site_seq, hash FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
+    )
+    .bind(&db.site.site_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (site_seq, prev_hash) = match head {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_owned()),
+    };
+    let hlc: Timestamp = db.hlc.now();
+    let mut event = StoredEvent {
+        event_id: uuid::Uuid::now_v7().to_string(),
+        site_id: db.site.site_id.clone(),
+        site_seq,
+        hlc: hlc.as_i64(),
+        occurred_at: time::to_db(new.occurred_at),
+        case_id: new.case_id,
+        actor: actor.id.clone(),
+        kind,
+        payload,
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = event.compute_hash();
+    sqlx::query(
+        "INSERT INTO events (event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, kind, \
+         payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&event.event_id)
+    .bind(&event.site_id)
+    .bind(event.site_seq)
+    .bind(event.hlc)
+    .bind(&event.occurred_at)
+    .bind(&event.case_id)
+    .bind(&event.actor)
+    .bind(&event.kind)
+    .bind(&event.payload)
+    .bind(&event.prev_hash)
+    .bind(&event.hash)
+    .execute(&mut *conn)
+    .await?;
+    projection::apply(conn, &event, &new.body).await?;
+    Ok(event)
+}
+
+const COLUMNS: &str = "event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, kind, \
+                       payload, prev_hash, hash";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> StoredEvent {
+    StoredEvent {
+        event_id: row.get(0),
+        site_id: row.get(1),
+        site_seq: row.get(2),
+        hlc: row.get(3),
+        occurred_at: row.get(4),
+        case_id: row.get(5),
+        actor: row.get(6),
+        kind: row.get(7),
+        payload: row.get(8),
+        prev_hash: row.get(9),
+        hash: row.get(10),
+    }
+}
+
+/// Every event in fold order: (hlc, site_id, event_id).
+pub async fn all_in_fold_order(conn: &mut SqliteConnection) -> CoreResult<Vec<StoredEvent>> {
+    let sql = format!("SELECT {COLUMNS} FROM events ORDER BY hlc, site_id, event_id");
+    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// A case's events in fold order: its timeline.
+pub async fn for_case(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<Vec<StoredEvent>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE case_id = ? ORDER BY hlc, site_id, event_id");
+    let rows = sqlx::query(&sql).bind(case_id).fetch_all(&mut *conn).await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Re-checks every site's chain: sequences from 1 without gaps, each `prev_hash` the hash of
+/// the event before, each `hash` recomputed from the content. Returns the number of events
+/// checked, or the first broken link.
+pub async fn verify(db: &Db) -> CoreResult<u64> {
+    let mut conn = db.pool.acquire().await?;
+    let sql = format!("SELECT {COLUMNS} FROM events ORDER BY site_id, site_seq");
+    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let mut checked = 0u64;
+    let mut previous: Option<StoredEvent> = None;
+    for event in rows.iter().map(from_row) {
+        let (expected_seq, expected_prev) = match &previous {
+            Some(p) if p.site_id == event.site_id => (p.site_seq + 1, p.hash.clone()),
+            _ => (1, GENESIS_HASH.to_owned()),
+        };
+        let broken = |detail: &str| CoreError::BrokenChain {
+            site: event.site_id.clone(),
+            seq: event.site_seq,
+            detail: detail.to_owned(),
+        };
+        if event.site_seq != expected_seq {
+            return Err(broken("sequence gap"));
+        }
+        if event.prev_hash != expected_prev {
+            return Err(broken("previous hash does not match"));
+        }
+        if event.compute_hash() != event.hash {
+            return Err(broken("content does not match its hash"));
+        }
+        checked += 1;
+        previous = Some(event);
+    }
+    Ok(checked)
+}

@@ -1,0 +1,24 @@
+//! Redress core: the domain of consumer-dispute handling, its storage and event log, and every
+//! operation the app performs. No Tauri here, ever: this crate builds and tests without WebKit
+//! or a display, and the desktop shell, the CLI and the hub are thin faces over it.
+
+pub mod actor;
+pub mod bindings;
+pub mod case_no;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod event_log;
+pub mod hlc;
+pub mod i18n;
+pub mod ops;
+pub mod pii;
+pub mod projection;
+pub mod storage;
+pub mod time;
+pub mod working_days;
+
+pub use actor::Actor;
+pub use error::{ApiError, CoreError, CoreResult};
+pub use i18n::Lang;
+pub use storage::{Db, OpenOptions};

@@ -1,0 +1,260 @@
+//! `cases.*`: reading cases for the ledger and the case page.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row, Sqlite};
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::domain::case::{CaseStatus, ConsumerContact, Satisfaction, Severity};
+use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::event_log;
+use crate::storage::Db;
+use crate::time;
+
+pub const MAX_PAGE: u32 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSortField {
+    #[default]
+    ReceivedAt,
+    CaseNo,
+    Status,
+    Severity,
+    DueAt,
+    ProductName,
+}
+
+impl CaseSortField {
+    fn column(self) -> &'static str {
+        match self {
+            CaseSortField::ReceivedAt => "c.received_at",
+            CaseSortField::CaseNo => "c.case_no",
+            CaseSortField::Status => "c.status",
+            CaseSortField::Severity => "c.severity",
+            CaseSortField::DueAt => "c.due_at",
+            CaseSortField::ProductName => "c.product_name",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SortDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct CasesListRequest {
+    /// Rows to skip (default 0).
+    #[ts(optional)]
+    pub offset: Option<u32>,
+    /// Rows to return, 1–500 (default 50).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    #[ts(optional)]
+    pub sort_by: Option<CaseSortField>,
+    #[ts(optional)]
+    pub sort_dir: Option<SortDirection>,
+    /// Only cases in this status.
+    #[ts(optional)]
+    pub status: Option<CaseStatus>,
+}
+
+/// One line of the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CaseRow {
+    pub id: String,
+    pub case_no: String,
+    pub received_at: String,
+    pub channel: String,
+    pub consumer_name: String,
+    pub product_name: String,
+    pub category: String,
+    pub severity: Severity,
+    pub department: Option<String>,
+    pub store: Option<String>,
+    pub status: CaseStatus,
+    pub handler: Option<String>,
+    pub due_at: Option<String>,
+    pub overdue: bool,
+    pub satisfaction: Option<Satisfaction>,
+    pub result: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CasesListResponse {
+    /// How many cases match, over all pages.
+    pub total: i64,
+    pub offset: u32,
+    pub items: Vec<CaseRow>,
+}
+
+const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
+    c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result";
+
+const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
+    LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
+
+fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
+    fn code<T>(value: String, parse: fn(&str) -> Option<T>) -> CoreResult<T> {
+        parse(&value).ok_or_else(|| CoreError::Internal(format!("unknown code {value} in cases")))
+    }
+    let status = code(row.get(10), CaseStatus::from_code)?;
+    let due_at: Option<String> = row.get(12);
+    let satisfaction: Option<String> = row.get(13);
+    Ok(CaseRow {
+        id: row.get(0),
+        case_no: row.get(1),
+        received_at: row.get(2),
+        channel: row.get(3),
+        consumer_name: row.get(4),
+        product_name: row.get(5),
+        category: row.get(6),
+        severity: code(row.get(7), Severity::from_code)?,
+        department: row.get(8),
+        store: row.get(9),
+        overdue: !status.is_finished() && due_at.as_deref().is_some_and(|d| d < now),
+        status,
+        handler: row.get(11),
+        due_at,
+        satisfaction: satisfaction.map(|s| code(s, Satisfaction::from_code)).transpose()?,
+        result: row.get(14),
+    })
+}
+
+pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
+    let limit = req.limit.unwrap_or(50);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(CoreError::Validation(vec![FieldProblem {
+            field: "limit".into(),
+            rule: FieldRule::OutOfRange { min: 1, max: i64::from(MAX_PAGE) },
+        }]));
+    }
+    let offset = req.offset.unwrap_or(0);
+    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        if let Some(status) = req.status {
+            qb.push(" WHERE c.status = ").push_bind(status.code());
+        }
+    };
+
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
+
+    let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
+    filter(&mut page);
+    let dir = match req.sort_dir.unwrap_or_default() {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    let column = req.sort_by.unwrap_or_default().column();
+    // The id breaks ties so that paging is stable.
+    page.push(format!(" ORDER BY {column} {dir} NULLS LAST, c.id {dir} LIMIT "))
+        .push_bind(i64::from(limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(offset));
+    let now = time::to_db(Utc::now());
+    let rows = page.build().fetch_all(db.pool()).await?;
+    let items = rows.iter().map(|r| case_row(r, &now)).collect::<CoreResult<_>>()?;
+    Ok(CasesListResponse { total, offset, items })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CaseGetRequest {
+    pub id: String,
+}
+
+/// One entry of a case's timeline: an event as a person reads it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TimelineEntry {
+    pub event_id: String,
+    pub kind: String,
+    pub occurred_at: String,
+    pub recorded_at: String,
+    pub actor: String,
+    /// The event's payload without its sealed personal data.
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CaseDetail {
+    pub case: CaseRow,
+    pub consumer: ConsumerContact,
+    pub content: String,
+    pub product_model: Option<String>,
+    pub quantity: i64,
+    pub amount_paid_fen: Option<i64>,
+    pub order_no: Option<String>,
+    pub purchased_at: Option<String>,
+    pub complexity: String,
+    pub demand: String,
+    pub demand_amount_fen: Option<i64>,
+    pub received_by: String,
+    pub closed_at: Option<String>,
+    pub root_cause: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+pub async fn get(db: &Db, _actor: &Actor, req: CaseGetRequest) -> CoreResult<CaseDetail> {
+    let mut conn = db.pool().acquire().await?;
+    let sql = format!(
+        "SELECT {ROW_COLUMNS}, p.mobile, p.landline, p.email, p.address, c.content, \
+         c.product_model, c.quantity, c.amount_paid_fen, c.order_no, c.purchased_at, \
+         c.complexity, c.demand, c.demand_amount_fen, c.received_by, c.closed_at, c.root_cause \
+         {ROW_JOINS} WHERE c.id = ?"
+    );
+    let row = sqlx::query(&sql)
+        .bind(&req.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound { entity: "case", id: req.id.clone() })?;
+    let case = case_row(&row, &time::to_db(Utc::now()))?;
+    let timeline = event_log::for_case(&mut conn, &req.id)
+        .await?
+        .into_iter()
+        .map(|ev| {
+            let mut detail: serde_json::Value =
+                serde_json::from_str(&ev.payload).unwrap_or(serde_json::Value::Null);
+            if let Some(map) = detail.as_object_mut() {
+                map.remove("sealed");
+            }
+            TimelineEntry {
+                recorded_at: time::to_db(crate::hlc::Timestamp::from_i64(ev.hlc).to_datetime()),
+                event_id: ev.event_id,
+                kind: ev.kind,
+                occurred_at: ev.occurred_at,
+                actor: ev.actor,
+                detail,
+            }
+        })
+        .collect();
+    Ok(CaseDetail {
+        consumer: ConsumerContact {
+            name: case.consumer_name.clone(),
+            mobile: row.get(15),
+            landline: row.get(16),
+            email: row.get(17),
+            address: row.get(18),
+        },
+        content: row.get(19),
+        product_model: row.get(20),
+        quantity: row.get(21),
+        amount_paid_fen: row.get(22),
+        order_no: row.get(23),
+        purchased_at: row.get(24),
+        complexity: row.get(25),
+        demand: row.get(26),
+        demand_amount_fen: row.get(27),
+        received_by: row.get(28),
+        closed_at: row.get(29),
+        root_cause: row.get(30),
+        case,
+        timeline,
+    })
+}

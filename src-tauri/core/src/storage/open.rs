@@ -1,0 +1,207 @@
+//! Opening a database safely.
+//!
+//! 1. An existing file is first opened read-only and its schema version read. A file from a
+//!    newer program is refused and not touched at all (not even its journal mode).
+//! 2. When migrations are pending on a file that holds data, a consistent copy is written
+//!    beside it (`VACUUM INTO`) before anything changes.
+//! 3. Migrations run; if any fails, the file is put back from the copy, so an upgrade is all
+//!    or nothing even across several migration files.
+//! 4. WAL, foreign keys, a busy timeout and `synchronous = NORMAL` on every connection.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
+
+use super::{Db, Site};
+use crate::error::{CoreError, CoreResult};
+use crate::hlc::{Hlc, SystemClock, Timestamp, WallClock};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The application's identifier; the data folder is named after it on every platform, the
+/// same folder Tauri's `app_data_dir()` gives the desktop app.
+pub const APP_IDENTIFIER: &str = "cn.redress.desktop";
+
+pub struct OpenOptions {
+    pub path: PathBuf,
+    /// The site code used when this database is created (letters and digits, e.g. `SH01`).
+    pub new_site_code: String,
+    pub new_site_name: String,
+    pub clock: Box<dyn WallClock>,
+}
+
+impl OpenOptions {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        OpenOptions {
+            path: path.into(),
+            new_site_code: "HQ".into(),
+            new_site_name: "总部".into(),
+            clock: Box::new(SystemClock),
+        }
+    }
+}
+
+/// `REDRESS_DB` if set, else `redress.db` in the operating system's app-data folder.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("REDRESS_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join("redress.db")
+}
+
+/// The newest schema version this program knows.
+pub fn supported_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+pub async fn open(options: OpenOptions) -> CoreResult<Db> {
+    let path = options.path.clone();
+    let cannot_open =
+        |detail: String| CoreError::CannotOpen { path: path.display().to_string(), detail };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| cannot_open(e.to_string()))?;
+    }
+
+    let supported = supported_schema_version();
+    let existing = if path.exists() { Some(read_schema_version(&path).await?) } else { None };
+    if let Some(found) = existing {
+        if found > supported {
+            return Err(CoreError::NewerSchema { found, supported });
+        }
+    }
+
+    let holds_data = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
+    let backup = match existing {
+        Some(found) if found < supported && holds_data => {
+            Some(copy_before_migrating(&path, found).await?)
+        }
+        _ => None,
+    };
+
+    let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .map_err(|e| cannot_open(e.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .min_connections(0)
+        .connect_with(connect)
+        .await
+        .map_err(|e| cannot_open(e.to_string()))?;
+
+    if let Err(e) = MIGRATOR.run(&pool).await {
+        pool.close().await;
+        match (&backup, existing) {
+            (Some(copy), _) => restore_copy(copy, &path)?,
+            // A file this call created is removed whole rather than left half-built.
+            (None, None) => remove_with_sidecars(&path)?,
+            (None, Some(_)) => {}
+        }
+        return Err(CoreError::MigrationFailed(e.to_string()));
+    }
+
+    let site = ensure_site(&pool, &options).await?;
+    let hlc = Hlc::new(options.clock);
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(hlc) FROM events").fetch_one(&pool).await?;
+    if let Some(last) = last {
+        hlc.observe(Timestamp::from_i64(last));
+    }
+    tracing::info!(path = %path.display(), site = %site.site_code, "database open");
+    Ok(Db { pool, site, hlc: Arc::new(hlc), path })
+}
+
+/// The schema version of an existing file, read without writing to it: the highest of
+/// `PRAGMA user_version` and the newest entry in sqlx's migration table.
+async fn read_schema_version(path: &Path) -> CoreResult<i64> {
+    let mut conn = read_only(path).await?;
+    let user_version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut conn).await?;
+    let has_table: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(&mut conn)
+    .await?;
+    let migrated: i64 = if has_table > 0 {
+        sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM _sqlx_migrations WHERE success")
+            .fetch_one(&mut conn)
+            .await?
+            .get("v")
+    } else {
+        0
+    };
+    conn.close().await?;
+    Ok(user_version.max(migrated))
+}
+
+async fn read_only(path: &Path) -> CoreResult<SqliteConnection> {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .foreign_keys(false)
+        .busy_timeout(Duration::from_secs(10))
+        .connect()
+        .await
+        .map_err(|e| CoreError::CannotOpen {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })
+}
+
+/// A consistent copy of the database beside it, named after the version it holds.
+async fn copy_before_migrating(path: &Path, version: i64) -> CoreResult<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    let copy = path.with_extension(format!("v{version}-{stamp}.bak"));
+    let mut conn = read_only(path).await?;
+    sqlx::query("VACUUM INTO ?").bind(copy.display().to_string()).execute(&mut conn).await?;
+    conn.close().await?;
+    tracing::info!(copy = %copy.display(), "database copied before migrating");
+    Ok(copy)
+}
+
+fn restore_copy(copy: &Path, path: &Path) -> CoreResult<()> {
+    remove_with_sidecars(path)?;
+    std::fs::copy(copy, path)?;
+    Ok(())
+}
+
+fn remove_with_sidecars(path: &Path) -> CoreResult<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::remove_file(file)?;
+        }
+    }
+    Ok(())
+}
+
+async fn ensure_site(pool: &sqlx::SqlitePool, options: &OpenOptions) -> CoreResult<Site> {
+    let row = sqlx::query("SELECT site_id, site_code, name FROM site WHERE singleton = 1")
+        .fetch_optional(pool)
+        .await?;
+    if let Some(row) = row {
+        return Ok(Site { site_id: row.get(0), site_code: row.get(1), name: row.get(2) });
+    }
+    let site = Site {
+        site_id: uuid::Uuid::now_v7().to_string(),
+        site_code: options.new_site_code.clone(),
+        name: options.new_site_name.clone(),
+    };
+    sqlx::query(
+        "INSERT INTO site (singleton, site_id, site_code, name, created_at) VALUES (1, ?, ?, ?, ?)",
+    )
+    .bind(&site.site_id)
+    .bind(&site.site_code)
+    .bind(&site.name)
+    .bind(crate::time::to_db(chrono::Utc::now()))
+    .execute(pool)
+    .await?;
+    Ok(site)
+}
