@@ -44,6 +44,16 @@ async fn cases_list_pages_and_sorts() {
         call(&t, "cases.list", r#"{"status": "closed", "limit": 500}"#).await.expect("closed");
     assert!(closed["items"].as_array().expect("items").iter().all(|i| i["status"] == "closed"));
     assert!(closed["total"].as_i64().expect("n") > 0);
+
+    let open = call(&t, "cases.list", r#"{"open": true, "limit": 500}"#).await.expect("open");
+    let open_items = open["items"].as_array().expect("items");
+    assert!(open_items.iter().all(|i| i["status"] != "closed" && i["status"] != "withdrawn"));
+    let overdue =
+        call(&t, "cases.list", r#"{"overdue": true, "limit": 500}"#).await.expect("overdue");
+    let overdue_items = overdue["items"].as_array().expect("items");
+    assert!(overdue_items.iter().all(|i| i["overdue"] == true));
+    let flagged = open_items.iter().filter(|i| i["overdue"] == true).count();
+    assert_eq!(overdue["total"].as_u64().expect("n") as usize, flagged);
 }
 
 #[tokio::test]

@@ -25,7 +25,15 @@ limit?: number, sort_by?: CaseSortField, sort_dir?: SortDirection,
 /**
  * Only cases in this status.
  */
-status?: CaseStatus, };
+status?: CaseStatus, 
+/**
+ * Only cases still being handled (neither closed nor withdrawn).
+ */
+open?: boolean, 
+/**
+ * Only open cases past their deadline.
+ */
+overdue?: boolean, };
 
 export type CasesListResponse = { 
 /**

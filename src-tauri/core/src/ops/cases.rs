@@ -63,6 +63,12 @@ pub struct CasesListRequest {
     /// Only cases in this status.
     #[ts(optional)]
     pub status: Option<CaseStatus>,
+    /// Only cases still being handled (neither closed nor withdrawn).
+    #[ts(optional)]
+    pub open: Option<bool>,
+    /// Only open cases past their deadline.
+    #[ts(optional)]
+    pub overdue: Option<bool>,
 }
 
 /// One line of the ledger.
@@ -136,9 +142,19 @@ pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<
         }]));
     }
     let offset = req.offset.unwrap_or(0);
+    let now = time::to_db(Utc::now());
     let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let mut clause = " WHERE ";
         if let Some(status) = req.status {
-            qb.push(" WHERE c.status = ").push_bind(status.code());
+            qb.push(clause).push("c.status = ").push_bind(status.code());
+            clause = " AND ";
+        }
+        if req.open == Some(true) || req.overdue == Some(true) {
+            qb.push(clause).push("c.status NOT IN ('closed', 'withdrawn')");
+            clause = " AND ";
+        }
+        if req.overdue == Some(true) {
+            qb.push(clause).push("c.due_at < ").push_bind(now.clone());
         }
     };
 
@@ -158,7 +174,6 @@ pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<
         .push_bind(i64::from(limit))
         .push(" OFFSET ")
         .push_bind(i64::from(offset));
-    let now = time::to_db(Utc::now());
     let rows = page.build().fetch_all(db.pool()).await?;
     let items = rows.iter().map(|r| case_row(r, &now)).collect::<CoreResult<_>>()?;
     Ok(CasesListResponse { total, offset, items })

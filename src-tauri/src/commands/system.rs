@@ -1,0 +1,13 @@
+use redress_core::ops::system::{self, SystemInfo, SystemInfoRequest};
+use redress_core::ApiError;
+use tauri::State;
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn system_info(
+    state: State<'_, AppState>,
+    request: SystemInfoRequest,
+) -> Result<SystemInfo, ApiError> {
+    state.call(|db, actor| async move { system::info(&db, &actor, request).await }).await
+}

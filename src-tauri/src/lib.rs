@@ -1,0 +1,41 @@
+//! The Redress desktop shell: a thin Tauri host over redress-core. It opens the database,
+//! sets up logging, and exposes each core operation as a one-line command.
+
+mod commands;
+mod logging;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let guard = logging::init(&app.path().app_log_dir()?)?;
+            app.manage(logging::LogGuard::new(guard));
+            let db_path = state::db_path_from_args(std::env::args())
+                .unwrap_or_else(redress_core::storage::default_db_path);
+            let state = tauri::async_runtime::block_on(state::AppState::open(db_path));
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .build(tauri::generate_context!("tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("Redress could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<state::AppState>() {
+                tauri::async_runtime::block_on(state.close());
+            }
+            if let Some(guard) = handle.try_state::<logging::LogGuard>() {
+                guard.flush();
+            }
+        }
+    });
+}

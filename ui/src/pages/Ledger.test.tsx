@@ -1,0 +1,84 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { App as AntApp } from "antd";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { CaseRow, CasesListRequest } from "../api";
+
+// A stand-in for the core: every call is recorded and answered by `core.answer`.
+type Answer = (name: string, request: unknown) => Promise<unknown>;
+const core = { calls: [] as [string, unknown][], answer: (() => Promise.resolve(null)) as Answer };
+vi.mock("../api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../api")>()),
+  call: (name: string, request: unknown) => {
+    core.calls.push([name, request]);
+    return core.answer(name, request);
+  },
+}));
+
+const { I18nProvider } = await import("../i18n");
+const { Ledger, DEMO_CASES } = await import("./Ledger");
+
+function row(n: number): CaseRow {
+  return {
+    id: `id-${n}`,
+    case_no: `2026-HQ-${String(n).padStart(6, "0")}`,
+    received_at: "2026-11-20T02:00:00.000Z",
+    channel: "hotline",
+    consumer_name: "王芳",
+    product_name: "燃气热水器",
+    category: "product_quality",
+    severity: "serious",
+    department: "售后服务部",
+    store: "上海徐汇店",
+    status: "investigating",
+    handler: "陈静",
+    due_at: "2026-11-21T15:59:59.000Z",
+    overdue: true,
+    satisfaction: null,
+    result: null,
+  };
+}
+
+function renderLedger(onDataChanged = vi.fn()) {
+  return render(
+    <I18nProvider>
+      <AntApp>
+        <Ledger onDataChanged={onDataChanged} />
+      </AntApp>
+    </I18nProvider>,
+  );
+}
+
+describe("Ledger", () => {
+  beforeEach(() => {
+    core.calls = [];
+  });
+
+  it("asks the core for the first page, newest first, and shows its rows in Chinese", async () => {
+    core.answer = () => Promise.resolve({ total: 2, offset: 0, items: [row(2), row(1)] });
+    renderLedger();
+    await screen.findByText("2026-HQ-000002");
+    expect(core.calls[0]).toEqual(["cases.list", { offset: 0, limit: 50, sort_by: "received_at", sort_dir: "desc" }]);
+    expect(screen.getAllByText("客服热线").length).toBe(2);
+    expect(screen.getAllByText("调查核实").length).toBeGreaterThan(0);
+    expect(screen.getAllByText("超期").length).toBe(2);
+    expect(screen.getByTestId("ledger-total").textContent).toBe("共 2 件");
+  });
+
+  it("offers demo data when the ledger is empty, and loads it in one click", async () => {
+    const onDataChanged = vi.fn();
+    core.answer = (name, request) => {
+      if (name === "demo.generate") {
+        return Promise.resolve({ cases_created: DEMO_CASES, org_units_created: 26, events_written: 4000 });
+      }
+      const loaded = core.calls.some(([n]) => n === "demo.generate");
+      const offset = (request as CasesListRequest).offset ?? 0;
+      return Promise.resolve(loaded ? { total: 1, offset, items: [row(1)] } : { total: 0, offset: 0, items: [] });
+    };
+    renderLedger(onDataChanged);
+    fireEvent.click(await screen.findByTestId("load-demo"));
+    await screen.findByText("2026-HQ-000001");
+    expect(core.calls).toContainEqual(["demo.generate", { cases: DEMO_CASES }]);
+    await waitFor(() => expect(onDataChanged).toHaveBeenCalled());
+  });
+});
