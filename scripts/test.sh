@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything and runs every check and test: formatting, lints, the Rust tests (core,
+# CLI, shell, bindings staleness), the UI's typecheck, lint and unit tests, and the end-to-end
+# tests that drive the real app under a virtual display through WebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+start=$(date +%s)
+step() {
+  local name=$1; shift
+  local t0; t0=$(date +%s)
+  echo
+  echo "==> $name"
+  "$@"
+  echo "<== $name: $(( $(date +%s) - t0 )) s"
+}
+
+step "setup" bash scripts/setup.sh
+step "cargo fmt --check" cargo fmt --all --check
+step "redress-core has no Tauri dependency" bash -c \
+  '! cargo tree -p redress-core --locked --edges normal,build,dev --prefix none --format "{p}" | grep -E "^tauri"'
+step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo test" cargo test --workspace --locked
+step "ui typecheck" npm run --prefix ui typecheck
+step "ui lint" npm run --prefix ui lint
+step "ui unit tests" npm run --prefix ui test
+step "build the app" npx tauri build --debug --no-bundle
+step "end-to-end tests" xvfb-run -a -s "-screen 0 1400x900x24" npm run e2e
+
+echo
+echo "All checks passed in $(( $(date +%s) - start )) s."

@@ -1,0 +1,84 @@
+// A newcomer's first minutes: the app opens on the ledger, demo data loads in one click, the
+// ledger's rows are real cases from the database, a case opens with its timeline, and the
+// interface switches to English.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { startApp } from "./harness.mjs";
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(async () => {
+  await app?.close();
+});
+
+const $ = (sel) => app.browser.$(sel);
+const $$ = (sel) => app.browser.$$(sel);
+
+test("the app opens on an empty ledger offering demo data", async () => {
+  const title = await $('[data-testid="section-title"]');
+  await title.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await title.getText(), /^台账/);
+  const empty = await $('[data-testid="ledger-empty"]');
+  await empty.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await empty.getText(), /台账中还没有案件/);
+});
+
+test("demo data loads in one click and the ledger shows its rows", async () => {
+  await (await $('[data-testid="load-demo"]')).click();
+  const total = await $('[data-testid="ledger-total"]');
+  await app.browser.waitUntil(async () => (await total.getText()) === "共 1,000 件", {
+    timeout: 60_000,
+    timeoutMsg: "the ledger did not show 1,000 cases",
+  });
+  const rows = await $$('[data-testid="ledger-table"] tr.ant-table-row');
+  assert.equal(rows.length, 50, "the first page holds 50 rows");
+  const cells = await rows[0].$$("td");
+  const caseNo = await cells[0].getText();
+  assert.match(caseNo, /^\d{4}-HQ-\d{6}$/);
+  const receivedFirst = await cells[1].getText();
+  const receivedSecond = await (await rows[1].$$("td"))[1].getText();
+  assert.ok(receivedFirst >= receivedSecond, "newest first");
+  assert.match(await cells[3].getText(), /\p{Script=Han}/u, "the consumer has a Chinese name");
+});
+
+test("a case opens with its timeline", async () => {
+  const first = await $('[data-testid="ledger-table"] tr.ant-table-row');
+  const cells = await first.$$("td");
+  const caseNo = await cells[0].getText();
+  await cells[4].click();
+  const drawer = await $(".ant-drawer-title");
+  await app.browser.waitUntil(async () => (await drawer.getText()).includes(caseNo), { timeout: 10_000 });
+  const timeline = await $('[data-testid="case-timeline"]');
+  await timeline.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await timeline.getText(), /受理登记/);
+  await (await $(".ant-drawer-close")).click();
+  await app.browser.waitUntil(async () => (await $$(".ant-drawer-open")).length === 0, {
+    timeout: 10_000,
+    timeoutMsg: "the case drawer did not close",
+  });
+});
+
+test("sorting by case number asks the core and reorders the rows", async () => {
+  const header = await $('[data-testid="ledger-table"] th.ant-table-column-has-sorters');
+  await header.click();
+  await app.browser.waitUntil(
+    async () => {
+      const cell = await $('[data-testid="ledger-table"] tr.ant-table-row td');
+      return (await cell.getText()).endsWith("-000001");
+    },
+    { timeout: 10_000, timeoutMsg: "ascending case numbers did not start at 000001" },
+  );
+});
+
+test("the interface switches to English", async () => {
+  await (await $('[data-testid="language"]')).click();
+  const english = await $(".ant-select-item-option[title='English']");
+  await english.waitForDisplayed({ timeout: 5_000 });
+  await english.click();
+  const title = await $('[data-testid="section-title"]');
+  await app.browser.waitUntil(async () => (await title.getText()).startsWith("Ledger"), { timeout: 5_000 });
+  assert.match(await (await $('[data-testid="ledger-total"]')).getText(), /^1,000 cases$/);
+});
