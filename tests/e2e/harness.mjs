@@ -2,7 +2,7 @@
 // real app binary), opens a WebDriver session on the app with its own database, and cleans up.
 // Run under a display: `xvfb-run -a npm run e2e` (the README's test command does this).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -12,6 +12,14 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = process.env.REDRESS_APP ?? join(ROOT, "target/debug/redress");
 const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo/bin/tauri-driver");
 const PORT = 4444;
+
+async function listening() {
+  try {
+    return (await fetch(`http://127.0.0.1:${PORT}/status`)).ok;
+  } catch {
+    return false;
+  }
+}
 
 async function driverReady(deadline) {
   while (Date.now() < deadline) {
@@ -26,12 +34,50 @@ async function driverReady(deadline) {
   throw new Error("tauri-driver did not become ready");
 }
 
+/** Keeps a picture of what the app shows in tests/e2e/.artifacts/NAME.png (not committed). */
+export async function saveScreenshot(browser, name) {
+  const dir = join(ROOT, "tests/e2e/.artifacts");
+  mkdirSync(dir, { recursive: true });
+  await browser.saveScreenshot(join(dir, `${name}.png`));
+}
+
+/**
+ * Clicks an element once nothing covers it any more (an animation, a closing drawer's mask):
+ * a click that is intercepted is tried again, for at most `timeout` ms.
+ */
+export async function clickWhenClear(browser, element, timeout = 10_000) {
+  let last;
+  await browser.waitUntil(
+    async () => {
+      try {
+        await element.click();
+        return true;
+      } catch (e) {
+        if (!/intercepted|not interactable/i.test(String(e))) throw e;
+        last = e;
+        return false;
+      }
+    },
+    { timeout, interval: 250, timeoutMsg: `the element stayed covered: ${last}` },
+  );
+}
+
 /** Starts the app on a fresh database and returns { browser, dbPath, close }. */
 export async function startApp() {
+  if (await listening()) {
+    throw new Error(`something already listens on port ${PORT}: stop the old tauri-driver first`);
+  }
   const dir = mkdtempSync(join(tmpdir(), "redress-e2e-"));
   const dbPath = join(dir, "redress.db");
-  // Its own process group, so that stopping it also stops WebKitWebDriver.
-  const driver = spawn(DRIVER, ["--port", String(PORT)], { detached: true, stdio: ["ignore", "inherit", "inherit"] });
+  // The app's web storage, logs and default data folder go to the temporary folder too, so that
+  // every run starts as a first start. Its own process group, so that stopping the driver also
+  // stops WebKitWebDriver and the app.
+  const env = { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir };
+  const driver = spawn(DRIVER, ["--port", String(PORT)], {
+    detached: true,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const stopDriver = () => {
     try {
       process.kill(-driver.pid, "SIGTERM");
@@ -39,6 +85,8 @@ export async function startApp() {
       // already gone
     }
   };
+  // Even when the test run itself is interrupted, the driver and the app go with it.
+  process.once("exit", stopDriver);
   try {
     await driverReady(Date.now() + 20_000);
     let browser;
@@ -49,6 +97,8 @@ export async function startApp() {
           hostname: "127.0.0.1",
           port: PORT,
           logLevel: "error",
+          connectionRetryTimeout: 30_000,
+          connectionRetryCount: 0,
           capabilities: {
             "tauri:options": { application: APP, args: ["--db", dbPath] },
             "wdio:enforceWebDriverClassic": true,

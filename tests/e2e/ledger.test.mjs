@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { startApp } from "./harness.mjs";
+import { clickWhenClear, saveScreenshot, startApp } from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -16,6 +16,7 @@ after(async () => {
 
 const $ = (sel) => app.browser.$(sel);
 const $$ = (sel) => app.browser.$$(sel);
+const click = async (el) => clickWhenClear(app.browser, await el);
 
 test("the app opens on an empty ledger offering demo data", async () => {
   const title = await $('[data-testid="section-title"]');
@@ -24,10 +25,11 @@ test("the app opens on an empty ledger offering demo data", async () => {
   const empty = await $('[data-testid="ledger-empty"]');
   await empty.waitForDisplayed({ timeout: 10_000 });
   assert.match(await empty.getText(), /台账中还没有案件/);
+  await saveScreenshot(app.browser, "ledger-empty");
 });
 
 test("demo data loads in one click and the ledger shows its rows", async () => {
-  await (await $('[data-testid="load-demo"]')).click();
+  await click($('[data-testid="load-demo"]'));
   const total = await $('[data-testid="ledger-total"]');
   await app.browser.waitUntil(async () => (await total.getText()) === "共 1,000 件", {
     timeout: 60_000,
@@ -42,28 +44,26 @@ test("demo data loads in one click and the ledger shows its rows", async () => {
   const receivedSecond = await (await rows[1].$$("td"))[1].getText();
   assert.ok(receivedFirst >= receivedSecond, "newest first");
   assert.match(await cells[3].getText(), /\p{Script=Han}/u, "the consumer has a Chinese name");
+  await saveScreenshot(app.browser, "ledger-demo");
 });
 
 test("a case opens with its timeline", async () => {
   const first = await $('[data-testid="ledger-table"] tr.ant-table-row');
   const cells = await first.$$("td");
   const caseNo = await cells[0].getText();
-  await cells[4].click();
+  await click(cells[4]);
   const drawer = await $(".ant-drawer-title");
   await app.browser.waitUntil(async () => (await drawer.getText()).includes(caseNo), { timeout: 10_000 });
   const timeline = await $('[data-testid="case-timeline"]');
   await timeline.waitForDisplayed({ timeout: 10_000 });
   assert.match(await timeline.getText(), /受理登记/);
-  await (await $(".ant-drawer-close")).click();
-  await app.browser.waitUntil(async () => (await $$(".ant-drawer-open")).length === 0, {
-    timeout: 10_000,
-    timeoutMsg: "the case drawer did not close",
-  });
+  await click($(".ant-drawer-close"));
+  await (await $(".ant-drawer-content-wrapper")).waitForDisplayed({ reverse: true, timeout: 10_000 });
 });
 
 test("sorting by case number asks the core and reorders the rows", async () => {
   const header = await $('[data-testid="ledger-table"] th.ant-table-column-has-sorters');
-  await header.click();
+  await click(header);
   await app.browser.waitUntil(
     async () => {
       const cell = await $('[data-testid="ledger-table"] tr.ant-table-row td');
@@ -74,10 +74,10 @@ test("sorting by case number asks the core and reorders the rows", async () => {
 });
 
 test("the interface switches to English", async () => {
-  await (await $('[data-testid="language"]')).click();
+  await click($('[data-testid="language"]'));
   const english = await $(".ant-select-item-option[title='English']");
   await english.waitForDisplayed({ timeout: 5_000 });
-  await english.click();
+  await click(english);
   const title = await $('[data-testid="section-title"]');
   await app.browser.waitUntil(async () => (await title.getText()).startsWith("Ledger"), { timeout: 5_000 });
   assert.match(await (await $('[data-testid="ledger-total"]')).getText(), /^1,000 cases$/);

@@ -517,7 +517,9 @@ pub async fn generate(
     let until_cn = china()
         .from_local_datetime(&plan.until.and_hms_opt(21, 0, 0).unwrap_or_default())
         .single()
-        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+        // Nothing happens in the future, even when the history ends today.
+        .min(Utc::now());
     let org_ids = ensure_organisation(db, actor, &mut rng, &mut outcome).await?;
     let mut gen = Generator { rng, consumers: Vec::new(), org_ids, until: until_cn };
 
@@ -554,7 +556,8 @@ pub async fn generate(
         let mut tx = db.begin_write().await?;
         for at in chunk {
             let drafted = gen.draft(*at);
-            outcome.events_written += write_case(&mut tx, db, actor, drafted, &mut gen.rng).await?;
+            outcome.events_written +=
+                write_case(&mut tx, db, actor, drafted, &mut gen.rng, until_cn).await?;
             outcome.cases_created += 1;
         }
         tx.commit().await?;
@@ -615,6 +618,7 @@ async fn write_case(
     actor: &Actor,
     mut d: Drafted,
     rng: &mut ChaCha8Rng,
+    until: DateTime<Utc>,
 ) -> CoreResult<u64> {
     let year = d.received.with_timezone(&china()).year();
     d.created.case_no = case_no::next(conn, &db.site, year).await?;
@@ -656,8 +660,12 @@ async fn write_case(
         // Closing is its own event; the path stops at feedback.
         MAIN_PATH[..=end.min(5)].to_vec()
     };
+    // History ends at `until`: a case received shortly before has not got further yet.
     for pair in path.windows(2) {
         at += Duration::hours(rng.gen_range(4..72));
+        if at > until {
+            return Ok(written);
+        }
         let note = (pair[1] == CaseStatus::Withdrawn)
             .then(|| "消费者表示问题已自行解决，撤回投诉".to_owned());
         event_log::append(

@@ -152,6 +152,13 @@ async fn demo_data_looks_like_a_living_retailer() {
             .await
             .expect("range");
     assert!(first.as_str() < "2025-01-15" && last.as_str() > "2026-11-01", "{first}..{last}");
+    let latest: String =
+        sqlx::query_scalar("SELECT MAX(occurred_at) FROM events WHERE case_id IS NOT NULL")
+            .fetch_one(pool)
+            .await
+            .expect("latest");
+    // The history ends on 2026-11-28 at 21:00 China time: nothing happens after it.
+    assert!(latest.as_str() <= "2026-11-28T13:00:00.000Z", "{latest}");
     let repeat: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT consumer_id FROM cases GROUP BY consumer_id HAVING COUNT(*) > 1)").fetch_one(pool).await.expect("n");
     assert!(repeat > 0, "some consumers complain more than once");
     let chinese: i64 =

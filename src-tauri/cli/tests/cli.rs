@@ -1,0 +1,110 @@
+//! The CLI as a script or an administrator uses it: the real binary on a real file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn cli(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redress-cli"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("REDRESS_LANG")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .expect("run redress-cli")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+    })
+}
+
+fn sha256(path: &Path) -> String {
+    let out = Command::new("sha256sum").arg(path).output().expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn demo_then_list_prints_five_cases() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    let demo = cli(&db, &["demo", "--cases", "1000", "--until", "2026-11-28"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert_eq!(json(&demo)["cases_created"], 1000);
+
+    let out = cli(&db, &["call", "cases.list", r#"{"limit": 5}"#]);
+    assert!(out.status.success());
+    let page = json(&out);
+    assert_eq!(page["total"], 1000);
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 5);
+    for item in items {
+        assert!(item["case_no"].as_str().expect("case_no").contains("-HQ-"));
+        assert!(item["id"].as_str().is_some_and(|id| id.len() == 36));
+    }
+}
+
+#[test]
+fn a_malformed_request_prints_a_typed_error_and_exits_non_zero() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    let out = cli(&db, &["call", "cases.list", r#"{"limit": "five"}"#]);
+    assert!(!out.status.success());
+    let err = &json(&out)["error"];
+    assert_eq!(err["code"], "request.malformed");
+    assert_eq!(err["fields"][0]["field"], "limit");
+    assert!(err["message"].as_str().expect("message").contains("请求格式不正确"));
+
+    let out = cli(&db, &["--lang", "en", "call", "cases.list", r#"{"limit": 9999}"#]);
+    assert!(!out.status.success());
+    let err = &json(&out)["error"];
+    assert_eq!(err["code"], "validation.failed");
+    assert_eq!(err["fields"][0]["message"], "Must be between 1 and 500");
+
+    let out = cli(&db, &["call", "no.such.operation", "{}"]);
+    assert!(!out.status.success());
+    assert_eq!(json(&out)["error"]["code"], "request.unknown_operation");
+}
+
+#[test]
+fn starting_twice_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "20"]).status.success());
+    let before = sha256(&db);
+    for _ in 0..2 {
+        let out = cli(&db, &["call", "system.info"]);
+        assert!(out.status.success());
+        assert_eq!(json(&out)["case_count"], 20);
+    }
+    assert_eq!(sha256(&db), before);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "5"]).status.success());
+    let stamp = Command::new("sqlite3").arg(&db).arg("PRAGMA user_version = 42;").status();
+    assert!(stamp.expect("sqlite3").success());
+    let before = sha256(&db);
+    let out = cli(&db, &["call", "cases.list", "{}"]);
+    assert!(!out.status.success());
+    let err = &json(&out)["error"];
+    assert_eq!(err["code"], "storage.newer_schema");
+    assert!(err["message"].as_str().expect("message").contains("42"));
+    assert_eq!(sha256(&db), before);
+}
+
+#[test]
+fn verify_and_rebuild_report_what_they_did() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    let demo = json(&cli(&db, &["demo", "--cases", "50"]));
+    let events = demo["events_written"].as_u64().expect("events");
+    let verify = json(&cli(&db, &["verify"]));
+    assert_eq!(verify["events_checked"].as_u64(), Some(events));
+    let rebuild = json(&cli(&db, &["rebuild"]));
+    assert_eq!(rebuild["events_applied"].as_u64(), Some(events));
+}
