@@ -38,7 +38,7 @@ pub enum CoreError {
     NotFound { entity: &'static str, id: String },
     #[error("database schema {found} is newer than this program's {supported}")]
     NewerSchema { found: i64, supported: i64 },
-    #[error("migration failed, database restored from its copy: {0}")]
+    #[error("migration failed, database left as it was before: {0}")]
     MigrationFailed(String),
     #[error("database is busy or locked: {0}")]
     Busy(String),
@@ -115,10 +115,10 @@ impl CoreError {
                  supports up to {supported}). It was left untouched: upgrade Redress to open it."
             ),
             (MigrationFailed(d), Lang::Zh) => {
-                format!("数据库升级失败，已从升级前的副本恢复，数据未受影响：{d}")
+                format!("数据库升级失败，数据库已保持升级前的状态，数据未受影响：{d}")
             }
             (MigrationFailed(d), Lang::En) => {
-                format!("Upgrading the database failed; it was restored from its copy: {d}")
+                format!("Upgrading the database failed; it was left as it was before: {d}")
             }
             (Busy(_), Lang::Zh) => "数据库正忙，请稍后重试".into(),
             (Busy(_), Lang::En) => "The database is busy; try again in a moment".into(),

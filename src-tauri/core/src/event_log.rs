@@ -78,14 +78,19 @@ pub async fn append(
     new: NewEvent,
 ) -> CoreResult<StoredEvent> {
     let (kind, payload) = new.body.encode()?;
-    let head: Option<(i64, String)> = sqlx::query_as(
-        "SELECT site_seq, hash FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
+    let head: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
     )
     .bind(&db.site.site_id)
     .fetch_optional(&mut *conn)
     .await?;
     let (site_seq, prev_hash) = match head {
-        Some((seq, hash)) => (seq + 1, hash),
+        Some((seq, hash, hlc)) => {
+            // Another process (the app and a CLI on one file) may have written since this
+            // clock last looked: stay after its event so a site's log is in clock order.
+            db.hlc.observe(Timestamp::from_i64(hlc));
+            (seq + 1, hash)
+        }
         None => (1, GENESIS_HASH.to_owned()),
     };
     let hlc: Timestamp = db.hlc.now();
@@ -143,10 +148,33 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> StoredEvent {
     }
 }
 
-/// Every event in fold order: (hlc, site_id, event_id).
-pub async fn all_in_fold_order(conn: &mut SqliteConnection) -> CoreResult<Vec<StoredEvent>> {
-    let sql = format!("SELECT {COLUMNS} FROM events ORDER BY hlc, site_id, event_id");
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+/// Events in fold order — (hlc, site_id, event_id) — after `after` (exclusive), at most
+/// `limit` of them: page through the whole log with constant memory.
+pub async fn page_in_fold_order(
+    conn: &mut SqliteConnection,
+    after: Option<&StoredEvent>,
+    limit: u32,
+) -> CoreResult<Vec<StoredEvent>> {
+    let rows = match after {
+        None => {
+            let sql =
+                format!("SELECT {COLUMNS} FROM events ORDER BY hlc, site_id, event_id LIMIT ?");
+            sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?
+        }
+        Some(last) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM events WHERE (hlc, site_id, event_id) > (?, ?, ?) \
+                 ORDER BY hlc, site_id, event_id LIMIT ?"
+            );
+            sqlx::query(&sql)
+                .bind(last.hlc)
+                .bind(&last.site_id)
+                .bind(&last.event_id)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
     Ok(rows.iter().map(from_row).collect())
 }
 
@@ -158,19 +186,24 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<
     Ok(rows.iter().map(from_row).collect())
 }
 
-/// Re-checks every site's chain: sequences from 1 without gaps, each `prev_hash` the hash of
-/// the event before, each `hash` recomputed from the content. Returns the number of events
+/// Re-checks every site's chain: sequences from 1 without gaps, clock values rising with the
+/// sequence, each `prev_hash` the hash of the event before, each `hash` recomputed from the
+/// content. Streams the log, so memory stays flat at any size. Returns the number of events
 /// checked, or the first broken link.
 pub async fn verify(db: &Db) -> CoreResult<u64> {
+    use futures_util::TryStreamExt;
+
     let mut conn = db.pool.acquire().await?;
     let sql = format!("SELECT {COLUMNS} FROM events ORDER BY site_id, site_seq");
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let mut rows = sqlx::query(&sql).fetch(&mut *conn);
     let mut checked = 0u64;
     let mut previous: Option<StoredEvent> = None;
-    for event in rows.iter().map(from_row) {
-        let (expected_seq, expected_prev) = match &previous {
-            Some(p) if p.site_id == event.site_id => (p.site_seq + 1, p.hash.clone()),
-            _ => (1, GENESIS_HASH.to_owned()),
+    while let Some(row) = rows.try_next().await? {
+        let event = from_row(&row);
+        let same_site = previous.as_ref().filter(|p| p.site_id == event.site_id);
+        let (expected_seq, expected_prev) = match same_site {
+            Some(p) => (p.site_seq + 1, p.hash.as_str()),
+            None => (1, GENESIS_HASH),
         };
         let broken = |detail: &str| CoreError::BrokenChain {
             site: event.site_id.clone(),
@@ -182,6 +215,9 @@ pub async fn verify(db: &Db) -> CoreResult<u64> {
         }
         if event.prev_hash != expected_prev {
             return Err(broken("previous hash does not match"));
+        }
+        if same_site.is_some_and(|p| event.hlc <= p.hlc) {
+            return Err(broken("clock does not rise with the sequence"));
         }
         if event.compute_hash() != event.hash {
             return Err(broken("content does not match its hash"));

@@ -13,8 +13,14 @@ use crate::storage::Db;
 /// Projection tables, children first (the order they are emptied in).
 const TABLES: [&str; 4] = ["cases", "case_no_counters", "consumers", "org_units"];
 
+/// Events read per page while rebuilding.
+const REBUILD_PAGE: u32 = 5_000;
+
 /// What a consumer whose personal data was erased is called from then on.
 pub const ERASED_NAME: &str = "（已删除）";
+
+/// What a consumer is called on a replica that does not have their key yet.
+pub const PENDING_NAME: &str = "（待同步）";
 
 pub async fn apply(
     conn: &mut SqliteConnection,
@@ -41,20 +47,17 @@ pub async fn apply(
             let case_id = case_id_of(ev)?;
             let text = match pii::existing_key(conn, &c.consumer_id).await {
                 Ok(Some(key)) => {
-                    Some(pii::unseal::<SealedCaseText>(&key, &c.consumer_id, &c.sealed)?)
+                    Ok(pii::unseal::<SealedCaseText>(&key, &c.consumer_id, &c.sealed)?)
                 }
-                Ok(None) => {
-                    return Err(CoreError::Internal(format!(
-                        "no key for consumer {}",
-                        c.consumer_id
-                    )))
-                }
-                Err(CoreError::PersonalDataErased(_)) => None,
+                // A replica that has the event but not yet the key (keys travel apart from
+                // events): the case is shown, its personal data is not, until the key comes.
+                Ok(None) => Err(PENDING_NAME),
+                Err(CoreError::PersonalDataErased(_)) => Err(ERASED_NAME),
                 Err(e) => return Err(e),
             };
-            let (contact, content) = match text {
-                Some(t) => (Some(t.consumer), t.content),
-                None => (None, ERASED_NAME.to_owned()),
+            let (contact, content, erased) = match text {
+                Ok(t) => (Some(t.consumer), t.content, false),
+                Err(placeholder) => (None, placeholder.to_owned(), placeholder == ERASED_NAME),
             };
             sqlx::query(
                 "INSERT INTO consumers (id, name, mobile, landline, email, address, erased) \
@@ -63,12 +66,12 @@ pub async fn apply(
                  email = excluded.email, address = excluded.address, erased = excluded.erased",
             )
             .bind(&c.consumer_id)
-            .bind(contact.as_ref().map_or(ERASED_NAME, |k| k.name.as_str()))
+            .bind(contact.as_ref().map_or(content.as_str(), |k| k.name.as_str()))
             .bind(contact.as_ref().and_then(|k| k.mobile.clone()))
             .bind(contact.as_ref().and_then(|k| k.landline.clone()))
             .bind(contact.as_ref().and_then(|k| k.email.clone()))
             .bind(contact.as_ref().and_then(|k| k.address.clone()))
-            .bind(i64::from(contact.is_none()))
+            .bind(i64::from(erased))
             .execute(&mut *conn)
             .await?;
             sqlx::query(
@@ -175,12 +178,21 @@ pub async fn rebuild(db: &Db) -> CoreResult<u64> {
     for table in TABLES {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
     }
-    let events = event_log::all_in_fold_order(&mut tx).await?;
-    for ev in &events {
-        apply(&mut tx, ev, &ev.body()?).await?;
+    let mut applied = 0u64;
+    let mut last = None;
+    loop {
+        let page = event_log::page_in_fold_order(&mut tx, last.as_ref(), REBUILD_PAGE).await?;
+        for ev in &page {
+            apply(&mut tx, ev, &ev.body()?).await?;
+        }
+        applied += page.len() as u64;
+        match page.into_iter().last() {
+            Some(ev) => last = Some(ev),
+            None => break,
+        }
     }
     tx.commit().await?;
-    Ok(events.len() as u64)
+    Ok(applied)
 }
 
 /// Every projection table as canonical text (rows in primary-key order, every column), for

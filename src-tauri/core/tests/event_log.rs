@@ -116,3 +116,74 @@ async fn personal_data_is_sealed_in_the_log_and_gone_once_the_key_is_destroyed()
     .expect("scan");
     assert_eq!(anywhere, 0);
 }
+
+#[tokio::test]
+async fn two_processes_on_one_file_keep_the_log_in_clock_order() {
+    use redress_core::domain::events::{EventBody, OrgUnitCreated};
+    use redress_core::domain::org::OrgUnitKind;
+    use redress_core::event_log::NewEvent;
+    use redress_core::hlc::ManualClock;
+    use redress_core::{Actor, OpenOptions};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("shared.db");
+    let open = |ms: u64| {
+        let mut options = OpenOptions::new(&path);
+        options.clock = Box::new(ManualClock::new(ms));
+        redress_core::storage::open(options)
+    };
+    // The app's clock is well ahead of the CLI's (a wall clock set back, say).
+    let app = open(1_800_000_000_000).await.expect("app");
+    let cli = open(1_700_000_000_000).await.expect("cli");
+    let unit = |n: u32| NewEvent {
+        case_id: None,
+        occurred_at: chrono::Utc::now(),
+        body: EventBody::OrgUnitCreated(OrgUnitCreated {
+            id: format!("unit-{n}"),
+            code: format!("U{n}"),
+            name: format!("单位{n}"),
+            kind: OrgUnitKind::Store,
+            parent_id: None,
+            city: None,
+        }),
+    };
+    for n in 0..3 {
+        let writer = if n % 2 == 0 { &app } else { &cli };
+        let mut tx = writer.begin_write().await.expect("tx");
+        event_log::append(&mut tx, writer, &Actor::system(), unit(n)).await.expect("append");
+        tx.commit().await.expect("commit");
+    }
+    let hlcs: Vec<i64> = sqlx::query_scalar("SELECT hlc FROM events ORDER BY site_seq")
+        .fetch_all(app.pool())
+        .await
+        .expect("hlcs");
+    assert!(hlcs.windows(2).all(|w| w[0] < w[1]), "{hlcs:?}");
+    event_log::verify(&app).await.expect("chain and clock order intact");
+    let live = projection::snapshot(&app).await.expect("live");
+    projection::rebuild(&app).await.expect("rebuild");
+    assert_eq!(projection::snapshot(&app).await.expect("rebuilt"), live);
+}
+
+#[tokio::test]
+async fn a_case_event_whose_key_has_not_arrived_is_shown_without_personal_data() {
+    let t = support::with_demo(10, 4).await;
+    let consumer_id: String = sqlx::query_scalar("SELECT consumer_id FROM cases LIMIT 1")
+        .fetch_one(t.db.pool())
+        .await
+        .expect("consumer");
+    // As on a replica that received the events before the key.
+    sqlx::query("DELETE FROM consumer_keys WHERE consumer_id = ?")
+        .bind(&consumer_id)
+        .execute(t.db.pool())
+        .await
+        .expect("forget key");
+    projection::rebuild(&t.db).await.expect("rebuild does not fail");
+    let (name, erased): (String, i64) =
+        sqlx::query_as("SELECT name, erased FROM consumers WHERE id = ?")
+            .bind(&consumer_id)
+            .fetch_one(t.db.pool())
+            .await
+            .expect("consumer");
+    assert_eq!(name, projection::PENDING_NAME);
+    assert_eq!(erased, 0);
+}

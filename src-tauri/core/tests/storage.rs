@@ -142,3 +142,23 @@ async fn a_failed_migration_leaves_the_database_as_it_was() {
         sqlx::query_scalar("SELECT v FROM cases").fetch_one(&mut conn).await.expect("row");
     assert_eq!(v, "数据");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn processes_starting_together_on_a_new_file_agree_on_one_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("together.db");
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            tokio::spawn(async move { storage::open(OpenOptions::new(path)).await })
+        })
+        .collect();
+    let mut sites = Vec::new();
+    for open in opens {
+        let db = open.await.expect("task").expect("every opener succeeds");
+        sites.push(db.site().site_id.clone());
+        db.close().await;
+    }
+    sites.dedup();
+    assert_eq!(sites.len(), 1, "one site identity, created once");
+}

@@ -67,6 +67,10 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         std::fs::create_dir_all(dir).map_err(|e| cannot_open(e.to_string()))?;
     }
 
+    // One opener at a time: two processes starting together must not both create, copy or
+    // migrate the file. Held until the site is known; released when `_lock` drops.
+    let _lock = lock_for_opening(&path).map_err(|e| cannot_open(e.to_string()))?;
+
     let supported = supported_schema_version();
     let existing = if path.exists() { Some(read_schema_version(&path).await?) } else { None };
     if let Some(found) = existing {
@@ -89,7 +93,10 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Deleted content (a destroyed consumer key, above all) is overwritten, not left in
+        // free pages.
+        .pragma("secure_delete", "ON");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .min_connections(0)
@@ -117,6 +124,17 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     }
     tracing::info!(path = %path.display(), site = %site.site_code, "database open");
     Ok(Db { pool, site, hlc: Arc::new(hlc), path })
+}
+
+/// An exclusive lock on `<db>.lock` beside the database, waited for if another process holds it.
+fn lock_for_opening(path: &Path) -> std::io::Result<std::fs::File> {
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(PathBuf::from(format!("{}.lock", path.display())))?;
+    lock.lock()?;
+    Ok(lock)
 }
 
 /// The schema version of an existing file, read without writing to it: the highest of
