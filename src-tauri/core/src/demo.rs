@@ -220,7 +220,7 @@ fn yuan(fen: i64) -> String {
     let digits = y.to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -514,6 +514,11 @@ pub async fn generate(
 ) -> CoreResult<DemoOutcome> {
     let mut outcome = DemoOutcome::default();
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    // Demo data added to a database that already has cases continues on another stream of the
+    // same seed, so its ids never collide with the first batch's.
+    let existing: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await?;
+    rng.set_stream(u64::try_from(existing).unwrap_or(0));
     let until_cn = china()
         .from_local_datetime(&plan.until.and_hms_opt(21, 0, 0).unwrap_or_default())
         .single()
@@ -548,6 +553,8 @@ pub async fn generate(
                 .and_then(|d| d.with_minute(gen.rng.gen_range(0..60)))
                 .and_then(|d| d.with_second(gen.rng.gen_range(0..60)))
                 .map_or(until_cn, |d| d.with_timezone(&Utc))
+                // The last day's business hours may not have come yet.
+                .min(until_cn)
         })
         .collect();
     received.sort();

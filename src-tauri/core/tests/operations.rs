@@ -54,6 +54,67 @@ async fn cases_list_pages_and_sorts() {
     assert!(overdue_items.iter().all(|i| i["overdue"] == true));
     let flagged = open_items.iter().filter(|i| i["overdue"] == true).count();
     assert_eq!(overdue["total"].as_u64().expect("n") as usize, flagged);
+
+    // The complements: every case is either open or finished, either overdue or not.
+    let count = |json: &'static str| {
+        let t = &t;
+        async move { call(t, "cases.list", json).await.expect("list")["total"].as_i64().expect("n") }
+    };
+    assert_eq!(count(r#"{"open": true}"#).await + count(r#"{"open": false}"#).await, 120);
+    assert_eq!(count(r#"{"overdue": true}"#).await + count(r#"{"overdue": false}"#).await, 120);
+    assert_eq!(count(r#"{"open": false, "overdue": true}"#).await, 0);
+    assert_eq!(
+        count(r#"{"open": true, "overdue": false}"#).await + count(r#"{"overdue": true}"#).await,
+        count(r#"{"open": true}"#).await
+    );
+}
+
+#[tokio::test]
+async fn status_and_severity_sort_by_meaning_not_spelling() {
+    let t = support::with_demo(300, 8).await;
+    let rank = |list: &serde_json::Value, key: &str, order: &[&str]| -> Vec<usize> {
+        list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| order.iter().position(|o| i[key] == *o).expect("known code"))
+            .collect()
+    };
+    let severities = ["general", "serious", "major", "mass"];
+    let by_severity =
+        call(&t, "cases.list", r#"{"limit": 500, "sort_by": "severity", "sort_dir": "asc"}"#)
+            .await
+            .expect("list");
+    let ranks = rank(&by_severity, "severity", &severities);
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "general → serious → major → mass");
+    let statuses = [
+        "received",
+        "investigating",
+        "planning",
+        "negotiating",
+        "executing",
+        "feedback",
+        "closed",
+        "withdrawn",
+    ];
+    let by_status =
+        call(&t, "cases.list", r#"{"limit": 500, "sort_by": "status", "sort_dir": "desc"}"#)
+            .await
+            .expect("list");
+    let ranks = rank(&by_status, "status", &statuses);
+    assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "workflow order, last step first");
+}
+
+#[tokio::test]
+async fn demo_data_can_be_added_twice() {
+    let t = support::with_demo(40, 3).await;
+    let again = call(&t, "demo.generate", r#"{"cases": 40, "seed": 3, "until": "2026-11-28"}"#)
+        .await
+        .expect("a second batch");
+    assert_eq!(again["cases_created"], 40);
+    assert_eq!(again["org_units_created"], 0, "the organisation exists already");
+    let all = call(&t, "cases.list", r#"{"limit": 1}"#).await.expect("list");
+    assert_eq!(all["total"], 80);
 }
 
 #[tokio::test]

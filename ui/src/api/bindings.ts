@@ -27,11 +27,11 @@ limit?: number, sort_by?: CaseSortField, sort_dir?: SortDirection,
  */
 status?: CaseStatus, 
 /**
- * Only cases still being handled (neither closed nor withdrawn).
+ * `true`: only cases still being handled; `false`: only closed or withdrawn ones.
  */
 open?: boolean, 
 /**
- * Only open cases past their deadline.
+ * `true`: only open cases past their deadline; `false`: every case but those.
  */
 overdue?: boolean, };
 

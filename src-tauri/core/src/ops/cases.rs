@@ -14,6 +14,9 @@ use crate::time;
 
 pub const MAX_PAGE: u32 = 500;
 
+/// A case still being handled.
+const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn')";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSortField {
@@ -31,8 +34,16 @@ impl CaseSortField {
         match self {
             CaseSortField::ReceivedAt => "c.received_at",
             CaseSortField::CaseNo => "c.case_no",
-            CaseSortField::Status => "c.status",
-            CaseSortField::Severity => "c.severity",
+            // By the workflow's order and by gravity, not by the codes' spelling.
+            CaseSortField::Status => {
+                "CASE c.status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1 \
+                 WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 \
+                 WHEN 'feedback' THEN 5 WHEN 'closed' THEN 6 ELSE 7 END"
+            }
+            CaseSortField::Severity => {
+                "CASE c.severity WHEN 'general' THEN 0 WHEN 'serious' THEN 1 \
+                 WHEN 'major' THEN 2 ELSE 3 END"
+            }
             CaseSortField::DueAt => "c.due_at",
             CaseSortField::ProductName => "c.product_name",
         }
@@ -63,10 +74,10 @@ pub struct CasesListRequest {
     /// Only cases in this status.
     #[ts(optional)]
     pub status: Option<CaseStatus>,
-    /// Only cases still being handled (neither closed nor withdrawn).
+    /// `true`: only cases still being handled; `false`: only closed or withdrawn ones.
     #[ts(optional)]
     pub open: Option<bool>,
-    /// Only open cases past their deadline.
+    /// `true`: only open cases past their deadline; `false`: every case but those.
     #[ts(optional)]
     pub overdue: Option<bool>,
 }
@@ -149,12 +160,29 @@ pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<
             qb.push(clause).push("c.status = ").push_bind(status.code());
             clause = " AND ";
         }
-        if req.open == Some(true) || req.overdue == Some(true) {
-            qb.push(clause).push("c.status NOT IN ('closed', 'withdrawn')");
-            clause = " AND ";
-        }
-        if req.overdue == Some(true) {
-            qb.push(clause).push("c.due_at < ").push_bind(now.clone());
+        match (req.open, req.overdue) {
+            // Closed and overdue at once: nothing is both.
+            (Some(false), Some(true)) => {
+                qb.push(clause).push("0");
+            }
+            (_, Some(true)) => {
+                qb.push(clause).push(OPEN).push(" AND c.due_at < ").push_bind(now.clone());
+            }
+            (Some(false), _) => {
+                qb.push(clause).push("NOT ").push(OPEN);
+            }
+            (Some(true), Some(false)) => {
+                qb.push(clause).push(OPEN).push(" AND (c.due_at IS NULL OR c.due_at >= ");
+                qb.push_bind(now.clone()).push(")");
+            }
+            (None, Some(false)) => {
+                qb.push(clause).push("NOT (").push(OPEN).push(" AND c.due_at < ");
+                qb.push_bind(now.clone()).push(")");
+            }
+            (Some(true), None) => {
+                qb.push(clause).push(OPEN);
+            }
+            (None, None) => {}
         }
     };
 
