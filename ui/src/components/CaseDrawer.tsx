@@ -33,10 +33,10 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
     const label = m.labels.eventKind[entry.kind] ?? entry.kind;
     if (entry.kind === "case.transitioned" && detail) {
       const to = m.labels.status[detail.to as keyof typeof m.labels.status] ?? String(detail.to);
-      return `${label} → ${to}${detail.note ? `：${String(detail.note)}` : ""}`;
+      return `${label} → ${to}${detail.note ? `${m.labels.colon}${String(detail.note)}` : ""}`;
     }
-    if (entry.kind === "case.assigned" && detail) return `${label}：${String(detail.handler)}`;
-    if (entry.kind === "case.closed" && detail) return `${label}：${String(detail.result)}`;
+    if (entry.kind === "case.assigned" && detail) return `${label}${m.labels.colon}${String(detail.handler)}`;
+    if (entry.kind === "case.closed" && detail) return `${label}${m.labels.colon}${String(detail.result)}`;
     return label;
   };
 
@@ -114,7 +114,7 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
                   <Space direction="vertical" size={0}>
                     <Typography.Text>{describe(entry)}</Typography.Text>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(entry.occurred_at)} · {d.recordedBy} {entry.actor}
+                      {formatDateTime(entry.occurred_at)} · {d.recordedBy} {m.labels.actor[entry.actor] ?? entry.actor}
                     </Typography.Text>
                   </Space>
                 ),

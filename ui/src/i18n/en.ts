@@ -74,6 +74,7 @@ export const en: Messages = {
     rootCause: "Root cause",
     timeline: "Timeline",
     recordedBy: "Recorded by",
+    openCase: (caseNo: string) => `Open case ${caseNo}`,
   },
   settings: {
     title: "Settings",
@@ -82,6 +83,7 @@ export const en: Messages = {
     dbPath: "Data file",
     schemaVersion: "Schema version",
     site: "Site",
+    siteLabel: (name: string, code: string) => `${name} (${code})`,
     cases: "Cases",
     events: "Events",
     version: "Version",
@@ -165,5 +167,7 @@ export const en: Messages = {
       product_name: "Product / service",
     },
     lang: { "zh-CN": "简体中文", en: "English" },
+    actor: { system: "System" },
+    colon: ": ",
   },
 };

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 import { setCoreLanguage, type Lang } from "../api";
 import { en } from "./en";
@@ -25,9 +25,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     globalThis.localStorage?.setItem(STORAGE_KEY, next);
-    document.documentElement.lang = next;
-    void setCoreLanguage(next).catch(() => undefined);
   }, []);
+  // The page and the core follow the chosen language, from the first render on: the core
+  // writes its error messages in it.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    setCoreLanguage(lang).catch(() => undefined);
+  }, [lang]);
   const value = useMemo(() => ({ lang, m: MESSAGES[lang], setLang }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

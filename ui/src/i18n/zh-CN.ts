@@ -74,6 +74,7 @@ export const zhCN = {
     rootCause: "主要原因",
     timeline: "处理经过",
     recordedBy: "记录人",
+    openCase: (caseNo: string) => `打开案件 ${caseNo}`,
   },
   settings: {
     title: "设置",
@@ -82,6 +83,7 @@ export const zhCN = {
     dbPath: "数据文件",
     schemaVersion: "结构版本",
     site: "站点",
+    siteLabel: (name: string, code: string) => `${name}（${code}）`,
     cases: "案件数",
     events: "事件数",
     version: "程序版本",
@@ -165,6 +167,9 @@ export const zhCN = {
       product_name: "产品/服务",
     } satisfies Record<CaseSortField, string>,
     lang: { "zh-CN": "简体中文", en: "English" } satisfies Record<Lang, string>,
+    actor: { system: "系统" } as Record<string, string>,
+    /** What follows a label before its detail: full-width in Chinese. */
+    colon: "：",
   },
 };
 

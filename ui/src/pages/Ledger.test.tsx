@@ -65,6 +65,19 @@ describe("Ledger", () => {
     expect(screen.getByTestId("ledger-total").textContent).toBe("共 2 件");
   });
 
+  it("opens a case from its number, which the keyboard reaches as a button", async () => {
+    core.answer = (name) =>
+      name === "cases.list"
+        ? Promise.resolve({ total: 1, offset: 0, items: [row(7)] })
+        : new Promise(() => undefined); // the case page may take its time
+    renderLedger();
+    const open = await screen.findByRole("button", { name: "打开案件 2026-HQ-000007" });
+    open.focus();
+    expect(document.activeElement).toBe(open);
+    fireEvent.click(open);
+    await waitFor(() => expect(core.calls).toContainEqual(["cases.get", { id: "id-7" }]));
+  });
+
   it("offers demo data when the ledger is empty, and loads it in one click", async () => {
     const onDataChanged = vi.fn();
     core.answer = (name, request) => {

@@ -67,7 +67,31 @@ export function Ledger({ onDataChanged }: { onDataChanged: () => void }) {
   const sortOrder = (field: CaseSortField) =>
     query.sort_by === field ? (query.sort_dir === "asc" ? "ascend" : "descend") : null;
   const columns: ColumnsType<CaseRow> = [
-    { key: "case_no", title: c.case_no, dataIndex: "case_no", width: 170, fixed: "left", sorter: true, sortOrder: sortOrder("case_no"), className: "num" },
+    {
+      key: "case_no",
+      title: c.case_no,
+      dataIndex: "case_no",
+      width: 170,
+      fixed: "left",
+      sorter: true,
+      sortOrder: sortOrder("case_no"),
+      className: "num",
+      // A button, so that a case opens from the keyboard (Tab, Enter) as well as by mouse.
+      render: (caseNo: string, row) => (
+        <Button
+          type="link"
+          size="small"
+          className="case-link"
+          aria-label={m.caseDetail.openCase(caseNo)}
+          onClick={(e) => {
+            e.stopPropagation();
+            setOpenCase(row.id);
+          }}
+        >
+          {caseNo}
+        </Button>
+      ),
+    },
     { key: "received_at", title: c.received_at, dataIndex: "received_at", width: 150, sorter: true, sortOrder: sortOrder("received_at"), render: formatDateTime, className: "num" },
     { key: "channel", title: c.channel, dataIndex: "channel", width: 120, render: (v: string) => m.labels.channel[v] ?? v },
     { key: "consumer", title: c.consumer, dataIndex: "consumer_name", width: 100 },

@@ -22,9 +22,7 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
         <Card title={s.database}>
           <Descriptions column={1} size="small" bordered data-testid="system-info">
             <Descriptions.Item label={s.dbPath}>{info.db_path}</Descriptions.Item>
-            <Descriptions.Item label={s.site}>
-              {info.site_name}（{info.site_code}）
-            </Descriptions.Item>
+            <Descriptions.Item label={s.site}>{s.siteLabel(info.site_name, info.site_code)}</Descriptions.Item>
             <Descriptions.Item label={s.schemaVersion}>{info.schema_version}</Descriptions.Item>
             <Descriptions.Item label={s.cases}>{info.case_count.toLocaleString()}</Descriptions.Item>
             <Descriptions.Item label={s.events}>{info.event_count.toLocaleString()}</Descriptions.Item>
