@@ -39,7 +39,7 @@ echo "==> npm: tooling and UI packages"
 npm ci --no-audit --no-fund --loglevel=error
 npm ci --no-audit --no-fund --loglevel=error --prefix ui
 
-if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
   echo "==> cargo: tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked --quiet
 fi

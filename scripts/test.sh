@@ -18,8 +18,15 @@ step() {
 
 step "setup" bash scripts/setup.sh
 step "cargo fmt --check" cargo fmt --all --check
-step "redress-core has no Tauri dependency" bash -c \
-  '! cargo tree -p redress-core --locked --edges normal,build,dev --prefix none --format "{p}" | grep -E "^tauri"'
+core_has_no_tauri() {
+  local tree
+  tree=$(cargo tree -p redress-core --locked --edges normal,build,dev --prefix none --format "{p}")
+  if grep -E "^tauri" <<<"$tree"; then
+    echo "redress-core must not depend on Tauri" >&2
+    return 1
+  fi
+}
+step "redress-core has no Tauri dependency" core_has_no_tauri
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
 step "ui typecheck" npm run --prefix ui typecheck

@@ -1,8 +1,8 @@
 // The end-to-end harness: starts tauri-driver (which drives WebKitWebDriver, which starts the
 // real app binary), opens a WebDriver session on the app with its own database, and cleans up.
 // Run under a display: `xvfb-run -a npm run e2e` (the README's test command does this).
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -10,7 +10,19 @@ import { remote } from "webdriverio";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = process.env.REDRESS_APP ?? join(ROOT, "target/debug/redress");
-const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo/bin/tauri-driver");
+/** tauri-driver: TAURI_DRIVER, else on PATH, else where `cargo install` puts it. */
+function findDriver() {
+  if (process.env.TAURI_DRIVER) return process.env.TAURI_DRIVER;
+  try {
+    return execFileSync("sh", ["-c", "command -v tauri-driver"], { encoding: "utf8" }).trim();
+  } catch {
+    const cargoHome = process.env.CARGO_HOME ?? join(homedir(), ".cargo");
+    const candidate = join(cargoHome, "bin/tauri-driver");
+    if (existsSync(candidate)) return candidate;
+    throw new Error("tauri-driver not found: run scripts/setup.sh");
+  }
+}
+const DRIVER = findDriver();
 const PORT = 4444;
 
 async function listening() {

@@ -47,16 +47,19 @@ test("demo data loads in one click and the ledger shows its rows", async () => {
   await saveScreenshot(app.browser, "ledger-demo");
 });
 
-test("a case opens with its timeline", async () => {
-  const first = await $('[data-testid="ledger-table"] tr.ant-table-row');
-  const cells = await first.$$("td");
-  const caseNo = await cells[0].getText();
-  await click(cells[4]);
+test("a case opens from the keyboard, with its timeline", async () => {
+  const link = await $('[data-testid="ledger-table"] tr.ant-table-row .case-link');
+  const caseNo = await link.getText();
+  await app.browser.execute((el) => el.focus(), link);
+  await app.browser.keys("Enter");
   const drawer = await $(".ant-drawer-title");
   await app.browser.waitUntil(async () => (await drawer.getText()).includes(caseNo), { timeout: 10_000 });
   const timeline = await $('[data-testid="case-timeline"]');
   await timeline.waitForDisplayed({ timeout: 10_000 });
-  assert.match(await timeline.getText(), /受理登记/);
+  const text = await timeline.getText();
+  assert.match(text, /受理登记/);
+  assert.match(text, /记录人 系统/);
+  await saveScreenshot(app.browser, "case-drawer");
   await click($(".ant-drawer-close"));
   await (await $(".ant-drawer-content-wrapper")).waitForDisplayed({ reverse: true, timeout: 10_000 });
 });
