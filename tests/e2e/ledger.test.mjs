@@ -76,6 +76,26 @@ test("sorting by case number asks the core and reorders the rows", async () => {
   );
 });
 
+test("the workbench and settings show the same database", async () => {
+  await click($('[data-testid="nav-workbench"]'));
+  const total = await $('[data-testid="figure-total"]');
+  await app.browser.waitUntil(async () => /1,000/.test(await total.getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the workbench did not count 1,000 cases",
+  });
+  const open = Number((await (await $('[data-testid="figure-open"]')).getText()).replace(/\D/g, ""));
+  const closed = Number((await (await $('[data-testid="figure-closed"]')).getText()).replace(/\D/g, ""));
+  assert.ok(open > 0 && closed > 0 && open + closed <= 1000, `open ${open}, closed ${closed}`);
+  await saveScreenshot(app.browser, "workbench");
+
+  await click($('[data-testid="nav-settings"]'));
+  const info = await $('[data-testid="system-info"]');
+  await info.waitForDisplayed({ timeout: 10_000 });
+  assert.ok((await info.getText()).includes(app.dbPath), "settings name the database file in use");
+  await click($('[data-testid="nav-ledger"]'));
+  await (await $('[data-testid="ledger-table"]')).waitForDisplayed({ timeout: 10_000 });
+});
+
 test("the interface switches to English", async () => {
   await click($('[data-testid="language"]'));
   const english = await $(".ant-select-item-option[title='English']");

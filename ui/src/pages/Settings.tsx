@@ -5,6 +5,12 @@ import type { Lang, SystemInfo } from "../api";
 import { DemoLoader } from "../components/DemoLoader";
 import { useI18n } from "../i18n";
 
+/**
+ * The most demo cases one click may ask for: the call reports no progress, so it stays short
+ * (a few seconds). Larger sets: `redress-cli demo --cases N`.
+ */
+export const MAX_UI_DEMO_CASES = 20_000;
+
 export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () => void }) {
   const { m, lang, setLang } = useI18n();
   const [count, setCount] = useState(1000);
@@ -32,7 +38,13 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
         <Card title={s.demo}>
           <Space>
             <span>{s.demoCount}</span>
-            <InputNumber min={1} max={2_000_000} step={1000} value={count} onChange={(v) => setCount(v ?? 1000)} />
+            <InputNumber
+              min={1}
+              max={MAX_UI_DEMO_CASES}
+              step={1000}
+              value={count}
+              onChange={(v) => setCount(v ?? 1000)}
+            />
             <DemoLoader cases={count} onDone={onChanged} label={s.demoGenerate} />
           </Space>
         </Card>
