@@ -1,15 +1,24 @@
-//! What every command needs: the open database (or why it could not be opened), the acting
-//! user and the language the user reads.
+//! What every command needs: the open database (or why it could not be opened), who is
+//! signed in (and whether their session is locked), and the language the user reads.
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
+use redress_core::auth::accounts::sign_in;
+use redress_core::ops::auth::{session_view, SessionView};
 use redress_core::{Actor, ApiError, CoreError, CoreResult, Db, Lang, OpenOptions};
+
+struct Session {
+    actor: Actor,
+    must_change_password: bool,
+    last_activity: Instant,
+}
 
 pub struct AppState {
     db: Result<Db, CoreError>,
-    actor: Actor,
+    session: Mutex<Option<Session>>,
     lang: RwLock<Lang>,
 }
 
@@ -32,7 +41,7 @@ impl AppState {
         if let Err(e) = &db {
             tracing::error!(error = %e, "database could not be opened");
         }
-        AppState { db, actor: Actor::system(), lang: RwLock::new(Lang::Zh) }
+        AppState { db, session: Mutex::new(None), lang: RwLock::new(Lang::Zh) }
     }
 
     pub fn lang(&self) -> Lang {
@@ -45,16 +54,137 @@ impl AppState {
         }
     }
 
-    /// Runs one core operation with this state's database and actor; a core error becomes
-    /// the boundary's `{code, message, fields}` in the user's language.
-    pub async fn call<T, F, Fut>(&self, operation: F) -> Result<T, ApiError>
+    pub fn api_error(&self, e: CoreError) -> ApiError {
+        e.to_api(self.lang())
+    }
+
+    pub fn db(&self) -> Result<Db, ApiError> {
+        self.db.as_ref().map(Db::clone).map_err(|e| e.to_api(self.lang()))
+    }
+
+    fn with_session<T>(&self, f: impl FnOnce(&mut Option<Session>) -> T) -> T {
+        let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    /// Whether the signed-in session has been idle past the configured time.
+    async fn idle_expired(&self, db: &Db) -> CoreResult<bool> {
+        let Some(last) = self.with_session(|s| s.as_ref().map(|s| s.last_activity)) else {
+            return Ok(false);
+        };
+        let mut conn = db.pool().acquire().await?;
+        let minutes = redress_core::settings::idle_lock_minutes(&mut conn).await?;
+        let limit = Duration::from_secs(u64::try_from(minutes).unwrap_or(15) * 60);
+        Ok(last.elapsed() > limit)
+    }
+
+    /// The signed-in actor, if the session is open and not idle-locked; counts as activity.
+    async fn active_actor(&self, db: &Db, operation: &str) -> CoreResult<Actor> {
+        let present = self.with_session(|s| s.is_some());
+        if !present {
+            return Err(CoreError::SignInRequired);
+        }
+        if self.idle_expired(db).await? {
+            return Err(CoreError::SessionLocked);
+        }
+        self.with_session(|s| match s {
+            Some(session) => {
+                redress_core::ops::check_password_change_gate(
+                    session.must_change_password,
+                    operation,
+                )?;
+                session.last_activity = Instant::now();
+                Ok(session.actor.clone())
+            }
+            None => Err(CoreError::SignInRequired),
+        })
+    }
+
+    /// Runs one core operation as the signed-in person; a core error becomes the boundary's
+    /// `{code, message, fields}` in the user's language.
+    pub async fn call<T, F, Fut>(&self, operation: &str, run: F) -> Result<T, ApiError>
     where
         F: FnOnce(Db, Actor) -> Fut,
         Fut: Future<Output = CoreResult<T>>,
     {
-        let lang = self.lang();
-        let db = self.db.as_ref().map_err(|e| e.to_api(lang))?.clone();
-        operation(db, self.actor.clone()).await.map_err(|e| e.to_api(lang))
+        let db = self.db()?;
+        let actor = self.active_actor(&db, operation).await.map_err(|e| self.api_error(e))?;
+        let changes_password = operation == "auth.change_password";
+        let result = run(db, actor).await.map_err(|e| self.api_error(e));
+        if changes_password && result.is_ok() {
+            self.with_session(|s| {
+                if let Some(session) = s {
+                    session.must_change_password = false;
+                }
+            });
+        }
+        result
+    }
+
+    /// Signs in (or unlocks an idle session: the same check, counting towards the lock-out).
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<SessionView, ApiError> {
+        let db = self.db()?;
+        let signed = sign_in(&db, username, password).await.map_err(|e| self.api_error(e))?;
+        let view = session_view(&db, &signed.actor, signed.must_change_password)
+            .await
+            .map_err(|e| self.api_error(e))?;
+        self.with_session(|s| {
+            *s = Some(Session {
+                actor: signed.actor,
+                must_change_password: signed.must_change_password,
+                last_activity: Instant::now(),
+            })
+        });
+        Ok(view)
+    }
+
+    /// Unlocks an idle session with its holder's password.
+    pub async fn unlock(&self, password: &str) -> Result<SessionView, ApiError> {
+        let username = self.current_username().await?;
+        self.sign_in(&username, password).await
+    }
+
+    async fn current_username(&self) -> Result<String, ApiError> {
+        let db = self.db()?;
+        let id = self
+            .with_session(|s| s.as_ref().map(|s| s.actor.id.clone()))
+            .ok_or_else(|| self.api_error(CoreError::SignInRequired))?;
+        username_of(&db, &id).await.map_err(|e| self.api_error(e))
+    }
+
+    pub fn sign_out(&self) {
+        self.with_session(|s| *s = None);
+    }
+
+    /// Activity in the window (typing, moving the mouse) keeps the session open.
+    pub async fn touch(&self) -> Result<(), ApiError> {
+        let db = self.db()?;
+        if self.idle_expired(&db).await.map_err(|e| self.api_error(e))? {
+            return Err(self.api_error(CoreError::SessionLocked));
+        }
+        self.with_session(|s| {
+            if let Some(session) = s {
+                session.last_activity = Instant::now();
+            }
+        });
+        Ok(())
+    }
+
+    /// Who is signed in and whether the session is locked, for the UI's first screen.
+    pub async fn status(&self) -> Result<redress_core::ops::auth::AuthStatus, ApiError> {
+        let db = self.db()?;
+        let run = async {
+            let needs_setup = redress_core::ops::auth::needs_setup(&db).await?;
+            let current = self
+                .with_session(|s| s.as_ref().map(|s| (s.actor.clone(), s.must_change_password)));
+            let session = match current {
+                Some((actor, must_change)) => Some(session_view(&db, &actor, must_change).await?),
+                None => None,
+            };
+            let locked = session.is_some() && self.idle_expired(&db).await?;
+            Ok(redress_core::ops::auth::AuthStatus { needs_setup, session, locked })
+        };
+        run.await.map_err(|e: CoreError| self.api_error(e))
     }
 
     pub async fn close(&self) {
@@ -62,6 +192,11 @@ impl AppState {
             db.close().await;
         }
     }
+}
+
+async fn username_of(db: &Db, account_id: &str) -> CoreResult<String> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(redress_core::ops::accounts::account_view(&mut conn, account_id).await?.username)
 }
 
 #[cfg(test)]

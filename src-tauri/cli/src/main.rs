@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use redress_core::auth::Permission;
 use redress_core::ops::demo::DemoRequest;
-use redress_core::{Actor, CoreError, Lang, OpenOptions};
+use redress_core::{Actor, CoreError, Db, Lang, OpenOptions};
 
 #[derive(Parser)]
 #[command(name = "redress-cli", version, about = "Redress 消费纠纷管理台 — command line")]
@@ -20,6 +21,10 @@ struct Cli {
     /// Language of messages: zh-CN (default) or en.
     #[arg(long, global = true, env = "REDRESS_LANG")]
     lang: Option<String>,
+    /// Act as this account (password from REDRESS_PASSWORD, else asked for), under the same
+    /// permission checks as the app. Without it: the local system identity.
+    #[arg(long = "as", global = true, value_name = "ACCOUNT")]
+    as_account: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,32 +95,54 @@ async fn run(cli: Cli) -> Result<serde_json::Value, CoreError> {
     }
     let path = cli.db.clone().unwrap_or_else(redress_core::storage::default_db_path);
     let db = redress_core::storage::open(OpenOptions::new(path)).await?;
-    let actor = Actor::system();
-    let result = match cli.command {
-        Command::Call { name, request } => {
-            redress_core::ops::dispatch(&db, &actor, &name, request.as_deref().unwrap_or("{}"))
-                .await
-        }
-        Command::Demo { cases, seed, until } => {
-            let plan = DemoRequest { cases, seed, until }.plan()?;
-            redress_core::demo::generate(&db, &actor, &plan, |n| eprintln!("已生成 {n} / {cases}"))
-                .await
-                .map(|o| {
-                    serde_json::json!({
-                        "cases_created": o.cases_created,
-                        "org_units_created": o.org_units_created,
-                        "events_written": o.events_written,
-                    })
-                })
-        }
-        Command::Verify => redress_core::event_log::verify(&db)
-            .await
-            .map(|n| serde_json::json!({ "events_checked": n, "chain": "intact" })),
-        Command::Rebuild => redress_core::projection::rebuild(&db)
-            .await
-            .map(|n| serde_json::json!({ "events_applied": n })),
-        Command::Bindings { .. } => unreachable!("handled before the database is opened"),
-    };
+    let result = run_on(&db, cli).await;
     db.close().await;
     result
+}
+
+/// The account named by `--as`, signed in with its password; else the system identity.
+async fn acting(db: &Db, account: Option<&str>) -> Result<(Actor, bool), CoreError> {
+    let Some(username) = account else {
+        return Ok((Actor::system(), false));
+    };
+    let password = match std::env::var("REDRESS_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => rpassword::prompt_password(format!("{username} 的密码 / password: "))?,
+    };
+    let signed_in = redress_core::auth::accounts::sign_in(db, username, &password).await?;
+    Ok((signed_in.actor, signed_in.must_change_password))
+}
+
+async fn run_on(db: &Db, cli: Cli) -> Result<serde_json::Value, CoreError> {
+    let (actor, must_change) = acting(db, cli.as_account.as_deref()).await?;
+    match cli.command {
+        Command::Call { name, request } => {
+            redress_core::ops::check_password_change_gate(must_change, &name)?;
+            redress_core::ops::dispatch(db, &actor, &name, request.as_deref().unwrap_or("{}")).await
+        }
+        Command::Demo { cases, seed, until } => {
+            actor.require(Permission::DemoGenerate)?;
+            let plan = DemoRequest { cases, seed, until }.plan()?;
+            let outcome = redress_core::demo::generate(db, &actor, &plan, |n| {
+                eprintln!("已生成 {n} / {cases}")
+            })
+            .await?;
+            Ok(serde_json::json!({
+                "cases_created": outcome.cases_created,
+                "org_units_created": outcome.org_units_created,
+                "events_written": outcome.events_written,
+            }))
+        }
+        Command::Verify => {
+            actor.require(Permission::AuditVerify)?;
+            let n = redress_core::event_log::verify(db).await?;
+            Ok(serde_json::json!({ "events_checked": n, "chain": "intact" }))
+        }
+        Command::Rebuild => {
+            actor.require(Permission::AccountManage)?;
+            let n = redress_core::projection::rebuild(db).await?;
+            Ok(serde_json::json!({ "events_applied": n }))
+        }
+        Command::Bindings { .. } => unreachable!("handled before the database is opened"),
+    }
 }

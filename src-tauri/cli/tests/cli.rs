@@ -108,3 +108,56 @@ fn verify_and_rebuild_report_what_they_did() {
     let rebuild = json(&cli(&db, &["rebuild"]));
     assert_eq!(rebuild["events_applied"].as_u64(), Some(events));
 }
+
+fn cli_as(db: &Path, account: &str, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redress-cli"))
+        .arg("--db")
+        .arg(db)
+        .args(["--as", account])
+        .args(args)
+        .env("REDRESS_PASSWORD", password)
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("REDRESS_LANG")
+        .output()
+        .expect("run redress-cli")
+}
+
+#[test]
+fn acting_as_an_account_applies_its_permissions() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "30", "--until", "2026-11-28"]).status.success());
+
+    let wrong = cli_as(&db, "agent01", "nope", &["call", "cases.list", "{}"]);
+    assert!(!wrong.status.success());
+    assert_eq!(json(&wrong)["error"]["code"], "auth.invalid_credentials");
+
+    let refused = cli_as(&db, "agent01", "Demo2026", &["demo", "--cases", "1"]);
+    assert!(!refused.status.success());
+    assert_eq!(json(&refused)["error"]["code"], "auth.forbidden");
+
+    let listed = cli_as(&db, "agent01", "Demo2026", &["call", "cases.list", r#"{"limit": 500}"#]);
+    assert!(listed.status.success());
+    let names: Vec<String> = json(&listed)["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["consumer_name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with('某')), "names masked for an agent: {names:?}");
+
+    let verify = cli_as(&db, "manager01", "Demo2026", &["verify"]);
+    assert!(verify.status.success());
+    let events: i64 = json(&verify)["events_checked"].as_i64().expect("n");
+    let signed_in = Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT COUNT(*) FROM events WHERE kind = 'account.signed_in'")
+        .output()
+        .expect("sqlite3");
+    assert_eq!(
+        String::from_utf8_lossy(&signed_in.stdout).trim(),
+        "3",
+        "each sign-in is on the record"
+    );
+    assert!(events > 30);
+}

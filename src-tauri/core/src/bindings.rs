@@ -25,11 +25,14 @@ struct Collect<'a> {
 
 impl TypeVisitor for Collect<'_> {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        if T::output_path().is_none() || self.seen.contains(&TypeId::of::<T>()) {
+        if self.seen.contains(&TypeId::of::<T>()) {
             return;
         }
         self.seen.push(TypeId::of::<T>());
-        self.out.push((T::name(self.cfg), T::decl(self.cfg)));
+        // Named types are declared; wrappers (Vec, Option) only lead to what they hold.
+        if T::output_path().is_some() {
+            self.out.push((T::name(self.cfg), T::decl(self.cfg)));
+        }
         T::visit_dependencies(self);
     }
 }
@@ -67,10 +70,15 @@ pub fn typescript() -> String {
             decls.insert(name.clone(), decl.clone());
         }
     }
-    let mut error = Collect { cfg: &cfg, seen: Vec::new(), out: Vec::new() };
-    error.visit::<crate::error::ApiError>();
-    error.visit::<crate::i18n::Lang>();
-    decls.extend(error.out);
+    // Types the shell's own commands use (errors, language, the signed-in session).
+    let mut shell = Collect { cfg: &cfg, seen: Vec::new(), out: Vec::new() };
+    shell.visit::<crate::error::ApiError>();
+    shell.visit::<crate::i18n::Lang>();
+    shell.visit::<crate::ops::auth::AuthStatus>();
+    shell.visit::<crate::ops::auth::SetupRequest>();
+    shell.visit::<crate::ops::auth::SignInRequest>();
+    shell.visit::<crate::ops::auth::UnlockRequest>();
+    decls.extend(shell.out);
 
     let mut out = String::from(
         "// Generated from the Rust types by `redress-cli bindings`. Do not edit by hand:\n\

@@ -9,18 +9,20 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::SqliteConnection;
 
 use crate::actor::Actor;
+use crate::auth::RoleCode;
 use crate::case_no;
 use crate::domain::case::{
     CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
 };
 use crate::domain::events::{
-    CaseAssigned, CaseClosed, CaseCreated, CaseTransitioned, EventBody, OrgUnitCreated,
-    SealedCaseText,
+    AccountCreated, CaseAssigned, CaseClosed, CaseCreated, CaseTransitioned, EventBody,
+    OrgUnitCreated, PasswordSetBy, SealedCaseText,
 };
 use crate::domain::org::OrgUnitKind;
 use crate::domain::workflow::MAIN_PATH;
 use crate::error::CoreResult;
 use crate::event_log::{self, NewEvent};
+use crate::ops::accounts::insert_account;
 use crate::pii;
 use crate::storage::Db;
 use crate::time::{china, to_db};
@@ -179,9 +181,32 @@ const STREETS: &[&str] = &[
     "江汉路",
     "五一大道",
 ];
-const AGENTS: &[&str] =
-    &["客服 林晓", "客服 周婷", "客服 马骏", "客服 何敏", "门店 吴倩", "门店 郭涛"];
-const HANDLERS: &[&str] = &["陈静", "刘洋", "赵磊", "孙丽", "郑伟", "王芳", "法务 黄律", "唐志远"];
+/// The password of every demo account (documented in the README).
+pub const DEMO_PASSWORD: &str = "Demo2026";
+
+/// One account per role, and a handler in each department that handles cases.
+const DEMO_ACCOUNTS: &[(&str, &str, RoleCode, &str)] = &[
+    ("agent01", "林晓", RoleCode::IntakeAgent, "DEP-CS"),
+    ("agent02", "周婷", RoleCode::IntakeAgent, "DEP-CS"),
+    ("store01", "吴倩", RoleCode::IntakeAgent, "ST-SH-XH"),
+    ("handler.as", "陈静", RoleCode::Handler, "DEP-AS"),
+    ("handler.lg", "刘洋", RoleCode::Handler, "DEP-LG"),
+    ("handler.in", "赵磊", RoleCode::Handler, "DEP-IN"),
+    ("handler.sl", "孙丽", RoleCode::Handler, "DEP-SL"),
+    ("handler.qa", "郑伟", RoleCode::Handler, "DEP-QA"),
+    ("handler.cs", "王芳", RoleCode::Handler, "DEP-CS"),
+    ("legal01", "黄律", RoleCode::Legal, "DEP-LEGAL"),
+    ("head.as", "唐志远", RoleCode::DepartmentHead, "DEP-AS"),
+    ("manager01", "吴建国", RoleCode::Manager, "CO"),
+    ("sysadmin", "何敏", RoleCode::Administrator, "CO"),
+];
+
+/// A demo account as cases refer to it.
+#[derive(Clone)]
+struct Person {
+    id: String,
+    name: String,
+}
 
 const APPLIANCE_FAULTS: &[&str] =
     &["漏水", "不制热", "噪音过大", "频繁显示E1故障码", "无法开机", "制冷效果差"];
@@ -230,6 +255,7 @@ fn yuan(fen: i64) -> String {
 
 struct Drafted {
     case_id: String,
+    handler: Option<Person>,
     created: CaseCreated,
     text: SealedCaseText,
     received: DateTime<Utc>,
@@ -241,6 +267,9 @@ struct Generator {
     rng: ChaCha8Rng,
     consumers: Vec<(String, ConsumerContact)>,
     org_ids: std::collections::HashMap<&'static str, String>,
+    /// The intake agents, and the handler of each department by its code.
+    agents: Vec<Person>,
+    handlers: std::collections::HashMap<&'static str, Person>,
     until: DateTime<Utc>,
 }
 
@@ -376,11 +405,15 @@ impl Generator {
                 .collect();
             *weighted(rng, &weights)
         };
-        let handler = (complexity == Complexity::Complex).then(|| pick(rng, HANDLERS).to_string());
+        let handler = (complexity == Complexity::Complex)
+            .then(|| self.handlers.get(department).cloned())
+            .flatten();
+        let receiver = pick(rng, &self.agents).clone();
         let closing = (target == CaseStatus::Closed)
             .then(|| closing_for(rng, category, demand, price_fen, complexity));
         let text = SealedCaseText { consumer, content };
         Drafted {
+            handler,
             created: CaseCreated {
                 case_no: String::new(),
                 received_at: to_db(received),
@@ -404,8 +437,10 @@ impl Generator {
                 complexity,
                 demand,
                 demand_amount_fen,
-                received_by: pick(&mut self.rng, AGENTS).to_string(),
-                handler,
+                received_by: receiver.name,
+                received_by_id: Some(receiver.id),
+                handler: None,
+                handler_id: None,
                 due_at: Some(to_db(due)),
             },
             case_id,
@@ -513,6 +548,8 @@ pub async fn generate(
     mut progress: impl FnMut(u32),
 ) -> CoreResult<DemoOutcome> {
     let mut outcome = DemoOutcome::default();
+    let events_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(db.pool()).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
     // Demo data added to a database that already has cases continues on another stream of the
     // same seed, so its ids never collide with the first batch's.
@@ -526,7 +563,9 @@ pub async fn generate(
         // Nothing happens in the future, even when the history ends today.
         .min(Utc::now());
     let org_ids = ensure_organisation(db, actor, &mut rng, &mut outcome).await?;
-    let mut gen = Generator { rng, consumers: Vec::new(), org_ids, until: until_cn };
+    let (agents, handlers) = ensure_accounts(db, actor, &mut rng, &org_ids).await?;
+    let mut gen =
+        Generator { rng, consumers: Vec::new(), org_ids, agents, handlers, until: until_cn };
 
     // Received times first, in order, so case numbers follow time as they would in life.
     let mut received: Vec<DateTime<Utc>> = (0..plan.cases)
@@ -563,13 +602,15 @@ pub async fn generate(
         let mut tx = db.begin_write().await?;
         for at in chunk {
             let drafted = gen.draft(*at);
-            outcome.events_written +=
-                write_case(&mut tx, db, actor, drafted, &mut gen.rng, until_cn).await?;
+            write_case(&mut tx, db, actor, drafted, &mut gen.rng, until_cn).await?;
             outcome.cases_created += 1;
         }
         tx.commit().await?;
         progress(outcome.cases_created);
     }
+    let events_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(db.pool()).await?;
+    outcome.events_written = u64::try_from(events_after - events_before).unwrap_or(0);
     Ok(outcome)
 }
 
@@ -608,7 +649,6 @@ async fn ensure_organisation(
                 )
                 .await?;
                 outcome.org_units_created += 1;
-                outcome.events_written += 1;
                 fresh_id
             }
         };
@@ -616,6 +656,60 @@ async fn ensure_organisation(
     }
     tx.commit().await?;
     Ok(ids)
+}
+
+/// The demo accounts (what is missing of them), each with the demo password.
+async fn ensure_accounts(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut ChaCha8Rng,
+    org_ids: &std::collections::HashMap<&'static str, String>,
+) -> CoreResult<(Vec<Person>, std::collections::HashMap<&'static str, Person>)> {
+    let mut agents = Vec::new();
+    let mut handlers = std::collections::HashMap::new();
+    let mut tx = db.begin_write().await?;
+    let founded = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    for (username, name, role, unit) in DEMO_ACCOUNTS {
+        let fresh_id = seeded_uuid(rng, founded);
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let created = AccountCreated {
+                    id: fresh_id.clone(),
+                    username: (*username).to_owned(),
+                    display_name: (*name).to_owned(),
+                    unit_id: org_ids.get(unit).cloned(),
+                    roles: vec![*role],
+                };
+                insert_account(
+                    &mut tx,
+                    db,
+                    actor,
+                    created,
+                    DEMO_PASSWORD,
+                    PasswordSetBy::Administrator,
+                    false,
+                )
+                .await?;
+                fresh_id
+            }
+        };
+        let person = Person { id, name: (*name).to_owned() };
+        match role {
+            RoleCode::IntakeAgent => agents.push(person),
+            RoleCode::Handler => {
+                handlers.insert(*unit, person);
+            }
+            _ => {}
+        }
+    }
+    tx.commit().await?;
+    Ok((agents, handlers))
 }
 
 /// The case's events from intake to where it stands, with plausible times between them.
@@ -626,17 +720,16 @@ async fn write_case(
     mut d: Drafted,
     rng: &mut ChaCha8Rng,
     until: DateTime<Utc>,
-) -> CoreResult<u64> {
+) -> CoreResult<()> {
     let year = d.received.with_timezone(&china()).year();
     d.created.case_no = case_no::next(conn, &db.site, year).await?;
     let key = pii::key_for(conn, &d.created.consumer_id).await?;
     d.created.sealed = pii::seal(&key, &d.created.consumer_id, &d.text)?;
     let case_id = Some(d.case_id.clone());
-    let handler = d.created.handler.clone();
+    let handler = d.handler.clone();
     let department = d.created.department_id.clone();
     let simple = d.created.complexity == Complexity::Simple;
     let mut at = d.received;
-    let mut written = 0;
     let emit = |at: DateTime<Utc>, body: EventBody| NewEvent {
         case_id: case_id.clone(),
         occurred_at: at,
@@ -645,17 +738,14 @@ async fn write_case(
 
     event_log::append(conn, db, actor, emit(at, EventBody::CaseCreated(Box::new(d.created))))
         .await?;
-    written += 1;
     if let Some(handler) = handler {
-        at += Duration::minutes(rng.gen_range(5..240));
-        event_log::append(
-            conn,
-            db,
-            actor,
-            emit(at, EventBody::CaseAssigned(CaseAssigned { handler, department_id: department })),
-        )
-        .await?;
-        written += 1;
+        at = (at + Duration::minutes(rng.gen_range(5..240))).min(until.max(at));
+        let assigned = CaseAssigned {
+            handler: handler.name,
+            handler_id: Some(handler.id),
+            department_id: department,
+        };
+        event_log::append(conn, db, actor, emit(at, EventBody::CaseAssigned(assigned))).await?;
     }
     let path: Vec<CaseStatus> = if simple || d.target == CaseStatus::Received {
         Vec::new()
@@ -671,7 +761,7 @@ async fn write_case(
     for pair in path.windows(2) {
         at += Duration::hours(rng.gen_range(4..72));
         if at > until {
-            return Ok(written);
+            return Ok(());
         }
         let note = (pair[1] == CaseStatus::Withdrawn)
             .then(|| "消费者表示问题已自行解决，撤回投诉".to_owned());
@@ -685,7 +775,6 @@ async fn write_case(
             ),
         )
         .await?;
-        written += 1;
     }
     if let Some(closing) = d.closing {
         at += if simple {
@@ -694,7 +783,6 @@ async fn write_case(
             Duration::hours(rng.gen_range(4..72))
         };
         event_log::append(conn, db, actor, emit(at, EventBody::CaseClosed(closing))).await?;
-        written += 1;
     }
-    Ok(written)
+    Ok(())
 }

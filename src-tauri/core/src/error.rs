@@ -20,10 +20,21 @@ pub struct FieldProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldRule {
     Required,
-    OutOfRange { min: i64, max: i64 },
-    TooLong { max: usize },
-    Invalid { detail: String },
-    UnknownValue { value: String },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooLong {
+        max: usize,
+    },
+    Invalid {
+        detail: String,
+    },
+    UnknownValue {
+        value: String,
+    },
+    /// Already used by another record (a username, a code).
+    Taken,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +59,22 @@ pub enum CoreError {
     BrokenChain { site: String, seq: i64, detail: String },
     #[error("personal data of consumer {0} has been erased")]
     PersonalDataErased(String),
+    #[error("not permitted ({permission:?})")]
+    Forbidden { permission: Option<crate::auth::Permission> },
+    #[error("user name or password is wrong")]
+    InvalidCredentials,
+    #[error("account locked until {until}")]
+    AccountLocked { until: String },
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("session locked after being idle")]
+    SessionLocked,
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
+    #[error("the last active administrator cannot lose that role")]
+    LastAdministrator,
+    #[error("the first administrator exists already")]
+    AlreadySetUp,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -76,6 +103,14 @@ impl CoreError {
             CoreError::CannotOpen { .. } => "storage.cannot_open",
             CoreError::BrokenChain { .. } => "audit.broken_chain",
             CoreError::PersonalDataErased(_) => "privacy.erased",
+            CoreError::Forbidden { .. } => "auth.forbidden",
+            CoreError::InvalidCredentials => "auth.invalid_credentials",
+            CoreError::AccountLocked { .. } => "auth.locked_out",
+            CoreError::SignInRequired => "auth.required",
+            CoreError::SessionLocked => "auth.session_locked",
+            CoreError::PasswordChangeRequired => "auth.password_change_required",
+            CoreError::LastAdministrator => "auth.last_administrator",
+            CoreError::AlreadySetUp => "auth.already_set_up",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -136,6 +171,27 @@ impl CoreError {
             (PersonalDataErased(_), Lang::En) => {
                 "This consumer's personal data has been erased".into()
             }
+            (Forbidden { .. }, Lang::Zh) => "您没有执行此操作的权限".into(),
+            (Forbidden { .. }, Lang::En) => "You are not permitted to do this".into(),
+            (InvalidCredentials, Lang::Zh) => "用户名或密码不正确".into(),
+            (InvalidCredentials, Lang::En) => "The user name or password is wrong".into(),
+            (AccountLocked { until }, Lang::Zh) => {
+                format!("密码错误次数过多，账户已锁定至 {}", crate::time::display(until))
+            }
+            (AccountLocked { until }, Lang::En) => format!(
+                "Too many wrong passwords: the account is locked until {}",
+                crate::time::display(until)
+            ),
+            (SignInRequired, Lang::Zh) => "请先登录".into(),
+            (SignInRequired, Lang::En) => "Please sign in".into(),
+            (SessionLocked, Lang::Zh) => "长时间未操作，已锁定，请输入密码解锁".into(),
+            (SessionLocked, Lang::En) => "Locked after being idle: enter your password".into(),
+            (PasswordChangeRequired, Lang::Zh) => "请先修改初始密码".into(),
+            (PasswordChangeRequired, Lang::En) => "Change your initial password first".into(),
+            (LastAdministrator, Lang::Zh) => "至少需要保留一名启用的系统管理员".into(),
+            (LastAdministrator, Lang::En) => "At least one active administrator must remain".into(),
+            (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),
+            (AlreadySetUp, Lang::En) => "The administrator exists already: sign in".into(),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
             (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
             (Database(e), Lang::En) => format!("A database operation failed: {e}"),
@@ -174,6 +230,7 @@ impl FieldRule {
             FieldRule::TooLong { .. } => "field.too_long",
             FieldRule::Invalid { .. } => "field.invalid",
             FieldRule::UnknownValue { .. } => "field.unknown_value",
+            FieldRule::Taken => "field.taken",
         }
     }
 
@@ -191,6 +248,8 @@ impl FieldRule {
             (FieldRule::Invalid { detail }, Lang::En) => format!("Not valid ({detail})"),
             (FieldRule::UnknownValue { value }, Lang::Zh) => format!("不可选的值“{value}”"),
             (FieldRule::UnknownValue { value }, Lang::En) => format!("“{value}” is not a choice"),
+            (FieldRule::Taken, Lang::Zh) => "已被占用".into(),
+            (FieldRule::Taken, Lang::En) => "Already taken".into(),
         }
     }
 }
@@ -275,6 +334,17 @@ mod tests {
                 "audit.broken_chain",
             ),
             (CoreError::PersonalDataErased("c".into()), "privacy.erased"),
+            (CoreError::Forbidden { permission: None }, "auth.forbidden"),
+            (CoreError::InvalidCredentials, "auth.invalid_credentials"),
+            (
+                CoreError::AccountLocked { until: "2026-11-28T06:00:00.000Z".into() },
+                "auth.locked_out",
+            ),
+            (CoreError::SignInRequired, "auth.required"),
+            (CoreError::SessionLocked, "auth.session_locked"),
+            (CoreError::PasswordChangeRequired, "auth.password_change_required"),
+            (CoreError::LastAdministrator, "auth.last_administrator"),
+            (CoreError::AlreadySetUp, "auth.already_set_up"),
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),

@@ -24,6 +24,13 @@ impl WallClock for SystemClock {
     }
 }
 
+/// A clock shared with the test that moves it.
+impl<T: WallClock> WallClock for std::sync::Arc<T> {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+}
+
 /// A clock that tests set by hand.
 pub struct ManualClock(Mutex<u64>);
 
@@ -91,6 +98,13 @@ impl Hlc {
         };
         *last = next;
         next
+    }
+
+    /// The wall clock's time: what "now" means for deadlines and lock-outs (replaceable in
+    /// tests, like the clock itself).
+    pub fn wall_now(&self) -> DateTime<Utc> {
+        let ms = i64::try_from(self.clock.now_ms()).unwrap_or(0);
+        DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
     /// Takes note of a timestamp seen in an event from elsewhere (or from the local log at start).

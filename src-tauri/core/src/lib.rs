@@ -3,6 +3,7 @@
 //! or a display, and the desktop shell, the CLI and the hub are thin faces over it.
 
 pub mod actor;
+pub mod auth;
 pub mod bindings;
 pub mod case_no;
 pub mod demo;
@@ -11,9 +12,11 @@ pub mod error;
 pub mod event_log;
 pub mod hlc;
 pub mod i18n;
+pub mod masking;
 pub mod ops;
 pub mod pii;
 pub mod projection;
+pub mod settings;
 pub mod storage;
 pub mod time;
 pub mod working_days;

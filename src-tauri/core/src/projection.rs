@@ -11,7 +11,15 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 4] = ["cases", "case_no_counters", "consumers", "org_units"];
+const TABLES: [&str; 7] = [
+    "cases",
+    "case_no_counters",
+    "consumers",
+    "accounts",
+    "role_overrides",
+    "settings",
+    "org_units",
+];
 
 /// Events read per page while rebuilding.
 const REBUILD_PAGE: u32 = 5_000;
@@ -79,8 +87,8 @@ pub async fn apply(
                  department_id, consumer_id, product_name, product_model, quantity, \
                  amount_paid_fen, order_no, purchased_at, category, severity, complexity, content, \
                  demand, demand_amount_fen, status, received_by, handler, due_at, created_hlc, \
-                 updated_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-                 'received', ?, ?, ?, ?, ?)",
+                 updated_hlc, received_by_id, handler_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(case_id)
             .bind(&c.case_no)
@@ -107,6 +115,8 @@ pub async fn apply(
             .bind(&c.due_at)
             .bind(ev.hlc)
             .bind(ev.hlc)
+            .bind(&c.received_by_id)
+            .bind(&c.handler_id)
             .execute(&mut *conn)
             .await?;
             if let Some((year, seq)) = parse_case_no(&c.case_no) {
@@ -123,10 +133,11 @@ pub async fn apply(
         }
         EventBody::CaseAssigned(a) => {
             sqlx::query(
-                "UPDATE cases SET handler = ?, department_id = COALESCE(?, department_id), \
-                 updated_hlc = ? WHERE id = ?",
+                "UPDATE cases SET handler = ?, handler_id = ?, \
+                 department_id = COALESCE(?, department_id), updated_hlc = ? WHERE id = ?",
             )
             .bind(&a.handler)
+            .bind(&a.handler_id)
             .bind(&a.department_id)
             .bind(ev.hlc)
             .bind(case_id_of(ev)?)
@@ -155,8 +166,91 @@ pub async fn apply(
             .execute(&mut *conn)
             .await?;
         }
+        EventBody::OrgUnitUpdated(u) => {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE org_units SET id = id");
+            if let Some(name) = &u.name {
+                qb.push(", name = ").push_bind(name);
+            }
+            if let Some(parent) = &u.parent_id {
+                qb.push(", parent_id = ").push_bind(parent);
+            }
+            if let Some(city) = &u.city {
+                qb.push(", city = ").push_bind(city);
+            }
+            qb.push(" WHERE id = ").push_bind(&u.id);
+            qb.build().execute(&mut *conn).await?;
+        }
+        EventBody::AccountCreated(a) => {
+            sqlx::query(
+                "INSERT INTO accounts (id, username, display_name, unit_id, roles, active, \
+                 created_hlc, updated_hlc) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            )
+            .bind(&a.id)
+            .bind(&a.username)
+            .bind(&a.display_name)
+            .bind(&a.unit_id)
+            .bind(json_text(&a.roles)?)
+            .bind(ev.hlc)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::AccountUpdated(a) => {
+            let mut qb =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE accounts SET updated_hlc = ");
+            qb.push_bind(ev.hlc);
+            if let Some(name) = &a.display_name {
+                qb.push(", display_name = ").push_bind(name);
+            }
+            if let Some(unit) = &a.unit_id {
+                qb.push(", unit_id = ").push_bind(unit);
+            }
+            if let Some(roles) = &a.roles {
+                qb.push(", roles = ").push_bind(json_text(roles)?);
+            }
+            if let Some(active) = a.active {
+                qb.push(", active = ").push_bind(i64::from(active));
+            }
+            qb.push(" WHERE id = ").push_bind(&a.id);
+            qb.build().execute(&mut *conn).await?;
+        }
+        // Credentials and sign-in counters are local state, not projections: these events
+        // are the audit record of them.
+        EventBody::AccountPasswordSet(_)
+        | EventBody::AccountLocked(_)
+        | EventBody::AccountSignedIn(_) => {}
+        EventBody::RoleUpdated(r) => {
+            sqlx::query(
+                "INSERT INTO role_overrides (code, permissions, case_scope, updated_hlc) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET \
+                 permissions = excluded.permissions, case_scope = excluded.case_scope, \
+                 updated_hlc = excluded.updated_hlc",
+            )
+            .bind(r.code.code())
+            .bind(json_text(&r.permissions)?)
+            .bind(r.case_scope.code())
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::SettingChanged(c) => {
+            sqlx::query(
+                "INSERT INTO settings (key, value, updated_hlc) VALUES (?, ?, ?) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+                 updated_hlc = excluded.updated_hlc",
+            )
+            .bind(&c.key)
+            .bind(json_text(&c.value)?)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> CoreResult<String> {
+    serde_json::to_string(value).map_err(|e| CoreError::Internal(e.to_string()))
 }
 
 fn case_id_of(ev: &StoredEvent) -> CoreResult<&str> {

@@ -16,6 +16,13 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
 }
 
+/// An instant as people read it in messages: `2026-11-28 14:05` in China time.
+pub fn display(db_text: &str) -> String {
+    from_db(db_text)
+        .map(|t| t.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| db_text.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

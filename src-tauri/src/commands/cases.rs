@@ -4,6 +4,7 @@ use redress_core::ops::cases::{
 use redress_core::ApiError;
 use tauri::State;
 
+use super::operation;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -11,7 +12,7 @@ pub async fn cases_list(
     state: State<'_, AppState>,
     request: CasesListRequest,
 ) -> Result<CasesListResponse, ApiError> {
-    state.call(|db, actor| async move { cases::list(&db, &actor, request).await }).await
+    operation!(state, "cases.list", cases::list, request)
 }
 
 #[tauri::command]
@@ -19,5 +20,5 @@ pub async fn cases_get(
     state: State<'_, AppState>,
     request: CaseGetRequest,
 ) -> Result<CaseDetail, ApiError> {
-    state.call(|db, actor| async move { cases::get(&db, &actor, request).await }).await
+    operation!(state, "cases.get", cases::get, request)
 }

@@ -2,6 +2,7 @@ use redress_core::ops::demo::{self, DemoRequest, DemoResponse};
 use redress_core::ApiError;
 use tauri::State;
 
+use super::operation;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -9,5 +10,5 @@ pub async fn demo_generate(
     state: State<'_, AppState>,
     request: DemoRequest,
 ) -> Result<DemoResponse, ApiError> {
-    state.call(|db, actor| async move { demo::generate(&db, &actor, request).await }).await
+    operation!(state, "demo.generate", demo::generate, request)
 }

@@ -1,26 +1,76 @@
 //! One module per domain; each command is a one-line adapter over a core operation. The list
-//! of operations, their names and types is `redress_core::ops`; this list must match it (a test
-//! compares them).
+//! of operations, their names and types is `redress_core::ops`; `OPERATION_COMMANDS` below must
+//! match it (a test compares them).
 
+pub mod accounts;
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod org;
+pub mod roles;
+pub mod settings;
 pub mod system;
+
+/// Runs the core operation `$name` (function `$f`) as the signed-in person.
+macro_rules! operation {
+    ($state:ident, $name:literal, $f:path, $request:ident) => {
+        $state.call($name, |db, actor| async move { $f(&db, &actor, $request).await }).await
+    };
+}
+pub(crate) use operation;
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_set_language,
+        auth::auth_status,
+        auth::auth_setup,
+        auth::auth_sign_in,
+        auth::auth_sign_out,
+        auth::auth_unlock,
+        auth::auth_touch,
+        auth::auth_change_password,
         cases::cases_list,
         cases::cases_get,
         demo::demo_generate,
         system::system_info,
+        accounts::accounts_list,
+        accounts::accounts_create,
+        accounts::accounts_update,
+        accounts::accounts_reset_password,
+        roles::roles_list,
+        roles::roles_update,
+        org::org_list,
+        org::org_create,
+        org::org_update,
+        audit::audit_verify,
+        settings::settings_get,
+        settings::settings_update,
     ]
 }
 
 /// The operation commands above, by name, for the test against the core's catalogue.
 #[cfg(test)]
-pub const OPERATION_COMMANDS: &[&str] =
-    &["cases_list", "cases_get", "demo_generate", "system_info"];
+pub const OPERATION_COMMANDS: &[&str] = &[
+    "auth_change_password",
+    "cases_list",
+    "cases_get",
+    "demo_generate",
+    "system_info",
+    "accounts_list",
+    "accounts_create",
+    "accounts_update",
+    "accounts_reset_password",
+    "roles_list",
+    "roles_update",
+    "org_list",
+    "org_create",
+    "org_update",
+    "audit_verify",
+    "settings_get",
+    "settings_update",
+];
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@ use redress_core::ops::system::{self, SystemInfo, SystemInfoRequest};
 use redress_core::ApiError;
 use tauri::State;
 
+use super::operation;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -9,5 +10,5 @@ pub async fn system_info(
     state: State<'_, AppState>,
     request: SystemInfoRequest,
 ) -> Result<SystemInfo, ApiError> {
-    state.call(|db, actor| async move { system::info(&db, &actor, request).await }).await
+    operation!(state, "system.info", system::info, request)
 }

@@ -1,13 +1,51 @@
 // Generated from the Rust types by `redress-cli bindings`. Do not edit by hand:
 // change the Rust types and regenerate (a test fails while this file is stale).
 
+export type AccountCreateRequest = { username: string, display_name: string, unit_id: string | null, roles: Array<RoleCode>, 
+/**
+ * The initial password; its holder must change it at the first sign-in.
+ */
+password: string, };
+
+export type AccountUpdateRequest = { id: string, display_name?: string, 
+/**
+ * A unit id; `null` is not accepted here: every account keeps a unit once it has one.
+ */
+unit_id?: string, roles?: Array<RoleCode>, active?: boolean, };
+
+export type AccountView = { id: string, username: string, display_name: string, unit_id: string | null, unit_name: string | null, roles: Array<RoleCode>, active: boolean, 
+/**
+ * Set while the account is locked after repeated wrong passwords.
+ */
+locked_until: string | null, };
+
+export type AccountsListRequest = Record<symbol, never>;
+
 export type ApiError = { code: string, message: string, fields: Array<FieldError>, };
+
+export type AuditReport = { intact: boolean, events_checked: number, broken: BrokenLink | null, checked_at: string, };
+
+export type AuditVerifyRequest = Record<symbol, never>;
+
+export type AuthStatus = { 
+/**
+ * No account exists yet: the first start asks for the first administrator.
+ */
+needs_setup: boolean, session: SessionView | null, 
+/**
+ * The session is locked after being idle; the password unlocks it.
+ */
+locked: boolean, };
+
+export type BrokenLink = { site_id: string, site_seq: number, detail: string, };
 
 export type CaseDetail = { case: CaseRow, consumer: ConsumerContact, content: string, product_model: string | null, quantity: number, amount_paid_fen: number | null, order_no: string | null, purchased_at: string | null, complexity: string, demand: string, demand_amount_fen: number | null, received_by: string, closed_at: string | null, root_cause: string | null, timeline: Array<TimelineEntry>, };
 
 export type CaseGetRequest = { id: string, };
 
 export type CaseRow = { id: string, case_no: string, received_at: string, channel: string, consumer_name: string, product_name: string, category: string, severity: Severity, department: string | null, store: string | null, status: CaseStatus, handler: string | null, due_at: string | null, overdue: boolean, satisfaction: Satisfaction | null, result: string | null, };
+
+export type CaseScope = "all" | "department" | "own";
 
 export type CaseSortField = "received_at" | "case_no" | "status" | "severity" | "due_at" | "product_name";
 
@@ -65,9 +103,57 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
 
 export type Lang = "zh-CN" | "en";
 
+export type OrgCreateRequest = { code: string, name: string, kind: OrgUnitKind, parent_id: string | null, city: string | null, };
+
+export type OrgListRequest = Record<symbol, never>;
+
+export type OrgUnitKind = "company" | "subsidiary" | "branch" | "department" | "store";
+
+export type OrgUnitView = { id: string, code: string, name: string, kind: OrgUnitKind, parent_id: string | null, city: string | null, };
+
+export type OrgUpdateRequest = { id: string, name?: string, parent_id?: string, city?: string, };
+
+export type PasswordChangeRequest = { current_password: string, new_password: string, };
+
+export type PasswordChanged = { changed_at: string, };
+
+export type PasswordResetRequest = { id: string, 
+/**
+ * A temporary password, to be changed at the next sign-in.
+ */
+new_password: string, };
+
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate";
+
+export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
+
+export type RoleUpdateRequest = { code: RoleCode, permissions: Array<Permission>, case_scope: CaseScope, };
+
+export type RoleView = { code: RoleCode, permissions: Array<Permission>, case_scope: CaseScope, 
+/**
+ * Whether this is still the role's default grant.
+ */
+is_default: boolean, };
+
+export type RolesListRequest = Record<symbol, never>;
+
 export type Satisfaction = "satisfied" | "fairly_satisfied" | "dissatisfied";
 
+export type SessionView = { account: AccountView, permissions: Array<Permission>, case_scope: CaseScope, must_change_password: boolean, idle_lock_minutes: number, };
+
+export type Settings = { 
+/**
+ * Minutes without activity before the app locks (1–240).
+ */
+idle_lock_minutes: number, };
+
+export type SettingsGetRequest = Record<symbol, never>;
+
+export type SetupRequest = { username: string, display_name: string, password: string, };
+
 export type Severity = "general" | "serious" | "major" | "mass";
+
+export type SignInRequest = { username: string, password: string, };
 
 export type SortDirection = "asc" | "desc";
 
@@ -81,12 +167,27 @@ export type TimelineEntry = { event_id: string, kind: string, occurred_at: strin
  */
 detail: JsonValue, };
 
+export type UnlockRequest = { password: string, };
+
 /** Every operation: its request and response types. */
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
+  "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
+  "accounts.list": { request: AccountsListRequest; response: Array<AccountView> };
+  "accounts.create": { request: AccountCreateRequest; response: AccountView };
+  "accounts.update": { request: AccountUpdateRequest; response: AccountView };
+  "accounts.reset_password": { request: PasswordResetRequest; response: AccountView };
+  "roles.list": { request: RolesListRequest; response: Array<RoleView> };
+  "roles.update": { request: RoleUpdateRequest; response: RoleView };
+  "org.list": { request: OrgListRequest; response: Array<OrgUnitView> };
+  "org.create": { request: OrgCreateRequest; response: OrgUnitView };
+  "org.update": { request: OrgUpdateRequest; response: OrgUnitView };
+  "audit.verify": { request: AuditVerifyRequest; response: AuditReport };
+  "settings.get": { request: SettingsGetRequest; response: Settings };
+  "settings.update": { request: Settings; response: Settings };
 };
 
 /** The Tauri command that serves each operation. */
@@ -95,4 +196,17 @@ export const COMMANDS = {
   "cases.get": "cases_get",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
+  "auth.change_password": "auth_change_password",
+  "accounts.list": "accounts_list",
+  "accounts.create": "accounts_create",
+  "accounts.update": "accounts_update",
+  "accounts.reset_password": "accounts_reset_password",
+  "roles.list": "roles_list",
+  "roles.update": "roles_update",
+  "org.list": "org_list",
+  "org.create": "org_create",
+  "org.update": "org_update",
+  "audit.verify": "audit_verify",
+  "settings.get": "settings_get",
+  "settings.update": "settings_update",
 } as const satisfies Record<keyof Operations, string>;

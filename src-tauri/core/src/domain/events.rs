@@ -8,6 +8,7 @@ use super::case::{
     CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
 };
 use super::org::OrgUnitKind;
+use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::error::{CoreError, CoreResult};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,98 @@ pub enum EventBody {
     CaseTransitioned(CaseTransitioned),
     #[serde(rename = "case.closed")]
     CaseClosed(CaseClosed),
+    #[serde(rename = "org_unit.updated")]
+    OrgUnitUpdated(OrgUnitUpdated),
+    #[serde(rename = "account.created")]
+    AccountCreated(AccountCreated),
+    #[serde(rename = "account.updated")]
+    AccountUpdated(AccountUpdated),
+    /// A password was set; the hash itself never enters the log.
+    #[serde(rename = "account.password_set")]
+    AccountPasswordSet(AccountPasswordSet),
+    #[serde(rename = "account.locked")]
+    AccountLocked(AccountLockedOut),
+    #[serde(rename = "account.signed_in")]
+    AccountSignedIn(AccountSignedIn),
+    #[serde(rename = "role.updated")]
+    RoleUpdated(RoleUpdated),
+    #[serde(rename = "setting.changed")]
+    SettingChanged(SettingChanged),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnitUpdated {
+    pub id: String,
+    pub name: Option<String>,
+    /// `Some(None)` moves the unit to the top; `None` leaves its parent alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountCreated {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: Option<String>,
+    pub roles: Vec<RoleCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountUpdated {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<RoleCode>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordSetBy {
+    /// Chosen at the first start for the first administrator.
+    Setup,
+    /// Set by an administrator (creation or reset): to be changed at the next sign-in.
+    Administrator,
+    /// Changed by the account holder.
+    Holder,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPasswordSet {
+    pub id: String,
+    pub by: PasswordSetBy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountLockedOut {
+    pub id: String,
+    pub until: String,
+    pub failed_attempts: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSignedIn {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleUpdated {
+    pub code: RoleCode,
+    pub permissions: Vec<Permission>,
+    pub case_scope: CaseScope,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingChanged {
+    pub key: String,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,8 +150,13 @@ pub struct CaseCreated {
     pub complexity: Complexity,
     pub demand: Demand,
     pub demand_amount_fen: Option<i64>,
+    /// The receiving agent's name as it was, and their account.
     pub received_by: String,
+    #[serde(default)]
+    pub received_by_id: Option<String>,
     pub handler: Option<String>,
+    #[serde(default)]
+    pub handler_id: Option<String>,
     pub due_at: Option<String>,
 }
 
@@ -72,6 +170,8 @@ pub struct SealedCaseText {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseAssigned {
     pub handler: String,
+    #[serde(default)]
+    pub handler_id: Option<String>,
     pub department_id: Option<String>,
 }
 

@@ -23,4 +23,10 @@ impl OrgUnitKind {
             OrgUnitKind::Store => "store",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Company, Self::Subsidiary, Self::Branch, Self::Department, Self::Store]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
 }

@@ -6,9 +6,11 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use ts_rs::TS;
 
 use crate::actor::Actor;
+use crate::auth::{CaseScope, Permission};
 use crate::domain::case::{CaseStatus, ConsumerContact, Satisfaction, Severity};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log;
+use crate::masking;
 use crate::storage::Db;
 use crate::time;
 
@@ -112,7 +114,8 @@ pub struct CasesListResponse {
 }
 
 const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
-    c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result";
+    c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result, \
+    c.handler_id, c.received_by_id";
 
 const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
     LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
@@ -144,7 +147,8 @@ fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
     })
 }
 
-pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
+pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
+    actor.require(Permission::CaseView)?;
     let limit = req.limit.unwrap_or(50);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(CoreError::Validation(vec![FieldProblem {
@@ -156,6 +160,9 @@ pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<
     let now = time::to_db(Utc::now());
     let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
         let mut clause = " WHERE ";
+        if push_scope(qb, actor) {
+            clause = " AND ";
+        }
         if let Some(status) = req.status {
             qb.push(clause).push("c.status = ").push_bind(status.code());
             clause = " AND ";
@@ -203,7 +210,10 @@ pub async fn list(db: &Db, _actor: &Actor, req: CasesListRequest) -> CoreResult<
         .push(" OFFSET ")
         .push_bind(i64::from(offset));
     let rows = page.build().fetch_all(db.pool()).await?;
-    let items = rows.iter().map(|r| case_row(r, &now)).collect::<CoreResult<_>>()?;
+    let items = rows
+        .iter()
+        .map(|r| case_row(r, &now).map(|row| mask_row(row, actor, r)))
+        .collect::<CoreResult<_>>()?;
     Ok(CasesListResponse { total, offset, items })
 }
 
@@ -244,7 +254,8 @@ pub struct CaseDetail {
     pub timeline: Vec<TimelineEntry>,
 }
 
-pub async fn get(db: &Db, _actor: &Actor, req: CaseGetRequest) -> CoreResult<CaseDetail> {
+pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<CaseDetail> {
+    actor.require(Permission::CaseView)?;
     let mut conn = db.pool().acquire().await?;
     let sql = format!(
         "SELECT {ROW_COLUMNS}, p.mobile, p.landline, p.email, p.address, c.content, \
@@ -257,7 +268,11 @@ pub async fn get(db: &Db, _actor: &Actor, req: CaseGetRequest) -> CoreResult<Cas
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| CoreError::NotFound { entity: "case", id: req.id.clone() })?;
-    let case = case_row(&row, &time::to_db(Utc::now()))?;
+    if !in_scope(&mut conn, actor, &req.id).await? {
+        return Err(CoreError::Forbidden { permission: Some(Permission::CaseView) });
+    }
+    let full_contact = sees_full_contact(actor, &row);
+    let case = mask_row(case_row(&row, &time::to_db(Utc::now()))?, actor, &row);
     let timeline = event_log::for_case(&mut conn, &req.id)
         .await?
         .into_iter()
@@ -277,27 +292,87 @@ pub async fn get(db: &Db, _actor: &Actor, req: CaseGetRequest) -> CoreResult<Cas
             }
         })
         .collect();
+    let contact = ConsumerContact {
+        name: case.consumer_name.clone(),
+        mobile: row.get(17),
+        landline: row.get(18),
+        email: row.get(19),
+        address: row.get(20),
+    };
     Ok(CaseDetail {
-        consumer: ConsumerContact {
-            name: case.consumer_name.clone(),
-            mobile: row.get(15),
-            landline: row.get(16),
-            email: row.get(17),
-            address: row.get(18),
-        },
-        content: row.get(19),
-        product_model: row.get(20),
-        quantity: row.get(21),
-        amount_paid_fen: row.get(22),
-        order_no: row.get(23),
-        purchased_at: row.get(24),
-        complexity: row.get(25),
-        demand: row.get(26),
-        demand_amount_fen: row.get(27),
-        received_by: row.get(28),
-        closed_at: row.get(29),
-        root_cause: row.get(30),
+        consumer: if full_contact { contact } else { mask_contact(contact) },
+        content: row.get(21),
+        product_model: row.get(22),
+        quantity: row.get(23),
+        amount_paid_fen: row.get(24),
+        order_no: row.get(25),
+        purchased_at: row.get(26),
+        complexity: row.get(27),
+        demand: row.get(28),
+        demand_amount_fen: row.get(29),
+        received_by: row.get(30),
+        closed_at: row.get(31),
+        root_cause: row.get(32),
         case,
         timeline,
     })
+}
+
+/// Limits a query to the cases the actor's role may see. Returns whether it added a clause.
+fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) -> bool {
+    let me = actor.id.clone();
+    match actor.grant.case_scope {
+        CaseScope::All => false,
+        CaseScope::Own => {
+            qb.push(" WHERE (c.handler_id = ").push_bind(me.clone());
+            qb.push(" OR c.received_by_id = ").push_bind(me).push(")");
+            true
+        }
+        CaseScope::Department => {
+            let unit = actor.unit_id.clone().unwrap_or_default();
+            qb.push(" WHERE (c.department_id = ").push_bind(unit.clone());
+            qb.push(" OR c.store_id = ").push_bind(unit);
+            qb.push(" OR c.handler_id = ").push_bind(me.clone());
+            qb.push(" OR c.received_by_id = ").push_bind(me).push(")");
+            true
+        }
+    }
+}
+
+async fn in_scope(
+    conn: &mut sqlx::SqliteConnection,
+    actor: &Actor,
+    case_id: &str,
+) -> CoreResult<bool> {
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+    let clause = if push_scope(&mut qb, actor) { " AND " } else { " WHERE " };
+    qb.push(clause).push("c.id = ").push_bind(case_id.to_owned());
+    let n: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+    Ok(n > 0)
+}
+
+/// Full contact data: with the permission, or on a case one received or handles.
+fn sees_full_contact(actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> bool {
+    let handler: Option<String> = row.get(15);
+    let receiver: Option<String> = row.get(16);
+    actor.may(Permission::CaseContact)
+        || handler.as_deref() == Some(actor.id.as_str())
+        || receiver.as_deref() == Some(actor.id.as_str())
+}
+
+fn mask_row(mut case: CaseRow, actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> CaseRow {
+    if !sees_full_contact(actor, row) {
+        case.consumer_name = masking::name(&case.consumer_name);
+    }
+    case
+}
+
+fn mask_contact(c: ConsumerContact) -> ConsumerContact {
+    ConsumerContact {
+        name: c.name,
+        mobile: c.mobile.as_deref().map(masking::phone),
+        landline: c.landline.as_deref().map(masking::phone),
+        email: c.email.as_deref().map(masking::email),
+        address: c.address.as_deref().map(masking::address),
+    }
 }

@@ -64,6 +64,7 @@ impl DemoRequest {
 }
 
 pub async fn generate(db: &Db, actor: &Actor, req: DemoRequest) -> CoreResult<DemoResponse> {
+    actor.require(crate::auth::Permission::DemoGenerate)?;
     let plan = req.plan()?;
     let outcome =
         demo::generate(db, actor, &plan, |n| tracing::debug!(cases = n, "demo data")).await?;

@@ -3,8 +3,14 @@
 //! call` and (later) the hub call these and nothing else. The list below is the single source
 //! for dispatch by name and for the generated TypeScript bindings.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod org;
+pub mod roles;
+pub mod settings;
 pub mod system;
 
 use serde::de::DeserializeOwned;
@@ -44,6 +50,31 @@ operations! {
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
     "demo.generate" => demo_generate = demo::generate : demo::DemoRequest => demo::DemoResponse;
     "system.info" => system_info = system::info : system::SystemInfoRequest => system::SystemInfo;
+    "auth.change_password" => auth_change_password = auth::change_password : auth::PasswordChangeRequest => auth::PasswordChanged;
+    "accounts.list" => accounts_list = accounts::list : accounts::AccountsListRequest => Vec<accounts::AccountView>;
+    "accounts.create" => accounts_create = accounts::create : accounts::AccountCreateRequest => accounts::AccountView;
+    "accounts.update" => accounts_update = accounts::update : accounts::AccountUpdateRequest => accounts::AccountView;
+    "accounts.reset_password" => accounts_reset_password = accounts::reset_password : accounts::PasswordResetRequest => accounts::AccountView;
+    "roles.list" => roles_list = roles::list : roles::RolesListRequest => Vec<roles::RoleView>;
+    "roles.update" => roles_update = roles::update : roles::RoleUpdateRequest => roles::RoleView;
+    "org.list" => org_list = org::list : org::OrgListRequest => Vec<org::OrgUnitView>;
+    "org.create" => org_create = org::create : org::OrgCreateRequest => org::OrgUnitView;
+    "org.update" => org_update = org::update : org::OrgUpdateRequest => org::OrgUnitView;
+    "audit.verify" => audit_verify = audit::verify : audit::AuditVerifyRequest => audit::AuditReport;
+    "settings.get" => settings_get = settings::get : settings::SettingsGetRequest => settings::Settings;
+    "settings.update" => settings_update = settings::update : settings::Settings => settings::Settings;
+}
+
+/// What a person whose password was set by an administrator may do before choosing their own.
+pub const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 3] =
+    ["auth.change_password", "system.info", "settings.get"];
+
+/// Refuses any other operation while the signed-in person must change their password first.
+pub fn check_password_change_gate(must_change: bool, operation: &str) -> CoreResult<()> {
+    if must_change && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&operation) {
+        return Err(CoreError::PasswordChangeRequired);
+    }
+    Ok(())
 }
 
 /// Reads a request, turning serde's complaint into a typed error that names the field.

@@ -44,6 +44,11 @@ impl Db {
         &self.path
     }
 
+    /// Now, by this database's wall clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.hlc.wall_now()
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }

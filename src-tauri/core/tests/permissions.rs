@@ -1,0 +1,149 @@
+//! Every operation × every role: allowed ones succeed; refused ones fail with
+//! `auth.forbidden` and change nothing. The expected matrix is written out here by hand, from
+//! the policy's roles, not derived from the code it checks.
+
+mod support;
+
+use std::path::Path;
+
+use redress_core::auth::accounts::load_actor;
+use redress_core::ops::{catalogue, dispatch};
+use redress_core::{projection, storage, Actor, Lang, OpenOptions};
+
+const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manager01", "sysadmin"];
+
+/// (operation, allowed for agent, handler, legal, department head, manager, administrator)
+const MATRIX: &[(&str, [bool; 6])] = &[
+    ("cases.list", [true, true, true, true, true, true]),
+    ("cases.get", [true, true, true, true, true, true]),
+    ("demo.generate", [false, false, false, false, false, true]),
+    ("system.info", [true, true, true, true, true, true]),
+    ("auth.change_password", [true, true, true, true, true, true]),
+    ("accounts.list", [false, false, false, false, false, true]),
+    ("accounts.create", [false, false, false, false, false, true]),
+    ("accounts.update", [false, false, false, false, false, true]),
+    ("accounts.reset_password", [false, false, false, false, false, true]),
+    ("roles.list", [false, false, false, false, false, true]),
+    ("roles.update", [false, false, false, false, false, true]),
+    ("org.list", [true, true, true, true, true, true]),
+    ("org.create", [false, false, false, false, false, true]),
+    ("org.update", [false, false, false, false, false, true]),
+    ("audit.verify", [false, false, false, false, true, true]),
+    ("settings.get", [true, true, true, true, true, true]),
+    ("settings.update", [false, false, false, false, false, true]),
+];
+
+struct Ids {
+    case_in_after_sales: String,
+    agent02: String,
+    store_unit: String,
+}
+
+fn sample(op: &str, ids: &Ids) -> String {
+    match op {
+        "cases.list" => r#"{"limit": 5}"#.into(),
+        "cases.get" => format!(r#"{{"id": "{}"}}"#, ids.case_in_after_sales),
+        "demo.generate" => r#"{"cases": 2, "until": "2026-11-28"}"#.into(),
+        "system.info" | "accounts.list" | "roles.list" | "org.list" | "audit.verify"
+        | "settings.get" => "{}".into(),
+        "auth.change_password" => {
+            r#"{"current_password": "Demo2026", "new_password": "Changed2027"}"#.into()
+        }
+        "accounts.create" => r#"{"username": "new.agent", "display_name": "新客服",
+            "unit_id": null, "roles": ["intake_agent"], "password": "Welcome2026"}"#
+            .into(),
+        "accounts.update" => format!(r#"{{"id": "{}", "display_name": "周婷婷"}}"#, ids.agent02),
+        "accounts.reset_password" => {
+            format!(r#"{{"id": "{}", "new_password": "Reset2026x"}}"#, ids.agent02)
+        }
+        "roles.update" => r#"{"code": "intake_agent", "permissions": ["case.view"],
+            "case_scope": "own"}"#
+            .into(),
+        "org.create" => r#"{"code": "ST-XA-YT", "name": "西安雁塔店", "kind": "store",
+            "parent_id": null, "city": "西安"}"#
+            .into(),
+        "org.update" => format!(r#"{{"id": "{}", "name": "上海徐汇旗舰店"}}"#, ids.store_unit),
+        "settings.update" => r#"{"idle_lock_minutes": 30}"#.into(),
+        other => panic!("no sample request for {other}: add it to this test and its matrix"),
+    }
+}
+
+async fn state(db: &redress_core::Db) -> (String, i64) {
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    (projection::snapshot(db).await.expect("snapshot"), events)
+}
+
+async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db {
+    let path = dir.join(format!("{name}.db"));
+    std::fs::copy(template, &path).expect("copy");
+    storage::open(OpenOptions::new(path)).await.expect("open copy")
+}
+
+#[tokio::test]
+async fn every_operation_for_every_role() {
+    let t = support::with_demo(60, 21).await;
+    let ids = Ids {
+        case_in_after_sales: sqlx::query_scalar(
+            "SELECT c.id FROM cases c JOIN org_units d ON d.id = c.department_id \
+             WHERE d.code = 'DEP-AS' LIMIT 1",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .expect("a case of the after-sales department"),
+        agent02: sqlx::query_scalar("SELECT id FROM accounts WHERE username = 'agent02'")
+            .fetch_one(t.db.pool())
+            .await
+            .expect("agent02"),
+        store_unit: sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'ST-SH-XH'")
+            .fetch_one(t.db.pool())
+            .await
+            .expect("store"),
+    };
+    let template = t.path();
+    t.db.close().await;
+
+    // The matrix covers every operation there is.
+    let mut listed: Vec<&str> = MATRIX.iter().map(|(op, _)| *op).collect();
+    let mut actual: Vec<&str> = catalogue().iter().map(|op| op.name).collect();
+    listed.sort_unstable();
+    actual.sort_unstable();
+    assert_eq!(listed, actual, "the matrix must list every operation");
+
+    let scratch = tempfile::tempdir().expect("dir");
+    for (op, allowed) in MATRIX {
+        for (role, may) in ROLES.iter().zip(allowed) {
+            let db = open_copy(&template, scratch.path(), &format!("{op}-{role}")).await;
+            let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+                .bind(role)
+                .fetch_one(db.pool())
+                .await
+                .expect("account");
+            let mut conn = db.pool().acquire().await.expect("conn");
+            let actor = load_actor(&mut conn, &id).await.expect("actor");
+            drop(conn);
+            let before = state(&db).await;
+            let result = dispatch(&db, &actor, op, &sample(op, &ids)).await;
+            match (may, result) {
+                (true, Ok(_)) => {}
+                (true, Err(e)) => panic!("{role} should be allowed {op}: {}", e.to_api(Lang::En)),
+                (false, Ok(_)) => panic!("{role} must not be allowed {op}"),
+                (false, Err(e)) => {
+                    assert_eq!(e.code(), "auth.forbidden", "{role} × {op}");
+                    assert!(state(&db).await == before, "a refused {op} by {role} changed state");
+                }
+            }
+            db.close().await;
+        }
+    }
+
+    // The local system identity may do everything (but change a password: it has none).
+    for (op, _) in MATRIX.iter().filter(|(op, _)| *op != "auth.change_password") {
+        let db = open_copy(&template, scratch.path(), &format!("{op}-system")).await;
+        let result = dispatch(&db, &Actor::system(), op, &sample(op, &ids)).await;
+        assert!(result.is_ok(), "system × {op}: {:?}", result.err().map(|e| e.to_api(Lang::En)));
+        db.close().await;
+    }
+}
