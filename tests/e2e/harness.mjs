@@ -74,6 +74,38 @@ export async function clickWhenClear(browser, element, timeout = 10_000) {
   );
 }
 
+/**
+ * Fills a form field found by its test id, replacing what it held the way a person does
+ * (select all, delete, type): React's inputs ignore a value set behind their back.
+ */
+export async function fill(browser, testId, text) {
+  const input = await browser.$(`[data-testid="${testId}"]`);
+  await input.waitForDisplayed({ timeout: 10_000 });
+  await clickWhenClear(browser, input);
+  await browser.keys(["Control", "a"]);
+  await browser.keys("Backspace");
+  await input.addValue(text);
+}
+
+/** The first start: creates the administrator through the set-up screen. */
+export async function setUpAdministrator(browser, { username = "admin", name = "系统管理员", password = "Admin2026" } = {}) {
+  const form = await browser.$('[data-testid="setup-form"]');
+  await form.waitForDisplayed({ timeout: 20_000 });
+  await fill(browser, "setup-username", username);
+  await fill(browser, "setup-display-name", name);
+  await fill(browser, "setup-password", password);
+  await fill(browser, "setup-confirm", password);
+  await clickWhenClear(browser, await browser.$('[data-testid="setup-submit"]'));
+  await (await browser.$('[data-testid="section-title"]')).waitForDisplayed({ timeout: 20_000 });
+}
+
+/** Signs in through the sign-in screen. */
+export async function signIn(browser, username, password) {
+  await fill(browser, "username", username);
+  await fill(browser, "password", password);
+  await clickWhenClear(browser, await browser.$('[data-testid="sign-in"]'));
+}
+
 /** Starts the app on a fresh database and returns { browser, dbPath, close }. */
 export async function startApp() {
   if (await listening()) {

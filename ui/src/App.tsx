@@ -7,7 +7,8 @@ import {
   SettingOutlined,
   TableOutlined,
 } from "@ant-design/icons";
-import { App as AntApp, ConfigProvider, Layout, Menu, Result, Select, Spin, theme } from "antd";
+import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { App as AntApp, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Result, Select, Spin, theme } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCNLocale from "antd/locale/zh_CN";
 import dayjs from "dayjs";
@@ -15,7 +16,13 @@ import "dayjs/locale/zh-cn";
 import { useCallback, useEffect, useState } from "react";
 
 import { call, OperationError, type Lang, type SystemInfo } from "./api";
+import { ChangePasswordForm } from "./components/ChangePassword";
 import { useI18n } from "./i18n";
+import { Lock } from "./pages/auth/Lock";
+import { AuthCard } from "./pages/auth/AuthCard";
+import { SignIn } from "./pages/auth/SignIn";
+import { Setup } from "./pages/auth/Setup";
+import { useSession } from "./session";
 import { Ledger } from "./pages/Ledger";
 import { Settings } from "./pages/Settings";
 import { Workbench } from "./pages/Workbench";
@@ -25,15 +32,58 @@ export type Section = "workbench" | "intake" | "ledger" | "stats" | "emergency" 
 /** Sections whose screens exist; the others are listed but not yet open. */
 const READY: ReadonlySet<Section> = new Set(["workbench", "ledger", "settings"]);
 
+/** The locale providers around whatever the session calls for. */
 export function App() {
-  const { lang, m, setLang } = useI18n();
-  const [section, setSection] = useState<Section>("ledger");
-  const [info, setInfo] = useState<SystemInfo | null>(null);
-  const [fatal, setFatal] = useState<OperationError | null>(null);
-
+  const { lang } = useI18n();
   useEffect(() => {
     dayjs.locale(lang === "zh-CN" ? "zh-cn" : "en");
   }, [lang]);
+  return (
+    <ConfigProvider
+      locale={lang === "zh-CN" ? zhCNLocale : enUS}
+      theme={{ algorithm: theme.defaultAlgorithm, token: { fontFamily: "var(--font-zh)", colorPrimary: "#1677ff" } }}
+    >
+      <AntApp>
+        <Gate />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+/** First start, sign-in, idle lock, a forced password change — or the workspace. */
+function Gate() {
+  const { m } = useI18n();
+  const { phase, refresh } = useSession();
+  switch (phase.kind) {
+    case "loading":
+      return <Spin style={{ marginTop: 160, width: "100%" }} />;
+    case "fatal":
+      return <Result status="error" title={m.errors.dbUnavailable} subTitle={phase.error.message} data-testid="fatal" />;
+    case "setup":
+      return <Setup />;
+    case "sign-in":
+      return <SignIn />;
+    case "locked":
+      return <Lock current={phase.session} />;
+    case "ready":
+      if (phase.session.must_change_password) {
+        return (
+          <AuthCard title={m.auth.changePassword} hint={m.auth.mustChange}>
+            <ChangePasswordForm onDone={refresh} />
+          </AuthCard>
+        );
+      }
+      return <Workspace />;
+  }
+}
+
+function Workspace() {
+  const { m, lang, setLang } = useI18n();
+  const { phase, signOut, can } = useSession();
+  const [section, setSection] = useState<Section>("ledger");
+  const [info, setInfo] = useState<SystemInfo | null>(null);
+  const [fatal, setFatal] = useState<OperationError | null>(null);
+  const [changingPassword, setChangingPassword] = useState(false);
 
   const refreshInfo = useCallback(() => {
     call("system.info", {})
@@ -56,10 +106,11 @@ export function App() {
     settings: <SettingOutlined />,
   };
   const order: Section[] = ["workbench", "intake", "ledger", "stats", "emergency", "supervision", "settings"];
+  const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
   if (fatal) {
-    body = <Result status="error" title={m.errors.dbUnavailable} subTitle={fatal.message} data-testid="fatal" />;
+    body = <Result status="error" title={m.errors.title} subTitle={fatal.message} data-testid="fatal" />;
   } else if (!info) {
     body = <Spin style={{ marginTop: 120, width: "100%" }} />;
   } else if (section === "workbench") {
@@ -67,61 +118,81 @@ export function App() {
   } else if (section === "settings") {
     body = <Settings info={info} onChanged={refreshInfo} />;
   } else {
-    body = <Ledger onDataChanged={refreshInfo} />;
+    body = <Ledger onDataChanged={refreshInfo} canLoadDemo={can("demo.generate")} />;
   }
 
   return (
-    <ConfigProvider
-      locale={lang === "zh-CN" ? zhCNLocale : enUS}
-      theme={{ algorithm: theme.defaultAlgorithm, token: { fontFamily: "var(--font-zh)", colorPrimary: "#1677ff" } }}
-    >
-      <AntApp>
-        <Layout style={{ minHeight: "100vh" }}>
-          <Layout.Sider width={200} breakpoint="lg" collapsedWidth={64}>
-            <div className="brand">
-              <span>{m.app.name}</span>
-              <small>{m.app.title}</small>
-            </div>
-            <Menu
-              theme="dark"
-              mode="inline"
-              selectedKeys={[section]}
-              data-testid="nav"
-              onClick={({ key }) => setSection(key as Section)}
-              items={order.map((key) => ({
-                key,
-                icon: icons[key],
-                label: <span data-testid={`nav-${key}`}>{m.nav[key]}</span>,
-                disabled: !READY.has(key),
-                title: READY.has(key) ? m.nav[key] : m.app.notYetAvailable,
-              }))}
-            />
-          </Layout.Sider>
-          <Layout>
-            <Layout.Header
-              style={{ background: "#fff", padding: "0 20px", display: "flex", alignItems: "center", gap: 16 }}
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider width={200} breakpoint="lg" collapsedWidth={64}>
+        <div className="brand">
+          <span>{m.app.name}</span>
+          <small>{m.app.title}</small>
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[section]}
+          data-testid="nav"
+          onClick={({ key }) => setSection(key as Section)}
+          items={order.map((key) => ({
+            key,
+            icon: icons[key],
+            label: <span data-testid={`nav-${key}`}>{m.nav[key]}</span>,
+            disabled: !READY.has(key),
+            title: READY.has(key) ? m.nav[key] : m.app.notYetAvailable,
+          }))}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: "#fff", padding: "0 20px", display: "flex", alignItems: "center", gap: 16 }}>
+          <div style={{ flex: 1, fontSize: 16, fontWeight: 500 }} data-testid="section-title">
+            {m.nav[section]}
+            {info && (
+              <span style={{ marginLeft: 12, color: "#8c8c8c", fontSize: 13, fontWeight: 400 }}>
+                {info.site_name} · {info.site_code}
+              </span>
+            )}
+          </div>
+          <Select<Lang>
+            aria-label={m.app.language}
+            data-testid="language"
+            value={lang}
+            onChange={setLang}
+            style={{ width: 120 }}
+            options={(["zh-CN", "en"] as const).map((l) => ({ value: l, label: m.labels.lang[l] }))}
+          />
+          {account && (
+            <Dropdown
+              trigger={["click"]}
+              menu={{
+                items: [
+                  { key: "password", label: m.auth.changePassword, onClick: () => setChangingPassword(true) },
+                  {
+                    key: "sign-out",
+                    icon: <LogoutOutlined />,
+                    label: <span data-testid="sign-out">{m.auth.signOut}</span>,
+                    onClick: signOut,
+                  },
+                ],
+              }}
             >
-              <div style={{ flex: 1, fontSize: 16, fontWeight: 500 }} data-testid="section-title">
-                {m.nav[section]}
-                {info && (
-                  <span style={{ marginLeft: 12, color: "#8c8c8c", fontSize: 13, fontWeight: 400 }}>
-                    {info.site_name} · {info.site_code}
-                  </span>
-                )}
-              </div>
-              <Select<Lang>
-                aria-label={m.app.language}
-                data-testid="language"
-                value={lang}
-                onChange={setLang}
-                style={{ width: 120 }}
-                options={(["zh-CN", "en"] as const).map((l) => ({ value: l, label: m.labels.lang[l] }))}
-              />
-            </Layout.Header>
-            <Layout.Content>{body}</Layout.Content>
-          </Layout>
-        </Layout>
-      </AntApp>
-    </ConfigProvider>
+              <Button icon={<UserOutlined />} data-testid="user-menu">
+                {account.display_name} · {account.roles.map((r) => m.labels.role[r]).join("、")}
+              </Button>
+            </Dropdown>
+          )}
+        </Layout.Header>
+        <Layout.Content>{body}</Layout.Content>
+      </Layout>
+      <Modal
+        open={changingPassword}
+        title={m.auth.changePassword}
+        footer={null}
+        destroyOnHidden
+        onCancel={() => setChangingPassword(false)}
+      >
+        <ChangePasswordForm onDone={() => setChangingPassword(false)} />
+      </Modal>
+    </Layout>
   );
 }

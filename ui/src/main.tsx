@@ -5,13 +5,16 @@ import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
 import { I18nProvider } from "./i18n";
+import { SessionProvider } from "./session";
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
       <I18nProvider>
-        <App />
+        <SessionProvider>
+          <App />
+        </SessionProvider>
       </I18nProvider>
     </StrictMode>,
   );

@@ -163,6 +163,10 @@ export type SystemInfoRequest = Record<symbol, never>;
 
 export type TimelineEntry = { event_id: string, kind: string, occurred_at: string, recorded_at: string, actor: string, 
 /**
+ * The acting account's name, where the actor is an account.
+ */
+actor_name: string | null, 
+/**
  * The event's payload without its sealed personal data.
  */
 detail: JsonValue, };

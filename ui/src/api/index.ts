@@ -2,7 +2,17 @@
 // response, or throws an OperationError carrying the core's {code, message, fields}.
 import { invoke } from "@tauri-apps/api/core";
 
-import { COMMANDS, type ApiError, type Lang, type Operations } from "./bindings";
+import {
+  COMMANDS,
+  type ApiError,
+  type AuthStatus,
+  type Lang,
+  type Operations,
+  type SessionView,
+  type SetupRequest,
+  type SignInRequest,
+  type UnlockRequest,
+} from "./bindings";
 
 export type * from "./bindings";
 
@@ -45,16 +55,42 @@ export function toOperationError(thrown: unknown): OperationError {
   return new OperationError({ code: "ipc.failed", message, fields: [] });
 }
 
+/** Errors that mean the session is gone or locked: the session screen takes over. */
+const SESSION_CODES = new Set(["auth.required", "auth.session_locked", "auth.password_change_required"]);
+const sessionListeners = new Set<(code: string) => void>();
+
+/** Called with the code whenever a call finds the session gone, locked or gated. */
+export function onSessionLost(listener: (code: string) => void): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+async function invokeTyped<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (thrown) {
+    const error = toOperationError(thrown);
+    if (SESSION_CODES.has(error.code)) sessionListeners.forEach((l) => l(error.code));
+    throw error;
+  }
+}
+
 export async function call<K extends OperationName>(
   name: K,
   request: RequestOf<K>,
 ): Promise<ResponseOf<K>> {
-  try {
-    return await invoke<ResponseOf<K>>(COMMANDS[name], { request });
-  } catch (thrown) {
-    throw toOperationError(thrown);
-  }
+  return invokeTyped<ResponseOf<K>>(COMMANDS[name], { request });
 }
+
+/** The session, kept by the shell: status, first administrator, sign in/out, idle lock. */
+export const session = {
+  status: () => invokeTyped<AuthStatus>("auth_status"),
+  setup: (request: SetupRequest) => invokeTyped<SessionView>("auth_setup", { request }),
+  signIn: (request: SignInRequest) => invokeTyped<SessionView>("auth_sign_in", { request }),
+  signOut: () => invokeTyped<void>("auth_sign_out"),
+  unlock: (request: UnlockRequest) => invokeTyped<SessionView>("auth_unlock", { request }),
+  touch: () => invokeTyped<void>("auth_touch"),
+};
 
 /** Tells the core which language to write its messages in. */
 export async function setCoreLanguage(lang: Lang): Promise<void> {

@@ -114,7 +114,7 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
                   <Space direction="vertical" size={0}>
                     <Typography.Text>{describe(entry)}</Typography.Text>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(entry.occurred_at)} · {d.recordedBy} {m.labels.actor[entry.actor] ?? entry.actor}
+                      {formatDateTime(entry.occurred_at)} · {d.recordedBy} {entry.actor_name ?? m.labels.actor[entry.actor] ?? entry.actor}
                     </Typography.Text>
                   </Space>
                 ),

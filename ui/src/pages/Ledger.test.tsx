@@ -43,7 +43,7 @@ function renderLedger(onDataChanged = vi.fn()) {
   return render(
     <I18nProvider>
       <AntApp>
-        <Ledger onDataChanged={onDataChanged} />
+        <Ledger onDataChanged={onDataChanged} canLoadDemo />
       </AntApp>
     </I18nProvider>,
   );

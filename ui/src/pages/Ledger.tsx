@@ -33,7 +33,7 @@ const STATUSES: CaseStatus[] = [
 export const DEMO_CASES = 1000;
 
 /** The dispute ledger (台账): every case, paged and sorted by the core. */
-export function Ledger({ onDataChanged }: { onDataChanged: () => void }) {
+export function Ledger({ onDataChanged, canLoadDemo }: { onDataChanged: () => void; canLoadDemo: boolean }) {
   const { m } = useI18n();
   const { message } = App.useApp();
   const [query, setQuery] = useState<Required<Pick<CasesListRequest, "offset" | "limit">> & CasesListRequest>({
@@ -174,13 +174,15 @@ export function Ledger({ onDataChanged }: { onDataChanged: () => void }) {
             </Space>
           }
         >
-          <DemoLoader
-            cases={DEMO_CASES}
-            onDone={() => {
-              load();
-              onDataChanged();
-            }}
-          />
+          {canLoadDemo && (
+            <DemoLoader
+              cases={DEMO_CASES}
+              onDone={() => {
+                load();
+                onDataChanged();
+              }}
+            />
+          )}
         </Empty>
       ) : (
         <Table<CaseRow>

@@ -1,9 +1,16 @@
-import { Card, Descriptions, InputNumber, Radio, Space } from "antd";
+import { Card, Descriptions, InputNumber, Radio, Space, Tabs } from "antd";
 import { useState } from "react";
 
 import type { Lang, SystemInfo } from "../api";
+import { ChangePasswordForm } from "../components/ChangePassword";
 import { DemoLoader } from "../components/DemoLoader";
 import { useI18n } from "../i18n";
+import { useSession } from "../session";
+import { Accounts } from "./admin/Accounts";
+import { Audit } from "./admin/Audit";
+import { Org } from "./admin/Org";
+import { Roles } from "./admin/Roles";
+import { Security } from "./admin/Security";
 
 /**
  * The most demo cases one click may ask for: the call reports no progress, so it stays short
@@ -11,30 +18,37 @@ import { useI18n } from "../i18n";
  */
 export const MAX_UI_DEMO_CASES = 20_000;
 
+/** 设置: one's own preferences for everyone; the administration tabs for those permitted. */
 export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () => void }) {
   const { m, lang, setLang } = useI18n();
+  const { can } = useSession();
   const [count, setCount] = useState(1000);
   const s = m.settings;
-  return (
-    <div className="page">
-      <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-        <Card title={s.language}>
-          <Radio.Group
-            value={lang}
-            onChange={(e) => setLang(e.target.value as Lang)}
-            options={(["zh-CN", "en"] as const).map((l) => ({ value: l, label: m.labels.lang[l] }))}
-          />
-        </Card>
-        <Card title={s.database}>
-          <Descriptions column={1} size="small" bordered data-testid="system-info">
-            <Descriptions.Item label={s.dbPath}>{info.db_path}</Descriptions.Item>
-            <Descriptions.Item label={s.site}>{s.siteLabel(info.site_name, info.site_code)}</Descriptions.Item>
-            <Descriptions.Item label={s.schemaVersion}>{info.schema_version}</Descriptions.Item>
-            <Descriptions.Item label={s.cases}>{info.case_count.toLocaleString()}</Descriptions.Item>
-            <Descriptions.Item label={s.events}>{info.event_count.toLocaleString()}</Descriptions.Item>
-            <Descriptions.Item label={s.version}>{info.version}</Descriptions.Item>
-          </Descriptions>
-        </Card>
+  const t = m.admin.tabs;
+
+  const general = (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Card title={s.language}>
+        <Radio.Group
+          value={lang}
+          onChange={(e) => setLang(e.target.value as Lang)}
+          options={(["zh-CN", "en"] as const).map((l) => ({ value: l, label: m.labels.lang[l] }))}
+        />
+      </Card>
+      <Card title={m.auth.changePassword} style={{ maxWidth: 480 }}>
+        <ChangePasswordForm onDone={() => undefined} />
+      </Card>
+      <Card title={s.database}>
+        <Descriptions column={1} size="small" bordered data-testid="system-info">
+          <Descriptions.Item label={s.dbPath}>{info.db_path}</Descriptions.Item>
+          <Descriptions.Item label={s.site}>{s.siteLabel(info.site_name, info.site_code)}</Descriptions.Item>
+          <Descriptions.Item label={s.schemaVersion}>{info.schema_version}</Descriptions.Item>
+          <Descriptions.Item label={s.cases}>{info.case_count.toLocaleString()}</Descriptions.Item>
+          <Descriptions.Item label={s.events}>{info.event_count.toLocaleString()}</Descriptions.Item>
+          <Descriptions.Item label={s.version}>{info.version}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      {can("demo.generate") && (
         <Card title={s.demo}>
           <Space>
             <span>{s.demoCount}</span>
@@ -48,7 +62,28 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
             <DemoLoader cases={count} onDone={onChanged} label={s.demoGenerate} />
           </Space>
         </Card>
-      </Space>
+      )}
+    </Space>
+  );
+
+  const tabs = [
+    { key: "general", label: t.general, children: general, show: true },
+    { key: "security", label: m.admin.security.title, children: <Security />, show: can("account.manage") },
+    { key: "accounts", label: t.accounts, children: <Accounts />, show: can("account.manage") },
+    { key: "roles", label: t.roles, children: <Roles />, show: can("role.edit") },
+    { key: "org", label: t.org, children: <Org />, show: can("org.edit") },
+    { key: "audit", label: t.audit, children: <Audit />, show: can("audit.verify") },
+  ];
+
+  return (
+    <div className="page">
+      <Tabs
+        data-testid="settings-tabs"
+        destroyOnHidden
+        items={tabs
+          .filter((tab) => tab.show)
+          .map(({ key, label, children }) => ({ key, label: <span data-testid={`tab-${key}`}>{label}</span>, children }))}
+      />
     </div>
   );
 }

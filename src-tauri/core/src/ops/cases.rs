@@ -231,6 +231,8 @@ pub struct TimelineEntry {
     pub occurred_at: String,
     pub recorded_at: String,
     pub actor: String,
+    /// The acting account's name, where the actor is an account.
+    pub actor_name: Option<String>,
     /// The event's payload without its sealed personal data.
     pub detail: serde_json::Value,
 }
@@ -273,6 +275,12 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
     }
     let full_contact = sees_full_contact(actor, &row);
     let case = mask_row(case_row(&row, &time::to_db(Utc::now()))?, actor, &row);
+    let names: std::collections::HashMap<String, String> =
+        sqlx::query_as("SELECT id, display_name FROM accounts")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
     let timeline = event_log::for_case(&mut conn, &req.id)
         .await?
         .into_iter()
@@ -284,6 +292,7 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
             }
             TimelineEntry {
                 recorded_at: time::to_db(crate::hlc::Timestamp::from_i64(ev.hlc).to_datetime()),
+                actor_name: names.get(&ev.actor).cloned(),
                 event_id: ev.event_id,
                 kind: ev.kind,
                 occurred_at: ev.occurred_at,
