@@ -10,6 +10,7 @@ use sqlx::SqliteConnection;
 
 use crate::actor::Actor;
 use crate::auth::RoleCode;
+use crate::calendar::Calendar;
 use crate::case_no;
 use crate::domain::case::{
     CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
@@ -26,7 +27,6 @@ use crate::ops::accounts::insert_account;
 use crate::pii;
 use crate::storage::Db;
 use crate::time::{china, to_db};
-use crate::working_days::add_working_days;
 
 /// Cases written per transaction: progress is visible and memory stays flat at any size.
 const BATCH: usize = 1_000;
@@ -381,7 +381,7 @@ impl Generator {
             Severity::Major => 5,
             Severity::Mass => 3,
         };
-        let due = add_working_days(
+        let due = Calendar::shipped().add_working_days(
             received,
             if complexity == Complexity::Simple { 0 } else { deadline_days },
         );

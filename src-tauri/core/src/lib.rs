@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod auth;
 pub mod bindings;
+pub mod calendar;
 pub mod case_no;
 pub mod demo;
 pub mod domain;
@@ -19,7 +20,6 @@ pub mod projection;
 pub mod settings;
 pub mod storage;
 pub mod time;
-pub mod working_days;
 
 pub use actor::Actor;
 pub use error::{ApiError, CoreError, CoreResult};
