@@ -33,6 +33,11 @@ struct Cli {
 enum Command {
     /// Run one operation by name with a JSON request, e.g. `call cases.list '{"limit": 5}'`.
     Call { name: String, request: Option<String> },
+    /// Cases: `case new --json FILE` records a complaint (as `call cases.create`, from a file).
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
     /// Generate realistic demo cases (deterministic for a seed and end date).
     Demo {
         #[arg(long)]
@@ -51,6 +56,16 @@ enum Command {
     Bindings {
         #[arg(long, default_value = redress_core::bindings::BINDINGS_PATH)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Record a complaint from a JSON file (see docs/examples/intake.json); prints the new
+    /// case's id and number, or the list of field errors.
+    New {
+        #[arg(long = "json", value_name = "FILE")]
+        json: PathBuf,
     },
 }
 
@@ -119,6 +134,12 @@ async fn run_on(db: &Db, cli: Cli) -> Result<serde_json::Value, CoreError> {
         Command::Call { name, request } => {
             redress_core::ops::check_password_change_gate(must_change, &name)?;
             redress_core::ops::dispatch(db, &actor, &name, request.as_deref().unwrap_or("{}")).await
+        }
+        Command::Case { command: CaseCommand::New { json } } => {
+            redress_core::ops::check_password_change_gate(must_change, "cases.create")?;
+            let request = std::fs::read_to_string(&json)?;
+            let made = redress_core::ops::dispatch(db, &actor, "cases.create", &request).await?;
+            Ok(serde_json::json!({ "id": made["id"], "case_no": made["case_no"] }))
         }
         Command::Demo { cases, seed, until } => {
             actor.require(Permission::DemoGenerate)?;

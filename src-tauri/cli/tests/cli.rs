@@ -161,3 +161,36 @@ fn acting_as_an_account_applies_its_permissions() {
     );
     assert!(events > 30);
 }
+
+#[test]
+fn case_new_records_the_documented_example_and_lists_field_errors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "5"]).status.success());
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/intake.json");
+    let mut request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).expect("example")).expect("JSON");
+    request["expected_resolution"] = serde_json::Value::Null;
+    let file = dir.path().join("intake.json");
+    std::fs::write(&file, request.to_string()).expect("write");
+    let out = cli(&db, &["case", "new", "--json", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let made = json(&out);
+    assert!(made["case_no"].as_str().expect("case_no").contains("-HQ-"));
+    assert_eq!(made["id"].as_str().expect("id").len(), 36);
+
+    request["quantity"] = serde_json::json!(0);
+    request["consumer"]["mobile"] = serde_json::json!("12345");
+    std::fs::write(&file, request.to_string()).expect("write");
+    let out = cli(&db, &["case", "new", "--json", file.to_str().expect("path")]);
+    assert!(!out.status.success());
+    let err = &json(&out)["error"];
+    assert_eq!(err["code"], "validation.failed");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().expect("f"))
+        .collect();
+    assert!(fields.contains(&"quantity") && fields.contains(&"consumer.mobile"), "{fields:?}");
+}

@@ -442,6 +442,8 @@ impl Generator {
                 handler: None,
                 handler_id: None,
                 due_at: Some(to_db(due)),
+                expected_resolution: (complexity == Complexity::Complex)
+                    .then(|| due.with_timezone(&china()).date_naive().to_string()),
             },
             case_id,
             text,

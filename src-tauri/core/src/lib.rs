@@ -13,6 +13,7 @@ pub mod error;
 pub mod event_log;
 pub mod hlc;
 pub mod i18n;
+pub mod intake_rules;
 pub mod masking;
 pub mod ops;
 pub mod pii;

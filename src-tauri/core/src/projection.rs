@@ -87,8 +87,8 @@ pub async fn apply(
                  department_id, consumer_id, product_name, product_model, quantity, \
                  amount_paid_fen, order_no, purchased_at, category, severity, complexity, content, \
                  demand, demand_amount_fen, status, received_by, handler, due_at, created_hlc, \
-                 updated_hlc, received_by_id, handler_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?)",
+                 updated_hlc, received_by_id, handler_id, expected_resolution) VALUES (?, ?, ?, ?, \
+                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(case_id)
             .bind(&c.case_no)
@@ -117,6 +117,7 @@ pub async fn apply(
             .bind(ev.hlc)
             .bind(&c.received_by_id)
             .bind(&c.handler_id)
+            .bind(&c.expected_resolution)
             .execute(&mut *conn)
             .await?;
             if let Some((year, seq)) = parse_case_no(&c.case_no) {

@@ -16,6 +16,7 @@ const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manage
 const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.list", [true, true, true, true, true, true]),
     ("cases.get", [true, true, true, true, true, true]),
+    ("cases.create", [true, true, false, false, false, false]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -43,6 +44,15 @@ fn sample(op: &str, ids: &Ids) -> String {
     match op {
         "cases.list" => r#"{"limit": 5}"#.into(),
         "cases.get" => format!(r#"{{"id": "{}"}}"#, ids.case_in_after_sales),
+        "cases.create" => {
+            r#"{"consumer": {"name": "李娜", "mobile": "13900001111", "landline": null,
+            "email": null, "address": null}, "channel": "store", "store_id": "ST-SH-XH",
+            "product_name": "电热水器", "quantity": 1, "content": "显示屏不亮", "demand": "repair",
+            "category": "after_sales", "severity": "general", "complexity": "simple",
+            "on_the_spot": {"answer": "已登记保修并预约上门", "consumer_response": "同意",
+            "satisfaction": "satisfied"}}"#
+                .into()
+        }
         "demo.generate" => r#"{"cases": 2, "until": "2026-11-28"}"#.into(),
         "system.info" | "accounts.list" | "roles.list" | "org.list" | "audit.verify"
         | "settings.get" => "{}".into(),

@@ -1,6 +1,7 @@
 use redress_core::ops::cases::{
     self, CaseDetail, CaseGetRequest, CasesListRequest, CasesListResponse,
 };
+use redress_core::ops::intake::{self, IntakeRequest, IntakeResponse};
 use redress_core::ApiError;
 use tauri::State;
 
@@ -21,4 +22,12 @@ pub async fn cases_get(
     request: CaseGetRequest,
 ) -> Result<CaseDetail, ApiError> {
     operation!(state, "cases.get", cases::get, request)
+}
+
+#[tauri::command]
+pub async fn cases_create(
+    state: State<'_, AppState>,
+    request: IntakeRequest,
+) -> Result<IntakeResponse, ApiError> {
+    operation!(state, "cases.create", intake::create, request)
 }

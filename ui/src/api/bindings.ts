@@ -79,7 +79,15 @@ export type CasesListResponse = {
  */
 total: number, offset: number, items: Array<CaseRow>, };
 
+export type Category = "product_quality" | "after_sales" | "price_charges" | "misleading_advertising" | "contract_terms" | "delivery_logistics" | "service_attitude" | "safety_harm" | "personal_information" | "other";
+
+export type Channel = "hotline" | "website" | "wechat" | "app" | "store" | "regulator_referral" | "letter_email" | "media" | "other";
+
+export type Complexity = "simple" | "complex";
+
 export type ConsumerContact = { name: string, mobile: string | null, landline: string | null, email: string | null, address: string | null, };
+
+export type Demand = "refund" | "exchange" | "repair" | "compensation" | "apology" | "other";
 
 export type DemoRequest = { 
 /**
@@ -99,9 +107,48 @@ export type DemoResponse = { cases_created: number, org_units_created: number, e
 
 export type FieldError = { field: string, code: string, message: string, };
 
+export type IntakeRequest = { consumer: ConsumerContact, channel: Channel, 
+/**
+ * The store or branch involved: its id or its code (`ST-SH-XH`).
+ */
+store_id?: string, product_name: string, product_model?: string, quantity: number, 
+/**
+ * Yuan with at most two decimals, e.g. `"2399.00"`.
+ */
+amount_paid?: string, order_no?: string, 
+/**
+ * `YYYY-MM-DD` (or an RFC 3339 instant); not in the future.
+ */
+purchased_at?: string, content: string, demand: Demand, 
+/**
+ * For a compensation or refund demand: the amount asked, in yuan.
+ */
+demand_amount?: string, category: Category, 
+/**
+ * The department or stage involved: its id or its code (`DEP-AS`).
+ */
+department_id?: string, severity: Severity, complexity: Complexity, 
+/**
+ * Required for a simple case: it is settled and closed in the same sitting.
+ */
+on_the_spot?: OnTheSpot, 
+/**
+ * For a complex case: the handler it is transferred to, by account id or user name (else
+ * the department's queue).
+ */
+handler_id?: string, 
+/**
+ * For a complex case: the date the consumer is told (`YYYY-MM-DD`); default: the deadline.
+ */
+expected_resolution?: string, };
+
+export type IntakeResponse = { id: string, case_no: string, status: CaseStatus, due_at: string, expected_resolution: string | null, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type Lang = "zh-CN" | "en";
+
+export type OnTheSpot = { answer: string, consumer_response: string, satisfaction: Satisfaction, };
 
 export type OrgCreateRequest = { code: string, name: string, kind: OrgUnitKind, parent_id: string | null, city: string | null, };
 
@@ -177,6 +224,7 @@ export type UnlockRequest = { password: string, };
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
+  "cases.create": { request: IntakeRequest; response: IntakeResponse };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -198,6 +246,7 @@ export type Operations = {
 export const COMMANDS = {
   "cases.list": "cases_list",
   "cases.get": "cases_get",
+  "cases.create": "cases_create",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

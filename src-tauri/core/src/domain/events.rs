@@ -158,6 +158,9 @@ pub struct CaseCreated {
     #[serde(default)]
     pub handler_id: Option<String>,
     pub due_at: Option<String>,
+    /// The date the consumer was told to expect a resolution (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub expected_resolution: Option<String>,
 }
 
 /// What a complaint says about and in the words of its consumer: personal data.

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod intake;
 pub mod org;
 pub mod roles;
 pub mod settings;
@@ -48,6 +49,7 @@ macro_rules! operations {
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
+    "cases.create" => cases_create = intake::create : intake::IntakeRequest => intake::IntakeResponse;
     "demo.generate" => demo_generate = demo::generate : demo::DemoRequest => demo::DemoResponse;
     "system.info" => system_info = system::info : system::SystemInfoRequest => system::SystemInfo;
     "auth.change_password" => auth_change_password = auth::change_password : auth::PasswordChangeRequest => auth::PasswordChanged;

@@ -1,0 +1,406 @@
+//! `cases.create`: recording a complaint (§三(二)): who, what, through which channel; the
+//! initial judgment; and either the answer given on the spot or the transfer for handling.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::auth::Permission;
+use crate::calendar::Calendar;
+use crate::domain::case::{
+    CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
+};
+use crate::domain::events::{CaseAssigned, CaseClosed, CaseCreated, EventBody, SealedCaseText};
+use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::event_log::{self, NewEvent};
+use crate::intake_rules as rules;
+use crate::storage::Db;
+use crate::time::{china, to_db};
+use crate::{case_no, pii};
+
+/// What the agent says and what the consumer answers when a simple case is settled at once.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OnTheSpot {
+    pub answer: String,
+    pub consumer_response: String,
+    pub satisfaction: Satisfaction,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRequest {
+    pub consumer: ConsumerContact,
+    pub channel: Channel,
+    /// The store or branch involved: its id or its code (`ST-SH-XH`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub store_id: Option<String>,
+    pub product_name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_model: Option<String>,
+    pub quantity: i64,
+    /// Yuan with at most two decimals, e.g. `"2399.00"`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub amount_paid: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub order_no: Option<String>,
+    /// `YYYY-MM-DD` (or an RFC 3339 instant); not in the future.
+    #[serde(default)]
+    #[ts(optional)]
+    pub purchased_at: Option<String>,
+    pub content: String,
+    pub demand: Demand,
+    /// For a compensation or refund demand: the amount asked, in yuan.
+    #[serde(default)]
+    #[ts(optional)]
+    pub demand_amount: Option<String>,
+    pub category: Category,
+    /// The department or stage involved: its id or its code (`DEP-AS`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub department_id: Option<String>,
+    pub severity: Severity,
+    pub complexity: Complexity,
+    /// Required for a simple case: it is settled and closed in the same sitting.
+    #[serde(default)]
+    #[ts(optional)]
+    pub on_the_spot: Option<OnTheSpot>,
+    /// For a complex case: the handler it is transferred to, by account id or user name (else
+    /// the department's queue).
+    #[serde(default)]
+    #[ts(optional)]
+    pub handler_id: Option<String>,
+    /// For a complex case: the date the consumer is told (`YYYY-MM-DD`); default: the deadline.
+    #[serde(default)]
+    #[ts(optional)]
+    pub expected_resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct IntakeResponse {
+    pub id: String,
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub due_at: String,
+    pub expected_resolution: Option<String>,
+}
+
+/// Working days to resolve a case, by severity (configurable limits come with settings).
+pub fn resolution_working_days(severity: Severity) -> u32 {
+    match severity {
+        Severity::General => 15,
+        Severity::Serious => 10,
+        Severity::Major => 5,
+        Severity::Mass => 3,
+    }
+}
+
+/// A validated request: the values as they will be stored.
+struct Checked {
+    consumer: ConsumerContact,
+    amount_paid_fen: Option<i64>,
+    demand_amount_fen: Option<i64>,
+    purchased_at: Option<String>,
+    store_id: Option<String>,
+    department_id: Option<String>,
+    handler: Option<(String, String)>,
+    expected_resolution: Option<NaiveDate>,
+}
+
+/// A unit named by its id or its code (`ST-SH-XH`), if it is of one of `kinds`: its id.
+async fn unit_of_kind(
+    conn: &mut SqliteConnection,
+    id_or_code: &str,
+    kinds: &[&str],
+) -> CoreResult<Option<String>> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, kind FROM org_units WHERE id = ?1 OR code = ?1")
+            .bind(id_or_code)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.filter(|(_, k)| kinds.contains(&k.as_str())).map(|(id, _)| id))
+}
+
+async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> CoreResult<Checked> {
+    let now = db.now();
+    let mut problems = Vec::new();
+    let mut push =
+        |field: &str, rule: FieldRule| problems.push(FieldProblem { field: field.into(), rule });
+
+    let c = &req.consumer;
+    let mobile = c.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let landline = c.landline.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let email = c.email.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let address = c.address.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let mobile = match mobile.map(|m| (m, rules::mobile(m))) {
+        Some((_, Some(ok))) => Some(ok),
+        Some((raw, None)) => {
+            push("consumer.mobile", FieldRule::Invalid { detail: raw.to_owned() });
+            None
+        }
+        None => None,
+    };
+    let landline = match landline.map(|l| (l, rules::landline(l))) {
+        Some((_, Some(ok))) => Some(ok),
+        Some((raw, None)) => {
+            push("consumer.landline", FieldRule::Invalid { detail: raw.to_owned() });
+            None
+        }
+        None => None,
+    };
+    if let Some(e) = email.filter(|e| !rules::email(e)) {
+        push("consumer.email", FieldRule::Invalid { detail: e.to_owned() });
+    }
+    if c.mobile.as_deref().unwrap_or("").trim().is_empty()
+        && c.landline.as_deref().unwrap_or("").trim().is_empty()
+        && email.is_none()
+    {
+        // No way to reach the consumer: at least a phone or an e-mail.
+        push("consumer.mobile", FieldRule::Required);
+    }
+    let amount =
+        |field: &str, raw: &Option<String>, push: &mut dyn FnMut(&str, FieldRule)| -> Option<i64> {
+            let raw = raw.as_deref().map(str::trim).filter(|r| !r.is_empty())?;
+            rules::money(raw).map_err(|rule| push(field, rule)).ok()
+        };
+    let amount_paid_fen = amount("amount_paid", &req.amount_paid, &mut push);
+    let demand_amount_fen = amount("demand_amount", &req.demand_amount, &mut push);
+    let purchased_at = match req.purchased_at.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(raw) => match rules::past_instant(raw, now) {
+            Ok(t) => Some(to_db(t)),
+            Err(rule) => {
+                push("purchased_at", rule);
+                None
+            }
+        },
+        None => None,
+    };
+    if !(1..=100_000).contains(&req.quantity) {
+        push("quantity", FieldRule::OutOfRange { min: 1, max: 100_000 });
+    }
+    let expected_resolution =
+        match req.expected_resolution.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) if d >= now.with_timezone(&china()).date_naive() => Some(d),
+                _ => {
+                    push(
+                        "expected_resolution",
+                        FieldRule::Invalid { detail: "YYYY-MM-DD ≥ today".into() },
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+    rules::text("consumer.name", &c.name, true, 50, &mut problems);
+    rules::text("consumer.address", address.unwrap_or(""), false, 200, &mut problems);
+    rules::text("product_name", &req.product_name, true, 100, &mut problems);
+    rules::text(
+        "product_model",
+        req.product_model.as_deref().unwrap_or(""),
+        false,
+        100,
+        &mut problems,
+    );
+    rules::text("order_no", req.order_no.as_deref().unwrap_or(""), false, 64, &mut problems);
+    rules::text("content", &req.content, true, 5_000, &mut problems);
+
+    let mut store_id = None;
+    if let Some(store) = &req.store_id {
+        store_id = unit_of_kind(conn, store, &["store", "branch", "subsidiary"]).await?;
+        if store_id.is_none() {
+            problems.push(FieldProblem {
+                field: "store_id".into(),
+                rule: FieldRule::UnknownValue { value: store.clone() },
+            });
+        }
+    }
+    let mut department_id = None;
+    if let Some(dept) = &req.department_id {
+        department_id =
+            unit_of_kind(conn, dept, &["department", "store", "branch", "subsidiary", "company"])
+                .await?;
+        if department_id.is_none() {
+            problems.push(FieldProblem {
+                field: "department_id".into(),
+                rule: FieldRule::UnknownValue { value: dept.clone() },
+            });
+        }
+    }
+    let mut handler = None;
+    match req.complexity {
+        Complexity::Simple => match &req.on_the_spot {
+            None => problems.push(FieldProblem {
+                field: "on_the_spot.answer".into(),
+                rule: FieldRule::Required,
+            }),
+            Some(spot) => {
+                rules::text("on_the_spot.answer", &spot.answer, true, 2_000, &mut problems);
+                rules::text(
+                    "on_the_spot.consumer_response",
+                    &spot.consumer_response,
+                    true,
+                    2_000,
+                    &mut problems,
+                );
+            }
+        },
+        Complexity::Complex => {
+            if let Some(h) = &req.handler_id {
+                // The handler by account id or user name.
+                handler = sqlx::query_as("SELECT id, display_name FROM accounts WHERE (id = ?1 OR username = ?1) AND active = 1")
+                    .bind(h)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if handler.is_none() {
+                    problems.push(FieldProblem {
+                        field: "handler_id".into(),
+                        rule: FieldRule::UnknownValue { value: h.clone() },
+                    });
+                }
+            } else if req.department_id.is_none() {
+                // A complex case goes to someone: a handler, or at least a department.
+                problems
+                    .push(FieldProblem { field: "handler_id".into(), rule: FieldRule::Required });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CoreError::Validation(problems));
+    }
+    Ok(Checked {
+        consumer: ConsumerContact {
+            name: c.name.trim().to_owned(),
+            mobile,
+            landline,
+            email: email.map(str::to_owned),
+            address: address.map(str::to_owned),
+        },
+        amount_paid_fen,
+        demand_amount_fen,
+        purchased_at,
+        store_id,
+        department_id,
+        handler,
+        expected_resolution,
+    })
+}
+
+/// The consumer a complaint belongs to: the one with the same mobile number, else a new one.
+async fn consumer_for(
+    conn: &mut SqliteConnection,
+    contact: &ConsumerContact,
+) -> CoreResult<String> {
+    if let Some(mobile) = &contact.mobile {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM consumers WHERE mobile = ? AND erased = 0 LIMIT 1")
+                .bind(mobile)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+    }
+    Ok(uuid::Uuid::now_v7().to_string())
+}
+
+pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<IntakeResponse> {
+    actor.require(Permission::CaseIntake)?;
+    let mut tx = db.begin_write().await?;
+    let checked = check(&mut tx, db, &req).await?;
+    let now = db.now();
+    let case_id = uuid::Uuid::now_v7().to_string();
+    let consumer_id = consumer_for(&mut tx, &checked.consumer).await?;
+    let key = pii::key_for(&mut tx, &consumer_id).await?;
+    let sealed = pii::seal(
+        &key,
+        &consumer_id,
+        &SealedCaseText {
+            consumer: checked.consumer.clone(),
+            content: req.content.trim().to_owned(),
+        },
+    )?;
+    let simple = req.complexity == Complexity::Simple;
+    let days = if simple { 0 } else { resolution_working_days(req.severity) };
+    let due = Calendar::shipped().add_working_days(now, days);
+    let expected = (!simple).then(|| {
+        checked.expected_resolution.unwrap_or_else(|| due.with_timezone(&china()).date_naive())
+    });
+    let year = now.with_timezone(&china()).year();
+    let number = case_no::next(&mut tx, db.site(), year).await?;
+    let created = CaseCreated {
+        case_no: number.clone(),
+        received_at: to_db(now),
+        channel: req.channel,
+        store_id: checked.store_id.clone(),
+        department_id: checked.department_id.clone(),
+        consumer_id,
+        sealed,
+        product_name: req.product_name.trim().to_owned(),
+        product_model: req
+            .product_model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned),
+        quantity: req.quantity,
+        amount_paid_fen: checked.amount_paid_fen,
+        order_no: req
+            .order_no
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned),
+        purchased_at: checked.purchased_at,
+        category: req.category,
+        severity: req.severity,
+        complexity: req.complexity,
+        demand: req.demand,
+        demand_amount_fen: checked.demand_amount_fen,
+        received_by: actor.display_name.clone(),
+        received_by_id: Some(actor.id.clone()),
+        handler: None,
+        handler_id: None,
+        due_at: Some(to_db(due)),
+        expected_resolution: expected.map(|d| d.to_string()),
+    };
+    let event = |body| NewEvent { case_id: Some(case_id.clone()), occurred_at: now, body };
+    event_log::append(&mut tx, db, actor, event(EventBody::CaseCreated(Box::new(created)))).await?;
+    let status = if let Some(spot) = req.on_the_spot.as_ref().filter(|_| simple) {
+        let closed = CaseClosed {
+            result: format!(
+                "当场答复：{}；消费者意见：{}",
+                spot.answer.trim(),
+                spot.consumer_response.trim()
+            ),
+            satisfaction: Some(spot.satisfaction),
+            root_cause: None,
+        };
+        event_log::append(&mut tx, db, actor, event(EventBody::CaseClosed(closed))).await?;
+        CaseStatus::Closed
+    } else {
+        if let Some((handler_id, name)) = checked.handler {
+            let assigned = CaseAssigned {
+                handler: name,
+                handler_id: Some(handler_id),
+                department_id: checked.department_id.clone(),
+            };
+            event_log::append(&mut tx, db, actor, event(EventBody::CaseAssigned(assigned))).await?;
+        }
+        CaseStatus::Received
+    };
+    tx.commit().await?;
+    Ok(IntakeResponse {
+        id: case_id,
+        case_no: number,
+        status,
+        due_at: to_db(due),
+        expected_resolution: expected.map(|d| d.to_string()),
+    })
+}
