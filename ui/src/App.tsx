@@ -23,6 +23,7 @@ import { AuthCard } from "./pages/auth/AuthCard";
 import { SignIn } from "./pages/auth/SignIn";
 import { Setup } from "./pages/auth/Setup";
 import { useSession } from "./session";
+import { Intake } from "./pages/Intake";
 import { Ledger } from "./pages/Ledger";
 import { Settings } from "./pages/Settings";
 import { Workbench } from "./pages/Workbench";
@@ -30,7 +31,7 @@ import { Workbench } from "./pages/Workbench";
 export type Section = "workbench" | "intake" | "ledger" | "stats" | "emergency" | "supervision" | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "ledger", "settings"]);
+const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "settings"]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -115,6 +116,8 @@ function Workspace() {
     body = <Spin style={{ marginTop: 120, width: "100%" }} />;
   } else if (section === "workbench") {
     body = <Workbench onOpenLedger={() => setSection("ledger")} />;
+  } else if (section === "intake") {
+    body = <Intake onOpenLedger={() => setSection("ledger")} />;
   } else if (section === "settings") {
     body = <Settings info={info} onChanged={refreshInfo} />;
   } else {

@@ -34,6 +34,8 @@ impl TypeVisitor for Collect<'_> {
             self.out.push((T::name(self.cfg), T::decl(self.cfg)));
         }
         T::visit_dependencies(self);
+        // A wrapper's own parameter (the `T` of `Vec<T>`) is a generic, not a dependency.
+        T::visit_generics(self);
     }
 }
 

@@ -27,6 +27,7 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("roles.list", [false, false, false, false, false, true]),
     ("roles.update", [false, false, false, false, false, true]),
     ("org.list", [true, true, true, true, true, true]),
+    ("org.handlers", [true, true, false, false, false, false]),
     ("org.create", [false, false, false, false, false, true]),
     ("org.update", [false, false, false, false, false, true]),
     ("audit.verify", [false, false, false, false, true, true]),
@@ -54,8 +55,8 @@ fn sample(op: &str, ids: &Ids) -> String {
                 .into()
         }
         "demo.generate" => r#"{"cases": 2, "until": "2026-11-28"}"#.into(),
-        "system.info" | "accounts.list" | "roles.list" | "org.list" | "audit.verify"
-        | "settings.get" => "{}".into(),
+        "system.info" | "accounts.list" | "roles.list" | "org.list" | "org.handlers"
+        | "audit.verify" | "settings.get" => "{}".into(),
         "auth.change_password" => {
             r#"{"current_password": "Demo2026", "new_password": "Changed2027"}"#.into()
         }

@@ -1,5 +1,6 @@
 use redress_core::ops::org::{
-    self, OrgCreateRequest, OrgListRequest, OrgUnitView, OrgUpdateRequest,
+    self, HandlerView, HandlersListRequest, OrgCreateRequest, OrgListRequest, OrgUnitView,
+    OrgUpdateRequest,
 };
 use redress_core::ApiError;
 use tauri::State;
@@ -29,4 +30,12 @@ pub async fn org_update(
     request: OrgUpdateRequest,
 ) -> Result<OrgUnitView, ApiError> {
     operation!(state, "org.update", org::update, request)
+}
+
+#[tauri::command]
+pub async fn org_handlers(
+    state: State<'_, AppState>,
+    request: HandlersListRequest,
+) -> Result<Vec<HandlerView>, ApiError> {
+    operation!(state, "org.handlers", org::handlers, request)
 }

@@ -107,6 +107,10 @@ export type DemoResponse = { cases_created: number, org_units_created: number, e
 
 export type FieldError = { field: string, code: string, message: string, };
 
+export type HandlerView = { id: string, display_name: string, unit_id: string | null, unit_name: string | null, };
+
+export type HandlersListRequest = Record<symbol, never>;
+
 export type IntakeRequest = { consumer: ConsumerContact, channel: Channel, 
 /**
  * The store or branch involved: its id or its code (`ST-SH-XH`).
@@ -235,6 +239,7 @@ export type Operations = {
   "roles.list": { request: RolesListRequest; response: Array<RoleView> };
   "roles.update": { request: RoleUpdateRequest; response: RoleView };
   "org.list": { request: OrgListRequest; response: Array<OrgUnitView> };
+  "org.handlers": { request: HandlersListRequest; response: Array<HandlerView> };
   "org.create": { request: OrgCreateRequest; response: OrgUnitView };
   "org.update": { request: OrgUpdateRequest; response: OrgUnitView };
   "audit.verify": { request: AuditVerifyRequest; response: AuditReport };
@@ -257,6 +262,7 @@ export const COMMANDS = {
   "roles.list": "roles_list",
   "roles.update": "roles_update",
   "org.list": "org_list",
+  "org.handlers": "org_handlers",
   "org.create": "org_create",
   "org.update": "org_update",
   "audit.verify": "audit_verify",

@@ -60,6 +60,7 @@ operations! {
     "roles.list" => roles_list = roles::list : roles::RolesListRequest => Vec<roles::RoleView>;
     "roles.update" => roles_update = roles::update : roles::RoleUpdateRequest => roles::RoleView;
     "org.list" => org_list = org::list : org::OrgListRequest => Vec<org::OrgUnitView>;
+    "org.handlers" => org_handlers = org::handlers : org::HandlersListRequest => Vec<org::HandlerView>;
     "org.create" => org_create = org::create : org::OrgCreateRequest => org::OrgUnitView;
     "org.update" => org_update = org::update : org::OrgUpdateRequest => org::OrgUnitView;
     "audit.verify" => audit_verify = audit::verify : audit::AuditVerifyRequest => audit::AuditReport;

@@ -196,3 +196,53 @@ pub async fn update(db: &Db, actor: &Actor, req: OrgUpdateRequest) -> CoreResult
         .find(|u| u.id == req.id)
         .ok_or_else(|| CoreError::Internal("updated unit vanished".into()))
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct HandlersListRequest {}
+
+/// Someone a complaint can be transferred to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HandlerView {
+    pub id: String,
+    pub display_name: String,
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+}
+
+/// Active accounts that handle cases (handlers, legal, department heads): whom intake may
+/// transfer a complaint to.
+pub async fn handlers(
+    db: &Db,
+    actor: &Actor,
+    _req: HandlersListRequest,
+) -> CoreResult<Vec<HandlerView>> {
+    actor.require(Permission::CaseIntake)?;
+    let rows = sqlx::query(
+        "SELECT a.id, a.display_name, a.unit_id, u.name, a.roles FROM accounts a \
+         LEFT JOIN org_units u ON u.id = a.unit_id WHERE a.active = 1 ORDER BY u.code, a.username",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let roles = crate::auth::accounts::parse_roles(r.get::<&str, _>(4))?;
+        let handles = roles.iter().any(|role| {
+            matches!(
+                role,
+                crate::auth::RoleCode::Handler
+                    | crate::auth::RoleCode::Legal
+                    | crate::auth::RoleCode::DepartmentHead
+            )
+        });
+        if handles {
+            out.push(HandlerView {
+                id: r.get(0),
+                display_name: r.get(1),
+                unit_id: r.get(2),
+                unit_name: r.get(3),
+            });
+        }
+    }
+    Ok(out)
+}

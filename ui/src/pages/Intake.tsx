@@ -1,0 +1,356 @@
+import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Radio, Result, Row, Select, Space, Typography } from "antd";
+import type { Dayjs } from "dayjs";
+import { useCallback, useEffect, useState } from "react";
+
+import {
+  call,
+  type Category,
+  type Channel,
+  type Complexity,
+  type Demand,
+  type HandlerView,
+  type IntakeRequest,
+  type IntakeResponse,
+  type OperationError,
+  type OrgUnitView,
+  type Satisfaction,
+  type Severity,
+} from "../api";
+import { useSubmit } from "../api/forms";
+import { useI18n } from "../i18n";
+
+const CHANNELS: Channel[] = ["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media", "other"];
+const CATEGORIES: Category[] = [
+  "product_quality",
+  "after_sales",
+  "price_charges",
+  "misleading_advertising",
+  "contract_terms",
+  "delivery_logistics",
+  "service_attitude",
+  "safety_harm",
+  "personal_information",
+  "other",
+];
+const DEMANDS: Demand[] = ["refund", "exchange", "repair", "compensation", "apology", "other"];
+const SEVERITIES: Severity[] = ["general", "serious", "major", "mass"];
+const SATISFACTIONS: Satisfaction[] = ["satisfied", "fairly_satisfied", "dissatisfied"];
+
+interface Values {
+  consumer: { name: string; mobile?: string; landline?: string; email?: string; address?: string };
+  channel: Channel;
+  store_id?: string;
+  product_name: string;
+  product_model?: string;
+  quantity: number;
+  amount_paid?: string;
+  order_no?: string;
+  purchased_at?: Dayjs;
+  content: string;
+  demand: Demand;
+  demand_amount?: string;
+  category: Category;
+  department_id?: string;
+  severity: Severity;
+  complexity: Complexity;
+  on_the_spot?: { answer: string; consumer_response: string; satisfaction: Satisfaction };
+  handler_id?: string;
+  expected_resolution?: Dayjs;
+}
+
+const INITIAL: Partial<Values> = { channel: "hotline", quantity: 1, demand: "repair", severity: "general", complexity: "complex" };
+
+/** 受理: one complaint, by keyboard alone if need be, while the consumer is on the line. */
+export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
+  const { m } = useI18n();
+  const t = m.intake;
+  const [form] = Form.useForm<Values>();
+  const { message } = App.useApp();
+  const { busy, run } = useSubmit(form);
+  const [units, setUnits] = useState<OrgUnitView[]>([]);
+  const [handlers, setHandlers] = useState<HandlerView[]>([]);
+  const [done, setDone] = useState<IntakeResponse | null>(null);
+  const complexity = Form.useWatch("complexity", form);
+
+  useEffect(() => {
+    Promise.all([call("org.list", {}), call("org.handlers", {})])
+      .then(([u, h]) => {
+        setUnits(u);
+        setHandlers(h);
+      })
+      .catch((e: OperationError) => message.error(e.message));
+  }, [message]);
+
+  const submit = async (v: Values) => {
+    const request: IntakeRequest = {
+      consumer: {
+        name: v.consumer.name,
+        mobile: v.consumer.mobile || null,
+        landline: v.consumer.landline || null,
+        email: v.consumer.email || null,
+        address: v.consumer.address || null,
+      },
+      channel: v.channel,
+      store_id: v.store_id,
+      product_name: v.product_name,
+      product_model: v.product_model,
+      quantity: v.quantity,
+      amount_paid: v.amount_paid,
+      order_no: v.order_no,
+      purchased_at: v.purchased_at?.format("YYYY-MM-DD"),
+      content: v.content,
+      demand: v.demand,
+      demand_amount: v.demand_amount,
+      category: v.category,
+      department_id: v.department_id,
+      severity: v.severity,
+      complexity: v.complexity,
+      on_the_spot: v.complexity === "simple" ? v.on_the_spot : undefined,
+      handler_id: v.complexity === "complex" ? v.handler_id : undefined,
+      expected_resolution: v.complexity === "complex" ? v.expected_resolution?.format("YYYY-MM-DD") : undefined,
+    };
+    await run(async () => setDone(await call("cases.create", request)));
+  };
+
+  const again = useCallback(() => {
+    setDone(null);
+    form.resetFields();
+  }, [form]);
+
+  // Ctrl+Enter records, from any field.
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.submit();
+    }
+  };
+
+  if (done) {
+    return (
+      <div className="page">
+        <Result
+          status="success"
+          title={<span data-testid="intake-done">{t.saved(done.case_no)}</span>}
+          subTitle={done.status === "closed" ? t.closedOnSpot : t.transferred(done.expected_resolution ?? "")}
+          extra={[
+            <Button type="primary" key="again" onClick={again} autoFocus data-testid="intake-again">
+              {t.another}
+            </Button>,
+            <Button key="ledger" onClick={onOpenLedger}>
+              {t.openLedger}
+            </Button>,
+          ]}
+        />
+      </div>
+    );
+  }
+
+  const required = { required: true, message: m.auth.required };
+  const stores = units.filter((u) => u.kind === "store" || u.kind === "branch");
+  const departments = units.filter((u) => u.kind === "department");
+  return (
+    <div className="page" onKeyDown={onKeyDown}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={INITIAL}
+        onFinish={submit}
+        requiredMark
+        scrollToFirstError
+        data-testid="intake-form"
+      >
+        <Card size="small" title={t.consumer} style={{ marginBottom: 12 }}>
+          <Row gutter={12}>
+            <Col span={6}>
+              <Form.Item name={["consumer", "name"]} label={t.name} rules={[required]}>
+                <Input autoFocus data-testid="intake-name" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name={["consumer", "mobile"]} label={t.mobile} extra={t.contactHint}>
+                <Input inputMode="tel" data-testid="intake-mobile" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name={["consumer", "landline"]} label={t.landline}>
+                <Input inputMode="tel" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name={["consumer", "email"]} label={t.email}>
+                <Input inputMode="email" />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item name={["consumer", "address"]} label={t.address}>
+                <Input />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+        <Card size="small" title={t.purchase} style={{ marginBottom: 12 }}>
+          <Row gutter={12}>
+            <Col span={6}>
+              <Form.Item name="channel" label={t.channel} rules={[required]}>
+                <Select options={CHANNELS.map((c) => ({ value: c, label: m.labels.channel[c] }))} data-testid="intake-channel" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="store_id" label={t.store}>
+                <Select allowClear showSearch optionFilterProp="label" options={stores.map((s) => ({ value: s.id, label: s.name }))} />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="product_name" label={t.product} rules={[required]}>
+                <Input data-testid="intake-product" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="product_model" label={t.model}>
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col span={4}>
+              <Form.Item name="quantity" label={t.quantity} rules={[required]}>
+                <InputNumber min={1} precision={0} style={{ width: "100%" }} data-testid="intake-quantity" />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item name="amount_paid" label={t.amountPaid}>
+                <Input inputMode="decimal" data-testid="intake-amount" />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="order_no" label={t.orderNo}>
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col span={7}>
+              <Form.Item name="purchased_at" label={t.purchasedAt}>
+                <DatePicker style={{ width: "100%" }} />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item name="content" label={t.content} rules={[required]}>
+                <Input.TextArea rows={3} maxLength={5000} showCount data-testid="intake-content" />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="demand" label={t.demand} rules={[required]}>
+                <Select options={DEMANDS.map((d) => ({ value: d, label: m.labels.demand[d] }))} />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="demand_amount" label={t.demandAmount}>
+                <Input inputMode="decimal" />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+        <Card size="small" title={t.judgment} style={{ marginBottom: 12 }}>
+          <Row gutter={12}>
+            <Col span={8}>
+              <Form.Item name="category" label={t.category} rules={[required]}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={CATEGORIES.map((c) => ({ value: c, label: m.labels.category[c] }))}
+                  data-testid="intake-category"
+                />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="department_id" label={t.department}>
+                <Select
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  options={departments.map((d) => ({ value: d.id, label: d.name }))}
+                  data-testid="intake-department"
+                />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item name="severity" label={t.severity} rules={[required]}>
+                <Radio.Group data-testid="intake-severity">
+                  <Space direction="vertical">
+                    {SEVERITIES.map((s) => (
+                      <Radio key={s} value={s}>
+                        {m.labels.severity[s]}
+                        <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                          {t.severityHint[s]}
+                        </Typography.Text>
+                      </Radio>
+                    ))}
+                  </Space>
+                </Radio.Group>
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item name="complexity" label={t.complexity} rules={[required]}>
+                <Radio.Group data-testid="intake-complexity">
+                  <Radio value="simple" data-testid="intake-simple">
+                    {t.simple}
+                  </Radio>
+                  <Radio value="complex" data-testid="intake-complex">
+                    {t.complex}
+                  </Radio>
+                </Radio.Group>
+              </Form.Item>
+            </Col>
+            {complexity === "simple" ? (
+              <>
+                <Col span={12}>
+                  <Form.Item name={["on_the_spot", "answer"]} label={t.answer} rules={[required]}>
+                    <Input.TextArea rows={2} data-testid="intake-answer" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item name={["on_the_spot", "consumer_response"]} label={t.consumerResponse} rules={[required]}>
+                    <Input data-testid="intake-response" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item name={["on_the_spot", "satisfaction"]} label={t.satisfaction} rules={[required]}>
+                    <Select
+                      options={SATISFACTIONS.map((s) => ({ value: s, label: m.labels.satisfaction[s] }))}
+                      data-testid="intake-satisfaction"
+                    />
+                  </Form.Item>
+                </Col>
+              </>
+            ) : (
+              <>
+                <Col span={8}>
+                  <Form.Item name="handler_id" label={t.handler}>
+                    <Select
+                      allowClear
+                      showSearch
+                      optionFilterProp="label"
+                      options={handlers.map((h) => ({
+                        value: h.id,
+                        label: h.unit_name ? `${h.display_name}（${h.unit_name}）` : h.display_name,
+                      }))}
+                      data-testid="intake-handler"
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={8}>
+                  <Form.Item name="expected_resolution" label={t.expectedResolution} extra={t.expectedHint}>
+                    <DatePicker style={{ width: "100%" }} />
+                  </Form.Item>
+                </Col>
+              </>
+            )}
+          </Row>
+        </Card>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-submit">
+            {t.submit}
+          </Button>
+          <Button onClick={() => form.resetFields()}>{t.reset}</Button>
+        </Space>
+      </Form>
+    </div>
+  );
+}
