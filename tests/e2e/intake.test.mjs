@@ -36,6 +36,8 @@ test("an administrator loads the demo organisation and accounts", async () => {
   await (await $('[data-testid="section-title"]')).waitForDisplayed({ timeout: 10_000 });
 });
 
+let firstCaseNo = "";
+
 test("a hotline agent records a complex complaint by keyboard and transfers it", async () => {
   await click($('[data-testid="nav-intake"]'));
   await fill(app.browser, "intake-name", "赵敏");
@@ -51,10 +53,33 @@ test("a hotline agent records a complex complaint by keyboard and transfers it",
   const done = await $('[data-testid="intake-done"]');
   await done.waitForDisplayed({ timeout: 10_000 });
   assert.match(await done.getText(), /已受理，案件编号 \d{4}-HQ-\d{6}/);
+  firstCaseNo = (await done.getText()).replace(/^.*案件编号 /, "");
+});
+
+test("typing a known mobile number shows the consumer's earlier complaint", async () => {
+  await click($('[data-testid="intake-again"]'));
+  await fill(app.browser, "intake-mobile", "13900138000");
+  const panel = await $('[data-testid="related"]');
+  await app.browser.waitUntil(async () => (await panel.getText()).includes(firstCaseNo), {
+    timeout: 10_000,
+    timeoutMsg: `the related panel does not show ${firstCaseNo}`,
+  });
+  assert.match(await panel.getText(), /该消费者共有 1 件历史投诉/);
+});
+
+test("a draft survives leaving the screen", async () => {
+  await fill(app.browser, "intake-name", "周草稿");
+  await fill(app.browser, "intake-content", "尚未填完的投诉");
+  await new Promise((r) => setTimeout(r, 2_500)); // the draft is saved after 2 s without typing
+  await click($('[data-testid="nav-ledger"]'));
+  await (await $('[data-testid="ledger-table"]')).waitForDisplayed({ timeout: 10_000 });
+  await click($('[data-testid="nav-intake"]'));
+  await (await $('[data-testid="draft-restored"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await $('[data-testid="intake-name"]')).getValue(), "周草稿");
+  assert.equal(await (await $('[data-testid="intake-content"]')).getValue(), "尚未填完的投诉");
 });
 
 test("a store agent resolves a simple complaint on the spot and closes it", async () => {
-  await click($('[data-testid="intake-again"]'));
   await fill(app.browser, "intake-name", "钱多多");
   await fill(app.browser, "intake-mobile", "13700001234");
   await fill(app.browser, "intake-product", "智能手表");

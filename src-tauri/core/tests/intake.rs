@@ -167,3 +167,28 @@ async fn the_same_mobile_number_is_the_same_consumer_and_deadlines_count_working
         .with_timezone(&chrono::Utc);
     assert_eq!(redress_core::calendar::Calendar::shipped().working_days_between(received, due), 10);
 }
+
+#[tokio::test]
+async fn earlier_complaints_with_the_same_phone_or_order_are_found_while_typing() {
+    let t = support::with_demo(5, 2).await;
+    let mut req = example();
+    req["expected_resolution"] = Value::Null;
+    let first = create(&t, &req).await.expect("first");
+    let related = |body: Value| {
+        let db = t.db.clone();
+        async move {
+            dispatch(&db, &Actor::system(), "cases.related", &body.to_string())
+                .await
+                .expect("related")
+        }
+    };
+    let by_phone = related(json!({ "mobile": "+86 138-1234-5678" })).await;
+    assert_eq!(by_phone["consumer_case_count"], 1);
+    assert_eq!(by_phone["items"][0]["id"], first["id"]);
+    let by_order = related(json!({ "order_no": "HY20261103001234" })).await;
+    assert_eq!(by_order["items"].as_array().expect("items").len(), 1);
+    let nothing = related(json!({ "mobile": "13900000000", "order_no": "NONE" })).await;
+    assert_eq!(nothing["items"].as_array().expect("items").len(), 0);
+    let empty = related(json!({})).await;
+    assert_eq!(empty["consumer_case_count"], 0);
+}

@@ -17,6 +17,7 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.list", [true, true, true, true, true, true]),
     ("cases.get", [true, true, true, true, true, true]),
     ("cases.create", [true, true, false, false, false, false]),
+    ("cases.related", [true, true, true, true, true, true]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -44,6 +45,7 @@ struct Ids {
 fn sample(op: &str, ids: &Ids) -> String {
     match op {
         "cases.list" => r#"{"limit": 5}"#.into(),
+        "cases.related" => r#"{"mobile": "138 1234 5678", "order_no": "HY1"}"#.into(),
         "cases.get" => format!(r#"{{"id": "{}"}}"#, ids.case_in_after_sales),
         "cases.create" => {
             r#"{"consumer": {"name": "李娜", "mobile": "13900001111", "landline": null,

@@ -1,5 +1,6 @@
 use redress_core::ops::cases::{
-    self, CaseDetail, CaseGetRequest, CasesListRequest, CasesListResponse,
+    self, CaseDetail, CaseGetRequest, CasesListRequest, CasesListResponse, RelatedCases,
+    RelatedCasesRequest,
 };
 use redress_core::ops::intake::{self, IntakeRequest, IntakeResponse};
 use redress_core::ApiError;
@@ -30,4 +31,12 @@ pub async fn cases_create(
     request: IntakeRequest,
 ) -> Result<IntakeResponse, ApiError> {
     operation!(state, "cases.create", intake::create, request)
+}
+
+#[tauri::command]
+pub async fn cases_related(
+    state: State<'_, AppState>,
+    request: RelatedCasesRequest,
+) -> Result<RelatedCases, ApiError> {
+    operation!(state, "cases.related", cases::related, request)
 }

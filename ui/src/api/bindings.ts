@@ -176,6 +176,26 @@ new_password: string, };
 
 export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate";
 
+export type RelatedCases = { 
+/**
+ * Every earlier case of the consumer with this mobile number, all time.
+ */
+consumer_case_count: number, 
+/**
+ * Cases in the window with the same mobile number or the same order number, newest first.
+ */
+items: Array<CaseRow>, };
+
+export type RelatedCasesRequest = { 
+/**
+ * A mobile number as typed (spaces, dashes and +86 are ignored).
+ */
+mobile?: string, order_no?: string, 
+/**
+ * How far back to look, in days (1–3650; default 90).
+ */
+days?: number, };
+
 export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
 
 export type RoleUpdateRequest = { code: RoleCode, permissions: Array<Permission>, case_scope: CaseScope, };
@@ -229,6 +249,7 @@ export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
   "cases.create": { request: IntakeRequest; response: IntakeResponse };
+  "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -252,6 +273,7 @@ export const COMMANDS = {
   "cases.list": "cases_list",
   "cases.get": "cases_get",
   "cases.create": "cases_create",
+  "cases.related": "cases_related",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

@@ -218,6 +218,12 @@ export const en: Messages = {
     transferred: (date: string) => `Transferred; expected resolution ${date}`,
     another: "Record the next one",
     openLedger: "Open the ledger",
+    related: "Related complaints",
+    relatedHint: "Same mobile or order number, last 90 days",
+    relatedNone: "No related complaints",
+    history: (n: number) => `This consumer has ${n} earlier complaint(s)`,
+    draftRestored: "The unsaved draft was restored",
+    discardDraft: "Discard draft",
     severityHint: {
       general: "One consumer, a small amount, no safety risk",
       serious: "A large amount, repeated complaints or a very upset consumer",

@@ -227,6 +227,12 @@ export const zhCN = {
     transferred: (date: string) => `已转办，预计解决日期 ${date}`,
     another: "继续受理下一件",
     openLedger: "查看台账",
+    related: "相关投诉",
+    relatedHint: "同一手机号或订单号近 90 天的投诉",
+    relatedNone: "暂无相关投诉",
+    history: (n: number) => `该消费者共有 ${n} 件历史投诉`,
+    draftRestored: "已恢复上次未提交的受理草稿",
+    discardDraft: "放弃草稿",
     severityHint: {
       general: "个别消费者、金额较小、无安全隐患",
       serious: "金额较大、多次投诉或情绪激烈",

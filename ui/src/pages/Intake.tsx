@@ -1,6 +1,6 @@
-import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Radio, Result, Row, Select, Space, Typography } from "antd";
-import type { Dayjs } from "dayjs";
-import { useCallback, useEffect, useState } from "react";
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, List, Radio, Result, Row, Select, Space, Typography } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import {
   call,
@@ -14,10 +14,14 @@ import {
   type OperationError,
   type OrgUnitView,
   type Satisfaction,
+  type RelatedCases,
   type Severity,
 } from "../api";
 import { useSubmit } from "../api/forms";
+import { StatusTag } from "../components/labels";
+import { formatDateTime } from "../format";
 import { useI18n } from "../i18n";
+import { useSession } from "../session";
 
 const CHANNELS: Channel[] = ["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media", "other"];
 const CATEGORIES: Category[] = [
@@ -60,6 +64,33 @@ interface Values {
 
 const INITIAL: Partial<Values> = { channel: "hotline", quantity: 1, demand: "repair", severity: "general", complexity: "complex" };
 
+/** How long typing may pause before the draft is saved and related cases are looked up. */
+const DRAFT_DELAY_MS = 2_000;
+const LOOKUP_DELAY_MS = 400;
+
+/** The draft as stored: dates as text. */
+function toDraft(v: Partial<Values>): string {
+  return JSON.stringify({
+    ...v,
+    purchased_at: v.purchased_at?.format("YYYY-MM-DD"),
+    expected_resolution: v.expected_resolution?.format("YYYY-MM-DD"),
+  });
+}
+
+function fromDraft(text: string | null): Partial<Values> | null {
+  if (!text) return null;
+  try {
+    const d = JSON.parse(text) as Partial<Values> & { purchased_at?: string; expected_resolution?: string };
+    return {
+      ...d,
+      purchased_at: d.purchased_at ? dayjs(d.purchased_at) : undefined,
+      expected_resolution: d.expected_resolution ? dayjs(d.expected_resolution) : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
+
 /** 受理: one complaint, by keyboard alone if need be, while the consumer is on the line. */
 export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const { m } = useI18n();
@@ -70,7 +101,38 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const [units, setUnits] = useState<OrgUnitView[]>([]);
   const [handlers, setHandlers] = useState<HandlerView[]>([]);
   const [done, setDone] = useState<IntakeResponse | null>(null);
+  const [related, setRelated] = useState<RelatedCases | null>(null);
   const complexity = Form.useWatch("complexity", form);
+  const mobile = Form.useWatch(["consumer", "mobile"], form);
+  const orderNo = Form.useWatch("order_no", form);
+  const { phase } = useSession();
+  // One draft per account, so that a shared desk does not hand one agent's draft to another.
+  const draftKey = `redress.intake.draft.${phase.kind === "ready" ? phase.session.account.id : "-"}`;
+  const [restored] = useState(() => fromDraft(globalThis.localStorage?.getItem(draftKey)));
+  const draftTimer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    if (restored) form.setFieldsValue(restored);
+  }, [restored, form]);
+
+  const saveDraft = (_: unknown, all: Partial<Values>) => {
+    window.clearTimeout(draftTimer.current);
+    draftTimer.current = window.setTimeout(() => localStorage.setItem(draftKey, toDraft(all)), DRAFT_DELAY_MS);
+  };
+  const dropDraft = useCallback(() => {
+    window.clearTimeout(draftTimer.current);
+    localStorage.removeItem(draftKey);
+  }, [draftKey]);
+
+  useEffect(() => {
+    if (!mobile && !orderNo) return;
+    const timer = window.setTimeout(() => {
+      call("cases.related", { mobile: mobile || undefined, order_no: orderNo || undefined })
+        .then(setRelated)
+        .catch(() => setRelated(null));
+    }, LOOKUP_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [mobile, orderNo]);
 
   useEffect(() => {
     Promise.all([call("org.list", {}), call("org.handlers", {})])
@@ -109,11 +171,12 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
       handler_id: v.complexity === "complex" ? v.handler_id : undefined,
       expected_resolution: v.complexity === "complex" ? v.expected_resolution?.format("YYYY-MM-DD") : undefined,
     };
-    await run(async () => setDone(await call("cases.create", request)));
+    if (await run(async () => setDone(await call("cases.create", request)))) dropDraft();
   };
 
   const again = useCallback(() => {
     setDone(null);
+    setRelated(null);
     form.resetFields();
   }, [form]);
 
@@ -150,11 +213,35 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const departments = units.filter((u) => u.kind === "department");
   return (
     <div className="page" onKeyDown={onKeyDown}>
+      {restored && (
+        <Alert
+          type="info"
+          showIcon
+          closable
+          style={{ marginBottom: 12 }}
+          message={t.draftRestored}
+          action={
+            <Button
+              size="small"
+              onClick={() => {
+                dropDraft();
+                form.resetFields();
+              }}
+            >
+              {t.discardDraft}
+            </Button>
+          }
+          data-testid="draft-restored"
+        />
+      )}
+      <Row gutter={12}>
+      <Col span={17}>
       <Form<Values>
         form={form}
         layout="vertical"
         initialValues={INITIAL}
         onFinish={submit}
+        onValuesChange={saveDraft}
         requiredMark
         scrollToFirstError
         data-testid="intake-form"
@@ -348,9 +435,46 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
           <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-submit">
             {t.submit}
           </Button>
-          <Button onClick={() => form.resetFields()}>{t.reset}</Button>
+          <Button
+            onClick={() => {
+              dropDraft();
+              form.resetFields();
+            }}
+          >
+            {t.reset}
+          </Button>
         </Space>
       </Form>
+      </Col>
+      <Col span={7}>
+        <Card size="small" title={t.related} extra={<Typography.Text type="secondary">{t.relatedHint}</Typography.Text>} data-testid="related">
+          {related && related.consumer_case_count > 0 && (
+            <Typography.Paragraph strong>{t.history(related.consumer_case_count)}</Typography.Paragraph>
+          )}
+          {related && related.items.length > 0 ? (
+            <List
+              size="small"
+              dataSource={related.items}
+              renderItem={(c) => (
+                <List.Item key={c.id}>
+                  <Space direction="vertical" size={0}>
+                    <Space size={4}>
+                      <Typography.Text className="num">{c.case_no}</Typography.Text>
+                      <StatusTag status={c.status} />
+                    </Space>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {formatDateTime(c.received_at)} · {c.product_name} · {m.labels.category[c.category] ?? c.category}
+                    </Typography.Text>
+                  </Space>
+                </List.Item>
+              )}
+            />
+          ) : (
+            <Typography.Text type="secondary">{t.relatedNone}</Typography.Text>
+          )}
+        </Card>
+      </Col>
+      </Row>
     </div>
   );
 }

@@ -385,3 +385,72 @@ fn mask_contact(c: ConsumerContact) -> ConsumerContact {
         address: c.address.as_deref().map(masking::address),
     }
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedCasesRequest {
+    /// A mobile number as typed (spaces, dashes and +86 are ignored).
+    #[ts(optional)]
+    pub mobile: Option<String>,
+    #[ts(optional)]
+    pub order_no: Option<String>,
+    /// How far back to look, in days (1–3650; default 90).
+    #[ts(optional)]
+    pub days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RelatedCases {
+    /// Every earlier case of the consumer with this mobile number, all time.
+    pub consumer_case_count: i64,
+    /// Cases in the window with the same mobile number or the same order number, newest first.
+    pub items: Vec<CaseRow>,
+}
+
+/// Earlier complaints an agent should see while typing a new one (§三(二)1): the same phone
+/// number or the same order number, within the last `days`; and the consumer's history size.
+pub async fn related(db: &Db, actor: &Actor, req: RelatedCasesRequest) -> CoreResult<RelatedCases> {
+    actor.require(Permission::CaseView)?;
+    let days = req.days.unwrap_or(90);
+    if !(1..=3650).contains(&days) {
+        return Err(CoreError::Validation(vec![FieldProblem {
+            field: "days".into(),
+            rule: FieldRule::OutOfRange { min: 1, max: 3650 },
+        }]));
+    }
+    let mobile = req.mobile.as_deref().and_then(crate::intake_rules::mobile);
+    let order_no =
+        req.order_no.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned);
+    if mobile.is_none() && order_no.is_none() {
+        return Ok(RelatedCases { consumer_case_count: 0, items: Vec::new() });
+    }
+    let since = time::to_db(db.now() - chrono::Duration::days(i64::from(days)));
+    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
+    let clause = if push_scope(&mut qb, actor) { " AND " } else { " WHERE " };
+    qb.push(clause).push("c.received_at >= ").push_bind(since).push(" AND (0");
+    if let Some(m) = &mobile {
+        qb.push(" OR p.mobile = ").push_bind(m.clone());
+    }
+    if let Some(o) = &order_no {
+        qb.push(" OR c.order_no = ").push_bind(o.clone());
+    }
+    qb.push(") ORDER BY c.received_at DESC LIMIT 20");
+    let now = time::to_db(Utc::now());
+    let rows = qb.build().fetch_all(db.pool()).await?;
+    let items = rows
+        .iter()
+        .map(|r| case_row(r, &now).map(|row| mask_row(row, actor, r)))
+        .collect::<CoreResult<_>>()?;
+    let consumer_case_count: i64 = match &mobile {
+        Some(m) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM cases c JOIN consumers p ON p.id = c.consumer_id WHERE p.mobile = ?",
+            )
+            .bind(m)
+            .fetch_one(db.pool())
+            .await?
+        }
+        None => 0,
+    };
+    Ok(RelatedCases { consumer_case_count, items })
+}
