@@ -111,3 +111,26 @@ test("a wrong mobile number is shown in place, and what was typed stays", async 
   });
   assert.equal(await (await $('[data-testid="intake-content"]')).getValue(), "无法回充");
 });
+
+test("the handler pauses the transferred case's clock with a reason, and resumes it", async () => {
+  await click($('[data-testid="user-menu"]'));
+  const item = await $('[data-testid="sign-out"]');
+  await item.waitForDisplayed({ timeout: 5_000 });
+  await click(item);
+  await signIn(app.browser, "handler.as", "Demo2026");
+  await click($('[data-testid="nav-ledger"]'));
+  const link = await $(`//button[contains(@class, "case-link")][normalize-space()="${firstCaseNo}"]`);
+  await link.waitForDisplayed({ timeout: 10_000 });
+  await click(link);
+  await click($('[data-testid="clock-pause"]'));
+  await fill(app.browser, "pause-reason", "等待厂家检测报告");
+  await click($(".ant-modal-footer .ant-btn-primary"));
+  const paused = await $('[data-testid="clock-paused"]');
+  await paused.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await paused.getText(), /计时已暂停：等待厂家检测报告/);
+  await click($('[data-testid="clock-resume"]'));
+  await (await $('[data-testid="clock-pause"]')).waitForDisplayed({ timeout: 10_000 });
+  const timeline = await (await $('[data-testid="case-timeline"]')).getText();
+  assert.match(timeline, /暂停计时：等待厂家检测报告/);
+  assert.match(timeline, /恢复计时/);
+});

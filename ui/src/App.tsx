@@ -121,7 +121,7 @@ function Workspace() {
   } else if (section === "settings") {
     body = <Settings info={info} onChanged={refreshInfo} />;
   } else {
-    body = <Ledger onDataChanged={refreshInfo} canLoadDemo={can("demo.generate")} />;
+    body = <Ledger onDataChanged={refreshInfo} canLoadDemo={can("demo.generate")} canHandle={can("case.handle")} />;
   }
 
   return (

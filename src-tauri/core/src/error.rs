@@ -75,6 +75,8 @@ pub enum CoreError {
     LastAdministrator,
     #[error("the first administrator exists already")]
     AlreadySetUp,
+    #[error("not possible in the case's present state ({detail})")]
+    InvalidState { detail: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -111,6 +113,7 @@ impl CoreError {
             CoreError::PasswordChangeRequired => "auth.password_change_required",
             CoreError::LastAdministrator => "auth.last_administrator",
             CoreError::AlreadySetUp => "auth.already_set_up",
+            CoreError::InvalidState { .. } => "case.invalid_state",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -190,6 +193,10 @@ impl CoreError {
             (PasswordChangeRequired, Lang::En) => "Change your initial password first".into(),
             (LastAdministrator, Lang::Zh) => "至少需要保留一名启用的系统管理员".into(),
             (LastAdministrator, Lang::En) => "At least one active administrator must remain".into(),
+            (InvalidState { .. }, Lang::Zh) => "案件当前状态下不能这样操作".into(),
+            (InvalidState { .. }, Lang::En) => {
+                "Not possible while the case stands where it does".into()
+            }
             (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),
             (AlreadySetUp, Lang::En) => "The administrator exists already: sign in".into(),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
@@ -345,6 +352,7 @@ mod tests {
             (CoreError::PasswordChangeRequired, "auth.password_change_required"),
             (CoreError::LastAdministrator, "auth.last_administrator"),
             (CoreError::AlreadySetUp, "auth.already_set_up"),
+            (CoreError::InvalidState { detail: "clock" }, "case.invalid_state"),
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),

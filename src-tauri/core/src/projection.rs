@@ -167,6 +167,28 @@ pub async fn apply(
             .execute(&mut *conn)
             .await?;
         }
+        EventBody::CaseClockPaused(p) => {
+            sqlx::query(
+                "UPDATE cases SET paused_at = ?, pause_reason = ?, updated_hlc = ? WHERE id = ?",
+            )
+            .bind(&ev.occurred_at)
+            .bind(&p.reason)
+            .bind(ev.hlc)
+            .bind(case_id_of(ev)?)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::CaseClockResumed(r) => {
+            sqlx::query(
+                "UPDATE cases SET paused_at = NULL, pause_reason = NULL, due_at = ?, updated_hlc = ? \
+                 WHERE id = ?",
+            )
+            .bind(&r.due_at)
+            .bind(ev.hlc)
+            .bind(case_id_of(ev)?)
+            .execute(&mut *conn)
+            .await?;
+        }
         EventBody::OrgUnitUpdated(u) => {
             let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE org_units SET id = id");
             if let Some(name) = &u.name {

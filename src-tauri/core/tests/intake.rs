@@ -192,3 +192,63 @@ async fn earlier_complaints_with_the_same_phone_or_order_are_found_while_typing(
     let empty = related(json!({})).await;
     assert_eq!(empty["consumer_case_count"], 0);
 }
+
+#[tokio::test]
+async fn a_paused_clock_is_never_overdue_and_resuming_moves_the_deadline() {
+    use std::sync::Arc;
+
+    use redress_core::hlc::ManualClock;
+    use redress_core::{storage, OpenOptions};
+
+    let t = support::with_demo(5, 2).await;
+    let path = t.path();
+    t.db.close().await;
+    // Monday 2 November 2026, 10:00 in China.
+    let clock = Arc::new(ManualClock::new(1_793_584_800_000));
+    let mut options = OpenOptions::new(&path);
+    options.clock = Box::new(clock.clone());
+    let db = storage::open(options).await.expect("reopen");
+    let system = Actor::system();
+    let call = |name: &'static str, body: Value| {
+        let db = db.clone();
+        let system = system.clone();
+        async move { dispatch(&db, &system, name, &body.to_string()).await }
+    };
+    let mut req = example();
+    req["expected_resolution"] = Value::Null;
+    req["purchased_at"] = json!("2026-10-30");
+    let made = call("cases.create", req).await.expect("created");
+    let id = made["id"].as_str().expect("id").to_owned();
+    // Serious: ten working days, to the end of Monday 16 November.
+    assert_eq!(made["due_at"], "2026-11-16T15:59:59.000Z");
+
+    clock.set(1_793_584_800_000 + 86_400_000); // Tuesday 3 November
+    let paused = call("cases.pause", json!({ "id": id, "reason": "等待第三方检测报告" }))
+        .await
+        .expect("paused");
+    assert_eq!(paused["paused"], true);
+    let again =
+        call("cases.pause", json!({ "id": id, "reason": "x" })).await.expect_err("already paused");
+    assert_eq!(again.code(), "case.invalid_state");
+
+    clock.set(1_793_584_800_000 + 16 * 86_400_000); // Wednesday 18 November: past the old due date
+    let row = call("cases.get", json!({ "id": id })).await.expect("get");
+    assert_eq!(row["case"]["overdue"], false, "a paused clock is not overdue");
+    assert_eq!(row["case"]["paused_reason"], "等待第三方检测报告");
+    let overdue = call("cases.list", json!({ "overdue": true, "limit": 500 })).await.expect("list");
+    assert!(overdue["items"].as_array().expect("items").iter().all(|i| i["id"] != json!(id)));
+
+    clock.set(1_793_584_800_000 + 8 * 86_400_000); // back to Tuesday 10 November, and resume
+    let resumed = call("cases.resume", json!({ "id": id })).await.expect("resumed");
+    // Stood still for five working days (4, 5, 6, 9, 10 November): due Monday 23 November.
+    assert_eq!(resumed["due_at"], "2026-11-23T15:59:59.000Z");
+    let detail = call("cases.get", json!({ "id": id })).await.expect("get");
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("kind"))
+        .collect();
+    assert!(kinds.ends_with(&["case.clock_paused", "case.clock_resumed"]), "{kinds:?}");
+    assert_eq!(detail["case"]["due_at"], "2026-11-23T15:59:59.000Z");
+}

@@ -18,6 +18,8 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.get", [true, true, true, true, true, true]),
     ("cases.create", [true, true, false, false, false, false]),
     ("cases.related", [true, true, true, true, true, true]),
+    ("cases.pause", [false, true, true, true, true, false]),
+    ("cases.resume", [false, true, true, true, true, false]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -38,6 +40,7 @@ const MATRIX: &[(&str, [bool; 6])] = &[
 
 struct Ids {
     case_in_after_sales: String,
+    paused_case: String,
     agent02: String,
     store_unit: String,
 }
@@ -45,6 +48,10 @@ struct Ids {
 fn sample(op: &str, ids: &Ids) -> String {
     match op {
         "cases.list" => r#"{"limit": 5}"#.into(),
+        "cases.pause" => {
+            format!(r#"{{"id": "{}", "reason": "等待检测报告"}}"#, ids.case_in_after_sales)
+        }
+        "cases.resume" => format!(r#"{{"id": "{}"}}"#, ids.paused_case),
         "cases.related" => r#"{"mobile": "138 1234 5678", "order_no": "HY1"}"#.into(),
         "cases.get" => format!(r#"{{"id": "{}"}}"#, ids.case_in_after_sales),
         "cases.create" => {
@@ -97,15 +104,26 @@ async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db 
 
 #[tokio::test]
 async fn every_operation_for_every_role() {
-    let t = support::with_demo(60, 21).await;
+    let t = support::with_demo(300, 21).await;
+    let open_in_after_sales: Vec<String> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN org_units d ON d.id = c.department_id \
+         WHERE d.code = 'DEP-AS' AND c.status NOT IN ('closed', 'withdrawn') LIMIT 2",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("open cases of the after-sales department");
+    assert_eq!(open_in_after_sales.len(), 2, "the demo data has open after-sales cases");
+    dispatch(
+        &t.db,
+        &Actor::system(),
+        "cases.pause",
+        &format!(r#"{{"id": "{}", "reason": "等待消费者补充材料"}}"#, open_in_after_sales[1]),
+    )
+    .await
+    .expect("pause one for the resume sample");
     let ids = Ids {
-        case_in_after_sales: sqlx::query_scalar(
-            "SELECT c.id FROM cases c JOIN org_units d ON d.id = c.department_id \
-             WHERE d.code = 'DEP-AS' LIMIT 1",
-        )
-        .fetch_one(t.db.pool())
-        .await
-        .expect("a case of the after-sales department"),
+        case_in_after_sales: open_in_after_sales[0].clone(),
+        paused_case: open_in_after_sales[1].clone(),
         agent02: sqlx::query_scalar("SELECT id FROM accounts WHERE username = 'agent02'")
             .fetch_one(t.db.pool())
             .await

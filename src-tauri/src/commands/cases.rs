@@ -1,6 +1,6 @@
 use redress_core::ops::cases::{
-    self, CaseDetail, CaseGetRequest, CasesListRequest, CasesListResponse, RelatedCases,
-    RelatedCasesRequest,
+    self, CaseDetail, CaseGetRequest, CasesListRequest, CasesListResponse, ClockPauseRequest,
+    ClockResumeRequest, ClockState, RelatedCases, RelatedCasesRequest,
 };
 use redress_core::ops::intake::{self, IntakeRequest, IntakeResponse};
 use redress_core::ApiError;
@@ -39,4 +39,20 @@ pub async fn cases_related(
     request: RelatedCasesRequest,
 ) -> Result<RelatedCases, ApiError> {
     operation!(state, "cases.related", cases::related, request)
+}
+
+#[tauri::command]
+pub async fn cases_pause(
+    state: State<'_, AppState>,
+    request: ClockPauseRequest,
+) -> Result<ClockState, ApiError> {
+    operation!(state, "cases.pause", cases::pause, request)
+}
+
+#[tauri::command]
+pub async fn cases_resume(
+    state: State<'_, AppState>,
+    request: ClockResumeRequest,
+) -> Result<ClockState, ApiError> {
+    operation!(state, "cases.resume", cases::resume, request)
 }

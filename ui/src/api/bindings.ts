@@ -43,7 +43,15 @@ export type CaseDetail = { case: CaseRow, consumer: ConsumerContact, content: st
 
 export type CaseGetRequest = { id: string, };
 
-export type CaseRow = { id: string, case_no: string, received_at: string, channel: string, consumer_name: string, product_name: string, category: string, severity: Severity, department: string | null, store: string | null, status: CaseStatus, handler: string | null, due_at: string | null, overdue: boolean, satisfaction: Satisfaction | null, result: string | null, };
+export type CaseRow = { id: string, case_no: string, received_at: string, channel: string, consumer_name: string, product_name: string, category: string, severity: Severity, department: string | null, store: string | null, status: CaseStatus, handler: string | null, due_at: string | null, overdue: boolean, 
+/**
+ * Due within the next 24 hours and not yet overdue.
+ */
+at_risk: boolean, 
+/**
+ * Why the deadline clock stands still, while it does.
+ */
+paused_reason: string | null, satisfaction: Satisfaction | null, result: string | null, };
 
 export type CaseScope = "all" | "department" | "own";
 
@@ -69,7 +77,8 @@ status?: CaseStatus,
  */
 open?: boolean, 
 /**
- * `true`: only open cases past their deadline; `false`: every case but those.
+ * `true`: only open cases past their deadline (a paused clock is not overdue); `false`:
+ * every case but those.
  */
 overdue?: boolean, };
 
@@ -82,6 +91,16 @@ total: number, offset: number, items: Array<CaseRow>, };
 export type Category = "product_quality" | "after_sales" | "price_charges" | "misleading_advertising" | "contract_terms" | "delivery_logistics" | "service_attitude" | "safety_harm" | "personal_information" | "other";
 
 export type Channel = "hotline" | "website" | "wechat" | "app" | "store" | "regulator_referral" | "letter_email" | "media" | "other";
+
+export type ClockPauseRequest = { id: string, 
+/**
+ * What the case waits for: a test report, the consumer's reply, a supplier.
+ */
+reason: string, };
+
+export type ClockResumeRequest = { id: string, };
+
+export type ClockState = { id: string, paused: boolean, due_at: string | null, };
 
 export type Complexity = "simple" | "complex";
 
@@ -250,6 +269,8 @@ export type Operations = {
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
   "cases.create": { request: IntakeRequest; response: IntakeResponse };
   "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
+  "cases.pause": { request: ClockPauseRequest; response: ClockState };
+  "cases.resume": { request: ClockResumeRequest; response: ClockState };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -274,6 +295,8 @@ export const COMMANDS = {
   "cases.get": "cases_get",
   "cases.create": "cases_create",
   "cases.related": "cases_related",
+  "cases.pause": "cases_pause",
+  "cases.resume": "cases_resume",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

@@ -1,4 +1,4 @@
-import { Alert, Descriptions, Drawer, Skeleton, Space, Timeline, Typography } from "antd";
+import { Alert, App, Button, Descriptions, Drawer, Input, Modal, Skeleton, Space, Timeline, Typography } from "antd";
 import { useEffect, useState } from "react";
 
 import { call, type CaseDetail, type OperationError, type TimelineEntry } from "../api";
@@ -7,10 +7,25 @@ import { useI18n } from "../i18n";
 import { SeverityTag, StatusTag } from "./labels";
 
 /** One case: what was received, from whom, and everything that happened since. */
-export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose: () => void }) {
+export function CaseDrawer({
+  caseId,
+  onClose,
+  canHandle,
+  onChanged,
+}: {
+  caseId: string | null;
+  onClose: () => void;
+  canHandle: boolean;
+  onChanged: () => void;
+}) {
   const { m, lang } = useI18n();
   // What was loaded, and for which case: a reply for an earlier case is never shown.
   const [loaded, setLoaded] = useState<{ id: string; detail?: CaseDetail; error?: OperationError } | null>(null);
+
+  const [reloads, setReloads] = useState(0);
+  const [pausing, setPausing] = useState(false);
+  const [reason, setReason] = useState("");
+  const { message } = App.useApp();
 
   useEffect(() => {
     if (!caseId) return;
@@ -21,7 +36,22 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
     return () => {
       live = false;
     };
-  }, [caseId]);
+  }, [caseId, reloads]);
+
+  /** Pauses (with the reason typed) or resumes the deadline clock, then shows the case again. */
+  const clock = async (action: "pause" | "resume") => {
+    if (!caseId) return;
+    try {
+      if (action === "pause") await call("cases.pause", { id: caseId, reason });
+      else await call("cases.resume", { id: caseId });
+      setPausing(false);
+      setReason("");
+      setReloads((n) => n + 1);
+      onChanged();
+    } catch (e) {
+      message.error((e as OperationError).message);
+    }
+  };
 
   const current = loaded && loaded.id === caseId ? loaded : null;
   const detail = current?.detail ?? null;
@@ -37,6 +67,7 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
     }
     if (entry.kind === "case.assigned" && detail) return `${label}${m.labels.colon}${String(detail.handler)}`;
     if (entry.kind === "case.closed" && detail) return `${label}${m.labels.colon}${String(detail.result)}`;
+    if (entry.kind === "case.clock_paused" && detail) return `${label}${m.labels.colon}${String(detail.reason)}`;
     return label;
   };
 
@@ -52,11 +83,42 @@ export function CaseDrawer({ caseId, onClose }: { caseId: string | null; onClose
       {!detail && !error && <Skeleton active />}
       {detail && (
         <Space direction="vertical" size="large" style={{ width: "100%" }}>
-          <Space>
+          <Space wrap>
             <StatusTag status={detail.case.status} />
             <SeverityTag severity={detail.case.severity} />
             <Typography.Text type="secondary">{formatDateTime(detail.case.received_at)}</Typography.Text>
+            {canHandle && !["closed", "withdrawn"].includes(detail.case.status) &&
+              (detail.case.paused_reason ? (
+                <Button size="small" onClick={() => clock("resume")} data-testid="clock-resume">
+                  {d.resume}
+                </Button>
+              ) : (
+                <Button size="small" onClick={() => setPausing(true)} data-testid="clock-pause">
+                  {d.pause}
+                </Button>
+              ))}
           </Space>
+          {detail.case.paused_reason && (
+            <Alert type="info" showIcon message={d.pausedSince(detail.case.paused_reason)} data-testid="clock-paused" />
+          )}
+          <Modal
+            open={pausing}
+            title={d.pause}
+            onCancel={() => setPausing(false)}
+            onOk={() => clock("pause")}
+            okButtonProps={{ disabled: reason.trim() === "" }}
+            destroyOnHidden
+          >
+            <Input.TextArea
+              rows={2}
+              maxLength={500}
+              placeholder={d.pauseReasonHint}
+              aria-label={d.pauseReason}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              data-testid="pause-reason"
+            />
+          </Modal>
           <Descriptions size="small" bordered column={2}>
             <Descriptions.Item label={d.consumer}>{detail.consumer.name}</Descriptions.Item>
             <Descriptions.Item label={d.mobile}>{detail.consumer.mobile ?? "—"}</Descriptions.Item>

@@ -34,6 +34,8 @@ function row(n: number): CaseRow {
     handler: "陈静",
     due_at: "2026-11-21T15:59:59.000Z",
     overdue: true,
+    at_risk: false,
+    paused_reason: null,
     satisfaction: null,
     result: null,
   };
@@ -43,7 +45,7 @@ function renderLedger(onDataChanged = vi.fn()) {
   return render(
     <I18nProvider>
       <AntApp>
-        <Ledger onDataChanged={onDataChanged} canLoadDemo />
+        <Ledger onDataChanged={onDataChanged} canLoadDemo canHandle={false} />
       </AntApp>
     </I18nProvider>,
   );

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Empty, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Empty, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType, SorterResult, TablePaginationConfig } from "antd/es/table/interface";
 import { useCallback, useEffect, useState } from "react";
 
@@ -33,7 +33,15 @@ const STATUSES: CaseStatus[] = [
 export const DEMO_CASES = 1000;
 
 /** The dispute ledger (台账): every case, paged and sorted by the core. */
-export function Ledger({ onDataChanged, canLoadDemo }: { onDataChanged: () => void; canLoadDemo: boolean }) {
+export function Ledger({
+  onDataChanged,
+  canLoadDemo,
+  canHandle,
+}: {
+  onDataChanged: () => void;
+  canLoadDemo: boolean;
+  canHandle: boolean;
+}) {
   const { m } = useI18n();
   const { message } = App.useApp();
   const [query, setQuery] = useState<Required<Pick<CasesListRequest, "offset" | "limit">> & CasesListRequest>({
@@ -114,6 +122,12 @@ export function Ledger({ onDataChanged, canLoadDemo }: { onDataChanged: () => vo
         <Space size={4}>
           {formatDateTime(v)}
           {row.overdue && <Tag color="red">{m.ledger.overdueTag}</Tag>}
+          {row.at_risk && <Tag color="orange">{m.ledger.atRiskTag}</Tag>}
+          {row.paused_reason && (
+            <Tooltip title={row.paused_reason}>
+              <Tag color="blue">{m.ledger.pausedTag}</Tag>
+            </Tooltip>
+          )}
         </Space>
       ),
     },
@@ -207,7 +221,7 @@ export function Ledger({ onDataChanged, canLoadDemo }: { onDataChanged: () => vo
           }}
         />
       )}
-      <CaseDrawer caseId={openCase} onClose={() => setOpenCase(null)} />
+      <CaseDrawer caseId={openCase} onClose={() => setOpenCase(null)} canHandle={canHandle} onChanged={load} />
     </div>
   );
 }

@@ -24,6 +24,10 @@ pub enum EventBody {
     CaseTransitioned(CaseTransitioned),
     #[serde(rename = "case.closed")]
     CaseClosed(CaseClosed),
+    #[serde(rename = "case.clock_paused")]
+    CaseClockPaused(CaseClockPaused),
+    #[serde(rename = "case.clock_resumed")]
+    CaseClockResumed(CaseClockResumed),
     #[serde(rename = "org_unit.updated")]
     OrgUnitUpdated(OrgUnitUpdated),
     #[serde(rename = "account.created")]
@@ -41,6 +45,19 @@ pub enum EventBody {
     RoleUpdated(RoleUpdated),
     #[serde(rename = "setting.changed")]
     SettingChanged(SettingChanged),
+}
+
+/// The deadline clock stops: the case waits for something outside the company's hands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseClockPaused {
+    pub reason: String,
+}
+
+/// The clock runs again; the deadline moved by the working days it stood still.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseClockResumed {
+    pub paused_working_days: i64,
+    pub due_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

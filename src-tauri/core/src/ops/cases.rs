@@ -19,6 +19,9 @@ pub const MAX_PAGE: u32 = 500;
 /// A case still being handled.
 const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn')";
 
+/// An open case whose deadline clock runs (not paused).
+const RUNNING: &str = "c.status NOT IN ('closed', 'withdrawn') AND c.paused_at IS NULL";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSortField {
@@ -79,7 +82,8 @@ pub struct CasesListRequest {
     /// `true`: only cases still being handled; `false`: only closed or withdrawn ones.
     #[ts(optional)]
     pub open: Option<bool>,
-    /// `true`: only open cases past their deadline; `false`: every case but those.
+    /// `true`: only open cases past their deadline (a paused clock is not overdue); `false`:
+    /// every case but those.
     #[ts(optional)]
     pub overdue: Option<bool>,
 }
@@ -101,6 +105,10 @@ pub struct CaseRow {
     pub handler: Option<String>,
     pub due_at: Option<String>,
     pub overdue: bool,
+    /// Due within the next 24 hours and not yet overdue.
+    pub at_risk: bool,
+    /// Why the deadline clock stands still, while it does.
+    pub paused_reason: Option<String>,
     pub satisfaction: Option<Satisfaction>,
     pub result: Option<String>,
 }
@@ -115,7 +123,7 @@ pub struct CasesListResponse {
 
 const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
     c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result, \
-    c.handler_id, c.received_by_id";
+    c.handler_id, c.received_by_id, c.pause_reason";
 
 const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
     LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
@@ -127,6 +135,12 @@ fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
     let status = code(row.get(10), CaseStatus::from_code)?;
     let due_at: Option<String> = row.get(12);
     let satisfaction: Option<String> = row.get(13);
+    let paused_reason: Option<String> = row.get(17);
+    // The deadline clock runs for open cases that are not waiting.
+    let running = !status.is_finished() && paused_reason.is_none();
+    let soon = chrono::DateTime::parse_from_rfc3339(now)
+        .map(|t| time::to_db((t + chrono::Duration::hours(24)).with_timezone(&Utc)))
+        .unwrap_or_default();
     Ok(CaseRow {
         id: row.get(0),
         case_no: row.get(1),
@@ -138,7 +152,9 @@ fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
         severity: code(row.get(7), Severity::from_code)?,
         department: row.get(8),
         store: row.get(9),
-        overdue: !status.is_finished() && due_at.as_deref().is_some_and(|d| d < now),
+        overdue: running && due_at.as_deref().is_some_and(|d| d < now),
+        at_risk: running && due_at.as_deref().is_some_and(|d| d >= now && d < soon.as_str()),
+        paused_reason,
         status,
         handler: row.get(11),
         due_at,
@@ -157,7 +173,7 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
         }]));
     }
     let offset = req.offset.unwrap_or(0);
-    let now = time::to_db(Utc::now());
+    let now = time::to_db(db.now());
     let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
         let mut clause = " WHERE ";
         if push_scope(qb, actor) {
@@ -173,17 +189,21 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
                 qb.push(clause).push("0");
             }
             (_, Some(true)) => {
-                qb.push(clause).push(OPEN).push(" AND c.due_at < ").push_bind(now.clone());
+                qb.push(clause).push(RUNNING).push(" AND c.due_at < ").push_bind(now.clone());
             }
             (Some(false), _) => {
                 qb.push(clause).push("NOT ").push(OPEN);
             }
             (Some(true), Some(false)) => {
-                qb.push(clause).push(OPEN).push(" AND (c.due_at IS NULL OR c.due_at >= ");
+                qb.push(clause)
+                    .push(OPEN)
+                    .push(" AND NOT (")
+                    .push(RUNNING)
+                    .push(" AND c.due_at < ");
                 qb.push_bind(now.clone()).push(")");
             }
             (None, Some(false)) => {
-                qb.push(clause).push("NOT (").push(OPEN).push(" AND c.due_at < ");
+                qb.push(clause).push("NOT (").push(RUNNING).push(" AND c.due_at < ");
                 qb.push_bind(now.clone()).push(")");
             }
             (Some(true), None) => {
@@ -274,7 +294,7 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
         return Err(CoreError::Forbidden { permission: Some(Permission::CaseView) });
     }
     let full_contact = sees_full_contact(actor, &row);
-    let case = mask_row(case_row(&row, &time::to_db(Utc::now()))?, actor, &row);
+    let case = mask_row(case_row(&row, &time::to_db(db.now()))?, actor, &row);
     let names: std::collections::HashMap<String, String> =
         sqlx::query_as("SELECT id, display_name FROM accounts")
             .fetch_all(&mut *conn)
@@ -303,25 +323,25 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
         .collect();
     let contact = ConsumerContact {
         name: case.consumer_name.clone(),
-        mobile: row.get(17),
-        landline: row.get(18),
-        email: row.get(19),
-        address: row.get(20),
+        mobile: row.get(18),
+        landline: row.get(19),
+        email: row.get(20),
+        address: row.get(21),
     };
     Ok(CaseDetail {
         consumer: if full_contact { contact } else { mask_contact(contact) },
-        content: row.get(21),
-        product_model: row.get(22),
-        quantity: row.get(23),
-        amount_paid_fen: row.get(24),
-        order_no: row.get(25),
-        purchased_at: row.get(26),
-        complexity: row.get(27),
-        demand: row.get(28),
-        demand_amount_fen: row.get(29),
-        received_by: row.get(30),
-        closed_at: row.get(31),
-        root_cause: row.get(32),
+        content: row.get(22),
+        product_model: row.get(23),
+        quantity: row.get(24),
+        amount_paid_fen: row.get(25),
+        order_no: row.get(26),
+        purchased_at: row.get(27),
+        complexity: row.get(28),
+        demand: row.get(29),
+        demand_amount_fen: row.get(30),
+        received_by: row.get(31),
+        closed_at: row.get(32),
+        root_cause: row.get(33),
         case,
         timeline,
     })
@@ -435,7 +455,7 @@ pub async fn related(db: &Db, actor: &Actor, req: RelatedCasesRequest) -> CoreRe
         qb.push(" OR c.order_no = ").push_bind(o.clone());
     }
     qb.push(") ORDER BY c.received_at DESC LIMIT 20");
-    let now = time::to_db(Utc::now());
+    let now = time::to_db(db.now());
     let rows = qb.build().fetch_all(db.pool()).await?;
     let items = rows
         .iter()
@@ -453,4 +473,114 @@ pub async fn related(db: &Db, actor: &Actor, req: RelatedCasesRequest) -> CoreRe
         None => 0,
     };
     Ok(RelatedCases { consumer_case_count, items })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ClockPauseRequest {
+    pub id: String,
+    /// What the case waits for: a test report, the consumer's reply, a supplier.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ClockResumeRequest {
+    pub id: String,
+}
+
+/// Where a case's deadline clock stands after a pause or a resume.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ClockState {
+    pub id: String,
+    pub paused: bool,
+    pub due_at: Option<String>,
+}
+
+struct ClockRow {
+    status: CaseStatus,
+    paused_at: Option<String>,
+    due_at: Option<String>,
+}
+
+async fn clock_row(
+    conn: &mut sqlx::SqliteConnection,
+    actor: &Actor,
+    id: &str,
+) -> CoreResult<ClockRow> {
+    let row: Option<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT status, paused_at, due_at FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (status, paused_at, due_at) =
+        row.ok_or_else(|| CoreError::NotFound { entity: "case", id: id.to_owned() })?;
+    if !in_scope(conn, actor, id).await? {
+        return Err(CoreError::Forbidden { permission: Some(Permission::CaseView) });
+    }
+    let status = CaseStatus::from_code(&status)
+        .ok_or_else(|| CoreError::Internal(format!("status {status}")))?;
+    Ok(ClockRow { status, paused_at, due_at })
+}
+
+/// Stops the deadline clock, with the reason, on the case's timeline.
+pub async fn pause(db: &Db, actor: &Actor, req: ClockPauseRequest) -> CoreResult<ClockState> {
+    actor.require(Permission::CaseHandle)?;
+    let mut problems = Vec::new();
+    crate::intake_rules::text("reason", &req.reason, true, 500, &mut problems);
+    if !problems.is_empty() {
+        return Err(CoreError::Validation(problems));
+    }
+    let mut tx = db.begin_write().await?;
+    let row = clock_row(&mut tx, actor, &req.id).await?;
+    if row.status.is_finished() || row.paused_at.is_some() {
+        return Err(CoreError::InvalidState { detail: "clock" });
+    }
+    let body =
+        crate::domain::events::EventBody::CaseClockPaused(crate::domain::events::CaseClockPaused {
+            reason: req.reason.trim().to_owned(),
+        });
+    crate::event_log::append(
+        &mut tx,
+        db,
+        actor,
+        crate::event_log::NewEvent { case_id: Some(req.id.clone()), occurred_at: db.now(), body },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ClockState { id: req.id, paused: true, due_at: row.due_at })
+}
+
+/// Starts the clock again; the deadline moves by the working days it stood still.
+pub async fn resume(db: &Db, actor: &Actor, req: ClockResumeRequest) -> CoreResult<ClockState> {
+    actor.require(Permission::CaseHandle)?;
+    let mut tx = db.begin_write().await?;
+    let row = clock_row(&mut tx, actor, &req.id).await?;
+    let Some(paused_at) = row.paused_at.as_deref().and_then(time::from_db) else {
+        return Err(CoreError::InvalidState { detail: "clock" });
+    };
+    let now = db.now();
+    let calendar = crate::calendar::Calendar::shipped();
+    let paused_days = calendar.working_days_between(paused_at, now);
+    let due = row
+        .due_at
+        .as_deref()
+        .and_then(time::from_db)
+        .map(|d| calendar.add_working_days(d, u32::try_from(paused_days).unwrap_or(0)))
+        .unwrap_or(now);
+    let body = crate::domain::events::EventBody::CaseClockResumed(
+        crate::domain::events::CaseClockResumed {
+            paused_working_days: paused_days,
+            due_at: time::to_db(due),
+        },
+    );
+    crate::event_log::append(
+        &mut tx,
+        db,
+        actor,
+        crate::event_log::NewEvent { case_id: Some(req.id.clone()), occurred_at: now, body },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ClockState { id: req.id, paused: false, due_at: Some(time::to_db(due)) })
 }

@@ -51,6 +51,8 @@ operations! {
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
     "cases.create" => cases_create = intake::create : intake::IntakeRequest => intake::IntakeResponse;
     "cases.related" => cases_related = cases::related : cases::RelatedCasesRequest => cases::RelatedCases;
+    "cases.pause" => cases_pause = cases::pause : cases::ClockPauseRequest => cases::ClockState;
+    "cases.resume" => cases_resume = cases::resume : cases::ClockResumeRequest => cases::ClockState;
     "demo.generate" => demo_generate = demo::generate : demo::DemoRequest => demo::DemoResponse;
     "system.info" => system_info = system::info : system::SystemInfoRequest => system::SystemInfo;
     "auth.change_password" => auth_change_password = auth::change_password : auth::PasswordChangeRequest => auth::PasswordChanged;
