@@ -39,7 +39,9 @@ test("an administrator loads the demo organisation and accounts", async () => {
 let firstCaseNo = "";
 
 test("a hotline agent records a complex complaint by keyboard and transfers it", async () => {
-  await click($('[data-testid="nav-intake"]'));
+  // Ctrl+N opens a new intake from anywhere.
+  await app.browser.keys(["Control", "n"]);
+  await (await $('[data-testid="intake-form"]')).waitForDisplayed({ timeout: 5_000 });
   await fill(app.browser, "intake-name", "赵敏");
   await fill(app.browser, "intake-mobile", "139 0013 8000");
   await fill(app.browser, "intake-product", "燃气热水器");

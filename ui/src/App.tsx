@@ -97,6 +97,20 @@ function Workspace() {
 
   useEffect(refreshInfo, [refreshInfo]);
 
+  // Ctrl+N (⌘N on macOS) opens a new intake from anywhere: the hotline does not wait.
+  const mayIntake = can("case.intake");
+  useEffect(() => {
+    if (!mayIntake) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "n") {
+        e.preventDefault();
+        setSection("intake");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [mayIntake]);
+
   const icons: Record<Section, React.ReactNode> = {
     workbench: <DashboardOutlined />,
     intake: <FormOutlined />,
