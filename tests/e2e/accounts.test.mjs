@@ -4,7 +4,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { clickWhenClear, fill, saveScreenshot, setUpAdministrator, signIn, startApp } from "./harness.mjs";
+import {
+  clickWhenClear,
+  fill,
+  openWith,
+  saveScreenshot,
+  setUpAdministrator,
+  signIn,
+  startApp,
+} from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -39,12 +47,27 @@ async function signOut() {
 test("the administrator creates an intake agent's account", async () => {
   await setUpAdministrator(app.browser, { username: "admin", name: "管理员", password: "Admin2026" });
   await openSettingsTab("accounts");
-  await click($('[data-testid="account-new"]'));
+  await openWith(app.browser, '[data-testid="account-new"]', '[data-testid="account-username"]');
   await fill(app.browser, "account-username", "zhang.kefu");
   await fill(app.browser, "account-display-name", "张客服");
+  // The list stays open in a multiple select: click the option until it is taken.
   await click($('[data-testid="account-roles"]'));
-  await click($(".ant-select-item-option[title='客服专员']"));
-  await app.browser.keys("Escape");
+  const option = await $(".ant-select-item-option[title='客服专员']");
+  await option.waitForDisplayed({ timeout: 5_000 });
+  await app.browser.waitUntil(
+    async () => {
+      if (await (await $(".ant-modal .ant-select-selection-item[title='客服专员']")).isExisting()) return true;
+      try {
+        await option.click();
+      } catch {
+        // covered for a moment: try again
+      }
+      return false;
+    },
+    { timeout: 10_000, interval: 700, timeoutMsg: "the role was not chosen" },
+  );
+  // Close the options by clicking the dialog's title (Escape would close the dialog itself).
+  await click($(".ant-modal-title"));
   await fill(app.browser, "account-password", "Temp2026x");
   await click($('[data-testid="account-save"]'));
   const table = await $('[data-testid="accounts-table"]');
@@ -52,7 +75,8 @@ test("the administrator creates an intake agent's account", async () => {
     await app.browser.waitUntil(async () => (await table.getText()).includes("zhang.kefu"), { timeout: 10_000 });
   } catch {
     await saveScreenshot(app.browser, "failed-account-create");
-    const errors = await Promise.all((await $$(".ant-form-item-explain-error")).map((e) => e.getText()));
+    const errors = [];
+    for (const e of await $$(".ant-form-item-explain-error")) errors.push(await e.getText());
     assert.fail(`the new account is not listed; the form says: ${errors.join("; ") || "nothing"}`);
   }
   assert.match(await table.getText(), /张客服/);

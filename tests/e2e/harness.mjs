@@ -106,6 +106,41 @@ export async function signIn(browser, username, password) {
   await clickWhenClear(browser, await browser.$('[data-testid="sign-in"]'));
 }
 
+/**
+ * Clicks `button` until `target` shows (a click that lands while a drawer is still sliding in
+ * can miss): for buttons that open a dialog or a panel.
+ */
+export async function openWith(browser, button, target, timeout = 15_000) {
+  await browser.waitUntil(
+    async () => {
+      if (await (await browser.$(target)).isDisplayed()) return true;
+      try {
+        await (await browser.$(button)).click();
+      } catch {
+        // covered or not there yet: try again
+      }
+      return false;
+    },
+    { timeout, interval: 1_000, timeoutMsg: `${button} did not open ${target}` },
+  );
+}
+
+/**
+ * Picks an option of a select the keyboard way: focus it, type to filter the options, Enter
+ * (a click on an option can land while the list is still sliding in). Waits until the select
+ * shows the choice. Once only: in a multiple select a second Enter would take it away again.
+ */
+export async function choose(browser, testId, text) {
+  const select = await browser.$(`[data-testid="${testId}"]`);
+  await clickWhenClear(browser, select);
+  await browser.keys(text.split(""));
+  await browser.keys("Enter");
+  await browser.waitUntil(async () => (await select.getText()).includes(text), {
+    timeout: 10_000,
+    timeoutMsg: `${testId} did not take ${text}`,
+  });
+}
+
 /** Starts the app on a fresh database and returns { browser, dbPath, close }. */
 export async function startApp() {
   if (await listening()) {

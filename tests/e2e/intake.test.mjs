@@ -3,7 +3,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { clickWhenClear, fill, saveScreenshot, setUpAdministrator, signIn, startApp } from "./harness.mjs";
+import {
+  choose as pick,
+  clickWhenClear,
+  fill,
+  openWith,
+  saveScreenshot,
+  setUpAdministrator,
+  signIn,
+  startApp,
+} from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -16,12 +25,7 @@ after(async () => {
 const $ = (sel) => app.browser.$(sel);
 const click = async (el) => clickWhenClear(app.browser, await el);
 
-/** Focuses a select, types to filter its options and takes the first with Enter. */
-async function choose(testId, text) {
-  await click($(`[data-testid="${testId}"]`));
-  await app.browser.keys(text.split(""));
-  await app.browser.keys("Enter");
-}
+const choose = (testId, text) => pick(app.browser, testId, text);
 
 test("an administrator loads the demo organisation and accounts", async () => {
   await setUpAdministrator(app.browser);
@@ -124,7 +128,8 @@ test("the handler pauses the transferred case's clock with a reason, and resumes
   const link = await $(`//button[contains(@class, "case-link")][normalize-space()="${firstCaseNo}"]`);
   await link.waitForDisplayed({ timeout: 10_000 });
   await click(link);
-  await click($('[data-testid="clock-pause"]'));
+  await (await $('[data-testid="case-timeline"]')).waitForDisplayed({ timeout: 10_000 });
+  await openWith(app.browser, '[data-testid="clock-pause"]', '[data-testid="pause-reason"]');
   await fill(app.browser, "pause-reason", "等待厂家检测报告");
   await click($(".ant-modal-footer .ant-btn-primary"));
   const paused = await $('[data-testid="clock-paused"]');
