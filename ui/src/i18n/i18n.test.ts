@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { CATEGORIES, CHANNELS } from "../codes";
 import { MESSAGES } from ".";
 
 /** Every path to a string or function in a messages tree. */
@@ -15,22 +16,9 @@ describe("locale files", () => {
   });
 
   it("have a label for every channel and category code the core writes", () => {
-    const channels = ["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media", "other"];
-    const categories = [
-      "product_quality",
-      "after_sales",
-      "price_charges",
-      "misleading_advertising",
-      "contract_terms",
-      "delivery_logistics",
-      "service_attitude",
-      "safety_harm",
-      "personal_information",
-      "other",
-    ];
     for (const m of Object.values(MESSAGES)) {
-      for (const c of channels) expect(m.labels.channel[c], c).toBeTruthy();
-      for (const c of categories) expect(m.labels.category[c], c).toBeTruthy();
+      for (const c of CHANNELS) expect(m.labels.channel[c], c).toBeTruthy();
+      for (const c of CATEGORIES) expect(m.labels.category[c], c).toBeTruthy();
     }
   });
 

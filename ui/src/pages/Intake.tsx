@@ -20,22 +20,10 @@ import {
 import { useSubmit } from "../api/forms";
 import { StatusTag } from "../components/labels";
 import { formatDateTime } from "../format";
+import { CATEGORIES, CHANNELS } from "../codes";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
 
-const CHANNELS: Channel[] = ["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media", "other"];
-const CATEGORIES: Category[] = [
-  "product_quality",
-  "after_sales",
-  "price_charges",
-  "misleading_advertising",
-  "contract_terms",
-  "delivery_logistics",
-  "service_attitude",
-  "safety_harm",
-  "personal_information",
-  "other",
-];
 const DEMANDS: Demand[] = ["refund", "exchange", "repair", "compensation", "apology", "other"];
 const SEVERITIES: Severity[] = ["general", "serious", "major", "mass"];
 const SATISFACTIONS: Satisfaction[] = ["satisfied", "fairly_satisfied", "dissatisfied"];
