@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::error::{CoreError, CoreResult};
@@ -18,6 +19,27 @@ pub enum DayKind {
     Holiday,
     /// A working day, whatever the weekday (调休).
     Workday,
+    /// An administrator's edit that takes a shipped day back to the Monday-to-Friday rule.
+    Ordinary,
+}
+
+impl DayKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::Workday => "workday",
+            DayKind::Ordinary => "ordinary",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "holiday" | "休" | "假" => Some(DayKind::Holiday),
+            "workday" | "班" => Some(DayKind::Workday),
+            "ordinary" | "普通" => Some(DayKind::Ordinary),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -46,6 +68,22 @@ impl Calendar {
         Ok(Calendar { days: map })
     }
 
+    /// The schedule in force: the shipped one with an administrator's edits over it.
+    pub async fn load(conn: &mut SqliteConnection) -> CoreResult<Calendar> {
+        let mut cal = Calendar::shipped().clone();
+        let edits: Vec<(String, String)> =
+            sqlx::query_as("SELECT date, kind FROM calendar_days").fetch_all(&mut *conn).await?;
+        for (date, kind) in edits {
+            let (Ok(date), Some(kind)) =
+                (NaiveDate::parse_from_str(&date, "%Y-%m-%d"), DayKind::from_code(&kind))
+            else {
+                return Err(CoreError::Internal(format!("calendar_days row {date} {kind}")));
+            };
+            cal.days.insert(date, kind);
+        }
+        Ok(cal)
+    }
+
     /// The schedule shipped with the program.
     pub fn shipped_days() -> CoreResult<Vec<SpecialDay>> {
         serde_json::from_str(SHIPPED)
@@ -64,7 +102,9 @@ impl Calendar {
         match self.days.get(&date) {
             Some(DayKind::Holiday) => false,
             Some(DayKind::Workday) => true,
-            None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+            Some(DayKind::Ordinary) | None => {
+                !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+            }
         }
     }
 

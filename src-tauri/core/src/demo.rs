@@ -375,12 +375,11 @@ impl Generator {
             Category::SafetyHarm => "DEP-QA",
             _ => product.department,
         };
-        let deadline_days = match severity {
-            Severity::General => 15,
-            Severity::Serious => 10,
-            Severity::Major => 5,
-            Severity::Mass => 3,
-        };
+        let (ack_days, deadline_days) = crate::settings::limits_for(
+            &crate::settings::default_deadline_rules(),
+            channel.code(),
+            severity,
+        );
         let due = Calendar::shipped().add_working_days(
             received,
             if complexity == Complexity::Simple { 0 } else { deadline_days },
@@ -417,7 +416,7 @@ impl Generator {
             created: CaseCreated {
                 case_no: String::new(),
                 received_at: to_db(received),
-                channel,
+                channel: channel.code().to_owned(),
                 store_id: self.org_ids.get(store.code).cloned(),
                 department_id: self.org_ids.get(department).cloned(),
                 consumer_id,
@@ -432,7 +431,7 @@ impl Generator {
                     self.rng.gen_range(0..1_000_000)
                 )),
                 purchased_at: Some(to_db(purchased)),
-                category,
+                category: category.code().to_owned(),
                 severity,
                 complexity,
                 demand,
@@ -444,6 +443,11 @@ impl Generator {
                 due_at: Some(to_db(due)),
                 expected_resolution: (complexity == Complexity::Complex)
                     .then(|| due.with_timezone(&china()).date_naive().to_string()),
+                ack_due_at: Some(to_db(Calendar::shipped().add_working_days(received, ack_days))),
+                // Hotline and counter complaints are acknowledged on the spot.
+                acknowledged: complexity == Complexity::Simple
+                    || matches!(channel, Channel::Hotline | Channel::Store)
+                    || age_days > 2,
             },
             case_id,
             text,

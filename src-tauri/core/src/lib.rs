@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bindings;
 pub mod calendar;
 pub mod case_no;
+pub mod codes;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -11,13 +11,16 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 10] = [
+    "case_links",
     "cases",
     "case_no_counters",
     "consumers",
     "accounts",
     "role_overrides",
     "settings",
+    "code_entries",
+    "calendar_days",
     "org_units",
 ];
 
@@ -87,14 +90,15 @@ pub async fn apply(
                  department_id, consumer_id, product_name, product_model, quantity, \
                  amount_paid_fen, order_no, purchased_at, category, severity, complexity, content, \
                  demand, demand_amount_fen, status, received_by, handler, due_at, created_hlc, \
-                 updated_hlc, received_by_id, handler_id, expected_resolution) VALUES (?, ?, ?, ?, \
-                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)",
+                 updated_hlc, received_by_id, handler_id, expected_resolution, ack_due_at, \
+                 acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+                 ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(case_id)
             .bind(&c.case_no)
             .bind(&ev.site_id)
             .bind(&c.received_at)
-            .bind(c.channel.code())
+            .bind(&c.channel)
             .bind(&c.store_id)
             .bind(&c.department_id)
             .bind(&c.consumer_id)
@@ -104,7 +108,7 @@ pub async fn apply(
             .bind(c.amount_paid_fen)
             .bind(&c.order_no)
             .bind(&c.purchased_at)
-            .bind(c.category.code())
+            .bind(&c.category)
             .bind(c.severity.code())
             .bind(c.complexity.code())
             .bind(&content)
@@ -118,6 +122,8 @@ pub async fn apply(
             .bind(&c.received_by_id)
             .bind(&c.handler_id)
             .bind(&c.expected_resolution)
+            .bind(&c.ack_due_at)
+            .bind(c.acknowledged.then_some(&c.received_at))
             .execute(&mut *conn)
             .await?;
             if let Some((year, seq)) = parse_case_no(&c.case_no) {
@@ -268,6 +274,116 @@ pub async fn apply(
             .execute(&mut *conn)
             .await?;
         }
+        EventBody::CodeEntrySaved(e) => {
+            sqlx::query(
+                "INSERT INTO code_entries (list, code, label_zh, label_en, definition_zh, \
+                 definition_en, position, active, requires_store, updated_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (list, code) DO UPDATE SET \
+                 label_zh = excluded.label_zh, label_en = excluded.label_en, \
+                 definition_zh = excluded.definition_zh, definition_en = excluded.definition_en, \
+                 position = excluded.position, active = excluded.active, \
+                 requires_store = excluded.requires_store, updated_hlc = excluded.updated_hlc",
+            )
+            .bind(e.list.code())
+            .bind(&e.code)
+            .bind(&e.label_zh)
+            .bind(&e.label_en)
+            .bind(&e.definition_zh)
+            .bind(&e.definition_en)
+            .bind(e.position)
+            .bind(i64::from(e.active))
+            .bind(i64::from(e.requires_store))
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::CalendarDaysSet(set) => {
+            for d in &set.days {
+                sqlx::query(
+                    "INSERT INTO calendar_days (date, kind, name_zh, name_en, updated_hlc) \
+                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, \
+                     name_zh = excluded.name_zh, name_en = excluded.name_en, \
+                     updated_hlc = excluded.updated_hlc",
+                )
+                .bind(&d.date)
+                .bind(d.kind.code())
+                .bind(&d.name_zh)
+                .bind(&d.name_en)
+                .bind(ev.hlc)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::CaseAcknowledged(_) => {
+            sqlx::query("UPDATE cases SET acknowledged_at = ?, updated_hlc = ? WHERE id = ?")
+                .bind(&ev.occurred_at)
+                .bind(ev.hlc)
+                .bind(case_id_of(ev)?)
+                .execute(&mut *conn)
+                .await?;
+        }
+        EventBody::CaseLinked(l) => {
+            link(conn, case_id_of(ev)?, &l.other_case_id, "related", l.note.as_deref(), ev.hlc)
+                .await?;
+        }
+        EventBody::CaseUnlinked(u) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "DELETE FROM case_links WHERE (case_id = ?1 AND other_id = ?2) \
+                 OR (case_id = ?2 AND other_id = ?1)",
+            )
+            .bind(id)
+            .bind(&u.other_case_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::CaseMerged(m) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "UPDATE cases SET status = 'merged', merged_into = ?, closed_at = ?, \
+                 paused_at = NULL, pause_reason = NULL, updated_hlc = ? WHERE id = ?",
+            )
+            .bind(&m.into_case_id)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            link(conn, id, &m.into_case_id, "duplicate", Some(&m.reason), ev.hlc).await?;
+        }
+        EventBody::CaseAbsorbed(_) => {
+            sqlx::query("UPDATE cases SET updated_hlc = ? WHERE id = ?")
+                .bind(ev.hlc)
+                .bind(case_id_of(ev)?)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Links two cases both ways (a later merge turns a related link into a duplicate one).
+async fn link(
+    conn: &mut SqliteConnection,
+    a: &str,
+    b: &str,
+    kind: &str,
+    note: Option<&str>,
+    hlc: i64,
+) -> CoreResult<()> {
+    for (x, y) in [(a, b), (b, a)] {
+        sqlx::query(
+            "INSERT INTO case_links (case_id, other_id, kind, note, created_hlc) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, other_id) DO UPDATE SET \
+             kind = excluded.kind, note = excluded.note",
+        )
+        .bind(x)
+        .bind(y)
+        .bind(kind)
+        .bind(note)
+        .bind(hlc)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

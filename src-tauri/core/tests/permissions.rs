@@ -20,6 +20,10 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.related", [true, true, true, true, true, true]),
     ("cases.pause", [false, true, true, true, true, false]),
     ("cases.resume", [false, true, true, true, true, false]),
+    ("cases.acknowledge", [true, true, true, true, true, false]),
+    ("cases.link", [true, true, true, true, true, false]),
+    ("cases.unlink", [true, true, true, true, true, false]),
+    ("cases.merge", [true, true, true, true, true, false]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -36,11 +40,18 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("audit.verify", [false, false, false, false, true, true]),
     ("settings.get", [true, true, true, true, true, true]),
     ("settings.update", [false, false, false, false, false, true]),
+    ("codes.list", [true, true, true, true, true, true]),
+    ("codes.save", [false, false, false, false, false, true]),
+    ("calendar.list", [true, true, true, true, true, true]),
+    ("calendar.set", [false, false, false, false, false, true]),
+    ("calendar.import", [false, false, false, false, false, true]),
 ];
 
 struct Ids {
     case_in_after_sales: String,
     paused_case: String,
+    /// Received by the system in the after-sales department, not yet acknowledged.
+    new_case: String,
     agent02: String,
     store_unit: String,
 }
@@ -83,7 +94,32 @@ fn sample(op: &str, ids: &Ids) -> String {
             "parent_id": null, "city": "西安"}"#
             .into(),
         "org.update" => format!(r#"{{"id": "{}", "name": "上海徐汇旗舰店"}}"#, ids.store_unit),
-        "settings.update" => r#"{"idle_lock_minutes": 30}"#.into(),
+        "settings.update" => r#"{"idle_lock_minutes": 30, "deadlines": [
+            {"severity": "general", "acknowledge_working_days": 1, "resolve_working_days": 15},
+            {"severity": "serious", "acknowledge_working_days": 1, "resolve_working_days": 10},
+            {"severity": "major", "acknowledge_working_days": 1, "resolve_working_days": 5},
+            {"severity": "mass", "acknowledge_working_days": 1, "resolve_working_days": 3}]}"#
+            .into(),
+        "cases.acknowledge" => format!(r#"{{"id": "{}", "method": "phone"}}"#, ids.new_case),
+        "cases.link" => {
+            format!(r#"{{"id": "{}", "other": "{}"}}"#, ids.new_case, ids.case_in_after_sales)
+        }
+        "cases.unlink" => {
+            format!(r#"{{"id": "{}", "other": "{}"}}"#, ids.paused_case, ids.case_in_after_sales)
+        }
+        "cases.merge" => format!(
+            r#"{{"id": "{}", "into": "{}", "reason": "同一订单重复来电"}}"#,
+            ids.new_case, ids.case_in_after_sales
+        ),
+        "calendar.list" => r#"{"year": 2026}"#.into(),
+        "codes.list" => "{}".into(),
+        "codes.save" => r#"{"list": "channel", "code": "douyin", "label_zh": "抖音",
+            "label_en": "Douyin", "active": true}"#
+            .into(),
+        "calendar.set" => r#"{"days": [{"date": "2026-12-31", "kind": "holiday",
+            "name_zh": "公司年假", "name_en": "Company holiday"}]}"#
+            .into(),
+        "calendar.import" => r#"{"text": "2027-01-01,休,元旦,New Year's Day"}"#.into(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -121,9 +157,32 @@ async fn every_operation_for_every_role() {
     )
     .await
     .expect("pause one for the resume sample");
+    dispatch(
+        &t.db,
+        &Actor::system(),
+        "cases.link",
+        &format!(
+            r#"{{"id": "{}", "other": "{}"}}"#,
+            open_in_after_sales[1], open_in_after_sales[0]
+        ),
+    )
+    .await
+    .expect("link two for the unlink sample");
+    let created = dispatch(
+        &t.db,
+        &Actor::system(),
+        "cases.create",
+        r#"{"consumer": {"name": "周敏", "mobile": "13900002222"}, "channel": "website",
+            "product_name": "洗碗机", "quantity": 1, "content": "洗不干净", "demand": "repair",
+            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
+            "complexity": "complex"}"#,
+    )
+    .await
+    .expect("a new after-sales case");
     let ids = Ids {
         case_in_after_sales: open_in_after_sales[0].clone(),
         paused_case: open_in_after_sales[1].clone(),
+        new_case: created["id"].as_str().expect("id").to_owned(),
         agent02: sqlx::query_scalar("SELECT id FROM accounts WHERE username = 'agent02'")
             .fetch_one(t.db.pool())
             .await

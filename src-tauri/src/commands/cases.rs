@@ -3,6 +3,10 @@ use redress_core::ops::cases::{
     ClockResumeRequest, ClockState, RelatedCases, RelatedCasesRequest,
 };
 use redress_core::ops::intake::{self, IntakeRequest, IntakeResponse};
+use redress_core::ops::links::{
+    self, AcknowledgeResult, CaseAcknowledgeRequest, CaseLinkRequest, CaseLinkResult,
+    CaseMergeRequest, CaseMergeResult,
+};
 use redress_core::ApiError;
 use tauri::State;
 
@@ -55,4 +59,36 @@ pub async fn cases_resume(
     request: ClockResumeRequest,
 ) -> Result<ClockState, ApiError> {
     operation!(state, "cases.resume", cases::resume, request)
+}
+
+#[tauri::command]
+pub async fn cases_acknowledge(
+    state: State<'_, AppState>,
+    request: CaseAcknowledgeRequest,
+) -> Result<AcknowledgeResult, ApiError> {
+    operation!(state, "cases.acknowledge", links::acknowledge, request)
+}
+
+#[tauri::command]
+pub async fn cases_link(
+    state: State<'_, AppState>,
+    request: CaseLinkRequest,
+) -> Result<CaseLinkResult, ApiError> {
+    operation!(state, "cases.link", links::link, request)
+}
+
+#[tauri::command]
+pub async fn cases_unlink(
+    state: State<'_, AppState>,
+    request: CaseLinkRequest,
+) -> Result<CaseLinkResult, ApiError> {
+    operation!(state, "cases.unlink", links::unlink, request)
+}
+
+#[tauri::command]
+pub async fn cases_merge(
+    state: State<'_, AppState>,
+    request: CaseMergeRequest,
+) -> Result<CaseMergeResult, ApiError> {
+    operation!(state, "cases.merge", links::merge, request)
 }

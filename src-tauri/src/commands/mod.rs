@@ -11,6 +11,7 @@ pub mod demo;
 pub mod org;
 pub mod roles;
 pub mod settings;
+pub mod setup;
 pub mod system;
 
 /// Runs the core operation `$name` (function `$f`) as the signed-in person.
@@ -37,6 +38,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         cases::cases_related,
         cases::cases_pause,
         cases::cases_resume,
+        cases::cases_acknowledge,
+        cases::cases_link,
+        cases::cases_unlink,
+        cases::cases_merge,
         demo::demo_generate,
         system::system_info,
         accounts::accounts_list,
@@ -52,6 +57,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         audit::audit_verify,
         settings::settings_get,
         settings::settings_update,
+        setup::codes_list,
+        setup::codes_save,
+        setup::calendar_list,
+        setup::calendar_set,
+        setup::calendar_import,
     ]
 }
 
@@ -65,6 +75,10 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "cases_related",
     "cases_pause",
     "cases_resume",
+    "cases_acknowledge",
+    "cases_link",
+    "cases_unlink",
+    "cases_merge",
     "demo_generate",
     "system_info",
     "accounts_list",
@@ -80,6 +94,11 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "audit_verify",
     "settings_get",
     "settings_update",
+    "codes_list",
+    "codes_save",
+    "calendar_list",
+    "calendar_set",
+    "calendar_import",
 ];
 
 #[cfg(test)]

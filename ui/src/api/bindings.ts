@@ -21,6 +21,8 @@ locked_until: string | null, };
 
 export type AccountsListRequest = Record<symbol, never>;
 
+export type AcknowledgeResult = { id: string, acknowledged_at: string, };
+
 export type ApiError = { code: string, message: string, fields: Array<FieldError>, };
 
 export type AuditReport = { intact: boolean, events_checked: number, broken: BrokenLink | null, checked_at: string, };
@@ -39,9 +41,109 @@ locked: boolean, };
 
 export type BrokenLink = { site_id: string, site_seq: number, detail: string, };
 
-export type CaseDetail = { case: CaseRow, consumer: ConsumerContact, content: string, product_model: string | null, quantity: number, amount_paid_fen: number | null, order_no: string | null, purchased_at: string | null, complexity: string, demand: string, demand_amount_fen: number | null, received_by: string, closed_at: string | null, root_cause: string | null, timeline: Array<TimelineEntry>, };
+export type CalendarChange = { 
+/**
+ * Days set.
+ */
+days: number, 
+/**
+ * The years they fall in.
+ */
+years: Array<number>, 
+/**
+ * How the text was read (`redress`, `chinese-days` or `csv`), for an import.
+ */
+format: string | null, 
+/**
+ * Nothing was saved (a preview).
+ */
+dry_run: boolean, };
+
+export type CalendarDayView = { date: string, kind: DayKind, name_zh: string, name_en: string, 
+/**
+ * Set by an administrator (else: as shipped).
+ */
+edited: boolean, };
+
+export type CalendarImportRequest = { 
+/**
+ * The file's text: Redress's own JSON (`[{date, kind, name_zh, name_en}]`), the
+ * `chinese-days` package's JSON (`{holidays, workdays}`), or CSV lines
+ * `date,kind,name_zh[,name_en]` with kind `holiday`/`休` or `workday`/`班`.
+ */
+text: string, file_name?: string, 
+/**
+ * Read and check only; save nothing.
+ */
+dry_run: boolean, };
+
+export type CalendarListRequest = { year: number, };
+
+export type CalendarSetRequest = { 
+/**
+ * Days to set; kind `ordinary` takes a day back to the Monday-to-Friday rule.
+ */
+days: Array<SpecialDay>, };
+
+export type CalendarYear = { year: number, 
+/**
+ * The year's holidays and adjusted working days, in date order.
+ */
+days: Array<CalendarDayView>, 
+/**
+ * Working days in the year under the schedule in force.
+ */
+working_days: number, 
+/**
+ * Every year for which a holiday schedule is known (shipped or entered).
+ */
+years_with_schedule: Array<number>, };
+
+export type CaseAcknowledgeRequest = { id: string, method: ContactMethod, note?: string, };
+
+export type CaseDetail = { case: CaseRow, consumer: ConsumerContact, content: string, product_model: string | null, quantity: number, amount_paid_fen: number | null, order_no: string | null, purchased_at: string | null, complexity: string, demand: string, demand_amount_fen: number | null, received_by: string, closed_at: string | null, root_cause: string | null, 
+/**
+ * When the consumer was told the complaint was received.
+ */
+acknowledged_at: string | null, 
+/**
+ * For a merged duplicate: the case that carries on.
+ */
+merged_into: LinkedCase | null, 
+/**
+ * Related complaints, and duplicates merged into this case or it into another.
+ */
+links: Array<LinkedCase>, timeline: Array<TimelineEntry>, };
 
 export type CaseGetRequest = { id: string, };
+
+export type CaseLinkRequest = { 
+/**
+ * The case, by id or number.
+ */
+id: string, 
+/**
+ * The case to link it to, by id or number.
+ */
+other: string, note?: string, };
+
+export type CaseLinkResult = { id: string, other_id: string, other_case_no: string, };
+
+export type CaseMergeRequest = { 
+/**
+ * The duplicate, by id or number: it is finished and points to `into`.
+ */
+id: string, 
+/**
+ * The case that carries on, by id or number.
+ */
+into: string, 
+/**
+ * Why they are the same complaint.
+ */
+reason: string, };
+
+export type CaseMergeResult = { id: string, case_no: string, into_id: string, into_case_no: string, };
 
 export type CaseRow = { id: string, case_no: string, received_at: string, channel: string, consumer_name: string, product_name: string, category: string, severity: Severity, department: string | null, store: string | null, status: CaseStatus, handler: string | null, due_at: string | null, overdue: boolean, 
 /**
@@ -51,13 +153,21 @@ at_risk: boolean,
 /**
  * Why the deadline clock stands still, while it does.
  */
-paused_reason: string | null, satisfaction: Satisfaction | null, result: string | null, };
+paused_reason: string | null, 
+/**
+ * While the consumer has not been told the complaint was received: by when they must be.
+ */
+ack_due_at: string | null, 
+/**
+ * That time has passed.
+ */
+ack_overdue: boolean, satisfaction: Satisfaction | null, result: string | null, };
 
 export type CaseScope = "all" | "department" | "own";
 
 export type CaseSortField = "received_at" | "case_no" | "status" | "severity" | "due_at" | "product_name";
 
-export type CaseStatus = "received" | "investigating" | "planning" | "negotiating" | "executing" | "feedback" | "closed" | "withdrawn";
+export type CaseStatus = "received" | "investigating" | "planning" | "negotiating" | "executing" | "feedback" | "closed" | "withdrawn" | "merged";
 
 export type CasesListRequest = { 
 /**
@@ -88,10 +198,6 @@ export type CasesListResponse = {
  */
 total: number, offset: number, items: Array<CaseRow>, };
 
-export type Category = "product_quality" | "after_sales" | "price_charges" | "misleading_advertising" | "contract_terms" | "delivery_logistics" | "service_attitude" | "safety_harm" | "personal_information" | "other";
-
-export type Channel = "hotline" | "website" | "wechat" | "app" | "store" | "regulator_referral" | "letter_email" | "media" | "other";
-
 export type ClockPauseRequest = { id: string, 
 /**
  * What the case waits for: a test report, the consumer's reply, a supplier.
@@ -102,9 +208,61 @@ export type ClockResumeRequest = { id: string, };
 
 export type ClockState = { id: string, paused: boolean, due_at: string | null, };
 
+export type CodeEntry = { list: CodeList, 
+/**
+ * Stable identifier stored on cases: lower-case letters, digits and `_`.
+ */
+code: string, label_zh: string, label_en: string, 
+/**
+ * What belongs here, shown beside the choice.
+ */
+definition_zh: string, definition_en: string, 
+/**
+ * Order in pick lists (ascending).
+ */
+position: number, 
+/**
+ * Retired entries stay readable on old cases but are no longer offered.
+ */
+active: boolean, 
+/**
+ * For channels: a case from this channel must name the store involved.
+ */
+requires_store: boolean, 
+/**
+ * Shipped with the program (it can be relabelled or retired, not removed).
+ */
+builtin: boolean, };
+
+export type CodeEntrySaveRequest = { list: CodeList, code: string, label_zh: string, label_en: string, definition_zh: string, definition_en: string, 
+/**
+ * Default: after the last entry.
+ */
+position?: number, active: boolean, requires_store: boolean, };
+
+export type CodeList = "channel" | "category";
+
+export type CodeLists = { channels: Array<CodeEntry>, categories: Array<CodeEntry>, };
+
+export type CodesListRequest = Record<symbol, never>;
+
 export type Complexity = "simple" | "complex";
 
 export type ConsumerContact = { name: string, mobile: string | null, landline: string | null, email: string | null, address: string | null, };
+
+export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" | "letter";
+
+export type DayKind = "holiday" | "workday" | "ordinary";
+
+export type DeadlineRule = { channel?: string, severity?: Severity, 
+/**
+ * Days to tell the consumer the complaint was received (0: the same day).
+ */
+acknowledge_working_days: number, 
+/**
+ * Days to resolve a complex case.
+ */
+resolve_working_days: number, };
 
 export type Demand = "refund" | "exchange" | "repair" | "compensation" | "apology" | "other";
 
@@ -130,7 +288,11 @@ export type HandlerView = { id: string, display_name: string, unit_id: string | 
 
 export type HandlersListRequest = Record<symbol, never>;
 
-export type IntakeRequest = { consumer: ConsumerContact, channel: Channel, 
+export type IntakeRequest = { consumer: ConsumerContact, 
+/**
+ * A code of the channel list (`codes.list`), e.g. `hotline`.
+ */
+channel: string, 
 /**
  * The store or branch involved: its id or its code (`ST-SH-XH`).
  */
@@ -146,7 +308,11 @@ purchased_at?: string, content: string, demand: Demand,
 /**
  * For a compensation or refund demand: the amount asked, in yuan.
  */
-demand_amount?: string, category: Category, 
+demand_amount?: string, 
+/**
+ * A code of the category list (`codes.list`), e.g. `product_quality`.
+ */
+category: string, 
 /**
  * The department or stage involved: its id or its code (`DEP-AS`).
  */
@@ -163,13 +329,35 @@ handler_id?: string,
 /**
  * For a complex case: the date the consumer is told (`YYYY-MM-DD`); default: the deadline.
  */
-expected_resolution?: string, };
+expected_resolution?: string, 
+/**
+ * The consumer was told at once that the complaint is accepted (on the phone, at the
+ * counter). Otherwise the acknowledgment deadline runs until `cases.acknowledge`.
+ */
+acknowledged: boolean, 
+/**
+ * Earlier cases about the same matter, to link the new one to (ids or case numbers).
+ */
+related_case_ids: Array<string>, 
+/**
+ * An earlier case this complaint merely repeats: the new case is recorded, then merged
+ * into it (it stays readable and points to the earlier case).
+ */
+duplicate_of?: string, };
 
-export type IntakeResponse = { id: string, case_no: string, status: CaseStatus, due_at: string, expected_resolution: string | null, };
+export type IntakeResponse = { id: string, case_no: string, status: CaseStatus, due_at: string, ack_due_at: string | null, expected_resolution: string | null, 
+/**
+ * Set when the complaint was merged into an earlier case: that case's number.
+ */
+merged_into: string | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type Lang = "zh-CN" | "en";
+
+export type LinkKind = "related" | "merged_into" | "merged_from";
+
+export type LinkedCase = { id: string, case_no: string, kind: LinkKind, note: string | null, status: CaseStatus, received_at: string, product_name: string, };
 
 export type OnTheSpot = { answer: string, consumer_response: string, satisfaction: Satisfaction, };
 
@@ -235,7 +423,11 @@ export type Settings = {
 /**
  * Minutes without activity before the app locks (1–240).
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * Time limits per channel and severity, in working days (the most specific rule wins).
+ */
+deadlines: Array<DeadlineRule>, };
 
 export type SettingsGetRequest = Record<symbol, never>;
 
@@ -246,6 +438,8 @@ export type Severity = "general" | "serious" | "major" | "mass";
 export type SignInRequest = { username: string, password: string, };
 
 export type SortDirection = "asc" | "desc";
+
+export type SpecialDay = { date: string, kind: DayKind, name_zh: string, name_en: string, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 
@@ -271,6 +465,10 @@ export type Operations = {
   "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
   "cases.pause": { request: ClockPauseRequest; response: ClockState };
   "cases.resume": { request: ClockResumeRequest; response: ClockState };
+  "cases.acknowledge": { request: CaseAcknowledgeRequest; response: AcknowledgeResult };
+  "cases.link": { request: CaseLinkRequest; response: CaseLinkResult };
+  "cases.unlink": { request: CaseLinkRequest; response: CaseLinkResult };
+  "cases.merge": { request: CaseMergeRequest; response: CaseMergeResult };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -287,6 +485,11 @@ export type Operations = {
   "audit.verify": { request: AuditVerifyRequest; response: AuditReport };
   "settings.get": { request: SettingsGetRequest; response: Settings };
   "settings.update": { request: Settings; response: Settings };
+  "codes.list": { request: CodesListRequest; response: CodeLists };
+  "codes.save": { request: CodeEntrySaveRequest; response: CodeEntry };
+  "calendar.list": { request: CalendarListRequest; response: CalendarYear };
+  "calendar.set": { request: CalendarSetRequest; response: CalendarChange };
+  "calendar.import": { request: CalendarImportRequest; response: CalendarChange };
 };
 
 /** The Tauri command that serves each operation. */
@@ -297,6 +500,10 @@ export const COMMANDS = {
   "cases.related": "cases_related",
   "cases.pause": "cases_pause",
   "cases.resume": "cases_resume",
+  "cases.acknowledge": "cases_acknowledge",
+  "cases.link": "cases_link",
+  "cases.unlink": "cases_unlink",
+  "cases.merge": "cases_merge",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",
@@ -313,4 +520,9 @@ export const COMMANDS = {
   "audit.verify": "audit_verify",
   "settings.get": "settings_get",
   "settings.update": "settings_update",
+  "codes.list": "codes_list",
+  "codes.save": "codes_save",
+  "calendar.list": "calendar_list",
+  "calendar.set": "calendar_set",
+  "calendar.import": "calendar_import",
 } as const satisfies Record<keyof Operations, string>;

@@ -26,7 +26,7 @@ macro_rules! code_enum {
 }
 
 code_enum! {
-    /// 受理渠道 (§三(一)).
+    /// 受理渠道 (§三(一)): the built-in channels (an administrator edits the list, `codes`).
     Channel {
         Hotline = "hotline",
         Website = "website",
@@ -51,7 +51,8 @@ code_enum! {
 }
 
 code_enum! {
-    /// Where a case stands in the handling workflow (§四).
+    /// Where a case stands in the handling workflow (§四). `merged`: a duplicate merged into
+    /// another case, which carries on.
     CaseStatus {
         Received = "received",
         Investigating = "investigating",
@@ -61,11 +62,12 @@ code_enum! {
         Feedback = "feedback",
         Closed = "closed",
         Withdrawn = "withdrawn",
+        Merged = "merged",
     }
 }
 
 code_enum! {
-    /// 纠纷性质 / 类别: the default taxonomy (configurable lists come with intake).
+    /// 纠纷性质 / 类别: the default taxonomy (an administrator edits the list, `codes`).
     Category {
         ProductQuality = "product_quality",
         AfterSales = "after_sales",
@@ -93,6 +95,18 @@ code_enum! {
 }
 
 code_enum! {
+    /// How the company reached the consumer.
+    ContactMethod {
+        Phone = "phone",
+        Sms = "sms",
+        InPerson = "in_person",
+        Online = "online",
+        Email = "email",
+        Letter = "letter",
+    }
+}
+
+code_enum! {
     /// 满意 / 基本满意 / 不满意.
     Satisfaction { Satisfied = "satisfied", FairlySatisfied = "fairly_satisfied", Dissatisfied = "dissatisfied" }
 }
@@ -100,7 +114,7 @@ code_enum! {
 impl CaseStatus {
     /// Closed and withdrawn cases are finished: no deadline runs for them.
     pub fn is_finished(self) -> bool {
-        matches!(self, CaseStatus::Closed | CaseStatus::Withdrawn)
+        matches!(self, CaseStatus::Closed | CaseStatus::Withdrawn | CaseStatus::Merged)
     }
 }
 

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::{
-    CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
+    CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, Satisfaction, Severity,
 };
 use super::org::OrgUnitKind;
 use crate::auth::{CaseScope, Permission, RoleCode};
+use crate::calendar::SpecialDay;
+use crate::codes::CodeList;
 use crate::error::{CoreError, CoreResult};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +47,78 @@ pub enum EventBody {
     RoleUpdated(RoleUpdated),
     #[serde(rename = "setting.changed")]
     SettingChanged(SettingChanged),
+    #[serde(rename = "code_entry.saved")]
+    CodeEntrySaved(CodeEntrySaved),
+    #[serde(rename = "calendar.days_set")]
+    CalendarDaysSet(CalendarDaysSet),
+    #[serde(rename = "case.acknowledged")]
+    CaseAcknowledged(CaseAcknowledged),
+    #[serde(rename = "case.linked")]
+    CaseLinked(CaseLinked),
+    #[serde(rename = "case.unlinked")]
+    CaseUnlinked(CaseUnlinked),
+    /// This case is a duplicate: it is finished, and the other carries on.
+    #[serde(rename = "case.merged")]
+    CaseMerged(CaseMerged),
+    /// A duplicate was merged into this case (the survivor's side of `case.merged`).
+    #[serde(rename = "case.absorbed")]
+    CaseAbsorbed(CaseAbsorbed),
+}
+
+/// An entry of a configurable list added or edited (the whole entry as it now stands).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeEntrySaved {
+    pub list: CodeList,
+    pub code: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub definition_zh: String,
+    pub definition_en: String,
+    pub position: i64,
+    pub active: bool,
+    pub requires_store: bool,
+}
+
+/// Days of the holiday calendar set by an administrator, by hand or by an import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDaysSet {
+    pub days: Vec<SpecialDay>,
+    /// Where they came from: `edit`, or the import's format and file name.
+    pub source: String,
+}
+
+/// The consumer was told that the complaint was received (受理告知).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseAcknowledged {
+    pub method: ContactMethod,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLinked {
+    pub other_case_id: String,
+    pub other_case_no: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseUnlinked {
+    pub other_case_id: String,
+    pub other_case_no: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseMerged {
+    pub into_case_id: String,
+    pub into_case_no: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseAbsorbed {
+    pub from_case_id: String,
+    pub from_case_no: String,
+    pub reason: String,
 }
 
 /// The deadline clock stops: the case waits for something outside the company's hands.
@@ -150,7 +224,8 @@ pub struct OrgUnitCreated {
 pub struct CaseCreated {
     pub case_no: String,
     pub received_at: String,
-    pub channel: Channel,
+    /// A code of the channel list (`codes`).
+    pub channel: String,
     pub store_id: Option<String>,
     pub department_id: Option<String>,
     pub consumer_id: String,
@@ -162,7 +237,8 @@ pub struct CaseCreated {
     pub amount_paid_fen: Option<i64>,
     pub order_no: Option<String>,
     pub purchased_at: Option<String>,
-    pub category: Category,
+    /// A code of the category list (`codes`).
+    pub category: String,
     pub severity: Severity,
     pub complexity: Complexity,
     pub demand: Demand,
@@ -178,6 +254,12 @@ pub struct CaseCreated {
     /// The date the consumer was told to expect a resolution (`YYYY-MM-DD`).
     #[serde(default)]
     pub expected_resolution: Option<String>,
+    /// When the consumer must be told the complaint was received, unless they already were.
+    #[serde(default)]
+    pub ack_due_at: Option<String>,
+    /// The consumer was told at once (on the phone, at the counter).
+    #[serde(default)]
+    pub acknowledged: bool,
 }
 
 /// What a complaint says about and in the words of its consumer: personal data.

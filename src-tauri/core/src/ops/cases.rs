@@ -17,10 +17,10 @@ use crate::time;
 pub const MAX_PAGE: u32 = 500;
 
 /// A case still being handled.
-const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn')";
+const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged')";
 
 /// An open case whose deadline clock runs (not paused).
-const RUNNING: &str = "c.status NOT IN ('closed', 'withdrawn') AND c.paused_at IS NULL";
+const RUNNING: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
@@ -43,7 +43,7 @@ impl CaseSortField {
             CaseSortField::Status => {
                 "CASE c.status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1 \
                  WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 \
-                 WHEN 'feedback' THEN 5 WHEN 'closed' THEN 6 ELSE 7 END"
+                 WHEN 'feedback' THEN 5 WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END"
             }
             CaseSortField::Severity => {
                 "CASE c.severity WHEN 'general' THEN 0 WHEN 'serious' THEN 1 \
@@ -109,6 +109,10 @@ pub struct CaseRow {
     pub at_risk: bool,
     /// Why the deadline clock stands still, while it does.
     pub paused_reason: Option<String>,
+    /// While the consumer has not been told the complaint was received: by when they must be.
+    pub ack_due_at: Option<String>,
+    /// That time has passed.
+    pub ack_overdue: bool,
     pub satisfaction: Option<Satisfaction>,
     pub result: Option<String>,
 }
@@ -123,7 +127,7 @@ pub struct CasesListResponse {
 
 const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
     c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result, \
-    c.handler_id, c.received_by_id, c.pause_reason";
+    c.handler_id, c.received_by_id, c.pause_reason, c.ack_due_at, c.acknowledged_at";
 
 const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
     LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
@@ -136,6 +140,10 @@ fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
     let due_at: Option<String> = row.get(12);
     let satisfaction: Option<String> = row.get(13);
     let paused_reason: Option<String> = row.get(17);
+    let acknowledged_at: Option<String> = row.get(19);
+    let ack_due_at: Option<String> = row
+        .get::<Option<String>, _>(18)
+        .filter(|_| acknowledged_at.is_none() && !status.is_finished());
     // The deadline clock runs for open cases that are not waiting.
     let running = !status.is_finished() && paused_reason.is_none();
     let soon = chrono::DateTime::parse_from_rfc3339(now)
@@ -155,6 +163,8 @@ fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
         overdue: running && due_at.as_deref().is_some_and(|d| d < now),
         at_risk: running && due_at.as_deref().is_some_and(|d| d >= now && d < soon.as_str()),
         paused_reason,
+        ack_overdue: ack_due_at.as_deref().is_some_and(|d| d < now),
+        ack_due_at,
         status,
         handler: row.get(11),
         due_at,
@@ -273,7 +283,72 @@ pub struct CaseDetail {
     pub received_by: String,
     pub closed_at: Option<String>,
     pub root_cause: Option<String>,
+    /// When the consumer was told the complaint was received.
+    pub acknowledged_at: Option<String>,
+    /// For a merged duplicate: the case that carries on.
+    pub merged_into: Option<LinkedCase>,
+    /// Related complaints, and duplicates merged into this case or it into another.
+    pub links: Vec<LinkedCase>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// About the same matter; both are handled.
+    Related,
+    /// This case was merged into the other.
+    MergedInto,
+    /// The other case was merged into this one.
+    MergedFrom,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LinkedCase {
+    pub id: String,
+    pub case_no: String,
+    pub kind: LinkKind,
+    pub note: Option<String>,
+    pub status: CaseStatus,
+    pub received_at: String,
+    pub product_name: String,
+}
+
+/// A linked case as read: id, number, link kind, note, status, received, product.
+type LinkRow = (String, String, String, Option<String>, String, String, String);
+
+async fn links_of(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    merged_into: Option<&str>,
+) -> CoreResult<Vec<LinkedCase>> {
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT o.id, o.case_no, l.kind, l.note, o.status, o.received_at, o.product_name \
+             FROM case_links l JOIN cases o ON o.id = l.other_id WHERE l.case_id = ? \
+             ORDER BY o.received_at DESC, o.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(other, case_no, kind, note, status, received_at, product_name)| {
+            let kind = match (kind.as_str(), merged_into == Some(other.as_str())) {
+                ("duplicate", true) => LinkKind::MergedInto,
+                ("duplicate", false) => LinkKind::MergedFrom,
+                _ => LinkKind::Related,
+            };
+            Ok(LinkedCase {
+                status: CaseStatus::from_code(&status)
+                    .ok_or_else(|| CoreError::Internal(format!("status {status}")))?,
+                id: other,
+                case_no,
+                kind,
+                note,
+                received_at,
+                product_name,
+            })
+        })
+        .collect()
 }
 
 pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<CaseDetail> {
@@ -282,8 +357,8 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
     let sql = format!(
         "SELECT {ROW_COLUMNS}, p.mobile, p.landline, p.email, p.address, c.content, \
          c.product_model, c.quantity, c.amount_paid_fen, c.order_no, c.purchased_at, \
-         c.complexity, c.demand, c.demand_amount_fen, c.received_by, c.closed_at, c.root_cause \
-         {ROW_JOINS} WHERE c.id = ?"
+         c.complexity, c.demand, c.demand_amount_fen, c.received_by, c.closed_at, c.root_cause, \
+         c.merged_into, c.acknowledged_at {ROW_JOINS} WHERE c.id = ?"
     );
     let row = sqlx::query(&sql)
         .bind(&req.id)
@@ -323,25 +398,31 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
         .collect();
     let contact = ConsumerContact {
         name: case.consumer_name.clone(),
-        mobile: row.get(18),
-        landline: row.get(19),
-        email: row.get(20),
-        address: row.get(21),
+        mobile: row.get(20),
+        landline: row.get(21),
+        email: row.get(22),
+        address: row.get(23),
     };
+    let merged_into_id: Option<String> = row.get(36);
+    let links = links_of(&mut conn, &req.id, merged_into_id.as_deref()).await?;
+    let merged_into = links.iter().find(|l| l.kind == LinkKind::MergedInto).cloned();
     Ok(CaseDetail {
+        acknowledged_at: row.get(37),
+        merged_into,
+        links,
         consumer: if full_contact { contact } else { mask_contact(contact) },
-        content: row.get(22),
-        product_model: row.get(23),
-        quantity: row.get(24),
-        amount_paid_fen: row.get(25),
-        order_no: row.get(26),
-        purchased_at: row.get(27),
-        complexity: row.get(28),
-        demand: row.get(29),
-        demand_amount_fen: row.get(30),
-        received_by: row.get(31),
-        closed_at: row.get(32),
-        root_cause: row.get(33),
+        content: row.get(24),
+        product_model: row.get(25),
+        quantity: row.get(26),
+        amount_paid_fen: row.get(27),
+        order_no: row.get(28),
+        purchased_at: row.get(29),
+        complexity: row.get(30),
+        demand: row.get(31),
+        demand_amount_fen: row.get(32),
+        received_by: row.get(33),
+        closed_at: row.get(34),
+        root_cause: row.get(35),
         case,
         timeline,
     })
@@ -368,7 +449,7 @@ fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) -> bool {
     }
 }
 
-async fn in_scope(
+pub(crate) async fn in_scope(
     conn: &mut sqlx::SqliteConnection,
     actor: &Actor,
     case_id: &str,
@@ -560,7 +641,7 @@ pub async fn resume(db: &Db, actor: &Actor, req: ClockResumeRequest) -> CoreResu
         return Err(CoreError::InvalidState { detail: "clock" });
     };
     let now = db.now();
-    let calendar = crate::calendar::Calendar::shipped();
+    let calendar = crate::calendar::Calendar::load(&mut tx).await?;
     let paused_days = calendar.working_days_between(paused_at, now);
     let due = row
         .due_at

@@ -9,10 +9,13 @@ use ts_rs::TS;
 use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::calendar::Calendar;
+use crate::codes::{self, CodeList};
 use crate::domain::case::{
-    CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
+    CaseStatus, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
 };
-use crate::domain::events::{CaseAssigned, CaseClosed, CaseCreated, EventBody, SealedCaseText};
+use crate::domain::events::{
+    CaseAssigned, CaseClosed, CaseCreated, CaseLinked, EventBody, SealedCaseText,
+};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log::{self, NewEvent};
 use crate::intake_rules as rules;
@@ -33,7 +36,8 @@ pub struct OnTheSpot {
 #[serde(deny_unknown_fields)]
 pub struct IntakeRequest {
     pub consumer: ConsumerContact,
-    pub channel: Channel,
+    /// A code of the channel list (`codes.list`), e.g. `hotline`.
+    pub channel: String,
     /// The store or branch involved: its id or its code (`ST-SH-XH`).
     #[serde(default)]
     #[ts(optional)]
@@ -60,7 +64,8 @@ pub struct IntakeRequest {
     #[serde(default)]
     #[ts(optional)]
     pub demand_amount: Option<String>,
-    pub category: Category,
+    /// A code of the category list (`codes.list`), e.g. `product_quality`.
+    pub category: String,
     /// The department or stage involved: its id or its code (`DEP-AS`).
     #[serde(default)]
     #[ts(optional)]
@@ -80,6 +85,18 @@ pub struct IntakeRequest {
     #[serde(default)]
     #[ts(optional)]
     pub expected_resolution: Option<String>,
+    /// The consumer was told at once that the complaint is accepted (on the phone, at the
+    /// counter). Otherwise the acknowledgment deadline runs until `cases.acknowledge`.
+    #[serde(default)]
+    pub acknowledged: bool,
+    /// Earlier cases about the same matter, to link the new one to (ids or case numbers).
+    #[serde(default)]
+    pub related_case_ids: Vec<String>,
+    /// An earlier case this complaint merely repeats: the new case is recorded, then merged
+    /// into it (it stays readable and points to the earlier case).
+    #[serde(default)]
+    #[ts(optional)]
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -88,17 +105,10 @@ pub struct IntakeResponse {
     pub case_no: String,
     pub status: CaseStatus,
     pub due_at: String,
+    pub ack_due_at: Option<String>,
     pub expected_resolution: Option<String>,
-}
-
-/// Working days to resolve a case, by severity (configurable limits come with settings).
-pub fn resolution_working_days(severity: Severity) -> u32 {
-    match severity {
-        Severity::General => 15,
-        Severity::Serious => 10,
-        Severity::Major => 5,
-        Severity::Mass => 3,
-    }
+    /// Set when the complaint was merged into an earlier case: that case's number.
+    pub merged_into: Option<String>,
 }
 
 /// A validated request: the values as they will be stored.
@@ -111,6 +121,20 @@ struct Checked {
     department_id: Option<String>,
     handler: Option<(String, String)>,
     expected_resolution: Option<NaiveDate>,
+    /// Cases to link to: (id, case number).
+    related: Vec<(String, String)>,
+    duplicate_of: Option<(String, String)>,
+}
+
+/// A case named by its id or its number: (id, case number).
+pub(crate) async fn case_ref(
+    conn: &mut SqliteConnection,
+    id_or_no: &str,
+) -> CoreResult<Option<(String, String)>> {
+    Ok(sqlx::query_as("SELECT id, case_no FROM cases WHERE id = ?1 OR case_no = ?1 LIMIT 1")
+        .bind(id_or_no.trim())
+        .fetch_optional(&mut *conn)
+        .await?)
 }
 
 /// A unit named by its id or its code (`ST-SH-XH`), if it is of one of `kinds`: its id.
@@ -211,6 +235,57 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
     rules::text("order_no", req.order_no.as_deref().unwrap_or(""), false, 64, &mut problems);
     rules::text("content", &req.content, true, 5_000, &mut problems);
 
+    match codes::find(conn, CodeList::Channel, &req.channel).await? {
+        Some(entry) if entry.active => {
+            if entry.requires_store && req.store_id.is_none() {
+                problems.push(FieldProblem { field: "store_id".into(), rule: FieldRule::Required });
+            }
+        }
+        _ => problems.push(FieldProblem {
+            field: "channel".into(),
+            rule: FieldRule::UnknownValue { value: req.channel.clone() },
+        }),
+    }
+    if !codes::find(conn, CodeList::Category, &req.category).await?.is_some_and(|e| e.active) {
+        problems.push(FieldProblem {
+            field: "category".into(),
+            rule: FieldRule::UnknownValue { value: req.category.clone() },
+        });
+    }
+    let mut related = Vec::new();
+    for (i, r) in req.related_case_ids.iter().enumerate() {
+        match case_ref(conn, r).await? {
+            Some(found) if !related.contains(&found) => related.push(found),
+            Some(_) => {}
+            None => problems.push(FieldProblem {
+                field: format!("related_case_ids[{i}]"),
+                rule: FieldRule::UnknownValue { value: r.clone() },
+            }),
+        }
+    }
+    let mut duplicate_of = None;
+    if let Some(d) = &req.duplicate_of {
+        duplicate_of = case_ref(conn, d).await?;
+        match &duplicate_of {
+            None => problems.push(FieldProblem {
+                field: "duplicate_of".into(),
+                rule: FieldRule::UnknownValue { value: d.clone() },
+            }),
+            Some((id, _)) => {
+                let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if status == CaseStatus::Merged.code() {
+                    // Merge into the case that carries on, not into another duplicate.
+                    problems.push(FieldProblem {
+                        field: "duplicate_of".into(),
+                        rule: FieldRule::Invalid { detail: status },
+                    });
+                }
+            }
+        }
+    }
     let mut store_id = None;
     if let Some(store) = &req.store_id {
         store_id = unit_of_kind(conn, store, &["store", "branch", "subsidiary"]).await?;
@@ -289,6 +364,8 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
         department_id,
         handler,
         expected_resolution,
+        related,
+        duplicate_of,
     })
 }
 
@@ -327,8 +404,13 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         },
     )?;
     let simple = req.complexity == Complexity::Simple;
-    let days = if simple { 0 } else { resolution_working_days(req.severity) };
-    let due = Calendar::shipped().add_working_days(now, days);
+    let rules = crate::settings::deadline_rules(&mut tx).await?;
+    let (ack_days, resolve_days) = crate::settings::limits_for(&rules, &req.channel, req.severity);
+    let calendar = Calendar::load(&mut tx).await?;
+    let due = calendar.add_working_days(now, if simple { 0 } else { resolve_days });
+    // Settled on the spot, the consumer knows at once.
+    let acknowledged = simple || req.acknowledged;
+    let ack_due = calendar.add_working_days(now, ack_days);
     let expected = (!simple).then(|| {
         checked.expected_resolution.unwrap_or_else(|| due.with_timezone(&china()).date_naive())
     });
@@ -337,7 +419,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
     let created = CaseCreated {
         case_no: number.clone(),
         received_at: to_db(now),
-        channel: req.channel,
+        channel: req.channel.clone(),
         store_id: checked.store_id.clone(),
         department_id: checked.department_id.clone(),
         consumer_id,
@@ -358,7 +440,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
             .filter(|o| !o.is_empty())
             .map(str::to_owned),
         purchased_at: checked.purchased_at,
-        category: req.category,
+        category: req.category.clone(),
         severity: req.severity,
         complexity: req.complexity,
         demand: req.demand,
@@ -369,10 +451,32 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         handler_id: None,
         due_at: Some(to_db(due)),
         expected_resolution: expected.map(|d| d.to_string()),
+        ack_due_at: Some(to_db(ack_due)),
+        acknowledged,
     };
     let event = |body| NewEvent { case_id: Some(case_id.clone()), occurred_at: now, body };
     event_log::append(&mut tx, db, actor, event(EventBody::CaseCreated(Box::new(created)))).await?;
-    let status = if let Some(spot) = req.on_the_spot.as_ref().filter(|_| simple) {
+    for (other_id, other_no) in &checked.related {
+        let linked = CaseLinked {
+            other_case_id: other_id.clone(),
+            other_case_no: other_no.clone(),
+            note: None,
+        };
+        event_log::append(&mut tx, db, actor, event(EventBody::CaseLinked(linked))).await?;
+    }
+    let status = if let Some((into_id, into_no)) = &checked.duplicate_of {
+        let reason = "受理时认定为重复投诉".to_owned();
+        crate::ops::links::merge_in(
+            &mut tx,
+            db,
+            actor,
+            (&case_id, &number),
+            (into_id, into_no),
+            reason,
+        )
+        .await?;
+        CaseStatus::Merged
+    } else if let Some(spot) = req.on_the_spot.as_ref().filter(|_| simple) {
         let closed = CaseClosed {
             result: format!(
                 "当场答复：{}；消费者意见：{}",
@@ -401,6 +505,8 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         case_no: number,
         status,
         due_at: to_db(due),
+        ack_due_at: (!acknowledged).then(|| to_db(ack_due)),
         expected_resolution: expected.map(|d| d.to_string()),
+        merged_into: checked.duplicate_of.map(|(_, no)| no),
     })
 }

@@ -6,9 +6,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
+pub mod codes;
 pub mod demo;
 pub mod intake;
+pub mod links;
 pub mod org;
 pub mod roles;
 pub mod settings;
@@ -53,6 +56,10 @@ operations! {
     "cases.related" => cases_related = cases::related : cases::RelatedCasesRequest => cases::RelatedCases;
     "cases.pause" => cases_pause = cases::pause : cases::ClockPauseRequest => cases::ClockState;
     "cases.resume" => cases_resume = cases::resume : cases::ClockResumeRequest => cases::ClockState;
+    "cases.acknowledge" => cases_acknowledge = links::acknowledge : links::CaseAcknowledgeRequest => links::AcknowledgeResult;
+    "cases.link" => cases_link = links::link : links::CaseLinkRequest => links::CaseLinkResult;
+    "cases.unlink" => cases_unlink = links::unlink : links::CaseLinkRequest => links::CaseLinkResult;
+    "cases.merge" => cases_merge = links::merge : links::CaseMergeRequest => links::CaseMergeResult;
     "demo.generate" => demo_generate = demo::generate : demo::DemoRequest => demo::DemoResponse;
     "system.info" => system_info = system::info : system::SystemInfoRequest => system::SystemInfo;
     "auth.change_password" => auth_change_password = auth::change_password : auth::PasswordChangeRequest => auth::PasswordChanged;
@@ -69,6 +76,11 @@ operations! {
     "audit.verify" => audit_verify = audit::verify : audit::AuditVerifyRequest => audit::AuditReport;
     "settings.get" => settings_get = settings::get : settings::SettingsGetRequest => settings::Settings;
     "settings.update" => settings_update = settings::update : settings::Settings => settings::Settings;
+    "codes.list" => codes_list = codes::list : codes::CodesListRequest => codes::CodeLists;
+    "codes.save" => codes_save = codes::save : codes::CodeEntrySaveRequest => crate::codes::CodeEntry;
+    "calendar.list" => calendar_list = calendar::list : calendar::CalendarListRequest => calendar::CalendarYear;
+    "calendar.set" => calendar_set = calendar::set : calendar::CalendarSetRequest => calendar::CalendarChange;
+    "calendar.import" => calendar_import = calendar::import : calendar::CalendarImportRequest => calendar::CalendarChange;
 }
 
 /// What a person whose password was set by an administrator may do before choosing their own.
