@@ -16,6 +16,7 @@ import "dayjs/locale/zh-cn";
 import { useCallback, useEffect, useState } from "react";
 
 import { call, OperationError, type Lang, type SystemInfo } from "./api";
+import { CodesProvider } from "./codes";
 import { ChangePasswordForm } from "./components/ChangePassword";
 import { useI18n } from "./i18n";
 import { Lock } from "./pages/auth/Lock";
@@ -74,7 +75,11 @@ function Gate() {
           </AuthCard>
         );
       }
-      return <Workspace />;
+      return (
+        <CodesProvider>
+          <Workspace />
+        </CodesProvider>
+      );
   }
 }
 
@@ -135,7 +140,14 @@ function Workspace() {
   } else if (section === "settings") {
     body = <Settings info={info} onChanged={refreshInfo} />;
   } else {
-    body = <Ledger onDataChanged={refreshInfo} canLoadDemo={can("demo.generate")} canHandle={can("case.handle")} />;
+    body = (
+      <Ledger
+        onDataChanged={refreshInfo}
+        canLoadDemo={can("demo.generate")}
+        canHandle={can("case.handle")}
+        canWork={can("case.intake") || can("case.handle")}
+      />
+    );
   }
 
   return (

@@ -1,24 +1,107 @@
-import { Alert, App, Button, Descriptions, Drawer, Input, Modal, Skeleton, Space, Timeline, Typography } from "antd";
+import { Alert, App, Button, Descriptions, Drawer, Form, Input, List, Modal, Select, Skeleton, Space, Tag, Timeline, Typography } from "antd";
 import { useEffect, useState } from "react";
 
-import { call, type CaseDetail, type OperationError, type TimelineEntry } from "../api";
+import { call, type CaseDetail, type ContactMethod, type OperationError, type TimelineEntry } from "../api";
+import { useSubmit } from "../api/forms";
+import { useCodes } from "../codes";
 import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { SeverityTag, StatusTag } from "./labels";
+
+const METHODS: ContactMethod[] = ["phone", "sms", "in_person", "online", "email", "letter"];
+
+type Dialog = "acknowledge" | "link" | "merge" | null;
+
+interface DialogValues {
+  method?: ContactMethod;
+  note?: string;
+  other?: string;
+  into?: string;
+  reason?: string;
+}
+
+/** Acknowledging, linking and merging: one small form each, errors shown on their fields. */
+function CaseDialog({ kind, caseId, onClose, onDone }: { kind: Dialog; caseId: string; onClose: () => void; onDone: () => void }) {
+  const { m } = useI18n();
+  const d = m.caseDetail;
+  const [form] = Form.useForm<DialogValues>();
+  const { busy, run } = useSubmit(form);
+  const submit = async (v: DialogValues) => {
+    const ok = await run(async () => {
+      if (kind === "acknowledge") await call("cases.acknowledge", { id: caseId, method: v.method ?? "phone", note: v.note || undefined });
+      if (kind === "link") await call("cases.link", { id: caseId, other: v.other?.trim() ?? "", note: v.note || undefined });
+      if (kind === "merge") await call("cases.merge", { id: caseId, into: v.into?.trim() ?? "", reason: v.reason ?? "" });
+    });
+    if (ok) onDone();
+  };
+  const required = { required: true, message: m.auth.required };
+  const title = kind === "acknowledge" ? d.acknowledge : kind === "link" ? d.link : d.mergeTitle;
+  return (
+    <Modal
+      open={kind !== null}
+      title={title}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={busy}
+      okButtonProps={{ "data-testid": "case-dialog-ok" } as React.ComponentProps<typeof Button>}
+      destroyOnHidden
+    >
+      <Form<DialogValues> form={form} layout="vertical" onFinish={submit} initialValues={{ method: "phone" }} preserve={false}>
+        {kind === "acknowledge" && (
+          <Form.Item name="method" label={d.ackMethod} rules={[required]}>
+            <Select options={METHODS.map((x) => ({ value: x, label: m.labels.contactMethod[x] }))} data-testid="ack-method" />
+          </Form.Item>
+        )}
+        {kind === "link" && (
+          <Form.Item name="other" label={d.linkTo} rules={[required]}>
+            <Input autoFocus className="num" data-testid="link-other" />
+          </Form.Item>
+        )}
+        {kind === "merge" && (
+          <>
+            <Alert type="warning" showIcon message={d.mergeHint} style={{ marginBottom: 12 }} />
+            <Form.Item name="into" label={d.mergeInto} rules={[required]}>
+              <Input autoFocus className="num" data-testid="merge-into" />
+            </Form.Item>
+            <Form.Item name="reason" label={d.mergeReason} rules={[required]}>
+              <Input.TextArea rows={2} maxLength={500} data-testid="merge-reason" />
+            </Form.Item>
+          </>
+        )}
+        {kind !== "merge" && (
+          <Form.Item name="note" label={d.note}>
+            <Input.TextArea rows={2} maxLength={500} data-testid="dialog-note" />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+const FINISHED = new Set(["closed", "withdrawn", "merged"]);
 
 /** One case: what was received, from whom, and everything that happened since. */
 export function CaseDrawer({
   caseId,
   onClose,
   canHandle,
+  canWork,
   onChanged,
+  onOpenCase,
 }: {
   caseId: string | null;
   onClose: () => void;
+  /** May move the case on (pause and resume its clock). */
   canHandle: boolean;
+  /** May record intake or handle: acknowledge, link, merge. */
+  canWork: boolean;
   onChanged: () => void;
+  /** Shows another case (a linked one) in the drawer. */
+  onOpenCase: (id: string) => void;
 }) {
   const { m, lang } = useI18n();
+  const codes = useCodes();
+  const [dialog, setDialog] = useState<Dialog>(null);
   // What was loaded, and for which case: a reply for an earlier case is never shown.
   const [loaded, setLoaded] = useState<{ id: string; detail?: CaseDetail; error?: OperationError } | null>(null);
 
@@ -68,6 +151,19 @@ export function CaseDrawer({
     if (entry.kind === "case.assigned" && detail) return `${label}${m.labels.colon}${String(detail.handler)}`;
     if (entry.kind === "case.closed" && detail) return `${label}${m.labels.colon}${String(detail.result)}`;
     if (entry.kind === "case.clock_paused" && detail) return `${label}${m.labels.colon}${String(detail.reason)}`;
+    if ((entry.kind === "case.linked" || entry.kind === "case.unlinked") && detail) {
+      return `${label}${m.labels.colon}${String(detail.other_case_no)}`;
+    }
+    if (entry.kind === "case.merged" && detail) {
+      return `${label} ${String(detail.into_case_no)}${m.labels.colon}${String(detail.reason)}`;
+    }
+    if (entry.kind === "case.absorbed" && detail) {
+      return `${label}${m.labels.colon}${String(detail.from_case_no)}（${String(detail.reason)}）`;
+    }
+    if (entry.kind === "case.acknowledged" && detail) {
+      const method = m.labels.contactMethod[detail.method as ContactMethod] ?? String(detail.method);
+      return `${label}${m.labels.colon}${method}${detail.note ? ` · ${String(detail.note)}` : ""}`;
+    }
     return label;
   };
 
@@ -87,7 +183,17 @@ export function CaseDrawer({
             <StatusTag status={detail.case.status} />
             <SeverityTag severity={detail.case.severity} />
             <Typography.Text type="secondary">{formatDateTime(detail.case.received_at)}</Typography.Text>
-            {canHandle && !["closed", "withdrawn"].includes(detail.case.status) &&
+            {canWork && !FINISHED.has(detail.case.status) && (
+              <>
+                <Button size="small" onClick={() => setDialog("link")} data-testid="case-link">
+                  {d.link}
+                </Button>
+                <Button size="small" onClick={() => setDialog("merge")} data-testid="case-merge">
+                  {d.merge}
+                </Button>
+              </>
+            )}
+            {canHandle && !FINISHED.has(detail.case.status) &&
               (detail.case.paused_reason ? (
                 <Button size="small" onClick={() => clock("resume")} data-testid="clock-resume">
                   {d.resume}
@@ -98,6 +204,48 @@ export function CaseDrawer({
                 </Button>
               ))}
           </Space>
+          {detail.merged_into && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="merged-banner"
+              message={d.mergedBanner(detail.merged_into.case_no)}
+              action={
+                <Button size="small" onClick={() => onOpenCase(detail.merged_into!.id)} data-testid="open-survivor">
+                  {d.openCase(detail.merged_into.case_no)}
+                </Button>
+              }
+            />
+          )}
+          {detail.case.ack_due_at && (
+            <Alert
+              type={detail.case.ack_overdue ? "error" : "warning"}
+              showIcon
+              data-testid="ack-pending"
+              message={
+                detail.case.ack_overdue
+                  ? d.ackOverdue(formatDateTime(detail.case.ack_due_at))
+                  : d.ackPending(formatDateTime(detail.case.ack_due_at))
+              }
+              action={
+                canWork && (
+                  <Button size="small" type="primary" onClick={() => setDialog("acknowledge")} data-testid="case-acknowledge">
+                    {d.acknowledge}
+                  </Button>
+                )
+              }
+            />
+          )}
+          <CaseDialog
+            kind={dialog}
+            caseId={detail.case.id}
+            onClose={() => setDialog(null)}
+            onDone={() => {
+              setDialog(null);
+              setReloads((n) => n + 1);
+              onChanged();
+            }}
+          />
           {detail.case.paused_reason && (
             <Alert type="info" showIcon message={d.pausedSince(detail.case.paused_reason)} data-testid="clock-paused" />
           )}
@@ -125,7 +273,7 @@ export function CaseDrawer({
             <Descriptions.Item label={d.email}>{detail.consumer.email ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={d.address}>{detail.consumer.address ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.channel}>
-              {m.labels.channel[detail.case.channel] ?? detail.case.channel}
+              {codes.label("channel", detail.case.channel)}
             </Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.store}>{detail.case.store ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.product}>{detail.case.product_name}</Descriptions.Item>
@@ -135,7 +283,7 @@ export function CaseDrawer({
             <Descriptions.Item label={d.orderNo}>{detail.order_no ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={d.purchasedAt}>{formatDate(detail.purchased_at, lang)}</Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.category}>
-              {m.labels.category[detail.case.category] ?? detail.case.category}
+              {codes.label("category", detail.case.category)}
             </Descriptions.Item>
             <Descriptions.Item label={d.complexity}>
               {m.labels.complexity[detail.complexity] ?? detail.complexity}
@@ -146,6 +294,7 @@ export function CaseDrawer({
             </Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.due_at}>{formatDateTime(detail.case.due_at)}</Descriptions.Item>
             <Descriptions.Item label={d.receivedBy}>{detail.received_by}</Descriptions.Item>
+            <Descriptions.Item label={d.acknowledgedAt}>{formatDateTime(detail.acknowledged_at)}</Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.handler}>{detail.case.handler ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={d.content} span={2}>
               {detail.content}
@@ -166,6 +315,52 @@ export function CaseDrawer({
               </Descriptions.Item>
             )}
           </Descriptions>
+          <div>
+            <Typography.Title level={5}>{d.links}</Typography.Title>
+            <List
+              size="small"
+              data-testid="case-links"
+              locale={{ emptyText: d.linksNone }}
+              dataSource={detail.links}
+              renderItem={(l) => (
+                <List.Item
+                  key={l.id}
+                  data-testid={`case-link-${l.case_no}`}
+                  actions={
+                    l.kind === "related" && canWork
+                      ? [
+                          <a
+                            key="unlink"
+                            onClick={() =>
+                              call("cases.unlink", { id: detail.case.id, other: l.id })
+                                .then(() => {
+                                  setReloads((n) => n + 1);
+                                  onChanged();
+                                })
+                                .catch((e: OperationError) => message.error(e.message))
+                            }
+                          >
+                            {d.unlink}
+                          </a>,
+                        ]
+                      : []
+                  }
+                >
+                  <Space size={6} wrap>
+                    <Tag color={l.kind === "related" ? "blue" : "orange"}>{d.linkKind[l.kind]}</Tag>
+                    <a className="num" onClick={() => onOpenCase(l.id)}>
+                      {l.case_no}
+                    </a>
+                    <StatusTag status={l.status} />
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {formatDateTime(l.received_at)} · {l.product_name}
+                      {l.note ? ` · ${l.note}` : ""}
+                    </Typography.Text>
+                  </Space>
+                </List.Item>
+              )}
+            />
+          </div>
           <div>
             <Typography.Title level={5}>{d.timeline}</Typography.Title>
             <Timeline

@@ -12,6 +12,7 @@ const STATUS_COLOR: Record<CaseStatus, string> = {
   feedback: "gold",
   closed: "green",
   withdrawn: "default",
+  merged: "default",
 };
 
 const SEVERITY_COLOR: Record<Severity, string> = {

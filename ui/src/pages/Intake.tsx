@@ -1,11 +1,29 @@
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, List, Radio, Result, Row, Select, Space, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Result,
+  Row,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import {
   call,
-  type Category,
-  type Channel,
+  type CaseRow,
   type Complexity,
   type Demand,
   type HandlerView,
@@ -20,7 +38,7 @@ import {
 import { useSubmit } from "../api/forms";
 import { StatusTag } from "../components/labels";
 import { formatDateTime } from "../format";
-import { CATEGORIES, CHANNELS } from "../codes";
+import { useCodes } from "../codes";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
 
@@ -30,7 +48,7 @@ const SATISFACTIONS: Satisfaction[] = ["satisfied", "fairly_satisfied", "dissati
 
 interface Values {
   consumer: { name: string; mobile?: string; landline?: string; email?: string; address?: string };
-  channel: Channel;
+  channel: string;
   store_id?: string;
   product_name: string;
   product_model?: string;
@@ -41,16 +59,27 @@ interface Values {
   content: string;
   demand: Demand;
   demand_amount?: string;
-  category: Category;
+  category?: string;
   department_id?: string;
   severity: Severity;
   complexity: Complexity;
   on_the_spot?: { answer: string; consumer_response: string; satisfaction: Satisfaction };
   handler_id?: string;
   expected_resolution?: Dayjs;
+  acknowledged: boolean;
 }
 
-const INITIAL: Partial<Values> = { channel: "hotline", quantity: 1, demand: "repair", severity: "general", complexity: "complex" };
+const INITIAL: Partial<Values> = {
+  channel: "hotline",
+  quantity: 1,
+  demand: "repair",
+  severity: "general",
+  complexity: "complex",
+  acknowledged: true,
+};
+
+/** Channels where the consumer is on the line or at the counter: told at once by default. */
+const LIVE_CHANNELS = new Set(["hotline", "store"]);
 
 /** How long typing may pause before the draft is saved and related cases are looked up. */
 const DRAFT_DELAY_MS = 2_000;
@@ -82,6 +111,7 @@ function fromDraft(text: string | null): Partial<Values> | null {
 /** 受理: one complaint, by keyboard alone if need be, while the consumer is on the line. */
 export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const { m } = useI18n();
+  const codes = useCodes();
   const t = m.intake;
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
@@ -90,7 +120,12 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const [handlers, setHandlers] = useState<HandlerView[]>([]);
   const [done, setDone] = useState<IntakeResponse | null>(null);
   const [related, setRelated] = useState<RelatedCases | null>(null);
+  // Earlier cases this complaint is linked to, or repeats (then it is merged into that one).
+  const [links, setLinks] = useState<CaseRow[]>([]);
+  const [duplicateOf, setDuplicateOf] = useState<CaseRow | null>(null);
   const complexity = Form.useWatch("complexity", form);
+  const channel = Form.useWatch("channel", form);
+  const category = Form.useWatch("category", form);
   const mobile = Form.useWatch(["consumer", "mobile"], form);
   const orderNo = Form.useWatch("order_no", form);
   const { phase } = useSession();
@@ -103,7 +138,12 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
     if (restored) form.setFieldsValue(restored);
   }, [restored, form]);
 
-  const saveDraft = (_: unknown, all: Partial<Values>) => {
+  const saveDraft = (changed: Partial<Values>, all: Partial<Values>) => {
+    // A consumer on the line or at the counter hears at once that the complaint is accepted.
+    if (changed.channel !== undefined) {
+      const entry = codes.lists.channels.find((c) => c.code === changed.channel);
+      form.setFieldValue("acknowledged", LIVE_CHANNELS.has(changed.channel) || Boolean(entry?.requires_store));
+    }
     window.clearTimeout(draftTimer.current);
     draftTimer.current = window.setTimeout(() => localStorage.setItem(draftKey, toDraft(all)), DRAFT_DELAY_MS);
   };
@@ -151,13 +191,16 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
       content: v.content,
       demand: v.demand,
       demand_amount: v.demand_amount,
-      category: v.category,
+      category: v.category ?? "",
       department_id: v.department_id,
       severity: v.severity,
       complexity: v.complexity,
       on_the_spot: v.complexity === "simple" ? v.on_the_spot : undefined,
       handler_id: v.complexity === "complex" ? v.handler_id : undefined,
       expected_resolution: v.complexity === "complex" ? v.expected_resolution?.format("YYYY-MM-DD") : undefined,
+      acknowledged: v.acknowledged,
+      related_case_ids: links.map((c) => c.id),
+      duplicate_of: duplicateOf?.id,
     };
     if (await run(async () => setDone(await call("cases.create", request)))) dropDraft();
   };
@@ -165,6 +208,8 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const again = useCallback(() => {
     setDone(null);
     setRelated(null);
+    setLinks([]);
+    setDuplicateOf(null);
     form.resetFields();
   }, [form]);
 
@@ -182,7 +227,13 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
         <Result
           status="success"
           title={<span data-testid="intake-done">{t.saved(done.case_no)}</span>}
-          subTitle={done.status === "closed" ? t.closedOnSpot : t.transferred(done.expected_resolution ?? "")}
+          subTitle={
+            done.merged_into
+              ? t.mergedInto(done.merged_into)
+              : done.status === "closed"
+                ? t.closedOnSpot
+                : t.transferred(done.expected_resolution ?? "")
+          }
           extra={[
             <Button type="primary" key="again" onClick={again} autoFocus data-testid="intake-again">
               {t.another}
@@ -199,6 +250,10 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const required = { required: true, message: m.auth.required };
   const stores = units.filter((u) => u.kind === "store" || u.kind === "branch");
   const departments = units.filter((u) => u.kind === "department");
+  const channelEntry = codes.lists.channels.find((c) => c.code === channel);
+  const storeRequired = Boolean(channelEntry?.requires_store);
+  const toggleLink = (c: CaseRow) =>
+    setLinks((now) => (now.some((l) => l.id === c.id) ? now.filter((l) => l.id !== c.id) : [...now, c]));
   return (
     <div className="page" onKeyDown={onKeyDown}>
       {restored && (
@@ -267,12 +322,29 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
           <Row gutter={12}>
             <Col span={6}>
               <Form.Item name="channel" label={t.channel} rules={[required]}>
-                <Select options={CHANNELS.map((c) => ({ value: c, label: m.labels.channel[c] }))} data-testid="intake-channel" />
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={codes.active("channel").map((c) => ({ value: c.code, label: codes.label("channel", c.code) }))}
+                  data-testid="intake-channel"
+                />
               </Form.Item>
             </Col>
             <Col span={6}>
-              <Form.Item name="store_id" label={t.store}>
-                <Select allowClear showSearch optionFilterProp="label" options={stores.map((s) => ({ value: s.id, label: s.name }))} />
+              <Form.Item
+                name="store_id"
+                label={t.store}
+                rules={storeRequired ? [required] : []}
+                required={storeRequired}
+                data-testid="intake-store-item"
+              >
+                <Select
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  options={stores.map((s) => ({ value: s.id, label: s.name }))}
+                  data-testid="intake-store"
+                />
               </Form.Item>
             </Col>
             <Col span={6}>
@@ -329,10 +401,23 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
                 <Select
                   showSearch
                   optionFilterProp="label"
-                  options={CATEGORIES.map((c) => ({ value: c, label: m.labels.category[c] }))}
+                  options={codes.active("category").map((c) => ({ value: c.code, label: codes.label("category", c.code) }))}
+                  optionRender={(o) => (
+                    <Space direction="vertical" size={0}>
+                      <span>{o.label}</span>
+                      <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: "normal" }}>
+                        {codes.definition("category", String(o.value))}
+                      </Typography.Text>
+                    </Space>
+                  )}
                   data-testid="intake-category"
                 />
               </Form.Item>
+            </Col>
+            <Col span={16}>
+              <Typography.Text type="secondary" data-testid="intake-category-definition">
+                {category ? codes.definition("category", category) : t.categoryHint}
+              </Typography.Text>
             </Col>
             <Col span={8}>
               <Form.Item name="department_id" label={t.department}>
@@ -419,9 +504,39 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
             )}
           </Row>
         </Card>
+        <Form.Item name="acknowledged" valuePropName="checked" extra={t.acknowledgedHint}>
+          <Checkbox data-testid="intake-acknowledged">{t.acknowledged}</Checkbox>
+        </Form.Item>
+        {(links.length > 0 || duplicateOf) && (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type={duplicateOf ? "warning" : "info"}
+            showIcon
+            data-testid="intake-links"
+            message={
+              duplicateOf ? (
+                <Space>
+                  {t.willMerge(duplicateOf.case_no)}
+                  <Button size="small" onClick={() => setDuplicateOf(null)} data-testid="intake-unmerge">
+                    {t.cancelMerge}
+                  </Button>
+                </Space>
+              ) : (
+                <Space wrap size={4}>
+                  {t.willLink}
+                  {links.map((l) => (
+                    <Tag key={l.id} closable onClose={() => toggleLink(l)} className="num">
+                      {l.case_no}
+                    </Tag>
+                  ))}
+                </Space>
+              )
+            }
+          />
+        )}
         <Space>
           <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-submit">
-            {t.submit}
+            {duplicateOf ? t.submitMerge : t.submit}
           </Button>
           <Button
             onClick={() => {
@@ -451,8 +566,28 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
                       <StatusTag status={c.status} />
                     </Space>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(c.received_at)} · {c.product_name} · {m.labels.category[c.category] ?? c.category}
+                      {formatDateTime(c.received_at)} · {c.product_name} · {codes.label("category", c.category)}
                     </Typography.Text>
+                    {c.status !== "merged" && (
+                      <Space size={4} style={{ marginTop: 4 }}>
+                        <Button
+                          size="small"
+                          type={links.some((l) => l.id === c.id) ? "primary" : "default"}
+                          onClick={() => toggleLink(c)}
+                          data-testid={`related-link-${c.case_no}`}
+                        >
+                          {links.some((l) => l.id === c.id) ? t.linked : t.link}
+                        </Button>
+                        <Button
+                          size="small"
+                          danger={duplicateOf?.id === c.id}
+                          onClick={() => setDuplicateOf(duplicateOf?.id === c.id ? null : c)}
+                          data-testid={`related-duplicate-${c.case_no}`}
+                        >
+                          {t.duplicate}
+                        </Button>
+                      </Space>
+                    )}
                   </Space>
                 </List.Item>
               )}

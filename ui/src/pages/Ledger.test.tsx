@@ -17,6 +17,24 @@ vi.mock("../api", async (importOriginal) => ({
 
 const { I18nProvider } = await import("../i18n");
 const { Ledger, DEMO_CASES } = await import("./Ledger");
+const { CodesProvider } = await import("../codes");
+
+const entry = (list: "channel" | "category", code: string, label_zh: string, label_en: string) => ({
+  list,
+  code,
+  label_zh,
+  label_en,
+  definition_zh: "",
+  definition_en: "",
+  position: 10,
+  active: true,
+  requires_store: false,
+  builtin: true,
+});
+const LISTS = {
+  channels: [entry("channel", "hotline", "客服热线", "Hotline")],
+  categories: [entry("category", "product_quality", "产品质量", "Product quality")],
+};
 
 function row(n: number): CaseRow {
   return {
@@ -36,6 +54,8 @@ function row(n: number): CaseRow {
     overdue: true,
     at_risk: false,
     paused_reason: null,
+    ack_due_at: null,
+    ack_overdue: false,
     satisfaction: null,
     result: null,
   };
@@ -44,9 +64,11 @@ function row(n: number): CaseRow {
 function renderLedger(onDataChanged = vi.fn()) {
   return render(
     <I18nProvider>
-      <AntApp>
-        <Ledger onDataChanged={onDataChanged} canLoadDemo canHandle={false} />
-      </AntApp>
+      <CodesProvider initial={LISTS}>
+        <AntApp>
+          <Ledger onDataChanged={onDataChanged} canLoadDemo canHandle={false} />
+        </AntApp>
+      </CodesProvider>
     </I18nProvider>,
   );
 }

@@ -13,6 +13,7 @@ import {
   type OperationError,
   type SortDirection,
 } from "../api";
+import { useCodes } from "../codes";
 import { CaseDrawer } from "../components/CaseDrawer";
 import { DemoLoader } from "../components/DemoLoader";
 import { SeverityTag, StatusTag } from "../components/labels";
@@ -37,12 +38,16 @@ export function Ledger({
   onDataChanged,
   canLoadDemo,
   canHandle,
+  canWork = false,
 }: {
   onDataChanged: () => void;
   canLoadDemo: boolean;
   canHandle: boolean;
+  /** May acknowledge, link and merge complaints (intake or handling). */
+  canWork?: boolean;
 }) {
   const { m } = useI18n();
+  const codes = useCodes();
   const { message } = App.useApp();
   const [query, setQuery] = useState<Required<Pick<CasesListRequest, "offset" | "limit">> & CasesListRequest>({
     offset: 0,
@@ -101,10 +106,10 @@ export function Ledger({
       ),
     },
     { key: "received_at", title: c.received_at, dataIndex: "received_at", width: 150, sorter: true, sortOrder: sortOrder("received_at"), render: formatDateTime, className: "num" },
-    { key: "channel", title: c.channel, dataIndex: "channel", width: 120, render: (v: string) => m.labels.channel[v] ?? v },
+    { key: "channel", title: c.channel, dataIndex: "channel", width: 120, render: (v: string) => codes.label("channel", v) },
     { key: "consumer", title: c.consumer, dataIndex: "consumer_name", width: 100 },
     { key: "product_name", title: c.product, dataIndex: "product_name", width: 130, sorter: true, sortOrder: sortOrder("product_name") },
-    { key: "category", title: c.category, dataIndex: "category", width: 150, render: (v: string) => m.labels.category[v] ?? v },
+    { key: "category", title: c.category, dataIndex: "category", width: 150, render: (v: string) => codes.label("category", v) },
     { key: "severity", title: c.severity, dataIndex: "severity", width: 100, sorter: true, sortOrder: sortOrder("severity"), render: (v: CaseRow["severity"]) => <SeverityTag severity={v} /> },
     { key: "department", title: c.department, dataIndex: "department", width: 110 },
     { key: "store", title: c.store, dataIndex: "store", width: 130 },
@@ -221,7 +226,11 @@ export function Ledger({
           }}
         />
       )}
-      <CaseDrawer caseId={openCase} onClose={() => setOpenCase(null)} canHandle={canHandle} onChanged={load} />
+      <CaseDrawer caseId={openCase} onClose={() => setOpenCase(null)} canHandle={canHandle}
+        canWork={canWork}
+        onChanged={load}
+        onOpenCase={setOpenCase}
+      />
     </div>
   );
 }

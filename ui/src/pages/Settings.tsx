@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { Accounts } from "./admin/Accounts";
 import { Audit } from "./admin/Audit";
+import { IntakeSetup } from "./admin/IntakeSetup";
 import { Org } from "./admin/Org";
 import { Roles } from "./admin/Roles";
 import { Security } from "./admin/Security";
@@ -69,6 +70,12 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
   const tabs = [
     { key: "general", label: t.general, children: general, show: true },
     { key: "security", label: m.admin.security.title, children: <Security />, show: can("account.manage") },
+    {
+      key: "intake-setup",
+      label: m.admin.intakeSetup.title,
+      children: <IntakeSetup />,
+      show: can("taxonomy.edit"),
+    },
     { key: "accounts", label: t.accounts, children: <Accounts />, show: can("account.manage") },
     { key: "roles", label: t.roles, children: <Roles />, show: can("role.edit") },
     { key: "org", label: t.org, children: <Org />, show: can("org.edit") },

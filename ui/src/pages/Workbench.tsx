@@ -2,6 +2,7 @@ import { App, Button, Card, Col, List, Row, Space, Statistic, Typography } from 
 import { useEffect, useState } from "react";
 
 import { call, type CaseRow, type OperationError } from "../api";
+import { useCodes } from "../codes";
 import { StatusTag } from "../components/labels";
 import { formatDateTime } from "../format";
 import { useI18n } from "../i18n";
@@ -17,6 +18,7 @@ interface Figures {
 /** 工作台: the figures a person checks first, straight from the ledger. */
 export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
   const { m } = useI18n();
+  const codes = useCodes();
   const { message } = App.useApp();
   const [figures, setFigures] = useState<Figures | null>(null);
 
@@ -70,7 +72,7 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
                 <Typography.Text className="num">{row.case_no}</Typography.Text>
                 <StatusTag status={row.status} />
                 <Typography.Text>{row.product_name}</Typography.Text>
-                <Typography.Text type="secondary">{m.labels.category[row.category] ?? row.category}</Typography.Text>
+                <Typography.Text type="secondary">{codes.label("category", row.category)}</Typography.Text>
               </Space>
               <Typography.Text type="secondary" className="num">
                 {formatDateTime(row.received_at)}

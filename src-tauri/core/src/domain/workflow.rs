@@ -10,7 +10,9 @@ pub const MAIN_PATH: [CaseStatus; 7] =
 
 pub fn may_transition(from: CaseStatus, to: CaseStatus) -> bool {
     match (from, to) {
-        (Closed | Withdrawn, _) => false,
+        (Closed | Withdrawn | Merged, _) => false,
+        // Only a merge makes a duplicate (`cases.merge`), never a transition.
+        (_, Merged) => false,
         // Withdrawal by the consumer is possible at any open step.
         (_, Withdrawn) => true,
         // Resolved on the spot: straight from intake to closing.
