@@ -542,7 +542,12 @@ fn closing_for(
     } else {
         *weighted(rng, &[(Satisfaction::Satisfied, 70), (Satisfaction::FairlySatisfied, 30)])
     };
-    CaseClosed { result, satisfaction: Some(satisfaction), root_cause: Some(root_cause.to_owned()) }
+    CaseClosed {
+        result,
+        satisfaction: Some(satisfaction),
+        root_cause: Some(root_cause.to_owned()),
+        typical: false,
+    }
 }
 
 /// Writes the organisation (what is missing of it) and `plan.cases` cases with their events.
@@ -750,6 +755,7 @@ async fn write_case(
             handler: handler.name,
             handler_id: Some(handler.id),
             department_id: department,
+            note: None,
         };
         event_log::append(conn, db, actor, emit(at, EventBody::CaseAssigned(assigned))).await?;
     }

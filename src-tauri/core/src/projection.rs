@@ -11,7 +11,13 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 16] = [
+    "case_feedback",
+    "case_rounds",
+    "case_steps",
+    "case_plans",
+    "case_notes",
+    "case_team",
     "case_links",
     "cases",
     "case_no_counters",
@@ -140,7 +146,7 @@ pub async fn apply(
         }
         EventBody::CaseAssigned(a) => {
             sqlx::query(
-                "UPDATE cases SET handler = ?, handler_id = ?, \
+                "UPDATE cases SET handler = NULLIF(?, ''), handler_id = ?, \
                  department_id = COALESCE(?, department_id), updated_hlc = ? WHERE id = ?",
             )
             .bind(&a.handler)
@@ -161,13 +167,15 @@ pub async fn apply(
         }
         EventBody::CaseClosed(c) => {
             sqlx::query(
-                "UPDATE cases SET status = 'closed', closed_at = ?, result = ?, satisfaction = ?, \
-                 root_cause = ?, updated_hlc = ? WHERE id = ?",
+                "UPDATE cases SET status = 'closed', closed_at = ?, result = ?, \
+                 satisfaction = COALESCE(?, satisfaction), root_cause = ?, typical = ?, \
+                 paused_at = NULL, pause_reason = NULL, updated_hlc = ? WHERE id = ?",
             )
             .bind(&ev.occurred_at)
             .bind(&c.result)
             .bind(c.satisfaction.map(|s| s.code()))
             .bind(&c.root_cause)
+            .bind(i64::from(c.typical))
             .bind(ev.hlc)
             .bind(case_id_of(ev)?)
             .execute(&mut *conn)
@@ -351,14 +359,230 @@ pub async fn apply(
             .await?;
             link(conn, id, &m.into_case_id, "duplicate", Some(&m.reason), ev.hlc).await?;
         }
-        EventBody::CaseAbsorbed(_) => {
-            sqlx::query("UPDATE cases SET updated_hlc = ? WHERE id = ?")
-                .bind(ev.hlc)
-                .bind(case_id_of(ev)?)
+        EventBody::CaseAbsorbed(_) => touch(conn, case_id_of(ev)?, ev.hlc).await?,
+        EventBody::CaseTeamSet(t) => {
+            let id = case_id_of(ev)?;
+            sqlx::query("DELETE FROM case_team WHERE case_id = ?")
+                .bind(id)
                 .execute(&mut *conn)
                 .await?;
+            for m in &t.members {
+                sqlx::query(
+                    "INSERT INTO case_team (case_id, account_id, name, role, duty, lead) \
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(id)
+                .bind(&m.account_id)
+                .bind(&m.name)
+                .bind(m.role.code())
+                .bind(&m.duty)
+                .bind(i64::from(m.lead))
+                .execute(&mut *conn)
+                .await?;
+            }
+            touch(conn, id, ev.hlc).await?;
+        }
+        EventBody::CaseInvestigationNoted(n) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "INSERT INTO case_notes (id, case_id, fact, source_kind, source, found_on, author, \
+                 recorded_at, created_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&n.note_id)
+            .bind(id)
+            .bind(&n.fact)
+            .bind(n.source_kind.code())
+            .bind(&n.source)
+            .bind(&n.found_on)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            touch(conn, id, ev.hlc).await?;
+        }
+        EventBody::CasePlanDrafted(p) => {
+            let id = case_id_of(ev)?;
+            // Earlier versions never offered give way to this one.
+            sqlx::query(
+                "UPDATE case_plans SET status = 'superseded' WHERE case_id = ? \
+                 AND status IN ('draft', 'pending_approval', 'declined')",
+            )
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO case_plans (id, case_id, version, summary, measures, money_fen, \
+                 needs_approval, status, author, drafted_at, created_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&p.plan_id)
+            .bind(id)
+            .bind(p.version)
+            .bind(&p.summary)
+            .bind(json_text(&p.measures)?)
+            .bind(p.money_fen)
+            .bind(i64::from(p.needs_approval))
+            .bind(if p.needs_approval { "pending_approval" } else { "draft" })
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            touch(conn, id, ev.hlc).await?;
+        }
+        EventBody::CasePlanDecided(d) => {
+            sqlx::query(
+                "UPDATE case_plans SET status = ?, decided_by = ?, decision_note = ? WHERE id = ?",
+            )
+            .bind(if d.approved { "draft" } else { "declined" })
+            .bind(&ev.actor)
+            .bind(&d.note)
+            .bind(&d.plan_id)
+            .execute(&mut *conn)
+            .await?;
+            touch(conn, case_id_of(ev)?, ev.hlc).await?;
+        }
+        EventBody::CasePlanOffered(o) => {
+            sqlx::query("UPDATE case_plans SET status = 'offered' WHERE id = ?")
+                .bind(&o.plan_id)
+                .execute(&mut *conn)
+                .await?;
+            set_status(conn, case_id_of(ev)?, "negotiating", ev.hlc).await?;
+        }
+        EventBody::CaseNegotiated(n) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "INSERT INTO case_rounds (id, case_id, plan_id, held_on, method, response, counter, \
+                 notes, author, created_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&n.round_id)
+            .bind(id)
+            .bind(&n.plan_id)
+            .bind(&n.held_on)
+            .bind(n.method.code())
+            .bind(n.response.code())
+            .bind(&n.counter)
+            .bind(&n.notes)
+            .bind(&ev.actor)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            if n.response == crate::domain::case::OfferResponse::Accepted {
+                sqlx::query("UPDATE case_plans SET status = 'accepted' WHERE id = ?")
+                    .bind(&n.plan_id)
+                    .execute(&mut *conn)
+                    .await?;
+                let measures: String =
+                    sqlx::query_scalar("SELECT measures FROM case_plans WHERE id = ?")
+                        .bind(&n.plan_id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let measures: Vec<crate::domain::events::PlanMeasure> =
+                    serde_json::from_str(&measures)
+                        .map_err(|e| CoreError::Internal(format!("plan measures: {e}")))?;
+                let mut position = 0i64;
+                for m in &measures {
+                    for step in &m.steps {
+                        position += 1;
+                        sqlx::query(
+                            "INSERT INTO case_steps (id, case_id, plan_id, position, measure_kind, \
+                             title, responsible_id, responsible_name, due_on) \
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        )
+                        .bind(&step.step_id)
+                        .bind(id)
+                        .bind(&n.plan_id)
+                        .bind(position)
+                        .bind(m.kind.code())
+                        .bind(&step.title)
+                        .bind(&m.responsible_id)
+                        .bind(&m.responsible_name)
+                        .bind(&step.due_on)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                }
+                set_status(conn, id, "executing", ev.hlc).await?;
+            } else {
+                sqlx::query("UPDATE case_plans SET status = 'rejected' WHERE id = ?")
+                    .bind(&n.plan_id)
+                    .execute(&mut *conn)
+                    .await?;
+                set_status(conn, id, "planning", ev.hlc).await?;
+            }
+        }
+        EventBody::CaseStepDone(d) => {
+            sqlx::query("UPDATE case_steps SET done_on = ? WHERE id = ?")
+                .bind(&d.done_on)
+                .bind(&d.step_id)
+                .execute(&mut *conn)
+                .await?;
+            touch(conn, case_id_of(ev)?, ev.hlc).await?;
+        }
+        EventBody::CaseStepDelayed(d) => {
+            sqlx::query("UPDATE case_steps SET due_on = ?, delays = delays + 1 WHERE id = ?")
+                .bind(&d.new_due_on)
+                .bind(&d.step_id)
+                .execute(&mut *conn)
+                .await?;
+            touch(conn, case_id_of(ev)?, ev.hlc).await?;
+        }
+        EventBody::CaseFeedbackRecorded(f) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "INSERT INTO case_feedback (event_id, case_id, communicated_by, satisfaction, \
+                 score, comments, recorded_at, created_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&ev.event_id)
+            .bind(id)
+            .bind(f.communicated_by.code())
+            .bind(f.satisfaction.code())
+            .bind(f.score)
+            .bind(&f.comments)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("UPDATE cases SET satisfaction = ?, score = ? WHERE id = ?")
+                .bind(f.satisfaction.code())
+                .bind(f.score)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            if f.satisfaction == crate::domain::case::Satisfaction::Dissatisfied {
+                // Not satisfied: back to a new plan (§四(六)2).
+                sqlx::query("UPDATE cases SET reopen_count = reopen_count + 1 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                set_status(conn, id, "planning", ev.hlc).await?;
+            } else {
+                touch(conn, id, ev.hlc).await?;
+            }
         }
     }
+    Ok(())
+}
+
+/// Marks a case changed by the event at `hlc`.
+async fn touch(conn: &mut SqliteConnection, case_id: &str, hlc: i64) -> CoreResult<()> {
+    set_status(conn, case_id, None, hlc).await
+}
+
+/// Moves a case to `status` (or leaves it where it is) and marks it changed.
+async fn set_status(
+    conn: &mut SqliteConnection,
+    case_id: &str,
+    status: impl Into<Option<&str>>,
+    hlc: i64,
+) -> CoreResult<()> {
+    sqlx::query("UPDATE cases SET status = COALESCE(?, status), updated_hlc = ? WHERE id = ?")
+        .bind(status.into())
+        .bind(hlc)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

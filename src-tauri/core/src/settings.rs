@@ -20,6 +20,19 @@ pub async fn idle_lock_minutes(conn: &mut SqliteConnection) -> CoreResult<i64> {
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
 }
 
+/// Money to a consumer (refunds and compensation of one plan) above which a legal or managing
+/// role must approve the plan before it is offered, in fen.
+pub const APPROVAL_THRESHOLD: &str = "compensation.approval_threshold_fen";
+pub const DEFAULT_APPROVAL_THRESHOLD_FEN: i64 = 200_000;
+
+pub async fn approval_threshold_fen(conn: &mut SqliteConnection) -> CoreResult<i64> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(APPROVAL_THRESHOLD)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_APPROVAL_THRESHOLD_FEN))
+}
+
 /// The time limits for cases, as a list of rules (`deadline_rules`).
 pub const DEADLINE_RULES: &str = "deadlines.rules";
 

@@ -9,6 +9,7 @@ use std::path::Path;
 use redress_core::auth::accounts::load_actor;
 use redress_core::ops::{catalogue, dispatch};
 use redress_core::{projection, storage, Actor, Lang, OpenOptions};
+use serde_json::json;
 
 const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manager01", "sysadmin"];
 
@@ -24,6 +25,20 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.link", [true, true, true, true, true, false]),
     ("cases.unlink", [true, true, true, true, true, false]),
     ("cases.merge", [true, true, true, true, true, false]),
+    ("cases.handling", [true, true, true, true, true, true]),
+    ("cases.advance", [false, true, true, true, true, false]),
+    ("cases.assign", [false, true, true, true, true, false]),
+    ("cases.team_set", [false, true, true, true, true, false]),
+    ("cases.investigate", [false, true, true, true, true, false]),
+    ("plans.draft", [false, true, true, true, true, false]),
+    ("plans.decide", [false, false, true, false, true, false]),
+    ("plans.offer", [false, true, true, true, true, false]),
+    ("cases.negotiate", [false, true, true, true, true, false]),
+    ("steps.complete", [false, true, true, true, true, false]),
+    ("steps.delay", [false, true, true, true, true, false]),
+    ("cases.feedback", [false, true, true, true, true, false]),
+    ("cases.close", [false, true, true, true, true, false]),
+    ("work.list", [true, true, true, true, true, true]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -52,8 +67,23 @@ struct Ids {
     paused_case: String,
     /// Received by the system in the after-sales department, not yet acknowledged.
     new_case: String,
+    /// After-sales cases at each stage of handling.
+    received: support::Driven,
+    investigating: support::Driven,
+    investigated: support::Driven,
+    planning: support::Driven,
+    drafted: support::Driven,
+    pending: support::Driven,
+    negotiating: support::Driven,
+    executing: support::Driven,
+    feedback: support::Driven,
+    satisfied: support::Driven,
     agent02: String,
     store_unit: String,
+}
+
+fn today() -> String {
+    chrono::Utc::now().with_timezone(&redress_core::time::china()).date_naive().to_string()
 }
 
 fn sample(op: &str, ids: &Ids) -> String {
@@ -98,7 +128,8 @@ fn sample(op: &str, ids: &Ids) -> String {
             {"severity": "general", "acknowledge_working_days": 1, "resolve_working_days": 15},
             {"severity": "serious", "acknowledge_working_days": 1, "resolve_working_days": 10},
             {"severity": "major", "acknowledge_working_days": 1, "resolve_working_days": 5},
-            {"severity": "mass", "acknowledge_working_days": 1, "resolve_working_days": 3}]}"#
+            {"severity": "mass", "acknowledge_working_days": 1, "resolve_working_days": 3}],
+            "approval_threshold_fen": 200000}"#
             .into(),
         "cases.acknowledge" => format!(r#"{{"id": "{}", "method": "phone"}}"#, ids.new_case),
         "cases.link" => {
@@ -120,6 +151,41 @@ fn sample(op: &str, ids: &Ids) -> String {
             "name_zh": "公司年假", "name_en": "Company holiday"}]}"#
             .into(),
         "calendar.import" => r#"{"text": "2027-01-01,休,元旦,New Year's Day"}"#.into(),
+        "cases.handling" => json!({"id": ids.executing.case_id}).to_string(),
+        "cases.advance" => {
+            json!({"id": ids.investigated.case_id, "move": "start_planning"}).to_string()
+        }
+        "cases.assign" => json!({"id": ids.received.case_id, "department_id": "DEP-QA",
+            "note": "转质量管理部"})
+        .to_string(),
+        "cases.team_set" => json!({"id": ids.received.case_id, "members": [
+            {"account_id": "handler.as", "role": "customer_service", "duty": "牵头处理", "lead": true},
+            {"account_id": "legal01", "role": "legal", "duty": "法律意见"}]})
+        .to_string(),
+        "cases.investigate" => json!({"id": ids.investigating.case_id, "fact": "消费者提供了购买发票",
+            "source_kind": "document", "source": "发票复印件", "found_on": today()})
+        .to_string(),
+        "plans.draft" => json!({"case_id": ids.planning.case_id, "summary": "退货退款",
+            "measures": [{"kind": "refund", "description": "全额退款", "amount": "1999",
+            "responsible_id": "handler.as", "steps": [{"title": "办理退款", "due_on": today()}]}]})
+        .to_string(),
+        "plans.decide" => json!({"plan_id": ids.pending.plan_id, "approved": true}).to_string(),
+        "plans.offer" => json!({"plan_id": ids.drafted.plan_id}).to_string(),
+        "cases.negotiate" => json!({"case_id": ids.negotiating.case_id, "held_on": today(),
+            "method": "phone", "response": "counter", "counter": "要求补偿 1000 元"})
+        .to_string(),
+        "steps.complete" => json!({"step_id": ids.executing.step_ids[0], "done_on": today()})
+            .to_string(),
+        "steps.delay" => json!({"step_id": ids.executing.step_ids[1], "reason": "配件缺货",
+            "new_due_on": "2099-01-01", "informed_by": "sms", "informed_on": today()})
+        .to_string(),
+        "cases.feedback" => json!({"id": ids.feedback.case_id, "communicated_by": "phone",
+            "satisfaction": "fairly_satisfied", "score": 4})
+        .to_string(),
+        "cases.close" => json!({"id": ids.satisfied.case_id, "result": "已更换温控器并补偿",
+            "root_cause": "product_defect", "typical": true})
+        .to_string(),
+        "work.list" => "{}".into(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -179,7 +245,18 @@ async fn every_operation_for_every_role() {
     )
     .await
     .expect("a new after-sales case");
+    use support::Stage;
     let ids = Ids {
+        received: support::drive_to(&t.db, Stage::Received).await,
+        investigating: support::drive_to(&t.db, Stage::Investigating).await,
+        investigated: support::drive_to(&t.db, Stage::Investigated).await,
+        planning: support::drive_to(&t.db, Stage::Planning).await,
+        drafted: support::drive_to(&t.db, Stage::Drafted).await,
+        pending: support::drive_to(&t.db, Stage::PendingApproval).await,
+        negotiating: support::drive_to(&t.db, Stage::Negotiating).await,
+        executing: support::drive_to(&t.db, Stage::Executing).await,
+        feedback: support::drive_to(&t.db, Stage::Feedback).await,
+        satisfied: support::drive_to(&t.db, Stage::Satisfied).await,
         case_in_after_sales: open_in_after_sales[0].clone(),
         paused_case: open_in_after_sales[1].clone(),
         new_case: created["id"].as_str().expect("id").to_owned(),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod handling;
 pub mod org;
 pub mod roles;
 pub mod settings;
@@ -62,6 +63,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         setup::calendar_list,
         setup::calendar_set,
         setup::calendar_import,
+        handling::cases_handling,
+        handling::cases_advance,
+        handling::cases_assign,
+        handling::cases_team_set,
+        handling::cases_investigate,
+        handling::plans_draft,
+        handling::plans_decide,
+        handling::plans_offer,
+        handling::cases_negotiate,
+        handling::steps_complete,
+        handling::steps_delay,
+        handling::cases_feedback,
+        handling::cases_close,
+        handling::work_list,
     ]
 }
 
@@ -99,6 +114,20 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "calendar_list",
     "calendar_set",
     "calendar_import",
+    "cases_handling",
+    "cases_advance",
+    "cases_assign",
+    "cases_team_set",
+    "cases_investigate",
+    "plans_draft",
+    "plans_decide",
+    "plans_offer",
+    "cases_negotiate",
+    "steps_complete",
+    "steps_delay",
+    "cases_feedback",
+    "cases_close",
+    "work_list",
 ];
 
 #[cfg(test)]

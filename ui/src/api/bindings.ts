@@ -23,7 +23,30 @@ export type AccountsListRequest = Record<symbol, never>;
 
 export type AcknowledgeResult = { id: string, acknowledged_at: string, };
 
+export type AdvanceRequest = { id: string, 
+/**
+ * `start_investigation`, `start_planning`, `finish_execution` or `withdraw`; the other
+ * moves have their own operations (offer, negotiate, feedback, close).
+ */
+move: Move, 
+/**
+ * Required for a withdrawal: the consumer's reason.
+ */
+note?: string, };
+
 export type ApiError = { code: string, message: string, fields: Array<FieldError>, };
+
+export type ApprovalView = { plan_id: string, case_id: string, case_no: string, version: number, summary: string, money_fen: number, author: string, drafted_at: string, };
+
+export type AssignRequest = { id: string, 
+/**
+ * The handler it goes to, by account id or user name.
+ */
+handler_id?: string, 
+/**
+ * The department it goes to, by id or code.
+ */
+department_id?: string, note?: string, };
 
 export type AuditReport = { intact: boolean, events_checked: number, broken: BrokenLink | null, checked_at: string, };
 
@@ -208,6 +231,16 @@ export type ClockResumeRequest = { id: string, };
 
 export type ClockState = { id: string, paused: boolean, due_at: string | null, };
 
+export type CloseRequest = { id: string, 
+/**
+ * What was done and how it ended.
+ */
+result: string, root_cause: RootCause, 
+/**
+ * A typical case (典型案例) for internal bulletins.
+ */
+typical: boolean, };
+
 export type CodeEntry = { list: CodeList, 
 /**
  * Stable identifier stored on cases: lower-case letters, digits and `_`.
@@ -252,6 +285,8 @@ export type ConsumerContact = { name: string, mobile: string | null, landline: s
 
 export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" | "letter";
 
+export type Created = { id: string, };
+
 export type DayKind = "holiday" | "workday" | "ordinary";
 
 export type DeadlineRule = { channel?: string, severity?: Severity, 
@@ -282,11 +317,35 @@ until?: string, };
 
 export type DemoResponse = { cases_created: number, org_units_created: number, events_written: number, };
 
+export type FeedbackRequest = { id: string, communicated_by: ContactMethod, satisfaction: Satisfaction, 
+/**
+ * 1–5.
+ */
+score: number, 
+/**
+ * Required when the consumer is not satisfied: their reasons, for the new plan.
+ */
+comments?: string, };
+
+export type FeedbackView = { communicated_by: ContactMethod, satisfaction: Satisfaction, score: number, comments: string | null, recorded_at: string, };
+
 export type FieldError = { field: string, code: string, message: string, };
 
 export type HandlerView = { id: string, display_name: string, unit_id: string | null, unit_name: string | null, };
 
 export type HandlersListRequest = Record<symbol, never>;
+
+export type HandlingRequest = { id: string, };
+
+export type HandlingView = { id: string, status: CaseStatus, 
+/**
+ * Moves the workflow allows from here (the operations still check their own conditions).
+ */
+moves: Array<Move>, reopen_count: number, typical: boolean, team: Array<TeamMemberView>, notes: Array<NoteView>, 
+/**
+ * Every version, newest first.
+ */
+plans: Array<PlanView>, steps: Array<StepView>, rounds: Array<RoundView>, feedback: Array<FeedbackView>, approval_threshold_fen: number, };
 
 export type IntakeRequest = { consumer: ConsumerContact, 
 /**
@@ -351,6 +410,12 @@ export type IntakeResponse = { id: string, case_no: string, status: CaseStatus, 
  */
 merged_into: string | null, };
 
+export type InvestigateRequest = { id: string, fact: string, source_kind: SourceKind, source: string, 
+/**
+ * `YYYY-MM-DD`, not in the future.
+ */
+found_on: string, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type Lang = "zh-CN" | "en";
@@ -358,6 +423,38 @@ export type Lang = "zh-CN" | "en";
 export type LinkKind = "related" | "merged_into" | "merged_from";
 
 export type LinkedCase = { id: string, case_no: string, kind: LinkKind, note: string | null, status: CaseStatus, received_at: string, product_name: string, };
+
+export type MeasureInput = { kind: MeasureKind, description: string, 
+/**
+ * Yuan, two decimals at most: required for a refund or compensation.
+ */
+amount?: string, 
+/**
+ * The person responsible: account id or user name.
+ */
+responsible_id: string, steps: Array<StepInput>, };
+
+export type MeasureKind = "return" | "exchange" | "repair" | "refund" | "compensation" | "apology" | "service_improvement" | "other";
+
+export type MeasureView = { kind: MeasureKind, description: string, amount_fen: number | null, responsible_id: string, responsible_name: string, steps: Array<PlanStepView>, };
+
+export type Move = "start_investigation" | "start_planning" | "offer" | "accept" | "reject" | "finish_execution" | "reopen" | "close" | "withdraw";
+
+export type Moved = { id: string, status: CaseStatus, };
+
+export type NegotiateRequest = { case_id: string, 
+/**
+ * `YYYY-MM-DD`, not in the future.
+ */
+held_on: string, method: ContactMethod, response: OfferResponse, 
+/**
+ * Required for a counter-proposal: what the consumer asks instead.
+ */
+counter?: string, notes?: string, };
+
+export type NoteView = { id: string, fact: string, source_kind: SourceKind, source: string, found_on: string, author: string, recorded_at: string, };
+
+export type OfferResponse = "accepted" | "rejected" | "counter";
 
 export type OnTheSpot = { answer: string, consumer_response: string, satisfaction: Satisfaction, };
 
@@ -382,6 +479,24 @@ export type PasswordResetRequest = { id: string,
 new_password: string, };
 
 export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate";
+
+export type PlanDecideRequest = { plan_id: string, approved: boolean, 
+/**
+ * Required when refusing: what to change.
+ */
+note?: string, };
+
+export type PlanDraftRequest = { case_id: string, summary: string, measures: Array<MeasureInput>, };
+
+export type PlanDrafted = { id: string, version: number, status: PlanStatus, money_fen: number, };
+
+export type PlanOfferRequest = { plan_id: string, };
+
+export type PlanStatus = "draft" | "pending_approval" | "declined" | "offered" | "accepted" | "rejected" | "superseded";
+
+export type PlanStepView = { step_id: string, title: string, due_on: string, };
+
+export type PlanView = { id: string, version: number, summary: string, measures: Array<MeasureView>, money_fen: number, needs_approval: boolean, status: PlanStatus, decided_by: string | null, decision_note: string | null, author: string, drafted_at: string, };
 
 export type RelatedCases = { 
 /**
@@ -415,6 +530,10 @@ is_default: boolean, };
 
 export type RolesListRequest = Record<symbol, never>;
 
+export type RootCause = "product_defect" | "supplier" | "consumer_misuse" | "installation" | "staff_conduct" | "logistics" | "pricing_error" | "contract_terms" | "other";
+
+export type RoundView = { id: string, plan_version: number, held_on: string, method: ContactMethod, response: OfferResponse, counter: string | null, notes: string | null, author: string, };
+
 export type Satisfaction = "satisfied" | "fairly_satisfied" | "dissatisfied";
 
 export type SessionView = { account: AccountView, permissions: Array<Permission>, case_scope: CaseScope, must_change_password: boolean, idle_lock_minutes: number, };
@@ -427,7 +546,12 @@ idle_lock_minutes: number,
 /**
  * Time limits per channel and severity, in working days (the most specific rule wins).
  */
-deadlines: Array<DeadlineRule>, };
+deadlines: Array<DeadlineRule>, 
+/**
+ * Money to a consumer in one plan (fen) above which the plan needs approval by a legal or
+ * managing role before it is offered.
+ */
+approval_threshold_fen: number, };
 
 export type SettingsGetRequest = Record<symbol, never>;
 
@@ -439,11 +563,65 @@ export type SignInRequest = { username: string, password: string, };
 
 export type SortDirection = "asc" | "desc";
 
+export type SourceKind = "document" | "consumer_talk" | "department_statement" | "site_visit" | "third_party" | "other";
+
 export type SpecialDay = { date: string, kind: DayKind, name_zh: string, name_en: string, };
+
+export type StepCompleteRequest = { step_id: string, 
+/**
+ * `YYYY-MM-DD`, not in the future.
+ */
+done_on: string, note?: string, };
+
+export type StepDelayRequest = { step_id: string, reason: string, 
+/**
+ * `YYYY-MM-DD`, today or later.
+ */
+new_due_on: string, 
+/**
+ * How the consumer was told of the new date: no new date without it (§四(五)2).
+ */
+informed_by: ContactMethod, 
+/**
+ * `YYYY-MM-DD`, not in the future.
+ */
+informed_on: string, };
+
+export type StepInput = { title: string, 
+/**
+ * `YYYY-MM-DD`, today or later.
+ */
+due_on: string, };
+
+export type StepView = { id: string, case_id: string, case_no: string, position: number, measure_kind: MeasureKind, title: string, responsible_id: string, responsible_name: string, due_on: string, done_on: string | null, 
+/**
+ * Times the date was moved.
+ */
+delays: number, 
+/**
+ * Not done and its date has passed.
+ */
+overdue: boolean, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 
 export type SystemInfoRequest = Record<symbol, never>;
+
+export type TeamMemberInput = { 
+/**
+ * Account id or user name.
+ */
+account_id: string, role: TeamRole, duty: string, lead: boolean, };
+
+export type TeamMemberView = { account_id: string, name: string, role: TeamRole, duty: string, lead: boolean, };
+
+export type TeamRole = "legal" | "customer_service" | "business" | "other";
+
+export type TeamSetRequest = { id: string, 
+/**
+ * The whole team as it should stand (empty: dissolve it).
+ */
+members: Array<TeamMemberInput>, note?: string, };
 
 export type TimelineEntry = { event_id: string, kind: string, occurred_at: string, recorded_at: string, actor: string, 
 /**
@@ -457,6 +635,27 @@ detail: JsonValue, };
 
 export type UnlockRequest = { password: string, };
 
+export type WorkList = { 
+/**
+ * Open cases the person handles or is on the team of, the most urgent first.
+ */
+cases: Array<CaseRow>, 
+/**
+ * Open steps the person is responsible for, by date: today's and overdue ones first.
+ */
+steps: Array<StepView>, 
+/**
+ * Plans waiting for the person's approval (with `compensation.approve`).
+ */
+approvals: Array<ApprovalView>, 
+/**
+ * For those who see a department or more and handle cases: its overdue cases and overdue
+ * steps, whoever holds them.
+ */
+unit_overdue_cases: Array<CaseRow>, unit_overdue_steps: Array<StepView>, };
+
+export type WorkListRequest = Record<symbol, never>;
+
 /** Every operation: its request and response types. */
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
@@ -469,6 +668,20 @@ export type Operations = {
   "cases.link": { request: CaseLinkRequest; response: CaseLinkResult };
   "cases.unlink": { request: CaseLinkRequest; response: CaseLinkResult };
   "cases.merge": { request: CaseMergeRequest; response: CaseMergeResult };
+  "cases.handling": { request: HandlingRequest; response: HandlingView };
+  "cases.advance": { request: AdvanceRequest; response: Moved };
+  "cases.assign": { request: AssignRequest; response: Moved };
+  "cases.team_set": { request: TeamSetRequest; response: Moved };
+  "cases.investigate": { request: InvestigateRequest; response: Created };
+  "plans.draft": { request: PlanDraftRequest; response: PlanDrafted };
+  "plans.decide": { request: PlanDecideRequest; response: PlanDrafted };
+  "plans.offer": { request: PlanOfferRequest; response: Moved };
+  "cases.negotiate": { request: NegotiateRequest; response: Moved };
+  "steps.complete": { request: StepCompleteRequest; response: Created };
+  "steps.delay": { request: StepDelayRequest; response: Created };
+  "cases.feedback": { request: FeedbackRequest; response: Moved };
+  "cases.close": { request: CloseRequest; response: Moved };
+  "work.list": { request: WorkListRequest; response: WorkList };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -504,6 +717,20 @@ export const COMMANDS = {
   "cases.link": "cases_link",
   "cases.unlink": "cases_unlink",
   "cases.merge": "cases_merge",
+  "cases.handling": "cases_handling",
+  "cases.advance": "cases_advance",
+  "cases.assign": "cases_assign",
+  "cases.team_set": "cases_team_set",
+  "cases.investigate": "cases_investigate",
+  "plans.draft": "plans_draft",
+  "plans.decide": "plans_decide",
+  "plans.offer": "plans_offer",
+  "cases.negotiate": "cases_negotiate",
+  "steps.complete": "steps_complete",
+  "steps.delay": "steps_delay",
+  "cases.feedback": "cases_feedback",
+  "cases.close": "cases_close",
+  "work.list": "work_list",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -51,8 +51,7 @@ code_enum! {
 }
 
 code_enum! {
-    /// Where a case stands in the handling workflow (§四). `merged`: a duplicate merged into
-    /// another case, which carries on.
+    /// Where a case stands in the handling workflow (§四).
     CaseStatus {
         Received = "received",
         Investigating = "investigating",
@@ -62,6 +61,7 @@ code_enum! {
         Feedback = "feedback",
         Closed = "closed",
         Withdrawn = "withdrawn",
+        /// A duplicate merged into another case, which carries on.
         Merged = "merged",
     }
 }
@@ -126,4 +126,80 @@ pub struct ConsumerContact {
     pub landline: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+}
+
+code_enum! {
+    /// 主要原因: why the dispute arose, recorded at closing and counted by the statistics.
+    RootCause {
+        ProductDefect = "product_defect",
+        Supplier = "supplier",
+        ConsumerMisuse = "consumer_misuse",
+        Installation = "installation",
+        StaffConduct = "staff_conduct",
+        Logistics = "logistics",
+        PricingError = "pricing_error",
+        ContractTerms = "contract_terms",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// What a member of a dispute team brings (§四(一)).
+    TeamRole {
+        Legal = "legal",
+        CustomerService = "customer_service",
+        Business = "business",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// Where an investigated fact comes from (§四(二)1).
+    SourceKind {
+        Document = "document",
+        ConsumerTalk = "consumer_talk",
+        DepartmentStatement = "department_statement",
+        SiteVisit = "site_visit",
+        ThirdParty = "third_party",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// A measure of a solution plan (§四(三)).
+    MeasureKind {
+        Return = "return",
+        Exchange = "exchange",
+        Repair = "repair",
+        Refund = "refund",
+        Compensation = "compensation",
+        Apology = "apology",
+        ServiceImprovement = "service_improvement",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// The consumer's answer to an offer (§四(四)).
+    OfferResponse { Accepted = "accepted", Rejected = "rejected", Counter = "counter" }
+}
+
+code_enum! {
+    /// Where a solution plan stands. Plans are never overwritten: a revision is a new version.
+    PlanStatus {
+        /// Drafted; may be offered (or awaits approval, when it needs one).
+        Draft = "draft",
+        /// Compensation above the threshold: a legal or managing role must approve it first.
+        PendingApproval = "pending_approval",
+        /// Approval refused: to be revised.
+        Declined = "declined",
+        /// Put to the consumer.
+        Offered = "offered",
+        /// Agreed by the consumer: locked for execution.
+        Accepted = "accepted",
+        /// Refused, or countered, by the consumer.
+        Rejected = "rejected",
+        /// A later version took its place before it was offered.
+        Superseded = "superseded",
+    }
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::{
-    CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, Satisfaction, Severity,
+    CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, MeasureKind, OfferResponse,
+    Satisfaction, Severity, SourceKind, TeamRole,
 };
 use super::org::OrgUnitKind;
 use crate::auth::{CaseScope, Permission, RoleCode};
@@ -63,6 +64,144 @@ pub enum EventBody {
     /// A duplicate was merged into this case (the survivor's side of `case.merged`).
     #[serde(rename = "case.absorbed")]
     CaseAbsorbed(CaseAbsorbed),
+    /// The dispute team as it now stands (§四(一)).
+    #[serde(rename = "case.team_set")]
+    CaseTeamSet(CaseTeamSet),
+    /// A fact established by the investigation, with its source (§四(二)1).
+    #[serde(rename = "case.investigation_noted")]
+    CaseInvestigationNoted(CaseInvestigationNoted),
+    /// A version of the solution plan (§四(三)).
+    #[serde(rename = "case.plan_drafted")]
+    CasePlanDrafted(Box<CasePlanDrafted>),
+    /// A legal or managing role approved, or refused, a plan's compensation.
+    #[serde(rename = "case.plan_decided")]
+    CasePlanDecided(CasePlanDecided),
+    /// A plan put to the consumer: the case moves to negotiation.
+    #[serde(rename = "case.plan_offered")]
+    CasePlanOffered(CasePlanOffered),
+    /// A round of negotiation and the consumer's answer (§四(四)).
+    #[serde(rename = "case.negotiated")]
+    CaseNegotiated(CaseNegotiated),
+    /// A step of an agreed plan carried out (§四(五)).
+    #[serde(rename = "case.step_done")]
+    CaseStepDone(CaseStepDone),
+    /// A step's date moved, with the reason, and the consumer told (§四(五)2).
+    #[serde(rename = "case.step_delayed")]
+    CaseStepDelayed(CaseStepDelayed),
+    /// The result communicated and the consumer's satisfaction (§四(六)).
+    #[serde(rename = "case.feedback_recorded")]
+    CaseFeedbackRecorded(CaseFeedbackRecorded),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub account_id: String,
+    /// The member's name as it was.
+    pub name: String,
+    pub role: TeamRole,
+    pub duty: String,
+    pub lead: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseTeamSet {
+    pub members: Vec<TeamMember>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseInvestigationNoted {
+    pub note_id: String,
+    pub fact: String,
+    pub source_kind: SourceKind,
+    /// Which document, whom they talked to, which department's statement.
+    pub source: String,
+    /// When the fact was established (`YYYY-MM-DD`).
+    pub found_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStepDraft {
+    pub step_id: String,
+    pub title: String,
+    pub due_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanMeasure {
+    pub kind: MeasureKind,
+    pub description: String,
+    pub amount_fen: Option<i64>,
+    pub responsible_id: String,
+    pub responsible_name: String,
+    pub steps: Vec<PlanStepDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePlanDrafted {
+    pub plan_id: String,
+    pub version: i64,
+    pub summary: String,
+    pub measures: Vec<PlanMeasure>,
+    /// Money to the consumer over all measures (refunds and compensation).
+    pub money_fen: i64,
+    /// Above the approval threshold in force when drafted.
+    pub needs_approval: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePlanDecided {
+    pub plan_id: String,
+    pub approved: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePlanOffered {
+    pub plan_id: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseNegotiated {
+    pub round_id: String,
+    pub plan_id: String,
+    pub version: i64,
+    pub held_on: String,
+    pub method: ContactMethod,
+    pub response: OfferResponse,
+    /// What the consumer proposes instead (a counter-proposal).
+    pub counter: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStepDone {
+    pub step_id: String,
+    pub title: String,
+    pub done_on: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStepDelayed {
+    pub step_id: String,
+    pub title: String,
+    pub reason: String,
+    pub old_due_on: String,
+    pub new_due_on: String,
+    /// How the consumer was told of the new date, and when: required.
+    pub informed_by: ContactMethod,
+    pub informed_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseFeedbackRecorded {
+    pub communicated_by: ContactMethod,
+    pub satisfaction: Satisfaction,
+    /// 1 (very poor) to 5 (very good).
+    pub score: i64,
+    pub comments: Option<String>,
 }
 
 /// An entry of a configurable list added or edited (the whole entry as it now stands).
@@ -275,6 +414,9 @@ pub struct CaseAssigned {
     #[serde(default)]
     pub handler_id: Option<String>,
     pub department_id: Option<String>,
+    /// Why the case was transferred (a transfer between handlers or departments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,6 +431,9 @@ pub struct CaseClosed {
     pub result: String,
     pub satisfaction: Option<Satisfaction>,
     pub root_cause: Option<String>,
+    /// Marked as a typical case (典型案例) for internal bulletins.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typical: bool,
 }
 
 impl EventBody {

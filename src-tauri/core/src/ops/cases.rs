@@ -17,10 +17,11 @@ use crate::time;
 pub const MAX_PAGE: u32 = 500;
 
 /// A case still being handled.
-const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged')";
+pub(crate) const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged')";
 
 /// An open case whose deadline clock runs (not paused).
-const RUNNING: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL";
+pub(crate) const RUNNING: &str =
+    "c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
@@ -125,14 +126,14 @@ pub struct CasesListResponse {
     pub items: Vec<CaseRow>,
 }
 
-const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
+pub(crate) const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
     c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result, \
     c.handler_id, c.received_by_id, c.pause_reason, c.ack_due_at, c.acknowledged_at";
 
-const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
+pub(crate) const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
     LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
 
-fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
+pub(crate) fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {
     fn code<T>(value: String, parse: fn(&str) -> Option<T>) -> CoreResult<T> {
         parse(&value).ok_or_else(|| CoreError::Internal(format!("unknown code {value} in cases")))
     }
@@ -429,13 +430,14 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
 }
 
 /// Limits a query to the cases the actor's role may see. Returns whether it added a clause.
-fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) -> bool {
+pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) -> bool {
     let me = actor.id.clone();
     match actor.grant.case_scope {
         CaseScope::All => false,
         CaseScope::Own => {
             qb.push(" WHERE (c.handler_id = ").push_bind(me.clone());
-            qb.push(" OR c.received_by_id = ").push_bind(me).push(")");
+            qb.push(" OR c.received_by_id = ").push_bind(me.clone());
+            push_team_member(qb, me);
             true
         }
         CaseScope::Department => {
@@ -443,10 +445,17 @@ fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) -> bool {
             qb.push(" WHERE (c.department_id = ").push_bind(unit.clone());
             qb.push(" OR c.store_id = ").push_bind(unit);
             qb.push(" OR c.handler_id = ").push_bind(me.clone());
-            qb.push(" OR c.received_by_id = ").push_bind(me).push(")");
+            qb.push(" OR c.received_by_id = ").push_bind(me.clone());
+            push_team_member(qb, me);
             true
         }
     }
+}
+
+/// Members of a case's dispute team see it, whatever their scope (§四(一)); closes the group.
+fn push_team_member(qb: &mut QueryBuilder<'_, Sqlite>, me: String) {
+    qb.push(" OR EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.account_id = ");
+    qb.push_bind(me).push("))");
 }
 
 pub(crate) async fn in_scope(
@@ -470,7 +479,7 @@ fn sees_full_contact(actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> bool {
         || receiver.as_deref() == Some(actor.id.as_str())
 }
 
-fn mask_row(mut case: CaseRow, actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> CaseRow {
+pub(crate) fn mask_row(mut case: CaseRow, actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> CaseRow {
     if !sees_full_contact(actor, row) {
         case.consumer_name = masking::name(&case.consumer_name);
     }

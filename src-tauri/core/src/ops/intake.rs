@@ -485,6 +485,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
             ),
             satisfaction: Some(spot.satisfaction),
             root_cause: None,
+            typical: false,
         };
         event_log::append(&mut tx, db, actor, event(EventBody::CaseClosed(closed))).await?;
         CaseStatus::Closed
@@ -494,6 +495,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
                 handler: name,
                 handler_id: Some(handler_id),
                 department_id: checked.department_id.clone(),
+                note: None,
             };
             event_log::append(&mut tx, db, actor, event(EventBody::CaseAssigned(assigned))).await?;
         }

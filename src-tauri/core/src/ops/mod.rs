@@ -10,12 +10,14 @@ pub mod calendar;
 pub mod cases;
 pub mod codes;
 pub mod demo;
+pub mod handling;
 pub mod intake;
 pub mod links;
 pub mod org;
 pub mod roles;
 pub mod settings;
 pub mod system;
+pub mod work;
 
 use serde::de::DeserializeOwned;
 
@@ -60,6 +62,20 @@ operations! {
     "cases.link" => cases_link = links::link : links::CaseLinkRequest => links::CaseLinkResult;
     "cases.unlink" => cases_unlink = links::unlink : links::CaseLinkRequest => links::CaseLinkResult;
     "cases.merge" => cases_merge = links::merge : links::CaseMergeRequest => links::CaseMergeResult;
+    "cases.handling" => cases_handling = work::handling : work::HandlingRequest => work::HandlingView;
+    "cases.advance" => cases_advance = handling::advance : handling::AdvanceRequest => handling::Moved;
+    "cases.assign" => cases_assign = handling::assign : handling::AssignRequest => handling::Moved;
+    "cases.team_set" => cases_team_set = handling::team_set : handling::TeamSetRequest => handling::Moved;
+    "cases.investigate" => cases_investigate = handling::investigate : handling::InvestigateRequest => handling::Created;
+    "plans.draft" => plans_draft = handling::draft : handling::PlanDraftRequest => handling::PlanDrafted;
+    "plans.decide" => plans_decide = handling::decide : handling::PlanDecideRequest => handling::PlanDrafted;
+    "plans.offer" => plans_offer = handling::offer : handling::PlanOfferRequest => handling::Moved;
+    "cases.negotiate" => cases_negotiate = handling::negotiate : handling::NegotiateRequest => handling::Moved;
+    "steps.complete" => steps_complete = handling::complete : handling::StepCompleteRequest => handling::Created;
+    "steps.delay" => steps_delay = handling::delay : handling::StepDelayRequest => handling::Created;
+    "cases.feedback" => cases_feedback = handling::feedback : handling::FeedbackRequest => handling::Moved;
+    "cases.close" => cases_close = handling::close : handling::CloseRequest => handling::Moved;
+    "work.list" => work_list = work::list : work::WorkListRequest => work::WorkList;
     "demo.generate" => demo_generate = demo::generate : demo::DemoRequest => demo::DemoResponse;
     "system.info" => system_info = system::info : system::SystemInfoRequest => system::SystemInfo;
     "auth.change_password" => auth_change_password = auth::change_password : auth::PasswordChangeRequest => auth::PasswordChanged;
@@ -100,10 +116,16 @@ fn parse_request<T: DeserializeOwned>(operation: &str, json: &str) -> CoreResult
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
+        let detail = e.into_inner().to_string();
+        // A missing field is reported at its parent: name the field itself.
+        let missing = detail
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| if path == "." { name.to_owned() } else { format!("{path}.{name}") });
         CoreError::MalformedRequest {
             operation: operation.to_owned(),
-            detail: e.into_inner().to_string(),
-            field: (path != ".").then_some(path),
+            detail,
+            field: missing.or_else(|| (path != ".").then_some(path)),
         }
     })
 }

@@ -11,7 +11,8 @@ use crate::domain::events::{EventBody, SettingChanged};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log::{self, NewEvent};
 use crate::settings::{
-    deadline_rules, idle_lock_minutes, DeadlineRule, DEADLINE_RULES, IDLE_LOCK_MINUTES,
+    approval_threshold_fen, deadline_rules, idle_lock_minutes, DeadlineRule, APPROVAL_THRESHOLD,
+    DEADLINE_RULES, IDLE_LOCK_MINUTES,
 };
 use crate::storage::Db;
 
@@ -21,6 +22,9 @@ pub struct Settings {
     pub idle_lock_minutes: i64,
     /// Time limits per channel and severity, in working days (the most specific rule wins).
     pub deadlines: Vec<DeadlineRule>,
+    /// Money to a consumer in one plan (fen) above which the plan needs approval by a legal or
+    /// managing role before it is offered.
+    pub approval_threshold_fen: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -32,6 +36,7 @@ pub async fn get(db: &Db, _actor: &Actor, _req: SettingsGetRequest) -> CoreResul
     Ok(Settings {
         idle_lock_minutes: idle_lock_minutes(&mut conn).await?,
         deadlines: deadline_rules(&mut conn).await?,
+        approval_threshold_fen: approval_threshold_fen(&mut conn).await?,
     })
 }
 
@@ -88,10 +93,11 @@ pub async fn update(db: &Db, actor: &Actor, req: Settings) -> CoreResult<Setting
     let mut tx = db.begin_write().await?;
     let lock_changed = req.idle_lock_minutes != idle_lock_minutes(&mut tx).await?;
     let deadlines_changed = req.deadlines != deadline_rules(&mut tx).await?;
+    let threshold_changed = req.approval_threshold_fen != approval_threshold_fen(&mut tx).await?;
     if lock_changed {
         actor.require(Permission::AccountManage)?;
     }
-    if deadlines_changed {
+    if deadlines_changed || threshold_changed {
         actor.require(Permission::TaxonomyEdit)?;
     }
     let mut problems = Vec::new();
@@ -102,6 +108,12 @@ pub async fn update(db: &Db, actor: &Actor, req: Settings) -> CoreResult<Setting
         });
     }
     problems.extend(check_deadlines(&mut tx, &req.deadlines).await?);
+    if !(0..=10_000_000_000).contains(&req.approval_threshold_fen) {
+        problems.push(FieldProblem {
+            field: "approval_threshold_fen".into(),
+            rule: FieldRule::OutOfRange { min: 0, max: 10_000_000_000 },
+        });
+    }
     if !problems.is_empty() {
         return Err(CoreError::Validation(problems));
     }
@@ -113,6 +125,9 @@ pub async fn update(db: &Db, actor: &Actor, req: Settings) -> CoreResult<Setting
         let value =
             serde_json::to_value(&req.deadlines).map_err(|e| CoreError::Internal(e.to_string()))?;
         changes.push((DEADLINE_RULES, value));
+    }
+    if threshold_changed {
+        changes.push((APPROVAL_THRESHOLD, serde_json::json!(req.approval_threshold_fen)));
     }
     for (key, value) in changes {
         let body = EventBody::SettingChanged(SettingChanged { key: key.into(), value });

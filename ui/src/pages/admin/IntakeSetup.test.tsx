@@ -51,6 +51,7 @@ const CODES: CodeLists = {
 
 const SETTINGS: Settings = {
   idle_lock_minutes: 15,
+  approval_threshold_fen: 200_000,
   deadlines: [
     { severity: "general", acknowledge_working_days: 1, resolve_working_days: 15 },
     { severity: "serious", acknowledge_working_days: 1, resolve_working_days: 10 },
