@@ -3,6 +3,7 @@
 
 mod commands;
 mod logging;
+mod protocol;
 mod state;
 
 use tauri::Manager;
@@ -19,6 +20,7 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
+        .register_asynchronous_uri_scheme_protocol("evidence", protocol::handle)
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!("tauri.conf.json"));
     let app = match app {

@@ -100,6 +100,14 @@ impl AppState {
         })
     }
 
+    /// The database and the signed-in person, for shell work that is not an operation (serving
+    /// evidence to the page), under the same session checks.
+    pub async fn acting(&self, operation: &str) -> Result<(Db, Actor), ApiError> {
+        let db = self.db()?;
+        let actor = self.active_actor(&db, operation).await.map_err(|e| self.api_error(e))?;
+        Ok((db, actor))
+    }
+
     /// Runs one core operation as the signed-in person; a core error becomes the boundary's
     /// `{code, message, fields}` in the user's language.
     pub async fn call<T, F, Fut>(&self, operation: &str, run: F) -> Result<T, ApiError>

@@ -50,6 +50,11 @@ enum Command {
     },
     /// Re-check the hash chain of the event log.
     Verify,
+    /// Evidence: attach files, re-check the store, export a case's evidence with a manifest.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -67,6 +72,46 @@ enum CaseCommand {
         #[arg(long = "json", value_name = "FILE")]
         json: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Attach files to a case (streamed into the evidence store, each stored once).
+    Add {
+        /// The case: its id or number.
+        #[arg(long = "case")]
+        case: String,
+        /// receipt, contract, test_report, chat_log, audio, video, photo or other.
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long, default_value = "")]
+        source: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Re-hash stored files (one case's, or all); exits non-zero if any changed or is missing.
+    Verify {
+        #[arg(long = "case")]
+        case: Option<String>,
+    },
+    /// Write a case's evidence, `manifest.json` and `SHA256SUMS` into a new folder.
+    Export {
+        #[arg(long = "case")]
+        case: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// A case named by its id or its number: its id.
+async fn case_id(db: &Db, case: &str) -> Result<String, CoreError> {
+    let mut conn = db.pool().acquire().await?;
+    let found = redress_core::ops::intake::case_ref(&mut conn, case).await?;
+    found
+        .map(|(id, _)| id)
+        .ok_or_else(|| CoreError::NotFound { entity: "case", id: case.to_owned() })
 }
 
 fn main() -> ExitCode {
@@ -91,9 +136,9 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(value) => {
+        Ok((value, code)) => {
             println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-            ExitCode::SUCCESS
+            code
         }
         Err(e) => {
             let error = serde_json::json!({ "error": e.to_api(lang) });
@@ -103,10 +148,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<serde_json::Value, CoreError> {
+/// What a command printed, and how the process ends: a report of problems (stored evidence
+/// that changed) is printed like any result but ends in failure.
+type Outcome = (serde_json::Value, ExitCode);
+
+async fn run(cli: Cli) -> Result<Outcome, CoreError> {
     if let Command::Bindings { out } = &cli.command {
         std::fs::write(out, redress_core::bindings::typescript())?;
-        return Ok(serde_json::json!({ "written": out }));
+        return Ok((serde_json::json!({ "written": out }), ExitCode::SUCCESS));
     }
     let path = cli.db.clone().unwrap_or_else(redress_core::storage::default_db_path);
     let db = redress_core::storage::open(OpenOptions::new(path)).await?;
@@ -128,23 +177,84 @@ async fn acting(db: &Db, account: Option<&str>) -> Result<(Actor, bool), CoreErr
     Ok((signed_in.actor, signed_in.must_change_password))
 }
 
-async fn run_on(db: &Db, cli: Cli) -> Result<serde_json::Value, CoreError> {
+async fn run_on(db: &Db, cli: Cli) -> Result<Outcome, CoreError> {
     let (actor, must_change) = acting(db, cli.as_account.as_deref()).await?;
-    match cli.command {
+    if let Command::Evidence { command } = cli.command {
+        return evidence(db, &actor, must_change, command).await;
+    }
+    run_command(db, &actor, must_change, cli.command).await.map(|v| (v, ExitCode::SUCCESS))
+}
+
+async fn evidence(
+    db: &Db,
+    actor: &Actor,
+    must_change: bool,
+    command: EvidenceCommand,
+) -> Result<Outcome, CoreError> {
+    use redress_core::ops::evidence as ev;
+    match command {
+        EvidenceCommand::Add { case, kind, description, source, files } => {
+            redress_core::ops::check_password_change_gate(must_change, "evidence.add")?;
+            let request = serde_json::json!({
+                "case_id": case_id(db, &case).await?,
+                "source": source,
+                "files": files.iter().map(|f| serde_json::json!({
+                    "path": f.to_string_lossy(), "kind": kind, "description": description,
+                })).collect::<Vec<_>>(),
+            });
+            let added =
+                redress_core::ops::dispatch(db, actor, "evidence.add", &request.to_string())
+                    .await?;
+            Ok((added, ExitCode::SUCCESS))
+        }
+        EvidenceCommand::Verify { case } => {
+            redress_core::ops::check_password_change_gate(must_change, "evidence.verify")?;
+            let case_id = match case {
+                Some(c) => Some(case_id(db, &c).await?),
+                None => None,
+            };
+            let report = ev::verify(db, actor, ev::EvidenceVerifyRequest { case_id }).await?;
+            let code =
+                if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+            let value =
+                serde_json::to_value(report).map_err(|e| CoreError::Internal(e.to_string()))?;
+            Ok((value, code))
+        }
+        EvidenceCommand::Export { case, out } => {
+            redress_core::ops::check_password_change_gate(must_change, "evidence.export")?;
+            let req = ev::EvidenceExportRequest {
+                case_id: case_id(db, &case).await?,
+                out_dir: out.to_string_lossy().into_owned(),
+            };
+            let done = ev::export(db, actor, req).await?;
+            let value =
+                serde_json::to_value(done).map_err(|e| CoreError::Internal(e.to_string()))?;
+            Ok((value, ExitCode::SUCCESS))
+        }
+    }
+}
+
+async fn run_command(
+    db: &Db,
+    actor: &Actor,
+    must_change: bool,
+    command: Command,
+) -> Result<serde_json::Value, CoreError> {
+    match command {
         Command::Call { name, request } => {
             redress_core::ops::check_password_change_gate(must_change, &name)?;
-            redress_core::ops::dispatch(db, &actor, &name, request.as_deref().unwrap_or("{}")).await
+            redress_core::ops::dispatch(db, actor, &name, request.as_deref().unwrap_or("{}")).await
         }
         Command::Case { command: CaseCommand::New { json } } => {
             redress_core::ops::check_password_change_gate(must_change, "cases.create")?;
             let request = std::fs::read_to_string(&json)?;
-            let made = redress_core::ops::dispatch(db, &actor, "cases.create", &request).await?;
+            let made = redress_core::ops::dispatch(db, actor, "cases.create", &request).await?;
             Ok(serde_json::json!({ "id": made["id"], "case_no": made["case_no"] }))
         }
         Command::Demo { cases, seed, until } => {
             actor.require(Permission::DemoGenerate)?;
             let plan = DemoRequest { cases, seed, until }.plan()?;
-            let outcome = redress_core::demo::generate(db, &actor, &plan, |n| {
+            let outcome = redress_core::demo::generate(db, actor, &plan, |n| {
                 eprintln!("已生成 {n} / {cases}")
             })
             .await?;
@@ -164,6 +274,8 @@ async fn run_on(db: &Db, cli: Cli) -> Result<serde_json::Value, CoreError> {
             let n = redress_core::projection::rebuild(db).await?;
             Ok(serde_json::json!({ "events_applied": n }))
         }
-        Command::Bindings { .. } => unreachable!("handled before the database is opened"),
+        Command::Bindings { .. } | Command::Evidence { .. } => {
+            unreachable!("handled before")
+        }
     }
 }

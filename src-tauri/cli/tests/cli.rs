@@ -194,3 +194,66 @@ fn case_new_records_the_documented_example_and_lists_field_errors() {
         .collect();
     assert!(fields.contains(&"quantity") && fields.contains(&"consumer.mobile"), "{fields:?}");
 }
+
+#[test]
+fn evidence_is_added_verified_and_exported_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "5", "--until", "2026-11-28"]).status.success());
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/intake.json");
+    let made = cli(&db, &["case", "new", "--json", example.to_str().expect("path")]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stdout));
+    let case_no = json(&made)["case_no"].as_str().expect("case_no").to_owned();
+    let receipt = dir.path().join("发票 扫描件.jpg");
+    let chat = dir.path().join("chat.txt");
+    std::fs::write(&receipt, b"\xff\xd8\xff receipt scan").expect("write");
+    std::fs::write(&chat, "客服：已为您登记。").expect("write");
+
+    let added = cli(
+        &db,
+        &[
+            "evidence",
+            "add",
+            "--case",
+            &case_no,
+            "--kind",
+            "receipt",
+            "--source",
+            "消费者提供",
+            receipt.to_str().expect("p"),
+            chat.to_str().expect("p"),
+        ],
+    );
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stdout));
+    assert_eq!(json(&added)["items"].as_array().expect("items").len(), 2);
+
+    let ok = cli(&db, &["evidence", "verify", "--case", &case_no]);
+    assert!(ok.status.success());
+    assert_eq!(json(&ok)["intact"], 2);
+
+    let out = dir.path().join("导出");
+    let exported =
+        cli(&db, &["evidence", "export", "--case", &case_no, "--out", out.to_str().expect("p")]);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stdout));
+    let check = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&out)
+        .output()
+        .expect("sha256sum");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    // A stored file changed behind the app's back: verify says so and exits non-zero.
+    let hash = sha256(&chat);
+    let stored =
+        dir.path().join("x.evidence/sha256").join(&hash[..2]).join(&hash[2..4]).join(&hash);
+    let mut perms = std::fs::metadata(&stored).expect("stored").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&stored, perms).expect("writable");
+    std::fs::write(&stored, "客服：已为您退款。").expect("tamper");
+    let bad = cli(&db, &["evidence", "verify"]);
+    assert!(!bad.status.success(), "a changed file must fail verify");
+    let report = json(&bad);
+    assert_eq!(report["problems"][0]["problem"], "changed");
+    assert_eq!(report["problems"][0]["evidence"]["file_name"], "chat.txt");
+}

@@ -59,6 +59,8 @@ pub enum CoreError {
     BrokenChain { site: String, seq: i64, detail: String },
     #[error("personal data of consumer {0} has been erased")]
     PersonalDataErased(String),
+    #[error("stored evidence {0} no longer matches its hash")]
+    EvidenceChanged(String),
     #[error("not permitted ({permission:?})")]
     Forbidden { permission: Option<crate::auth::Permission> },
     #[error("user name or password is wrong")]
@@ -105,6 +107,7 @@ impl CoreError {
             CoreError::CannotOpen { .. } => "storage.cannot_open",
             CoreError::BrokenChain { .. } => "audit.broken_chain",
             CoreError::PersonalDataErased(_) => "privacy.erased",
+            CoreError::EvidenceChanged(_) => "evidence.changed",
             CoreError::Forbidden { .. } => "auth.forbidden",
             CoreError::InvalidCredentials => "auth.invalid_credentials",
             CoreError::AccountLocked { .. } => "auth.locked_out",
@@ -170,6 +173,10 @@ impl CoreError {
             (BrokenChain { site, seq, .. }, Lang::En) => format!(
                 "The audit chain breaks at site {site}, event {seq}: the data may have been altered"
             ),
+            (EvidenceChanged(h), Lang::Zh) => format!("证据文件已被改动或损坏（SHA-256 {h}）"),
+            (EvidenceChanged(h), Lang::En) => {
+                format!("A stored evidence file was changed or damaged (SHA-256 {h})")
+            }
             (PersonalDataErased(_), Lang::Zh) => "该消费者的个人信息已依法删除".into(),
             (PersonalDataErased(_), Lang::En) => {
                 "This consumer's personal data has been erased".into()
@@ -341,6 +348,7 @@ mod tests {
                 "audit.broken_chain",
             ),
             (CoreError::PersonalDataErased("c".into()), "privacy.erased"),
+            (CoreError::EvidenceChanged("ab".into()), "evidence.changed"),
             (CoreError::Forbidden { permission: None }, "auth.forbidden"),
             (CoreError::InvalidCredentials, "auth.invalid_credentials"),
             (

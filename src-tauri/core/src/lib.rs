@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod event_log;
+pub mod evidence;
 pub mod hlc;
 pub mod i18n;
 pub mod intake_rules;

@@ -11,7 +11,9 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 18] = [
+    "evidence_custody",
+    "evidence",
     "case_feedback",
     "case_rounds",
     "case_steps",
@@ -561,7 +563,61 @@ pub async fn apply(
                 touch(conn, id, ev.hlc).await?;
             }
         }
+        EventBody::EvidenceAdded(e) => {
+            let id = case_id_of(ev)?;
+            sqlx::query(
+                "INSERT INTO evidence (id, case_id, sha256, size, file_name, mime, kind, \
+                 description, source, collected_by, collected_at, added_by, added_at, created_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&e.evidence_id)
+            .bind(id)
+            .bind(&e.sha256)
+            .bind(i64::try_from(e.size).unwrap_or(i64::MAX))
+            .bind(&e.file_name)
+            .bind(&e.mime)
+            .bind(e.kind.code())
+            .bind(&e.description)
+            .bind(&e.source)
+            .bind(&e.collected_by)
+            .bind(&e.collected_at)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            custody(conn, ev, &e.evidence_id, "added", None).await?;
+            touch(conn, id, ev.hlc).await?;
+        }
+        EventBody::EvidenceViewed(v) => custody(conn, ev, &v.evidence_id, "viewed", None).await?,
+        EventBody::EvidenceExported(x) => {
+            for e in &x.evidence_ids {
+                custody(conn, ev, e, "exported", Some(&x.destination)).await?;
+            }
+        }
     }
+    Ok(())
+}
+
+async fn custody(
+    conn: &mut SqliteConnection,
+    ev: &StoredEvent,
+    evidence_id: &str,
+    action: &str,
+    detail: Option<&str>,
+) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT INTO evidence_custody (event_id, evidence_id, action, actor, at, detail) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&ev.event_id)
+    .bind(evidence_id)
+    .bind(action)
+    .bind(&ev.actor)
+    .bind(&ev.occurred_at)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

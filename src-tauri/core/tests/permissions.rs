@@ -39,6 +39,11 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.feedback", [false, true, true, true, true, false]),
     ("cases.close", [false, true, true, true, true, false]),
     ("work.list", [true, true, true, true, true, true]),
+    ("evidence.add", [false, true, true, true, true, false]),
+    ("evidence.list", [true, true, true, true, true, true]),
+    ("evidence.open", [true, true, true, true, true, true]),
+    ("evidence.verify", [true, true, true, true, true, true]),
+    ("evidence.export", [false, true, true, true, true, false]),
     ("demo.generate", [false, false, false, false, false, true]),
     ("system.info", [true, true, true, true, true, true]),
     ("auth.change_password", [true, true, true, true, true, true]),
@@ -78,8 +83,32 @@ struct Ids {
     executing: support::Driven,
     feedback: support::Driven,
     satisfied: support::Driven,
+    /// A file to attach, and the evidence already attached to `investigating`.
+    file: String,
+    evidence_id: String,
+    scratch: String,
     agent02: String,
     store_unit: String,
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let Ok(entries) = std::fs::read_dir(from) else { return };
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in entries.flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy blob");
+        }
+    }
+}
+
+/// A name no other sample run uses.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("export-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
 
 fn today() -> String {
@@ -186,6 +215,15 @@ fn sample(op: &str, ids: &Ids) -> String {
             "root_cause": "product_defect", "typical": true})
         .to_string(),
         "work.list" => "{}".into(),
+        "evidence.add" => json!({"case_id": ids.investigating.case_id, "files": [
+            {"path": ids.file, "kind": "photo", "description": "故障照片"}]})
+        .to_string(),
+        "evidence.list" => json!({"case_id": ids.investigating.case_id}).to_string(),
+        "evidence.open" => json!({"id": ids.evidence_id}).to_string(),
+        "evidence.verify" => json!({"case_id": ids.investigating.case_id}).to_string(),
+        "evidence.export" => json!({"case_id": ids.investigating.case_id,
+            "out_dir": format!("{}/{}", ids.scratch, uuid_like())})
+        .to_string(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -201,6 +239,9 @@ async fn state(db: &redress_core::Db) -> (String, i64) {
 async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db {
     let path = dir.join(format!("{name}.db"));
     std::fs::copy(template, &path).expect("copy");
+    // The evidence store goes with the database.
+    let store = redress_core::evidence::Store::for_database(template);
+    copy_tree(store.root(), redress_core::evidence::Store::for_database(&path).root());
     storage::open(OpenOptions::new(path)).await.expect("open copy")
 }
 
@@ -246,9 +287,25 @@ async fn every_operation_for_every_role() {
     .await
     .expect("a new after-sales case");
     use support::Stage;
+    let investigating = support::drive_to(&t.db, Stage::Investigating).await;
+    let file = t.dir.path().join("故障照片.jpg");
+    std::fs::write(&file, b"\xff\xd8\xff photo").expect("file");
+    let attached = dispatch(
+        &t.db,
+        &Actor::system(),
+        "evidence.add",
+        &json!({"case_id": investigating.case_id, "files": [{"path": file, "kind": "photo"}]})
+            .to_string(),
+    )
+    .await
+    .expect("evidence for the samples");
+    let scratch_exports = tempfile::tempdir().expect("exports");
     let ids = Ids {
+        file: file.to_string_lossy().into_owned(),
+        evidence_id: attached["items"][0]["id"].as_str().expect("id").to_owned(),
+        scratch: scratch_exports.path().to_string_lossy().into_owned(),
         received: support::drive_to(&t.db, Stage::Received).await,
-        investigating: support::drive_to(&t.db, Stage::Investigating).await,
+        investigating,
         investigated: support::drive_to(&t.db, Stage::Investigated).await,
         planning: support::drive_to(&t.db, Stage::Planning).await,
         drafted: support::drive_to(&t.db, Stage::Drafted).await,

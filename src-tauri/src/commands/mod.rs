@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod evidence;
 pub mod handling;
 pub mod org;
 pub mod roles;
@@ -77,6 +78,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         handling::cases_feedback,
         handling::cases_close,
         handling::work_list,
+        evidence::evidence_add,
+        evidence::evidence_list,
+        evidence::evidence_open,
+        evidence::evidence_verify,
+        evidence::evidence_export,
+        evidence::dialog_pick_files,
+        evidence::dialog_pick_folder,
     ]
 }
 
@@ -128,6 +136,11 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "cases_feedback",
     "cases_close",
     "work_list",
+    "evidence_add",
+    "evidence_list",
+    "evidence_open",
+    "evidence_verify",
+    "evidence_export",
 ];
 
 #[cfg(test)]

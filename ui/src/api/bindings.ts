@@ -317,6 +317,76 @@ until?: string, };
 
 export type DemoResponse = { cases_created: number, org_units_created: number, events_written: number, };
 
+export type EvidenceAddRequest = { case_id: string, files: Array<EvidenceFile>, 
+/**
+ * Where the files came from (the consumer, a department, a laboratory).
+ */
+source: string, 
+/**
+ * Who collected them; default: the person attaching.
+ */
+collected_by?: string, 
+/**
+ * `YYYY-MM-DD`, not in the future; default: today.
+ */
+collected_at?: string, };
+
+export type EvidenceAttached = { items: Array<EvidenceView>, 
+/**
+ * Files whose content the store already held (kept once).
+ */
+already_stored: number, };
+
+export type EvidenceExport = { out_dir: string, files: number, bytes: number, };
+
+export type EvidenceExportRequest = { case_id: string, 
+/**
+ * A folder that does not exist yet, or an empty one.
+ */
+out_dir: string, };
+
+export type EvidenceFile = { 
+/**
+ * The file's path on this computer (from the file dialog or the command line).
+ */
+path: string, kind: EvidenceKind, description: string, };
+
+export type EvidenceKind = "receipt" | "contract" | "test_report" | "chat_log" | "audio" | "video" | "photo" | "other";
+
+export type EvidenceListRequest = { 
+/**
+ * One case's evidence; without it, every case's the actor may see.
+ */
+case_id?: string, };
+
+export type EvidenceOpenRequest = { id: string, };
+
+export type EvidenceOpened = { evidence: EvidenceView, 
+/**
+ * Where the stored file is, to show it (read-only).
+ */
+path: string, };
+
+export type EvidenceProblem = { evidence: EvidenceView, 
+/**
+ * `changed` or `missing`.
+ */
+problem: string, };
+
+export type EvidenceReport = { checked: number, intact: number, problems: Array<EvidenceProblem>, };
+
+export type EvidenceVerifyRequest = { 
+/**
+ * One case; without it every stored file (needs `audit.verify`).
+ */
+case_id?: string, };
+
+export type EvidenceView = { id: string, case_id: string, sha256: string, size: number, file_name: string, mime: string, kind: EvidenceKind, description: string, source: string, collected_by: string, collected_at: string, added_by: string, added_at: string, 
+/**
+ * Another evidence entry (of any case) holds the same content.
+ */
+duplicate: boolean, };
+
 export type FeedbackRequest = { id: string, communicated_by: ContactMethod, satisfaction: Satisfaction, 
 /**
  * 1–5.
@@ -682,6 +752,11 @@ export type Operations = {
   "cases.feedback": { request: FeedbackRequest; response: Moved };
   "cases.close": { request: CloseRequest; response: Moved };
   "work.list": { request: WorkListRequest; response: WorkList };
+  "evidence.add": { request: EvidenceAddRequest; response: EvidenceAttached };
+  "evidence.list": { request: EvidenceListRequest; response: Array<EvidenceView> };
+  "evidence.open": { request: EvidenceOpenRequest; response: EvidenceOpened };
+  "evidence.verify": { request: EvidenceVerifyRequest; response: EvidenceReport };
+  "evidence.export": { request: EvidenceExportRequest; response: EvidenceExport };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -731,6 +806,11 @@ export const COMMANDS = {
   "cases.feedback": "cases_feedback",
   "cases.close": "cases_close",
   "work.list": "work_list",
+  "evidence.add": "evidence_add",
+  "evidence.list": "evidence_list",
+  "evidence.open": "evidence_open",
+  "evidence.verify": "evidence_verify",
+  "evidence.export": "evidence_export",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

@@ -203,3 +203,17 @@ code_enum! {
         Superseded = "superseded",
     }
 }
+
+code_enum! {
+    /// What a piece of evidence is (§四(二)2).
+    EvidenceKind {
+        Receipt = "receipt",
+        Contract = "contract",
+        TestReport = "test_report",
+        ChatLog = "chat_log",
+        Audio = "audio",
+        Video = "video",
+        Photo = "photo",
+        Other = "other",
+    }
+}

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::{
-    CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, MeasureKind, OfferResponse,
-    Satisfaction, Severity, SourceKind, TeamRole,
+    CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, EvidenceKind, MeasureKind,
+    OfferResponse, Satisfaction, Severity, SourceKind, TeamRole,
 };
 use super::org::OrgUnitKind;
 use crate::auth::{CaseScope, Permission, RoleCode};
@@ -91,6 +91,43 @@ pub enum EventBody {
     /// The result communicated and the consumer's satisfaction (§四(六)).
     #[serde(rename = "case.feedback_recorded")]
     CaseFeedbackRecorded(CaseFeedbackRecorded),
+    /// A file attached as evidence (§四(二)2); the file itself is in the evidence store.
+    #[serde(rename = "evidence.added")]
+    EvidenceAdded(Box<EvidenceAdded>),
+    /// Evidence opened for viewing (chain of custody).
+    #[serde(rename = "evidence.viewed")]
+    EvidenceViewed(EvidenceViewed),
+    /// Evidence exported with its manifest (chain of custody).
+    #[serde(rename = "evidence.exported")]
+    EvidenceExported(EvidenceExported),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceAdded {
+    pub evidence_id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub file_name: String,
+    pub mime: String,
+    pub kind: EvidenceKind,
+    pub description: String,
+    /// Where it came from: the consumer, a department, a test laboratory.
+    pub source: String,
+    /// Who collected it, and when (`YYYY-MM-DD`).
+    pub collected_by: String,
+    pub collected_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceViewed {
+    pub evidence_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceExported {
+    pub evidence_ids: Vec<String>,
+    /// The folder written to.
+    pub destination: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -127,7 +127,7 @@ struct Checked {
 }
 
 /// A case named by its id or its number: (id, case number).
-pub(crate) async fn case_ref(
+pub async fn case_ref(
     conn: &mut SqliteConnection,
     id_or_no: &str,
 ) -> CoreResult<Option<(String, String)>> {

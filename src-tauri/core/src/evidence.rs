@@ -1,0 +1,271 @@
+//! The evidence store: files kept by their SHA-256 in a folder beside the database
+//! (`<name>.evidence/sha256/ab/cdef…`). Files are streamed in fixed-size blocks, never read
+//! whole; the original is only read; the same content attached twice is stored once. Blocks of
+//! zeros are skipped on write, so a sparse original stays sparse. Stored files are read-only and
+//! never change: `verify` re-hashes them to prove it.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, CoreResult};
+
+/// Bytes read and written at a time: memory use does not grow with the file.
+pub const BLOCK: usize = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// A file as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub sha256: String,
+    pub size: u64,
+    /// The content was already in the store.
+    pub existed: bool,
+}
+
+/// What re-hashing a stored file found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    Intact,
+    Changed,
+    Missing,
+}
+
+impl Store {
+    /// The store that belongs to the database at `db_path`.
+    pub fn for_database(db_path: &Path) -> Store {
+        let stem = db_path.file_stem().map_or_else(|| "redress".into(), |s| s.to_string_lossy());
+        let dir = db_path.parent().unwrap_or_else(|| Path::new("."));
+        Store { root: dir.join(format!("{stem}.evidence")) }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the content with this hash is (or would be) kept.
+    pub fn path_of(&self, sha256: &str) -> CoreResult<PathBuf> {
+        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        if !valid {
+            return Err(CoreError::Internal(format!("not a SHA-256: {sha256}")));
+        }
+        Ok(self.root.join("sha256").join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
+    }
+
+    /// Copies `source` into the store, hashing it on the way. Blocking: run it off the async
+    /// threads (`tokio::task::spawn_blocking`).
+    pub fn put(&self, source: &Path) -> CoreResult<Stored> {
+        let tmp_dir = self.root.join("tmp");
+        fs::create_dir_all(&tmp_dir)?;
+        let tmp = tmp_dir.join(uuid::Uuid::now_v7().to_string());
+        let result = self.copy_hashing(source, &tmp);
+        let (sha256, size) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        let target = self.path_of(&sha256)?;
+        if target.exists() {
+            fs::remove_file(&tmp)?;
+            return Ok(Stored { sha256, size, existed: true });
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut perms = fs::metadata(&tmp)?.permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&tmp, perms)?;
+        fs::rename(&tmp, &target)?;
+        Ok(Stored { sha256, size, existed: false })
+    }
+
+    fn copy_hashing(&self, source: &Path, tmp: &Path) -> CoreResult<(String, u64)> {
+        let mut input = File::open(source)?;
+        if !input.metadata()?.is_file() {
+            return Err(CoreError::Io(io::Error::new(io::ErrorKind::InvalidInput, "not a file")));
+        }
+        let mut output = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+        let (sha256, size) = stream(&mut input, |block| {
+            if block.iter().all(|b| *b == 0) {
+                // A hole: skip it; set_len below gives the file its length.
+                output.seek(SeekFrom::Current(block.len() as i64)).map(|_| ())
+            } else {
+                output.write_all(block)
+            }
+        })?;
+        output.set_len(size)?;
+        output.sync_all()?;
+        Ok((sha256, size))
+    }
+
+    /// Re-hashes a stored file.
+    pub fn check(&self, sha256: &str) -> CoreResult<Check> {
+        let path = self.path_of(sha256)?;
+        match hash_file(&path) {
+            Ok((found, _)) if found == sha256 => Ok(Check::Intact),
+            Ok(_) => Ok(Check::Changed),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Check::Missing),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Copies a stored file out to `dest` (streamed, and checked against its hash on the way).
+    pub fn copy_out(&self, sha256: &str, dest: &Path) -> CoreResult<u64> {
+        let mut input = File::open(self.path_of(sha256)?)?;
+        let mut output = OpenOptions::new().write(true).create_new(true).open(dest)?;
+        let (found, size) = stream(&mut input, |block| output.write_all(block))?;
+        output.sync_all()?;
+        if found != sha256 {
+            drop(output);
+            let _ = fs::remove_file(dest);
+            return Err(CoreError::EvidenceChanged(sha256.to_owned()));
+        }
+        Ok(size)
+    }
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// SHA-256 and size of a file, streamed.
+pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+    stream(&mut File::open(path)?, |_| Ok(()))
+}
+
+/// Reads `input` block by block, hashing it and handing each block to `sink`: its SHA-256 (hex)
+/// and size.
+fn stream(
+    input: &mut impl Read,
+    mut sink: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; BLOCK];
+    let mut size = 0u64;
+    loop {
+        let n = read_full(input, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        sink(&buf[..n])?;
+        size += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// A file name safe to write on Windows, macOS and Linux: the last path component only, no
+/// control or reserved characters, not a reserved device name, at most 120 characters (the
+/// extension kept).
+pub fn safe_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .map(|c| if c.is_control() || "<>:\"/\\|?*".contains(c) { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_end_matches(['.', ' ']).trim_start_matches('.').to_owned();
+    let (stem, ext) = match cleaned.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && e.chars().count() <= 10 => (s.to_owned(), format!(".{e}")),
+        _ => (cleaned.clone(), String::new()),
+    };
+    const RESERVED: [&str; 22] = [
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    ];
+    let stem = if stem.is_empty() {
+        "file".to_owned()
+    } else if RESERVED.contains(&stem.to_ascii_uppercase().as_str()) {
+        format!("_{stem}")
+    } else {
+        stem
+    };
+    let keep = 120usize.saturating_sub(ext.chars().count());
+    format!("{}{ext}", stem.chars().take(keep).collect::<String>())
+}
+
+/// The MIME type the app previews a file as, from its name.
+pub fn mime_of(file_name: &str) -> &'static str {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "bmp" => "image/bmp",
+        "heic" => "image/heic",
+        "pdf" => "application/pdf",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "wav" => "audio/wav",
+        "amr" => "audio/amr",
+        "ogg" => "audio/ogg",
+        "mp4" | "m4v" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "txt" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_made_safe_for_every_platform() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("C:\\Users\\a\\发票.jpg"), "发票.jpg");
+        assert_eq!(safe_file_name("CON.txt"), "_CON.txt");
+        assert_eq!(safe_file_name("aux"), "_aux");
+        assert_eq!(safe_file_name("a<b>:c|d?.pdf"), "a_b__c_d_.pdf");
+        assert_eq!(safe_file_name("...hidden. "), "hidden");
+        assert_eq!(safe_file_name(""), "file");
+        assert_eq!(safe_file_name("\u{0}\u{7}x.png"), "__x.png");
+        let long = format!("{}.mp4", "长".repeat(300));
+        let safe = safe_file_name(&long);
+        assert_eq!(safe.chars().count(), 120);
+        assert!(safe.ends_with(".mp4"));
+    }
+
+    #[test]
+    fn the_same_content_is_stored_once_and_the_original_is_left_alone() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::for_database(&dir.path().join("redress.db"));
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        fs::write(&a, "发票 No.123").expect("write");
+        fs::write(&b, "发票 No.123").expect("write");
+        let first = store.put(&a).expect("put");
+        let second = store.put(&b).expect("put");
+        assert!(!first.existed);
+        assert!(second.existed);
+        assert_eq!(first.sha256, second.sha256);
+        assert_eq!(fs::read_to_string(&a).expect("read"), "发票 No.123");
+        assert_eq!(store.check(&first.sha256).expect("check"), Check::Intact);
+        assert!(store.root().join("tmp").read_dir().expect("tmp").next().is_none());
+    }
+}
