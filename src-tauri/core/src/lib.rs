@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case_no;
 pub mod codes;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod event_log;

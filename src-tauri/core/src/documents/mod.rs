@@ -1,0 +1,3 @@
+//! Print-ready documents (PDF): notices to consumers and internal bulletins.
+
+pub mod linebreak;
