@@ -54,7 +54,7 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("roles.list", [false, false, false, false, false, true]),
     ("roles.update", [false, false, false, false, false, true]),
     ("org.list", [true, true, true, true, true, true]),
-    ("org.handlers", [true, true, false, false, false, false]),
+    ("org.handlers", [true, true, true, true, true, false]),
     ("org.create", [false, false, false, false, false, true]),
     ("org.update", [false, false, false, false, false, true]),
     ("audit.verify", [false, false, false, false, true, true]),

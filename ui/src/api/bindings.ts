@@ -663,7 +663,11 @@ export type StepInput = { title: string,
  */
 due_on: string, };
 
-export type StepView = { id: string, case_id: string, case_no: string, position: number, measure_kind: MeasureKind, title: string, responsible_id: string, responsible_name: string, due_on: string, done_on: string | null, 
+export type StepView = { id: string, case_id: string, case_no: string, 
+/**
+ * The accepted plan the step belongs to, and its version.
+ */
+plan_id: string, plan_version: number, position: number, measure_kind: MeasureKind, title: string, responsible_id: string, responsible_name: string, due_on: string, done_on: string | null, 
 /**
  * Times the date was moved.
  */

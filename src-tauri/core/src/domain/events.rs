@@ -189,6 +189,8 @@ pub struct CasePlanDrafted {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CasePlanDecided {
     pub plan_id: String,
+    #[serde(default)]
+    pub version: i64,
     pub approved: bool,
     pub note: Option<String>,
 }

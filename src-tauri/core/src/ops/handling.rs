@@ -549,6 +549,7 @@ pub async fn decide(db: &Db, actor: &Actor, req: PlanDecideRequest) -> CoreResul
     }
     let body = EventBody::CasePlanDecided(CasePlanDecided {
         plan_id: req.plan_id.clone(),
+        version,
         approved: req.approved,
         note: trimmed(req.note),
     });

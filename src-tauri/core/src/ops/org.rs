@@ -217,7 +217,8 @@ pub async fn handlers(
     actor: &Actor,
     _req: HandlersListRequest,
 ) -> CoreResult<Vec<HandlerView>> {
-    actor.require(Permission::CaseIntake)?;
+    // Those who transfer cases, form teams and name who carries out a plan.
+    actor.require_any(&[Permission::CaseIntake, Permission::CaseHandle])?;
     let rows = sqlx::query(
         "SELECT a.id, a.display_name, a.unit_id, u.name, a.roles FROM accounts a \
          LEFT JOIN org_units u ON u.id = a.unit_id WHERE a.active = 1 ORDER BY u.code, a.username",

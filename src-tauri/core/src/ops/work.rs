@@ -85,6 +85,9 @@ pub struct StepView {
     pub id: String,
     pub case_id: String,
     pub case_no: String,
+    /// The accepted plan the step belongs to, and its version.
+    pub plan_id: String,
+    pub plan_version: i64,
     pub position: i64,
     pub measure_kind: MeasureKind,
     pub title: String,
@@ -153,39 +156,43 @@ fn today(db: &Db) -> String {
     db.now().with_timezone(&china()).date_naive().to_string()
 }
 
-type StepRow =
-    (String, String, String, i64, String, String, String, String, String, Option<String>, i64);
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    id: String,
+    case_id: String,
+    case_no: String,
+    plan_id: String,
+    plan_version: i64,
+    position: i64,
+    measure_kind: String,
+    title: String,
+    responsible_id: String,
+    responsible_name: String,
+    due_on: String,
+    done_on: Option<String>,
+    delays: i64,
+}
 
-const STEP_COLUMNS: &str = "s.id, s.case_id, c.case_no, s.position, s.measure_kind, s.title, \
-    s.responsible_id, s.responsible_name, s.due_on, s.done_on, s.delays";
+const STEP_COLUMNS: &str = "s.id, s.case_id, c.case_no, s.plan_id, \
+    (SELECT version FROM case_plans p WHERE p.id = s.plan_id) AS plan_version, s.position, \
+    s.measure_kind, s.title, s.responsible_id, s.responsible_name, s.due_on, s.done_on, s.delays";
 
-fn step_view(row: StepRow, today: &str) -> CoreResult<StepView> {
-    let (
-        id,
-        case_id,
-        case_no,
-        position,
-        kind,
-        title,
-        responsible_id,
-        responsible_name,
-        due_on,
-        done_on,
-        delays,
-    ) = row;
+fn step_view(r: StepRow, today: &str) -> CoreResult<StepView> {
     Ok(StepView {
-        overdue: done_on.is_none() && due_on.as_str() < today,
-        measure_kind: code(&kind, MeasureKind::from_code)?,
-        id,
-        case_id,
-        case_no,
-        position,
-        title,
-        responsible_id,
-        responsible_name,
-        due_on,
-        done_on,
-        delays,
+        overdue: r.done_on.is_none() && r.due_on.as_str() < today,
+        measure_kind: code(&r.measure_kind, MeasureKind::from_code)?,
+        id: r.id,
+        case_id: r.case_id,
+        case_no: r.case_no,
+        plan_id: r.plan_id,
+        plan_version: r.plan_version,
+        position: r.position,
+        title: r.title,
+        responsible_id: r.responsible_id,
+        responsible_name: r.responsible_name,
+        due_on: r.due_on,
+        done_on: r.done_on,
+        delays: r.delays,
     })
 }
 
