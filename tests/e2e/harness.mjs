@@ -204,3 +204,37 @@ export async function startApp() {
     throw e;
   }
 }
+
+/**
+ * Calls one of the app's commands from the page, as the UI does after a native dialog (which
+ * WebDriver cannot operate): the same command, the same checks. Resolves to its answer.
+ */
+export async function invokeCommand(browser, command, args) {
+  const outcome = await browser.executeAsync(
+    (cmd, a, done) => {
+      window.__TAURI_INTERNALS__.invoke(cmd, a).then(
+        (ok) => done({ ok }),
+        (error) => done({ error }),
+      );
+    },
+    command,
+    args,
+  );
+  if (outcome.error) throw new Error(`${command}: ${JSON.stringify(outcome.error)}`);
+  return outcome.ok;
+}
+
+/** Signs the current person out from the user menu and waits for the sign-in screen. */
+export async function signOut(browser) {
+  await clickWhenClear(browser, await browser.$('[data-testid="user-menu"]'));
+  const item = await browser.$('[data-testid="sign-out"]');
+  await item.waitForDisplayed({ timeout: 5_000 });
+  await clickWhenClear(browser, item);
+}
+
+/** Loads the demo organisation, accounts and 1,000 cases from the empty ledger. */
+export async function loadDemo(browser) {
+  await clickWhenClear(browser, await browser.$('[data-testid="load-demo"]'));
+  const total = await browser.$('[data-testid="ledger-total"]');
+  await browser.waitUntil(async () => (await total.getText()) === "共 1,000 件", { timeout: 60_000 });
+}

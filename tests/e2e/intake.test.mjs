@@ -8,10 +8,12 @@ import {
   choose as pick,
   clickWhenClear,
   fill,
+  loadDemo,
   openWith,
   saveScreenshot,
   setUpAdministrator,
   signIn,
+  signOut,
   startApp,
 } from "./harness.mjs";
 
@@ -30,9 +32,7 @@ const choose = (testId, text) => pick(app.browser, testId, text);
 
 test("an administrator loads the demo organisation and accounts", async () => {
   await setUpAdministrator(app.browser);
-  await click($('[data-testid="load-demo"]'));
-  const total = await $('[data-testid="ledger-total"]');
-  await app.browser.waitUntil(async () => (await total.getText()) === "共 1,000 件", { timeout: 60_000 });
+  await loadDemo(app.browser);
 });
 
 test("the administrator adds a channel and imports next year's holiday schedule", async () => {
@@ -69,10 +69,7 @@ test("the administrator adds a channel and imports next year's holiday schedule"
   await click($('[data-testid="setup-import-submit"]'));
   await (await $('[data-testid="setup-calendar-day-2027-02-06"]')).waitForDisplayed({ timeout: 10_000 });
   await saveScreenshot(app.browser, "intake-setup");
-  await click($('[data-testid="user-menu"]'));
-  const item = await $('[data-testid="sign-out"]');
-  await item.waitForDisplayed({ timeout: 5_000 });
-  await click(item);
+  await signOut(app.browser);
   await signIn(app.browser, "agent01", "Demo2026");
   await (await $('[data-testid="section-title"]')).waitForDisplayed({ timeout: 10_000 });
 });
@@ -162,10 +159,7 @@ test("a wrong mobile number is shown in place, and what was typed stays", async 
 });
 
 test("the handler pauses the transferred case's clock with a reason, and resumes it", async () => {
-  await click($('[data-testid="user-menu"]'));
-  const item = await $('[data-testid="sign-out"]');
-  await item.waitForDisplayed({ timeout: 5_000 });
-  await click(item);
+  await signOut(app.browser);
   await signIn(app.browser, "handler.as", "Demo2026");
   await click($('[data-testid="nav-ledger"]'));
   const link = await $(`//button[contains(@class, "case-link")][normalize-space()="${firstCaseNo}"]`);

@@ -146,6 +146,7 @@ function Workspace() {
         canLoadDemo={can("demo.generate")}
         canHandle={can("case.handle")}
         canWork={can("case.intake") || can("case.handle")}
+        canApprove={can("compensation.approve")}
       />
     );
   }

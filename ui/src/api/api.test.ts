@@ -10,6 +10,7 @@ vi.mock("@tauri-apps/api/core", () => ({
 }));
 
 const { call, OperationError, toOperationError } = await import(".");
+const { fieldNamePath, showFieldErrors } = await import("./forms");
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -55,5 +56,53 @@ describe("call", () => {
     expect(err.code).toBe("ipc.failed");
     expect(err.message).toBe("command cases_list not found");
     expect(toOperationError(new Error("boom")).message).toBe("boom");
+  });
+});
+
+describe("showFieldErrors", () => {
+  /** A form that only records what it is told to show. */
+  const recorder = () => {
+    const shown: { name: (string | number)[]; errors: string[] }[][] = [];
+    const form = { setFields: (fields: (typeof shown)[number]) => shown.push(fields) };
+    return { shown, form: form as unknown as Parameters<typeof showFieldErrors>[0] };
+  };
+  const refusal = (...fields: [string, string][]) =>
+    new OperationError({
+      code: "validation.failed",
+      message: "请检查填写的内容",
+      fields: fields.map(([field, message]) => ({ field, code: "field.invalid", message })),
+    });
+
+  it("maps dotted paths and list indexes to antd name paths", () => {
+    expect(fieldNamePath("summary")).toEqual(["summary"]);
+    expect(fieldNamePath("consumer.mobile")).toEqual(["consumer", "mobile"]);
+    expect(fieldNamePath("measures[0].amount")).toEqual(["measures", 0, "amount"]);
+    expect(fieldNamePath("measures[0].steps[1].due_on")).toEqual(["measures", 0, "steps", 1, "due_on"]);
+    expect(fieldNamePath("members[12]")).toEqual(["members", 12]);
+  });
+
+  it("puts each field's problems on it, several of one field together", () => {
+    const { shown, form } = recorder();
+    const named = showFieldErrors(
+      form,
+      refusal(
+        ["consumer.mobile", "手机号码格式不正确"],
+        ["measures[1].steps[0].due_on", "不能早于今天"],
+        ["measures[1].steps[0].due_on", "必填"],
+      ),
+    );
+    expect(named).toBe(true);
+    expect(shown).toEqual([
+      [
+        { name: ["consumer", "mobile"], errors: ["手机号码格式不正确"] },
+        { name: ["measures", 1, "steps", 0, "due_on"], errors: ["不能早于今天", "必填"] },
+      ],
+    ]);
+  });
+
+  it("says so when the core named no field", () => {
+    const { shown, form } = recorder();
+    expect(showFieldErrors(form, refusal())).toBe(false);
+    expect(shown).toEqual([]);
   });
 });

@@ -5,13 +5,32 @@ import { toOperationError, type OperationError } from ".";
 import { useI18n } from "../i18n";
 
 /**
- * Shows the core's field errors in place on an Ant Design form. Returns whether any field was
- * named (if none was, the caller shows the error's message on its own).
+ * The Ant Design name path of a field the core names: `consumer.mobile` → `["consumer",
+ * "mobile"]`, `measures[0].steps[1].due_on` → `["measures", 0, "steps", 1, "due_on"]` (list
+ * indexes as numbers, as Form.List names its items).
+ */
+export function fieldNamePath(field: string): (string | number)[] {
+  return field
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((part) => part !== "")
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/**
+ * Shows the core's field errors in place on an Ant Design form (several problems of one field
+ * together). Returns whether any field was named (if none was, the caller shows the error's
+ * message on its own).
  */
 export function showFieldErrors(form: FormInstance, error: OperationError): boolean {
-  const fields = error.fields.map((f) => ({ name: f.field.split("."), errors: [f.message] }));
-  if (fields.length > 0) form.setFields(fields);
-  return fields.length > 0;
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+  for (const f of error.fields) {
+    const entry = byField.get(f.field) ?? { name: fieldNamePath(f.field), errors: [] };
+    entry.errors.push(f.message);
+    byField.set(f.field, entry);
+  }
+  if (byField.size > 0) form.setFields([...byField.values()]);
+  return byField.size > 0;
 }
 
 /**

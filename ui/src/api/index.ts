@@ -1,6 +1,6 @@
 // The one door from the UI to Rust: every call names an operation and gets its typed
 // response, or throws an OperationError carrying the core's {code, message, fields}.
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 
 import {
   COMMANDS,
@@ -95,4 +95,17 @@ export const session = {
 /** Tells the core which language to write its messages in. */
 export async function setCoreLanguage(lang: Lang): Promise<void> {
   await invoke("app_set_language", { lang });
+}
+
+/** The native dialogs, opened by the shell: only paths a person picked reach the core. */
+export const dialogs = {
+  /** Several files; none if cancelled. */
+  pickFiles: (title: string) => invokeTyped<string[]>("dialog_pick_files", { title }),
+  /** One folder, or null if cancelled. */
+  pickFolder: (title: string) => invokeTyped<string | null>("dialog_pick_folder", { title }),
+};
+
+/** The URL the page shows a stored evidence file at (served by the shell, by byte ranges). */
+export function evidenceUrl(id: string): string {
+  return convertFileSrc(id, "evidence");
 }

@@ -1,11 +1,22 @@
 import { Alert, App, Button, Descriptions, Drawer, Form, Input, List, Modal, Select, Skeleton, Space, Tag, Timeline, Typography } from "antd";
 import { useEffect, useState } from "react";
 
-import { call, type CaseDetail, type ContactMethod, type OperationError, type TimelineEntry } from "../api";
+import {
+  call,
+  type CaseDetail,
+  type ContactMethod,
+  type EvidenceKind,
+  type OperationError,
+  type Satisfaction,
+  type SourceKind,
+  type TimelineEntry,
+} from "../api";
 import { useSubmit } from "../api/forms";
 import { useCodes } from "../codes";
 import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
+import { Evidence } from "./Evidence";
+import { Handling } from "./Handling";
 import { SeverityTag, StatusTag } from "./labels";
 
 const METHODS: ContactMethod[] = ["phone", "sms", "in_person", "online", "email", "letter"];
@@ -86,6 +97,7 @@ export function CaseDrawer({
   onClose,
   canHandle,
   canWork,
+  canApprove = false,
   onChanged,
   onOpenCase,
 }: {
@@ -95,6 +107,8 @@ export function CaseDrawer({
   canHandle: boolean;
   /** May record intake or handle: acknowledge, link, merge. */
   canWork: boolean;
+  /** May approve or refuse plans above the approval threshold. */
+  canApprove?: boolean;
   onChanged: () => void;
   /** Shows another case (a linked one) in the drawer. */
   onOpenCase: (id: string) => void;
@@ -106,6 +120,8 @@ export function CaseDrawer({
   const [loaded, setLoaded] = useState<{ id: string; detail?: CaseDetail; error?: OperationError } | null>(null);
 
   const [reloads, setReloads] = useState(0);
+  // Changes made here rather than in the handling part, which then loads its side again.
+  const [ownChanges, setOwnChanges] = useState(0);
   const [pausing, setPausing] = useState(false);
   const [reason, setReason] = useState("");
   const { message } = App.useApp();
@@ -130,6 +146,7 @@ export function CaseDrawer({
       setPausing(false);
       setReason("");
       setReloads((n) => n + 1);
+      setOwnChanges((n) => n + 1);
       onChanged();
     } catch (e) {
       message.error((e as OperationError).message);
@@ -148,7 +165,10 @@ export function CaseDrawer({
       const to = m.labels.status[detail.to as keyof typeof m.labels.status] ?? String(detail.to);
       return `${label} → ${to}${detail.note ? `${m.labels.colon}${String(detail.note)}` : ""}`;
     }
-    if (entry.kind === "case.assigned" && detail) return `${label}${m.labels.colon}${String(detail.handler)}`;
+    if (entry.kind === "case.assigned" && detail) {
+      const to = [detail.handler, detail.note].filter(Boolean).map(String).join(" · ");
+      return to ? `${label}${m.labels.colon}${to}` : label;
+    }
     if (entry.kind === "case.closed" && detail) return `${label}${m.labels.colon}${String(detail.result)}`;
     if (entry.kind === "case.clock_paused" && detail) return `${label}${m.labels.colon}${String(detail.reason)}`;
     if ((entry.kind === "case.linked" || entry.kind === "case.unlinked") && detail) {
@@ -164,14 +184,67 @@ export function CaseDrawer({
       const method = m.labels.contactMethod[detail.method as ContactMethod] ?? String(detail.method);
       return `${label}${m.labels.colon}${method}${detail.note ? ` · ${String(detail.note)}` : ""}`;
     }
+    if (detail) return describeHandling(entry.kind, detail) ?? label;
     return label;
+  };
+
+  /** The handling events (§四), in a line each. */
+  const describeHandling = (kind: string, x: Record<string, unknown>): string | null => {
+    const t = m.handling.timeline;
+    const colon = m.labels.colon;
+    const also = (text: unknown) => (text ? ` · ${String(text)}` : "");
+    const method = (code: unknown) => m.labels.contactMethod[code as ContactMethod] ?? String(code);
+    switch (kind) {
+      case "case.team_set": {
+        const members = (x.members as { name: string; lead: boolean }[] | undefined) ?? [];
+        const names = members.map((p) => `${p.name}${p.lead ? t.lead : ""}`).join(lang === "zh-CN" ? "、" : ", ");
+        return `${members.length > 0 ? t.team(names) : t.dissolved}${also(x.note)}`;
+      }
+      case "case.investigation_noted": {
+        const source = `${m.labels.sourceKind[x.source_kind as SourceKind] ?? String(x.source_kind)}${colon}${String(x.source)}`;
+        return t.note(String(x.fact), source);
+      }
+      case "case.plan_drafted": {
+        const money = Number(x.money_fen ?? 0);
+        return `${t.drafted(Number(x.version))}${money > 0 ? t.money(formatMoney(money)) : ""}${x.needs_approval ? t.needsApproval : ""}`;
+      }
+      case "case.plan_decided":
+        return `${x.approved ? t.approved : t.refused}${x.note ? `${colon}${String(x.note)}` : ""}`;
+      case "case.plan_offered":
+        return t.offered(Number(x.version));
+      case "case.negotiated": {
+        const said =
+          x.response === "accepted"
+            ? t.accepted(Number(x.version))
+            : x.response === "counter"
+              ? t.counter(String(x.counter ?? ""))
+              : t.rejected(Number(x.version));
+        return `${said}${also(x.notes)}`;
+      }
+      case "case.step_done":
+        return `${t.stepDone(String(x.title), String(x.done_on))}${also(x.note)}`;
+      case "case.step_delayed":
+        return t.stepDelayed(String(x.reason), String(x.new_due_on), method(x.informed_by));
+      case "evidence.added": {
+        const what = m.labels.evidenceKind[x.kind as EvidenceKind] ?? String(x.kind);
+        return `${m.labels.eventKind[kind]}${colon}${what} ${String(x.file_name)}${also(x.description)}`;
+      }
+      case "evidence.exported":
+        return m.evidence.exported((x.evidence_ids as unknown[] | undefined)?.length ?? 0, String(x.destination));
+      case "case.feedback_recorded": {
+        const satisfaction = m.labels.satisfaction[x.satisfaction as Satisfaction] ?? String(x.satisfaction);
+        return `${t.feedback(satisfaction, Number(x.score))}${also(x.comments)}`;
+      }
+      default:
+        return null;
+    }
   };
 
   return (
     <Drawer
       open={caseId !== null}
       onClose={onClose}
-      width={720}
+      width={960}
       title={detail ? `${d.title} ${detail.case.case_no}` : d.title}
       data-testid="case-drawer"
     >
@@ -243,6 +316,7 @@ export function CaseDrawer({
             onDone={() => {
               setDialog(null);
               setReloads((n) => n + 1);
+              setOwnChanges((n) => n + 1);
               onChanged();
             }}
           />
@@ -315,6 +389,27 @@ export function CaseDrawer({
               </Descriptions.Item>
             )}
           </Descriptions>
+          <Handling
+            key={detail.case.id}
+            caseId={detail.case.id}
+            canHandle={canHandle}
+            canApprove={canApprove}
+            reloadToken={ownChanges}
+            onChanged={() => {
+              setReloads((n) => n + 1);
+              onChanged();
+            }}
+          />
+          <div>
+            <Typography.Title level={5}>{m.evidence.title}</Typography.Title>
+            <Evidence
+              key={`evidence-${detail.case.id}`}
+              caseId={detail.case.id}
+              caseNo={detail.case.case_no}
+              canHandle={canHandle && !FINISHED.has(detail.case.status)}
+              onChanged={() => setReloads((n) => n + 1)}
+            />
+          </div>
           <div>
             <Typography.Title level={5}>{d.links}</Typography.Title>
             <List
@@ -335,6 +430,7 @@ export function CaseDrawer({
                               call("cases.unlink", { id: detail.case.id, other: l.id })
                                 .then(() => {
                                   setReloads((n) => n + 1);
+                                  setOwnChanges((n) => n + 1);
                                   onChanged();
                                 })
                                 .catch((e: OperationError) => message.error(e.message))

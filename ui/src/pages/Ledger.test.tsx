@@ -3,17 +3,10 @@ import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { CaseRow, CasesListRequest } from "../api";
+import { core } from "../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
-type Answer = (name: string, request: unknown) => Promise<unknown>;
-const core = { calls: [] as [string, unknown][], answer: (() => Promise.resolve(null)) as Answer };
-vi.mock("../api", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../api")>()),
-  call: (name: string, request: unknown) => {
-    core.calls.push([name, request]);
-    return core.answer(name, request);
-  },
-}));
+vi.mock("../api", async (original) => (await import("../test/core")).withCore(await original()));
 
 const { I18nProvider } = await import("../i18n");
 const { Ledger, DEMO_CASES } = await import("./Ledger");

@@ -39,12 +39,15 @@ export function Ledger({
   canLoadDemo,
   canHandle,
   canWork = false,
+  canApprove = false,
 }: {
   onDataChanged: () => void;
   canLoadDemo: boolean;
   canHandle: boolean;
   /** May acknowledge, link and merge complaints (intake or handling). */
   canWork?: boolean;
+  /** May approve or refuse solution plans above the approval threshold. */
+  canApprove?: boolean;
 }) {
   const { m } = useI18n();
   const codes = useCodes();
@@ -228,6 +231,7 @@ export function Ledger({
       )}
       <CaseDrawer caseId={openCase} onClose={() => setOpenCase(null)} canHandle={canHandle}
         canWork={canWork}
+        canApprove={canApprove}
         onChanged={load}
         onOpenCase={setOpenCase}
       />

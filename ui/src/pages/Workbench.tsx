@@ -1,11 +1,15 @@
-import { App, Button, Card, Col, List, Row, Space, Statistic, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { App, Button, Card, Col, List, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useCallback, useEffect, useState, type HTMLAttributes } from "react";
 
-import { call, type CaseRow, type OperationError } from "../api";
+import { call, type ApprovalView, type CaseRow, type OperationError, type StepView, type WorkList } from "../api";
 import { useCodes } from "../codes";
+import { CaseDrawer } from "../components/CaseDrawer";
+import { chinaToday } from "../components/handling/common";
 import { StatusTag } from "../components/labels";
-import { formatDateTime } from "../format";
+import { formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
+import { useSession } from "../session";
 
 interface Figures {
   total: number;
@@ -15,12 +19,19 @@ interface Figures {
   recent: CaseRow[];
 }
 
-/** 工作台: the figures a person checks first, straight from the ledger. */
+/** Props for a table row: antd types `onRow` without `data-*` attributes. */
+const rowProps = (testId: string) => ({ "data-testid": testId }) as HTMLAttributes<HTMLElement>;
+
+/** 工作台: the figures a person checks first, and their own work: cases, steps, approvals. */
 export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
   const { m } = useI18n();
   const codes = useCodes();
+  const { can } = useSession();
   const { message } = App.useApp();
   const [figures, setFigures] = useState<Figures | null>(null);
+  const [work, setWork] = useState<WorkList | null>(null);
+  const [reloads, setReloads] = useState(0);
+  const [openCase, setOpenCase] = useState<string | null>(null);
 
   useEffect(() => {
     Promise.all([
@@ -33,9 +44,82 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
         setFigures({ total: all.total, open: open.total, overdue: overdue.total, closed: closed.total, recent: all.items }),
       )
       .catch((e: OperationError) => message.error(e.message));
-  }, [message]);
+    call("work.list", {})
+      .then(setWork)
+      .catch((e: OperationError) => message.error(e.message));
+  }, [message, reloads]);
 
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
+  const canApprove = can("compensation.approve");
   const w = m.workbench;
+  const t = m.work;
+  const today = chinaToday();
+
+  /** A case number that opens the case, from the keyboard as well. */
+  const caseLink = (id: string, caseNo: string) => (
+    <Button
+      type="link"
+      size="small"
+      className="case-link num"
+      style={{ padding: 0 }}
+      aria-label={m.caseDetail.openCase(caseNo)}
+      onClick={() => setOpenCase(id)}
+    >
+      {caseNo}
+    </Button>
+  );
+
+  const dueTags = (row: CaseRow) => (
+    <Space size={4}>
+      <span className="num">{formatDateTime(row.due_at)}</span>
+      {row.overdue && <Tag color="red">{m.ledger.overdueTag}</Tag>}
+      {row.at_risk && <Tag color="orange">{m.ledger.atRiskTag}</Tag>}
+    </Space>
+  );
+
+  const caseColumns = (withHandler: boolean): ColumnsType<CaseRow> => [
+    { key: "case_no", title: t.columns.case_no, width: 160, render: (_, r) => caseLink(r.id, r.case_no) },
+    { key: "status", title: t.columns.status, width: 96, render: (_, r) => <StatusTag status={r.status} /> },
+    { key: "product", title: t.columns.product, dataIndex: "product_name", ellipsis: true },
+    ...(withHandler ? [{ key: "handler", title: t.columns.handler, dataIndex: "handler", width: 80 }] : []),
+    { key: "due", title: t.columns.due, width: 200, render: (_, r) => dueTags(r) },
+  ];
+
+  const stepColumns = (withResponsible: boolean): ColumnsType<StepView> => [
+    { key: "case_no", title: t.columns.case_no, width: 160, render: (_, s) => caseLink(s.case_id, s.case_no) },
+    { key: "step", title: t.columns.step, dataIndex: "title", ellipsis: true },
+    ...(withResponsible ? [{ key: "responsible", title: t.columns.responsible, dataIndex: "responsible_name", width: 80 }] : []),
+    {
+      key: "due_on",
+      title: t.columns.dueOn,
+      width: 170,
+      render: (_, s) => (
+        <Space size={4}>
+          <Typography.Text className="num" type={s.overdue ? "danger" : undefined} strong={s.overdue}>
+            {s.due_on}
+          </Typography.Text>
+          {s.overdue && <Tag color="red">{m.handling.step.overdue}</Tag>}
+          {!s.overdue && s.due_on === today && <Tag color="orange">{m.handling.step.dueToday}</Tag>}
+        </Space>
+      ),
+    },
+  ];
+
+  const approvalColumns: ColumnsType<ApprovalView> = [
+    { key: "case_no", title: t.columns.case_no, width: 160, render: (_, a) => caseLink(a.case_id, a.case_no) },
+    { key: "version", title: t.columns.version, width: 60, render: (_, a) => `v${a.version}` },
+    { key: "summary", title: t.columns.summary, dataIndex: "summary", ellipsis: true },
+    { key: "money", title: t.columns.money, width: 120, align: "right", className: "num", render: (_, a) => formatMoney(a.money_fen) },
+    { key: "author", title: t.columns.author, dataIndex: "author", width: 80 },
+  ];
+
+  const mySteps = work?.steps ?? [];
+  const overdueSteps = mySteps.filter((s) => s.overdue).length;
+  const todaySteps = mySteps.filter((s) => !s.overdue && s.due_on === today).length;
+  const unitCases = work?.unit_overdue_cases ?? [];
+  const unitSteps = work?.unit_overdue_steps ?? [];
+  const small = { size: "small" as const, pagination: false as const, scroll: { y: 240 }, locale: { emptyText: t.none } };
+
   return (
     <div className="page">
       <Row gutter={16}>
@@ -53,6 +137,92 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
             </Card>
           </Col>
         ))}
+      </Row>
+      <Typography.Title level={5} style={{ margin: "20px 0 12px" }}>
+        {t.title}
+      </Typography.Title>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <Card size="small" title={t.cases} extra={work && t.count(work.cases.length)} data-testid="work-cases">
+            <Table<CaseRow>
+              {...small}
+              rowKey="id"
+              loading={!work}
+              dataSource={work?.cases ?? []}
+              columns={caseColumns(false)}
+              onRow={(r) => rowProps(`work-case-${r.case_no}`)}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card
+            size="small"
+            title={t.steps}
+            extra={
+              <Space size={4}>
+                {overdueSteps > 0 && <Tag color="red">{t.overdue(overdueSteps)}</Tag>}
+                {todaySteps > 0 && <Tag color="orange">{t.dueToday(todaySteps)}</Tag>}
+              </Space>
+            }
+            data-testid="work-steps"
+          >
+            <Table<StepView>
+              {...small}
+              rowKey="id"
+              loading={!work}
+              dataSource={mySteps}
+              columns={stepColumns(false)}
+              rowClassName={(s) => (s.overdue ? "step-overdue" : "")}
+              onRow={(s) => rowProps(`work-step-${s.case_no}-${s.position}`)}
+            />
+          </Card>
+        </Col>
+        {canApprove && (
+          <Col xs={24} xl={12}>
+            <Card size="small" title={t.approvals} extra={work && t.count(work.approvals.length)} data-testid="work-approvals">
+              <Table<ApprovalView>
+                {...small}
+                rowKey="plan_id"
+                loading={!work}
+                dataSource={work?.approvals ?? []}
+                columns={approvalColumns}
+                onRow={(a) => rowProps(`work-approval-${a.case_no}-v${a.version}`)}
+              />
+            </Card>
+          </Col>
+        )}
+        {(unitCases.length > 0 || unitSteps.length > 0) && (
+          <Col xs={24} xl={12}>
+            <Card size="small" title={t.unit} data-testid="work-unit">
+              {unitCases.length > 0 && (
+                <>
+                  <Typography.Text strong>{t.unitCases}</Typography.Text>
+                  <Table<CaseRow>
+                    {...small}
+                    rowKey="id"
+                    dataSource={unitCases}
+                    columns={caseColumns(true)}
+                    onRow={(r) => rowProps(`work-unit-case-${r.case_no}`)}
+                  />
+                </>
+              )}
+              {unitSteps.length > 0 && (
+                <>
+                  <Typography.Text strong style={{ display: "block", marginTop: unitCases.length > 0 ? 12 : 0 }}>
+                    {t.unitSteps}
+                  </Typography.Text>
+                  <Table<StepView>
+                    {...small}
+                    rowKey="id"
+                    dataSource={unitSteps}
+                    columns={stepColumns(true)}
+                    onRow={(s) => rowProps(`work-unit-step-${s.case_no}-${s.position}`)}
+                  />
+                </>
+              )}
+            </Card>
+          </Col>
+        )}
       </Row>
       <Card
         style={{ marginTop: 16 }}
@@ -81,6 +251,15 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
           )}
         />
       </Card>
+      <CaseDrawer
+        caseId={openCase}
+        onClose={() => setOpenCase(null)}
+        canHandle={can("case.handle")}
+        canWork={can("case.intake") || can("case.handle")}
+        canApprove={canApprove}
+        onChanged={reload}
+        onOpenCase={setOpenCase}
+      />
     </div>
   );
 }

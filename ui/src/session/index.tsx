@@ -2,7 +2,14 @@
 // signed-in person may do. The shell holds the session; this mirrors it.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
-import { onSessionLost, session as api, type OperationError, type Permission, type SessionView } from "../api";
+import {
+  onSessionLost,
+  session as api,
+  type AccountView,
+  type OperationError,
+  type Permission,
+  type SessionView,
+} from "../api";
 
 export type Phase =
   | { kind: "loading" }
@@ -114,4 +121,10 @@ export function useSession(): SessionContext {
   const ctx = useContext(Context);
   if (!ctx) throw new Error("useSession outside SessionProvider");
   return ctx;
+}
+
+/** The signed-in account, if any (null outside a session, as in a component's own test). */
+export function useAccount(): AccountView | null {
+  const ctx = useContext(Context);
+  return ctx?.phase.kind === "ready" ? ctx.phase.session.account : null;
 }

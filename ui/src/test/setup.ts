@@ -1,8 +1,12 @@
 // jsdom lacks a few browser APIs that Ant Design uses for layout.
 import { afterEach } from "vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 
 afterEach(cleanup);
+
+// Ant Design renders slowly in jsdom, slower still when every test file runs at once on two
+// cores: wait up to 5 s for what a test looks for (the default 1 s made the suite flaky).
+configure({ asyncUtilTimeout: 5_000 });
 
 Object.defineProperty(window, "matchMedia", {
   writable: true,

@@ -3,17 +3,10 @@ import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ApiError, CalendarYear, CodeEntry, CodeLists, Settings } from "../../api";
+import { core, type Answer } from "../../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
-type Answer = (name: string, request: unknown) => Promise<unknown>;
-const core = { calls: [] as [string, unknown][], answer: (() => Promise.resolve(null)) as Answer };
-vi.mock("../../api", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../../api")>()),
-  call: (name: string, request: unknown) => {
-    core.calls.push([name, request]);
-    return core.answer(name, request);
-  },
-}));
+vi.mock("../../api", async (original) => (await import("../../test/core")).withCore(await original()));
 
 const { I18nProvider } = await import("../../i18n");
 const { CodesProvider } = await import("../../codes");
@@ -152,7 +145,7 @@ describe("IntakeSetup", { timeout: 30_000 }, () => {
     fireEvent.click(screen.getByTestId("setup-deadlines-save"));
     await waitFor(() => expect(updates()).toHaveLength(1));
     const deadlines = SETTINGS.deadlines.map((r, i) => (i === 1 ? { ...r, resolve_working_days: 8 } : r));
-    expect(updates()[0]).toEqual({ idle_lock_minutes: 15, deadlines });
+    expect(updates()[0]).toEqual({ idle_lock_minutes: 15, approval_threshold_fen: 200_000, deadlines });
     await screen.findByText("处理时限已保存");
   });
 
