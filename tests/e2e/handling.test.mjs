@@ -14,6 +14,7 @@ import {
   loadDemo,
   openWith,
   saveScreenshot,
+  settle,
   setUpAdministrator,
   signIn,
   signOut,
@@ -132,9 +133,17 @@ test("a dispute team, an investigation note, and evidence", async () => {
   await click($(`//button[contains(@class, "case-link")][normalize-space()="${caseNo}"]`));
   const row = await $('[data-testid="evidence-row-检测报告.pdf"]');
   await row.waitForDisplayed({ timeout: 10_000 });
-  await click($('[data-testid="evidence-verify"]'));
+  const verify = await $('[data-testid="evidence-verify"]');
+  await verify.waitForEnabled({ timeout: 10_000 });
+  await settle(app.browser, verify);
+  await click(verify);
   const verified = await $('[data-testid="evidence-report"]');
-  await verified.waitForDisplayed({ timeout: 10_000 });
+  try {
+    await verified.waitForDisplayed({ timeout: 15_000 });
+  } catch (e) {
+    await saveScreenshot(app.browser, "failed-evidence-verify");
+    throw e;
+  }
   assert.match(await verified.getText(), /1 份证据均完好/);
 });
 

@@ -238,3 +238,22 @@ export async function loadDemo(browser) {
   const total = await browser.$('[data-testid="ledger-total"]');
   await browser.waitUntil(async () => (await total.getText()) === "共 1,000 件", { timeout: 60_000 });
 }
+
+/**
+ * Brings an element to the middle of its scrolling box and waits until it stops moving (a
+ * drawer whose sections are still loading shifts what lies below them): a click then lands on
+ * it and not on its neighbour.
+ */
+export async function settle(browser, element, timeout = 10_000) {
+  await element.scrollIntoView({ block: "center" });
+  let last = "";
+  await browser.waitUntil(
+    async () => {
+      const here = JSON.stringify(await element.getLocation());
+      const still = here === last;
+      last = here;
+      return still;
+    },
+    { timeout, interval: 250, timeoutMsg: "the element kept moving" },
+  );
+}

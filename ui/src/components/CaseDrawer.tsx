@@ -247,6 +247,8 @@ export function CaseDrawer({
       width={960}
       title={detail ? `${d.title} ${detail.case.case_no}` : d.title}
       data-testid="case-drawer"
+      // Closed is closed: opened again, every section reads the case afresh.
+      destroyOnHidden
     >
       {error && <Alert type="error" message={m.errors.title} description={error.message} />}
       {!detail && !error && <Skeleton active />}
