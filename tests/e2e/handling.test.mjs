@@ -46,7 +46,15 @@ async function typeDate(testId, date) {
 
 /** Opens an action's dialog, fills it with `fillIn`, and submits it; waits for it to close. */
 async function act(action, fillIn = async () => {}) {
-  await openWith(app.browser, `[data-testid="act-${action}"]`, '[data-testid="dialog-ok"]');
+  const button = await $(`[data-testid="act-${action}"]`);
+  await button.waitForDisplayed({ timeout: 15_000 });
+  await settle(app.browser, button);
+  try {
+    await openWith(app.browser, `[data-testid="act-${action}"]`, '[data-testid="dialog-ok"]');
+  } catch (e) {
+    await saveScreenshot(app.browser, `failed-act-${action}`);
+    throw e;
+  }
   await fillIn();
   const ok = await $('[data-testid="dialog-ok"]');
   await click(ok);

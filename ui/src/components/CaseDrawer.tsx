@@ -247,8 +247,6 @@ export function CaseDrawer({
       width={960}
       title={detail ? `${d.title} ${detail.case.case_no}` : d.title}
       data-testid="case-drawer"
-      // Closed is closed: opened again, every section reads the case afresh.
-      destroyOnHidden
     >
       {error && <Alert type="error" message={m.errors.title} description={error.message} />}
       {!detail && !error && <Skeleton active />}
@@ -408,6 +406,7 @@ export function CaseDrawer({
               key={`evidence-${detail.case.id}`}
               caseId={detail.case.id}
               caseNo={detail.case.case_no}
+              open={caseId !== null}
               canHandle={canHandle && !FINISHED.has(detail.case.status)}
               onChanged={() => setReloads((n) => n + 1)}
             />

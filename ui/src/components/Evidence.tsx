@@ -50,11 +50,14 @@ interface AttachValues {
 export function Evidence({
   caseId,
   caseNo,
+  open: shown = true,
   canHandle,
   onChanged,
 }: {
   caseId: string;
   caseNo: string;
+  /** The drawer around it is open: opened again, the list is read afresh. */
+  open?: boolean;
   canHandle: boolean;
   onChanged: () => void;
 }) {
@@ -74,7 +77,9 @@ export function Evidence({
       .then(setItems)
       .catch((err: OperationError) => message.error(err.message));
   }, [caseId, message]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    if (shown) load();
+  }, [shown, load]);
 
   const pick = async () => {
     const paths = await dialogs.pickFiles(e.pickTitle);
