@@ -37,6 +37,15 @@ pub enum FieldRule {
     Taken,
 }
 
+/// Refuses a request if its checks found problems, naming every field at once.
+pub fn ensure_valid(problems: Vec<FieldProblem>) -> CoreResult<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(problems))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("request is not valid JSON for {operation}: {detail}")]

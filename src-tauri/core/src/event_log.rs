@@ -69,6 +69,19 @@ pub struct NewEvent {
     pub body: EventBody,
 }
 
+/// Appends an event to one case's timeline.
+pub async fn append_to_case(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    case_id: &str,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    body: crate::domain::events::EventBody,
+) -> CoreResult<()> {
+    let event = NewEvent { case_id: Some(case_id.to_owned()), occurred_at, body };
+    append(conn, db, actor, event).await.map(|_| ())
+}
+
 /// Appends one event of this site and applies it to the projections, inside `conn`'s
 /// transaction (which must be a write transaction: `Db::begin_write`).
 pub async fn append(

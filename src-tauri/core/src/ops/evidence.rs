@@ -11,8 +11,8 @@ use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::domain::case::EvidenceKind;
 use crate::domain::events::{EventBody, EvidenceAdded, EvidenceExported, EvidenceViewed};
-use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
-use crate::event_log::{self, NewEvent};
+use crate::error::{ensure_valid, CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::event_log;
 use crate::evidence::{mime_of, safe_file_name, Check, Store};
 use crate::intake_rules::text;
 use crate::ops::cases::push_scope;
@@ -122,9 +122,7 @@ pub async fn add(db: &Db, actor: &Actor, req: EvidenceAddRequest) -> CoreResult<
             });
         }
     }
-    if !problems.is_empty() {
-        return Err(CoreError::Validation(problems));
-    }
+    ensure_valid(problems)?;
     {
         let mut conn = db.pool().acquire().await?;
         let state = case_state(&mut conn, actor, &req.case_id).await?;
@@ -168,8 +166,7 @@ pub async fn add(db: &Db, actor: &Actor, req: EvidenceAddRequest) -> CoreResult<
             collected_by: collected_by.clone(),
             collected_at: collected_at.to_string(),
         }));
-        let event = NewEvent { case_id: Some(state.id.clone()), occurred_at: db.now(), body };
-        event_log::append(&mut tx, db, actor, event).await?;
+        event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
         ids.push(evidence_id);
     }
     tx.commit().await?;
@@ -289,8 +286,7 @@ pub async fn open(db: &Db, actor: &Actor, req: EvidenceOpenRequest) -> CoreResul
     }
     let mut tx = db.begin_write().await?;
     let body = EventBody::EvidenceViewed(EvidenceViewed { evidence_id: evidence.id.clone() });
-    let event = NewEvent { case_id: Some(evidence.case_id.clone()), occurred_at: db.now(), body };
-    event_log::append(&mut tx, db, actor, event).await?;
+    event_log::append_to_case(&mut tx, db, actor, &evidence.case_id, db.now(), body).await?;
     tx.commit().await?;
     Ok(EvidenceOpened { evidence, path: path.to_string_lossy().into_owned() })
 }
@@ -440,8 +436,7 @@ pub async fn export(
         evidence_ids: items.iter().map(|e| e.id.clone()).collect(),
         destination: out.to_string_lossy().into_owned(),
     });
-    let event = NewEvent { case_id: Some(req.case_id.clone()), occurred_at: db.now(), body };
-    event_log::append(&mut tx, db, actor, event).await?;
+    event_log::append_to_case(&mut tx, db, actor, &req.case_id, db.now(), body).await?;
     tx.commit().await?;
     Ok(EvidenceExport { out_dir: out.to_string_lossy().into_owned(), files: items.len(), bytes })
 }

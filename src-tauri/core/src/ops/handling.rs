@@ -20,8 +20,8 @@ use crate::domain::events::{
     CaseTransitioned, EventBody, PlanMeasure, PlanStepDraft, TeamMember,
 };
 use crate::domain::workflow::{self, Move};
-use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
-use crate::event_log::{self, NewEvent};
+use crate::error::{ensure_valid, CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::event_log;
 use crate::intake_rules::{money, text};
 use crate::ops::cases::in_scope;
 use crate::storage::Db;
@@ -55,14 +55,6 @@ pub(crate) async fn case_state(
 /// Where `mv` takes the case, or `case.invalid_state`.
 fn allowed(state: &CaseState, mv: Move) -> CoreResult<CaseStatus> {
     workflow::next(state.status, mv).ok_or(CoreError::InvalidState { detail: "workflow" })
-}
-
-fn invalid(problems: Vec<FieldProblem>) -> CoreResult<()> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CoreError::Validation(problems))
-    }
 }
 
 fn problem(field: impl Into<String>, rule: FieldRule) -> FieldProblem {
@@ -100,17 +92,6 @@ fn date(
 
 fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-async fn record(
-    tx: &mut SqliteConnection,
-    db: &Db,
-    actor: &Actor,
-    case_id: &str,
-    body: EventBody,
-) -> CoreResult<()> {
-    let event = NewEvent { case_id: Some(case_id.to_owned()), occurred_at: db.now(), body };
-    event_log::append(tx, db, actor, event).await.map(|_| ())
 }
 
 /// An active account by id or user name: (id, display name).
@@ -161,7 +142,7 @@ pub async fn advance(db: &Db, actor: &Actor, req: AdvanceRequest) -> CoreResult<
     ) {
         problems.push(problem("move", FieldRule::Invalid { detail: "advance".into() }));
     }
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.id).await?;
     let to = allowed(&state, req.mv)?;
@@ -195,7 +176,7 @@ pub async fn advance(db: &Db, actor: &Actor, req: AdvanceRequest) -> CoreResult<
         to,
         note: trimmed(req.note),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: to })
 }
@@ -249,7 +230,7 @@ pub async fn assign(db: &Db, actor: &Actor, req: AssignRequest) -> CoreResult<Mo
             problems.push(problem("department_id", FieldRule::UnknownValue { value: d.clone() }));
         }
     }
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let (handler_id, handler_name) = handler.unzip();
     let body = EventBody::CaseAssigned(CaseAssigned {
         handler: handler_name.unwrap_or_default(),
@@ -257,7 +238,7 @@ pub async fn assign(db: &Db, actor: &Actor, req: AssignRequest) -> CoreResult<Mo
         department_id: department,
         note: trimmed(req.note),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: state.status })
 }
@@ -325,9 +306,9 @@ pub async fn team_set(db: &Db, actor: &Actor, req: TeamSetRequest) -> CoreResult
         // A team has one lead (§四(一)).
         problems.push(problem("members", FieldRule::Invalid { detail: "1 lead".into() }));
     }
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let body = EventBody::CaseTeamSet(CaseTeamSet { members, note: trimmed(req.note) });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: state.status })
 }
@@ -355,7 +336,7 @@ pub async fn investigate(db: &Db, actor: &Actor, req: InvestigateRequest) -> Cor
     text("fact", &req.fact, true, 5_000, &mut problems);
     text("source", &req.source, true, 500, &mut problems);
     let found_on = date(db, "found_on", &req.found_on, true, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.id).await?;
     if state.status == CaseStatus::Received || state.status.is_finished() {
@@ -369,7 +350,7 @@ pub async fn investigate(db: &Db, actor: &Actor, req: InvestigateRequest) -> Cor
         source: req.source.trim().to_owned(),
         found_on: found_on.map(|d| d.to_string()).unwrap_or_default(),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Created { id: note_id })
 }
@@ -478,7 +459,7 @@ pub async fn draft(db: &Db, actor: &Actor, req: PlanDraftRequest) -> CoreResult<
             steps,
         });
     }
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let version: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM case_plans WHERE case_id = ?",
     )
@@ -496,7 +477,7 @@ pub async fn draft(db: &Db, actor: &Actor, req: PlanDraftRequest) -> CoreResult<
         money_fen,
         needs_approval,
     }));
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(PlanDrafted {
         id: plan_id,
@@ -541,7 +522,7 @@ pub async fn decide(db: &Db, actor: &Actor, req: PlanDecideRequest) -> CoreResul
     actor.require(Permission::CompensationApprove)?;
     let mut problems = Vec::new();
     text("note", req.note.as_deref().unwrap_or(""), !req.approved, 1_000, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (state, version, status) = plan_of(&mut tx, actor, &req.plan_id).await?;
     if status != PlanStatus::PendingApproval || state.status != CaseStatus::Planning {
@@ -553,7 +534,7 @@ pub async fn decide(db: &Db, actor: &Actor, req: PlanDecideRequest) -> CoreResul
         approved: req.approved,
         note: trimmed(req.note),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     let money_fen: i64 = sqlx::query_scalar("SELECT money_fen FROM case_plans WHERE id = ?")
         .bind(&req.plan_id)
         .fetch_one(&mut *tx)
@@ -585,7 +566,7 @@ pub async fn offer(db: &Db, actor: &Actor, req: PlanOfferRequest) -> CoreResult<
     }
     let body =
         EventBody::CasePlanOffered(CasePlanOffered { plan_id: req.plan_id.clone(), version });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: to })
 }
@@ -619,7 +600,7 @@ pub async fn negotiate(db: &Db, actor: &Actor, req: NegotiateRequest) -> CoreRes
     let countered = req.response == OfferResponse::Counter;
     text("counter", req.counter.as_deref().unwrap_or(""), countered, 2_000, &mut problems);
     text("notes", req.notes.as_deref().unwrap_or(""), false, 2_000, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.case_id).await?;
     let mv = if req.response == OfferResponse::Accepted { Move::Accept } else { Move::Reject };
@@ -642,7 +623,7 @@ pub async fn negotiate(db: &Db, actor: &Actor, req: NegotiateRequest) -> CoreRes
         counter: trimmed(req.counter),
         notes: trimmed(req.notes),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: to })
 }
@@ -683,7 +664,7 @@ pub async fn complete(db: &Db, actor: &Actor, req: StepCompleteRequest) -> CoreR
     let mut problems = Vec::new();
     let done_on = date(db, "done_on", &req.done_on, true, &mut problems);
     text("note", req.note.as_deref().unwrap_or(""), false, 1_000, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (state, title, _, _) = step_of(&mut tx, actor, &req.step_id).await?;
     let body = EventBody::CaseStepDone(CaseStepDone {
@@ -692,7 +673,7 @@ pub async fn complete(db: &Db, actor: &Actor, req: StepCompleteRequest) -> CoreR
         done_on: done_on.map(|d| d.to_string()).unwrap_or_default(),
         note: trimmed(req.note),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Created { id: req.step_id })
 }
@@ -716,7 +697,7 @@ pub async fn delay(db: &Db, actor: &Actor, req: StepDelayRequest) -> CoreResult<
     text("reason", &req.reason, true, 1_000, &mut problems);
     let new_due = date(db, "new_due_on", &req.new_due_on, false, &mut problems);
     let informed_on = date(db, "informed_on", &req.informed_on, true, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (state, title, old_due, _) = step_of(&mut tx, actor, &req.step_id).await?;
     if new_due.map(|d| d.to_string()) == Some(old_due.clone()) {
@@ -734,7 +715,7 @@ pub async fn delay(db: &Db, actor: &Actor, req: StepDelayRequest) -> CoreResult<
         informed_by: req.informed_by,
         informed_on: informed_on.map(|d| d.to_string()).unwrap_or_default(),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Created { id: req.step_id })
 }
@@ -762,7 +743,7 @@ pub async fn feedback(db: &Db, actor: &Actor, req: FeedbackRequest) -> CoreResul
     if !(1..=5).contains(&req.score) {
         problems.push(problem("score", FieldRule::OutOfRange { min: 1, max: 5 }));
     }
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.id).await?;
     if state.status != CaseStatus::Feedback {
@@ -775,7 +756,7 @@ pub async fn feedback(db: &Db, actor: &Actor, req: FeedbackRequest) -> CoreResul
         score: req.score,
         comments: trimmed(req.comments),
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: to })
 }
@@ -797,7 +778,7 @@ pub async fn close(db: &Db, actor: &Actor, req: CloseRequest) -> CoreResult<Move
     actor.require(Permission::CaseHandle)?;
     let mut problems = Vec::new();
     text("result", &req.result, true, 2_000, &mut problems);
-    invalid(problems)?;
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.id).await?;
     let to = allowed(&state, Move::Close)?;
@@ -822,7 +803,7 @@ pub async fn close(db: &Db, actor: &Actor, req: CloseRequest) -> CoreResult<Move
         root_cause: Some(req.root_cause.code().to_owned()),
         typical: req.typical,
     });
-    record(&mut tx, db, actor, &state.id, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &state.id, db.now(), body).await?;
     tx.commit().await?;
     Ok(Moved { id: state.id, status: to })
 }

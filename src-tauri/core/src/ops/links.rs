@@ -9,8 +9,8 @@ use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::domain::case::{CaseStatus, ContactMethod};
 use crate::domain::events::{CaseAbsorbed, CaseLinked, CaseMerged, CaseUnlinked, EventBody};
-use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
-use crate::event_log::{self, NewEvent};
+use crate::error::{ensure_valid, CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::event_log;
 use crate::intake_rules::text;
 use crate::ops::cases::in_scope;
 use crate::ops::intake::case_ref;
@@ -43,19 +43,6 @@ async fn visible_case(
     Ok((id, no, status))
 }
 
-/// Appends an event to a case's timeline.
-async fn record(
-    tx: &mut SqliteConnection,
-    db: &Db,
-    actor: &Actor,
-    case_id: &str,
-    occurred_at: chrono::DateTime<chrono::Utc>,
-    body: EventBody,
-) -> CoreResult<()> {
-    let event = NewEvent { case_id: Some(case_id.to_owned()), occurred_at, body };
-    event_log::append(tx, db, actor, event).await.map(|_| ())
-}
-
 fn problem(field: &str, rule: FieldRule) -> CoreError {
     CoreError::Validation(vec![FieldProblem { field: field.into(), rule }])
 }
@@ -83,9 +70,7 @@ pub async fn link(db: &Db, actor: &Actor, req: CaseLinkRequest) -> CoreResult<Ca
     actor.require_any(&WORKERS)?;
     let mut problems = Vec::new();
     text("note", req.note.as_deref().unwrap_or(""), false, 500, &mut problems);
-    if !problems.is_empty() {
-        return Err(CoreError::Validation(problems));
-    }
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (id, _, _) = visible_case(&mut tx, actor, "id", &req.id).await?;
     let (other_id, other_no, _) = visible_case(&mut tx, actor, "other", &req.other).await?;
@@ -106,7 +91,7 @@ pub async fn link(db: &Db, actor: &Actor, req: CaseLinkRequest) -> CoreResult<Ca
         other_case_no: other_no.clone(),
         note: req.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
     });
-    record(&mut tx, db, actor, &id, db.now(), body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &id, db.now(), body).await?;
     tx.commit().await?;
     Ok(CaseLinkResult { id, other_id, other_case_no: other_no })
 }
@@ -132,7 +117,7 @@ pub async fn unlink(db: &Db, actor: &Actor, req: CaseLinkRequest) -> CoreResult<
         other_case_id: other_id.clone(),
         other_case_no: other_no.clone(),
     });
-    record(&mut tx, db, actor, &id, db.now(), body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &id, db.now(), body).await?;
     tx.commit().await?;
     Ok(CaseLinkResult { id, other_id, other_case_no: other_no })
 }
@@ -171,13 +156,13 @@ pub(crate) async fn merge_in(
         into_case_no: into_no.to_owned(),
         reason: reason.clone(),
     });
-    record(tx, db, actor, dup_id, now, merged).await?;
+    event_log::append_to_case(tx, db, actor, dup_id, now, merged).await?;
     let absorbed = EventBody::CaseAbsorbed(CaseAbsorbed {
         from_case_id: dup_id.to_owned(),
         from_case_no: dup_no.to_owned(),
         reason,
     });
-    record(tx, db, actor, into_id, now, absorbed).await?;
+    event_log::append_to_case(tx, db, actor, into_id, now, absorbed).await?;
     Ok(())
 }
 
@@ -187,9 +172,7 @@ pub async fn merge(db: &Db, actor: &Actor, req: CaseMergeRequest) -> CoreResult<
     actor.require_any(&WORKERS)?;
     let mut problems = Vec::new();
     text("reason", &req.reason, true, 500, &mut problems);
-    if !problems.is_empty() {
-        return Err(CoreError::Validation(problems));
-    }
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (id, no, status) = visible_case(&mut tx, actor, "id", &req.id).await?;
     let (into_id, into_no, into_status) = visible_case(&mut tx, actor, "into", &req.into).await?;
@@ -233,9 +216,7 @@ pub async fn acknowledge(
     actor.require_any(&WORKERS)?;
     let mut problems = Vec::new();
     text("note", req.note.as_deref().unwrap_or(""), false, 500, &mut problems);
-    if !problems.is_empty() {
-        return Err(CoreError::Validation(problems));
-    }
+    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (id, _, status) = visible_case(&mut tx, actor, "id", &req.id).await?;
     let done: Option<String> = sqlx::query_scalar("SELECT acknowledged_at FROM cases WHERE id = ?")
@@ -250,7 +231,7 @@ pub async fn acknowledge(
         method: req.method,
         note: req.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
     });
-    record(&mut tx, db, actor, &id, now, body).await?;
+    event_log::append_to_case(&mut tx, db, actor, &id, now, body).await?;
     tx.commit().await?;
     Ok(AcknowledgeResult { id, acknowledged_at: crate::time::to_db(now) })
 }
