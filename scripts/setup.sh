@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver imagemagick fonts-noto-cjk poppler-utils qpdf sqlite3
+  xvfb xauth webkit2gtk-driver imagemagick fonts-noto-cjk fonts-lxgw-wenkai poppler-utils qpdf sqlite3
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -38,6 +38,9 @@ need_version node "$(node --version | tr -d v)" 20.19.0
 echo "==> npm: tooling and UI packages"
 npm ci --no-audit --no-fund --loglevel=error
 npm ci --no-audit --no-fund --loglevel=error --prefix ui
+
+echo "==> fonts for the PDF documents"
+bash scripts/fonts.sh
 
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
   echo "==> cargo: tauri-driver"

@@ -14,6 +14,10 @@ pub fn run() {
         .setup(|app| {
             let guard = logging::init(&app.path().app_log_dir()?)?;
             app.manage(logging::LogGuard::new(guard));
+            // The fonts PDF documents embed are bundled as resources.
+            if let Ok(dir) = app.path().resource_dir() {
+                redress_core::documents::fonts::set_font_dir(dir.join("fonts"));
+            }
             let db_path = state::db_path_from_args(std::env::args())
                 .unwrap_or_else(redress_core::storage::default_db_path);
             let state = tauri::async_runtime::block_on(state::AppState::open(db_path));

@@ -55,6 +55,30 @@ enum Command {
         #[command(subcommand)]
         command: EvidenceCommand,
     },
+    /// Write a notice to the consumer of a case as PDF.
+    Notice {
+        /// The case: its id or number.
+        #[arg(long = "case")]
+        case: String,
+        /// acknowledgment (受理回执), progress (处理进度告知书), result (处理结果告知书) or
+        /// settlement (和解协议书).
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Draft an internal bulletin on typical cases and write it as PDF (a draft, unless
+    /// `--issue` numbers and issues it).
+    Bulletin {
+        /// Case ids or numbers, comma-separated, in the bulletin's order.
+        #[arg(long, value_delimiter = ',', required = true)]
+        cases: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Issue it: the next number of the year, today's date, the PDF kept.
+        #[arg(long)]
+        issue: bool,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -103,6 +127,22 @@ enum EvidenceCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Writes a generated PDF (`GeneratedPdf` as JSON) to `out`.
+fn write_pdf(
+    pdf: &serde_json::Value,
+    out: &std::path::Path,
+) -> Result<serde_json::Value, CoreError> {
+    use base64::Engine;
+    let data = pdf["data"].as_str().unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| CoreError::Internal(format!("pdf: {e}")))?;
+    std::fs::write(out, &bytes)?;
+    Ok(serde_json::json!({
+        "written": out, "title": pdf["title"], "pages": pdf["pages"], "size": bytes.len(),
+    }))
 }
 
 /// A case named by its id or its number: its id.
@@ -273,6 +313,30 @@ async fn run_command(
             actor.require(Permission::AccountManage)?;
             let n = redress_core::projection::rebuild(db).await?;
             Ok(serde_json::json!({ "events_applied": n }))
+        }
+        Command::Notice { case, kind, out } => {
+            redress_core::ops::check_password_change_gate(must_change, "documents.notice")?;
+            let req = serde_json::json!({ "case": case, "kind": kind });
+            let pdf = redress_core::ops::dispatch(db, actor, "documents.notice", &req.to_string())
+                .await?;
+            write_pdf(&pdf, &out)
+        }
+        Command::Bulletin { cases, out, issue } => {
+            redress_core::ops::check_password_change_gate(must_change, "bulletins.draft")?;
+            let req = serde_json::json!({ "cases": cases });
+            let view =
+                redress_core::ops::dispatch(db, actor, "bulletins.draft", &req.to_string()).await?;
+            let id = serde_json::json!({ "id": view["summary"]["id"] }).to_string();
+            let view = if issue {
+                redress_core::ops::dispatch(db, actor, "bulletins.issue", &id).await?
+            } else {
+                view
+            };
+            let pdf = redress_core::ops::dispatch(db, actor, "bulletins.pdf", &id).await?;
+            let mut written = write_pdf(&pdf, &out)?;
+            written["bulletin_id"] = view["summary"]["id"].clone();
+            written["doc_no"] = view["summary"]["doc_no"].clone();
+            Ok(written)
         }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")

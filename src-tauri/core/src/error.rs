@@ -88,6 +88,10 @@ pub enum CoreError {
     AlreadySetUp,
     #[error("not possible in the case's present state ({detail})")]
     InvalidState { detail: &'static str },
+    /// A document the case has nothing for yet: `no_delay`, `no_result`, `no_agreement`,
+    /// `issued` (an issued bulletin cannot change), `fonts`.
+    #[error("document not available ({reason})")]
+    DocumentUnavailable { reason: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -126,6 +130,7 @@ impl CoreError {
             CoreError::LastAdministrator => "auth.last_administrator",
             CoreError::AlreadySetUp => "auth.already_set_up",
             CoreError::InvalidState { .. } => "case.invalid_state",
+            CoreError::DocumentUnavailable { .. } => "document.unavailable",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -209,6 +214,26 @@ impl CoreError {
             (PasswordChangeRequired, Lang::En) => "Change your initial password first".into(),
             (LastAdministrator, Lang::Zh) => "至少需要保留一名启用的系统管理员".into(),
             (LastAdministrator, Lang::En) => "At least one active administrator must remain".into(),
+            (DocumentUnavailable { reason }, Lang::Zh) => match *reason {
+                "no_delay" => "该案件没有延期记录，无需出具处理进度告知书".into(),
+                "no_result" => "该案件尚无处理结果，暂不能出具处理结果告知书".into(),
+                "no_agreement" => "该案件还没有双方接受的解决方案，暂不能出具和解协议书".into(),
+                "issued" => "通报已签发，内容不能再修改".into(),
+                "no_cases" => "请至少选择一个案件".into(),
+                _ => "暂不能生成该文书".into(),
+            },
+            (DocumentUnavailable { reason }, Lang::En) => match *reason {
+                "no_delay" => {
+                    "This case has no delay, so there is no progress notice to give".into()
+                }
+                "no_result" => "This case has no result yet for a result notice".into(),
+                "no_agreement" => {
+                    "This case has no plan the consumer accepted, so no settlement yet".into()
+                }
+                "issued" => "The bulletin has been issued and can no longer change".into(),
+                "no_cases" => "Choose at least one case".into(),
+                _ => "This document cannot be produced now".into(),
+            },
             (InvalidState { .. }, Lang::Zh) => "案件当前状态下不能这样操作".into(),
             (InvalidState { .. }, Lang::En) => {
                 "Not possible while the case stands where it does".into()

@@ -87,6 +87,27 @@ impl Store {
         Ok(Stored { sha256, size, existed: false })
     }
 
+    /// Stores `bytes` (a generated document) like a file. Blocking.
+    pub fn put_bytes(&self, bytes: &[u8]) -> CoreResult<Stored> {
+        let tmp_dir = self.root.join("tmp");
+        fs::create_dir_all(&tmp_dir)?;
+        let staging = tmp_dir.join(format!("{}.in", uuid::Uuid::now_v7()));
+        fs::write(&staging, bytes)?;
+        let stored = self.put(&staging);
+        let _ = fs::remove_file(&staging);
+        stored
+    }
+
+    /// The stored content with this hash, checked against it.
+    pub fn read_verified(&self, sha256: &str) -> CoreResult<Vec<u8>> {
+        let bytes = fs::read(self.path_of(sha256)?)?;
+        let (found, _) = stream(&mut bytes.as_slice(), |_| Ok(()))?;
+        if found != sha256 {
+            return Err(CoreError::EvidenceChanged(sha256.to_owned()));
+        }
+        Ok(bytes)
+    }
+
     fn copy_hashing(&self, source: &Path, tmp: &Path) -> CoreResult<(String, u64)> {
         let mut input = File::open(source)?;
         if !input.metadata()?.is_file() {

@@ -33,6 +33,8 @@ pub fn entity_name(entity: &str, lang: Lang) -> &str {
         ("consumer", Lang::En) => "Consumer",
         ("org_unit", Lang::Zh) => "组织单位",
         ("org_unit", Lang::En) => "Organisation unit",
+        ("bulletin", Lang::Zh) => "通报",
+        ("bulletin", Lang::En) => "Bulletin",
         (other, _) => other,
     }
 }

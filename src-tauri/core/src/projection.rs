@@ -11,7 +11,9 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 20] = [
+    "bulletin_cases",
+    "bulletins",
     "evidence_custody",
     "evidence",
     "case_feedback",
@@ -594,6 +596,71 @@ pub async fn apply(
             for e in &x.evidence_ids {
                 custody(conn, ev, e, "exported", Some(&x.destination)).await?;
             }
+        }
+        EventBody::BulletinSaved(b) => {
+            let content = serde_json::to_string(&b.content)
+                .map_err(|e| CoreError::Internal(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO bulletins (id, status, title, content, case_count, created_by, \
+                 created_at, updated_at, updated_hlc) VALUES (?1, 'draft', ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content, \
+                 case_count = excluded.case_count, updated_at = excluded.updated_at, \
+                 updated_hlc = excluded.updated_hlc WHERE bulletins.status = 'draft'",
+            )
+            .bind(&b.bulletin_id)
+            .bind(&b.content.title)
+            .bind(content)
+            .bind(b.content.cases.len() as i64)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("DELETE FROM bulletin_cases WHERE bulletin_id = ?")
+                .bind(&b.bulletin_id)
+                .execute(&mut *conn)
+                .await?;
+            for (i, c) in b.content.cases.iter().enumerate() {
+                sqlx::query(
+                    "INSERT OR IGNORE INTO bulletin_cases (bulletin_id, case_id, position) \
+                     VALUES (?, ?, ?)",
+                )
+                .bind(&b.bulletin_id)
+                .bind(&c.case_id)
+                .bind(i as i64)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::BulletinIssued(b) => {
+            sqlx::query(
+                "UPDATE bulletins SET status = 'issued', doc_no = ?, year = ?, seq = ?, \
+                 issued_on = ?, issued_by = ?, pdf_sha256 = ?, pdf_size = ?, updated_at = ?, \
+                 updated_hlc = ? WHERE id = ?",
+            )
+            .bind(&b.doc_no)
+            .bind(b.year)
+            .bind(b.seq)
+            .bind(&b.issued_on)
+            .bind(&ev.actor)
+            .bind(&b.pdf_sha256)
+            .bind(i64::try_from(b.pdf_size).unwrap_or(i64::MAX))
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .bind(&b.bulletin_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::BulletinDiscarded(b) => {
+            sqlx::query(
+                "UPDATE bulletins SET status = 'discarded', updated_at = ?, updated_hlc = ? \
+                 WHERE id = ? AND status = 'draft'",
+            )
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .bind(&b.bulletin_id)
+            .execute(&mut *conn)
+            .await?;
         }
     }
     Ok(())

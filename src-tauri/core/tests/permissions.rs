@@ -65,6 +65,16 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("calendar.list", [true, true, true, true, true, true]),
     ("calendar.set", [false, false, false, false, false, true]),
     ("calendar.import", [false, false, false, false, false, true]),
+    ("documents.notice", [true, true, true, true, true, false]),
+    ("documents.settings", [true, true, true, true, true, true]),
+    ("documents.settings_save", [false, false, false, false, false, true]),
+    ("bulletins.list", [true, true, true, true, true, true]),
+    ("bulletins.get", [true, true, true, true, true, true]),
+    ("bulletins.draft", [false, false, true, true, true, false]),
+    ("bulletins.save", [false, false, true, true, true, false]),
+    ("bulletins.pdf", [true, true, true, true, true, true]),
+    ("bulletins.issue", [false, false, true, true, true, false]),
+    ("bulletins.discard", [false, false, true, true, true, false]),
 ];
 
 struct Ids {
@@ -89,6 +99,9 @@ struct Ids {
     scratch: String,
     agent02: String,
     store_unit: String,
+    /// A draft bulletin on `investigating`, and an issued one.
+    bulletin_draft: serde_json::Value,
+    bulletin_issued: String,
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -219,6 +232,31 @@ fn sample(op: &str, ids: &Ids) -> String {
             {"path": ids.file, "kind": "photo", "description": "故障照片"}]})
         .to_string(),
         "evidence.list" => json!({"case_id": ids.investigating.case_id}).to_string(),
+        "documents.notice" => {
+            json!({"case": ids.received.case_id, "kind": "acknowledgment"}).to_string()
+        }
+        "documents.settings" | "bulletins.list" => "{}".into(),
+        "documents.settings_save" => {
+            let mut profile = serde_json::to_value(
+                redress_core::documents::templates::CompanyProfile::default(),
+            )
+            .expect("profile");
+            profile["company_name"] = json!("华东电器有限公司");
+            let templates =
+                serde_json::to_value(redress_core::documents::templates::Templates::default())
+                    .expect("templates");
+            json!({"profile": profile, "templates": templates}).to_string()
+        }
+        "bulletins.get" | "bulletins.pdf" => json!({"id": ids.bulletin_issued}).to_string(),
+        "bulletins.draft" => json!({"cases": [ids.investigating.case_id]}).to_string(),
+        "bulletins.save" => {
+            let mut content = ids.bulletin_draft["content"].clone();
+            content["title"] = json!("关于烤箱温控失灵案例的通报");
+            json!({"id": ids.bulletin_draft["summary"]["id"], "content": content}).to_string()
+        }
+        "bulletins.issue" | "bulletins.discard" => {
+            json!({"id": ids.bulletin_draft["summary"]["id"]}).to_string()
+        }
         "evidence.open" => json!({"id": ids.evidence_id}).to_string(),
         "evidence.verify" => json!({"case_id": ids.investigating.case_id}).to_string(),
         "evidence.export" => json!({"case_id": ids.investigating.case_id,
@@ -300,7 +338,24 @@ async fn every_operation_for_every_role() {
     .await
     .expect("evidence for the samples");
     let scratch_exports = tempfile::tempdir().expect("exports");
+    let bulletin = |db: &redress_core::Db| {
+        let req = json!({"cases": [investigating.case_id]}).to_string();
+        let db = db.clone();
+        async move { dispatch(&db, &Actor::system(), "bulletins.draft", &req).await.expect("bulletin") }
+    };
+    let bulletin_draft = bulletin(&t.db).await;
+    let issued = bulletin(&t.db).await;
+    dispatch(
+        &t.db,
+        &Actor::system(),
+        "bulletins.issue",
+        &json!({"id": issued["summary"]["id"]}).to_string(),
+    )
+    .await
+    .expect("issued");
     let ids = Ids {
+        bulletin_draft,
+        bulletin_issued: issued["summary"]["id"].as_str().expect("id").to_owned(),
         file: file.to_string_lossy().into_owned(),
         evidence_id: attached["items"][0]["id"].as_str().expect("id").to_owned(),
         scratch: scratch_exports.path().to_string_lossy().into_owned(),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod documents;
 pub mod evidence;
 pub mod handling;
 pub mod org;
@@ -85,6 +86,18 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         evidence::evidence_export,
         evidence::dialog_pick_files,
         evidence::dialog_pick_folder,
+        documents::documents_notice,
+        documents::documents_settings,
+        documents::documents_settings_save,
+        documents::bulletins_list,
+        documents::bulletins_get,
+        documents::bulletins_draft,
+        documents::bulletins_save,
+        documents::bulletins_pdf,
+        documents::bulletins_issue,
+        documents::bulletins_discard,
+        documents::document_save,
+        documents::document_print,
     ]
 }
 
@@ -141,6 +154,16 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "evidence_open",
     "evidence_verify",
     "evidence_export",
+    "documents_notice",
+    "documents_settings",
+    "documents_settings_save",
+    "bulletins_list",
+    "bulletins_get",
+    "bulletins_draft",
+    "bulletins_save",
+    "bulletins_pdf",
+    "bulletins_issue",
+    "bulletins_discard",
 ];
 
 #[cfg(test)]

@@ -64,6 +64,78 @@ locked: boolean, };
 
 export type BrokenLink = { site_id: string, site_seq: number, detail: string, };
 
+export type BulletinCase = { case_id: string, case_no: string, 
+/**
+ * The case's heading (一、…).
+ */
+heading: string, 
+/**
+ * （一）基本情况.
+ */
+summary: string, 
+/**
+ * （二）原因分析.
+ */
+cause: string, 
+/**
+ * （三）处理情况.
+ */
+handling: string, 
+/**
+ * （四）经验教训与整改要求.
+ */
+lessons: string, };
+
+export type BulletinContent = { title: string, 
+/**
+ * 主送机关.
+ */
+addressee: string, intro: string, cases: Array<BulletinCase>, closing: string, 
+/**
+ * 抄送: who receives a copy.
+ */
+copy_to: Array<string>, masking: Masking, };
+
+export type BulletinDraftRequest = { 
+/**
+ * Ids or numbers of the typical cases, in the order the bulletin tells them.
+ */
+cases: Array<string>, };
+
+export type BulletinRequest = { id: string, };
+
+export type BulletinSaveRequest = { id: string, content: BulletinContent, };
+
+export type BulletinStatus = "draft" | "issued" | "discarded";
+
+export type BulletinSummary = { id: string, status: BulletinStatus, title: string, case_count: number, doc_no: string | null, issued_on: string | null, issued_by: string | null, author: string, created_at: string, updated_at: string, pdf_size: number | null, };
+
+export type BulletinView = { summary: BulletinSummary, content: BulletinContent, 
+/**
+ * What the bulletin will print, with personal data masked as `content.masking` says.
+ */
+preview: BulletinContent, };
+
+export type BulletinWording = { title: string, 
+/**
+ * 主送机关.
+ */
+addressee: string, intro: string, 
+/**
+ * The requirements that close the bulletin.
+ */
+closing: string, 
+/**
+ * The default "lessons and rectification" of each case, before the author edits it.
+ */
+lessons: string, };
+
+export type BulletinsListRequest = { 
+/**
+ * Only drafts or only issued ones; all but discarded ones when absent.
+ */
+status: BulletinStatus | null, };
+
 export type CalendarChange = { 
 /**
  * Days set.
@@ -279,6 +351,32 @@ export type CodeLists = { channels: Array<CodeEntry>, categories: Array<CodeEntr
 
 export type CodesListRequest = Record<symbol, never>;
 
+export type CompanyProfile = { 
+/**
+ * 企业名称: signs notices and is party 甲方 of settlements.
+ */
+company_name: string, 
+/**
+ * 发文机关: the department that issues internal bulletins.
+ */
+issuing_department: string, 
+/**
+ * The consumer hotline printed on notices.
+ */
+hotline: string, address: string, 
+/**
+ * 发文字号's agency code: `{prefix}〔2026〕3号`.
+ */
+bulletin_prefix: string, 
+/**
+ * Company logo (PNG or JPEG, base64), shown in notices' running head.
+ */
+logo: string | null, 
+/**
+ * The seal (PNG with transparency, base64), laid under the signature.
+ */
+seal: string | null, };
+
 export type Complexity = "simple" | "complex";
 
 export type ConsumerContact = { name: string, mobile: string | null, landline: string | null, email: string | null, address: string | null, };
@@ -316,6 +414,16 @@ seed?: number,
 until?: string, };
 
 export type DemoResponse = { cases_created: number, org_units_created: number, events_written: number, };
+
+export type DocumentSettings = { profile: CompanyProfile, templates: Templates, 
+/**
+ * The wording Redress ships, to restore a template from.
+ */
+defaults: Templates, };
+
+export type DocumentSettingsRequest = Record<symbol, never>;
+
+export type DocumentSettingsSave = { profile: CompanyProfile, templates: Templates, };
 
 export type EvidenceAddRequest = { case_id: string, files: Array<EvidenceFile>, 
 /**
@@ -400,6 +508,16 @@ comments?: string, };
 export type FeedbackView = { communicated_by: ContactMethod, satisfaction: Satisfaction, score: number, comments: string | null, recorded_at: string, };
 
 export type FieldError = { field: string, code: string, message: string, };
+
+export type GeneratedPdf = { 
+/**
+ * A file name to suggest when saving: `受理回执-TS202611280001.pdf`.
+ */
+file_name: string, title: string, pages: number, size: number, 
+/**
+ * The PDF, base64.
+ */
+data: string, };
 
 export type HandlerView = { id: string, display_name: string, unit_id: string | null, unit_name: string | null, };
 
@@ -494,6 +612,8 @@ export type LinkKind = "related" | "merged_into" | "merged_from";
 
 export type LinkedCase = { id: string, case_no: string, kind: LinkKind, note: string | null, status: CaseStatus, received_at: string, product_name: string, };
 
+export type Masking = { names: boolean, phones: boolean, addresses: boolean, id_numbers: boolean, };
+
 export type MeasureInput = { kind: MeasureKind, description: string, 
 /**
  * Yuan, two decimals at most: required for a refund or compensation.
@@ -524,6 +644,28 @@ counter?: string, notes?: string, };
 
 export type NoteView = { id: string, fact: string, source_kind: SourceKind, source: string, found_on: string, author: string, recorded_at: string, };
 
+export type NoticeKind = "acknowledgment" | "progress" | "result" | "settlement";
+
+export type NoticeRequest = { 
+/**
+ * The case's id or number.
+ */
+case: string, kind: NoticeKind, };
+
+export type NoticeWording = { title: string, 
+/**
+ * The salutation line.
+ */
+salutation: string, 
+/**
+ * Paragraphs, one per line.
+ */
+body: string, 
+/**
+ * The paragraph after the particulars table.
+ */
+closing: string, };
+
 export type OfferResponse = "accepted" | "rejected" | "counter";
 
 export type OnTheSpot = { answer: string, consumer_response: string, satisfaction: Satisfaction, };
@@ -548,7 +690,7 @@ export type PasswordResetRequest = { id: string,
  */
 new_password: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -625,6 +767,16 @@ approval_threshold_fen: number, };
 
 export type SettingsGetRequest = Record<symbol, never>;
 
+export type SettlementWording = { title: string, 
+/**
+ * The recital of facts before the terms.
+ */
+preamble: string, 
+/**
+ * Standard terms after the agreed measures, one per line (numbered in the document).
+ */
+terms: string, };
+
 export type SetupRequest = { username: string, display_name: string, password: string, };
 
 export type Severity = "general" | "serious" | "major" | "mass";
@@ -697,6 +849,8 @@ export type TeamSetRequest = { id: string,
  */
 members: Array<TeamMemberInput>, note?: string, };
 
+export type Templates = { acknowledgment: NoticeWording, progress: NoticeWording, result: NoticeWording, settlement: SettlementWording, bulletin: BulletinWording, };
+
 export type TimelineEntry = { event_id: string, kind: string, occurred_at: string, recorded_at: string, actor: string, 
 /**
  * The acting account's name, where the actor is an account.
@@ -761,6 +915,16 @@ export type Operations = {
   "evidence.open": { request: EvidenceOpenRequest; response: EvidenceOpened };
   "evidence.verify": { request: EvidenceVerifyRequest; response: EvidenceReport };
   "evidence.export": { request: EvidenceExportRequest; response: EvidenceExport };
+  "documents.notice": { request: NoticeRequest; response: GeneratedPdf };
+  "documents.settings": { request: DocumentSettingsRequest; response: DocumentSettings };
+  "documents.settings_save": { request: DocumentSettingsSave; response: DocumentSettings };
+  "bulletins.list": { request: BulletinsListRequest; response: Array<BulletinSummary> };
+  "bulletins.get": { request: BulletinRequest; response: BulletinView };
+  "bulletins.draft": { request: BulletinDraftRequest; response: BulletinView };
+  "bulletins.save": { request: BulletinSaveRequest; response: BulletinView };
+  "bulletins.pdf": { request: BulletinRequest; response: GeneratedPdf };
+  "bulletins.issue": { request: BulletinRequest; response: BulletinView };
+  "bulletins.discard": { request: BulletinRequest; response: BulletinView };
   "demo.generate": { request: DemoRequest; response: DemoResponse };
   "system.info": { request: SystemInfoRequest; response: SystemInfo };
   "auth.change_password": { request: PasswordChangeRequest; response: PasswordChanged };
@@ -815,6 +979,16 @@ export const COMMANDS = {
   "evidence.open": "evidence_open",
   "evidence.verify": "evidence_verify",
   "evidence.export": "evidence_export",
+  "documents.notice": "documents_notice",
+  "documents.settings": "documents_settings",
+  "documents.settings_save": "documents_settings_save",
+  "bulletins.list": "bulletins_list",
+  "bulletins.get": "bulletins_get",
+  "bulletins.draft": "bulletins_draft",
+  "bulletins.save": "bulletins_save",
+  "bulletins.pdf": "bulletins_pdf",
+  "bulletins.issue": "bulletins_issue",
+  "bulletins.discard": "bulletins_discard",
   "demo.generate": "demo_generate",
   "system.info": "system_info",
   "auth.change_password": "auth_change_password",

@@ -48,10 +48,13 @@ pub enum Permission {
     /// Generate demo data.
     #[serde(rename = "demo.generate")]
     DemoGenerate,
+    /// Write and issue internal bulletins on typical cases.
+    #[serde(rename = "bulletin.issue")]
+    BulletinIssue,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -65,6 +68,7 @@ impl Permission {
         Permission::RoleEdit,
         Permission::AuditVerify,
         Permission::DemoGenerate,
+        Permission::BulletinIssue,
     ];
 }
 
@@ -150,14 +154,24 @@ impl RoleCode {
             // only on the cases they received or handle.
             RoleCode::IntakeAgent => (&[CaseView, CaseIntake], CaseScope::All),
             RoleCode::Handler => (&[CaseView, CaseIntake, CaseHandle], CaseScope::Department),
-            RoleCode::Legal => {
-                (&[CaseView, CaseContact, CaseHandle, CompensationApprove], CaseScope::All)
-            }
-            RoleCode::DepartmentHead => {
-                (&[CaseView, CaseContact, CaseHandle, DataExport], CaseScope::Department)
-            }
+            RoleCode::Legal => (
+                &[CaseView, CaseContact, CaseHandle, CompensationApprove, BulletinIssue],
+                CaseScope::All,
+            ),
+            RoleCode::DepartmentHead => (
+                &[CaseView, CaseContact, CaseHandle, DataExport, BulletinIssue],
+                CaseScope::Department,
+            ),
             RoleCode::Manager => (
-                &[CaseView, CaseContact, CaseHandle, CompensationApprove, DataExport, AuditVerify],
+                &[
+                    CaseView,
+                    CaseContact,
+                    CaseHandle,
+                    CompensationApprove,
+                    DataExport,
+                    AuditVerify,
+                    BulletinIssue,
+                ],
                 CaseScope::All,
             ),
             // Administrators run the system; they do not need consumers' contact data.

@@ -100,6 +100,38 @@ pub enum EventBody {
     /// Evidence exported with its manifest (chain of custody).
     #[serde(rename = "evidence.exported")]
     EvidenceExported(EvidenceExported),
+    /// An internal bulletin drafted or its draft edited (the whole content as it now stands).
+    #[serde(rename = "bulletin.saved")]
+    BulletinSaved(Box<BulletinSaved>),
+    /// A bulletin issued: numbered, dated, its PDF kept.
+    #[serde(rename = "bulletin.issued")]
+    BulletinIssued(BulletinIssued),
+    /// A draft thrown away (kept in the log, gone from the list).
+    #[serde(rename = "bulletin.discarded")]
+    BulletinDiscarded(BulletinDiscarded),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulletinSaved {
+    pub bulletin_id: String,
+    pub content: crate::documents::bulletin::BulletinContent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulletinIssued {
+    pub bulletin_id: String,
+    pub doc_no: String,
+    pub year: i32,
+    pub seq: i64,
+    /// `YYYY-MM-DD`.
+    pub issued_on: String,
+    pub pdf_sha256: String,
+    pub pdf_size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulletinDiscarded {
+    pub bulletin_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
