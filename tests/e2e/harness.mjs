@@ -10,6 +10,8 @@ import { remote } from "webdriverio";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = process.env.REDRESS_APP ?? join(ROOT, "target/debug/redress");
+/** Where tests keep what they produce, to look at after a run (not committed). */
+export const ARTIFACTS = join(ROOT, "tests/e2e/.artifacts");
 /** tauri-driver: TAURI_DRIVER, else on PATH, else where `cargo install` puts it. */
 function findDriver() {
   if (process.env.TAURI_DRIVER) return process.env.TAURI_DRIVER;
@@ -48,9 +50,8 @@ async function driverReady(deadline) {
 
 /** Keeps a picture of what the app shows in tests/e2e/.artifacts/NAME.png (not committed). */
 export async function saveScreenshot(browser, name) {
-  const dir = join(ROOT, "tests/e2e/.artifacts");
-  mkdirSync(dir, { recursive: true });
-  await browser.saveScreenshot(join(dir, `${name}.png`));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await browser.saveScreenshot(join(ARTIFACTS, `${name}.png`));
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   DashboardOutlined,
   FormOutlined,
   SettingOutlined,
+  FileTextOutlined,
   TableOutlined,
 } from "@ant-design/icons";
 import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
@@ -27,12 +28,13 @@ import { useSession } from "./session";
 import { Intake } from "./pages/Intake";
 import { Ledger } from "./pages/Ledger";
 import { Settings } from "./pages/Settings";
+import { Bulletins } from "./pages/Bulletins";
 import { Workbench } from "./pages/Workbench";
 
-export type Section = "workbench" | "intake" | "ledger" | "stats" | "emergency" | "supervision" | "settings";
+export type Section = "workbench" | "intake" | "ledger" | "bulletins" | "stats" | "emergency" | "supervision" | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "settings"]);
+const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "bulletins", "settings"]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -120,12 +122,13 @@ function Workspace() {
     workbench: <DashboardOutlined />,
     intake: <FormOutlined />,
     ledger: <TableOutlined />,
+    bulletins: <FileTextOutlined />,
     stats: <BarChartOutlined />,
     emergency: <AlertOutlined />,
     supervision: <AuditOutlined />,
     settings: <SettingOutlined />,
   };
-  const order: Section[] = ["workbench", "intake", "ledger", "stats", "emergency", "supervision", "settings"];
+  const order: Section[] = ["workbench", "intake", "ledger", "bulletins", "stats", "emergency", "supervision", "settings"];
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -137,6 +140,8 @@ function Workspace() {
     body = <Workbench onOpenLedger={() => setSection("ledger")} />;
   } else if (section === "intake") {
     body = <Intake onOpenLedger={() => setSection("ledger")} />;
+  } else if (section === "bulletins") {
+    body = <Bulletins />;
   } else if (section === "settings") {
     body = <Settings info={info} onChanged={refreshInfo} />;
   } else {

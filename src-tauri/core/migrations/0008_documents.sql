@@ -30,3 +30,5 @@ CREATE TABLE bulletin_cases (
     PRIMARY KEY (bulletin_id, case_id)
 ) STRICT;
 CREATE INDEX bulletin_cases_by_case ON bulletin_cases (case_id);
+
+PRAGMA user_version = 8;

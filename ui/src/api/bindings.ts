@@ -285,7 +285,11 @@ open?: boolean,
  * `true`: only open cases past their deadline (a paused clock is not overdue); `false`:
  * every case but those.
  */
-overdue?: boolean, };
+overdue?: boolean, 
+/**
+ * `true`: only cases marked typical (典型案例) at closing, for internal bulletins.
+ */
+typical?: boolean, };
 
 export type CasesListResponse = { 
 /**
@@ -415,11 +419,17 @@ until?: string, };
 
 export type DemoResponse = { cases_created: number, org_units_created: number, events_written: number, };
 
+export type DocumentPlaceholders = { acknowledgment: Array<string>, progress: Array<string>, result: Array<string>, settlement: Array<string>, bulletin: Array<string>, };
+
 export type DocumentSettings = { profile: CompanyProfile, templates: Templates, 
 /**
  * The wording Redress ships, to restore a template from.
  */
-defaults: Templates, };
+defaults: Templates, 
+/**
+ * The placeholders each document's wording may use.
+ */
+placeholders: DocumentPlaceholders, };
 
 export type DocumentSettingsRequest = Record<symbol, never>;
 

@@ -6,6 +6,7 @@ import {
   COMMANDS,
   type ApiError,
   type AuthStatus,
+  type GeneratedPdf,
   type Lang,
   type Operations,
   type SessionView,
@@ -109,3 +110,12 @@ export const dialogs = {
 export function evidenceUrl(id: string): string {
   return convertFileSrc(id, "evidence");
 }
+
+/** A generated PDF: saved where the person picks (native dialog), or opened to print. */
+export const documentFiles = {
+  /** The path written, or null if the dialog was cancelled. */
+  save: (pdf: GeneratedPdf, title: string) =>
+    invokeTyped<string | null>("document_save", { fileName: pdf.file_name, data: pdf.data, title }),
+  /** Opens it in the system's PDF viewer (which prints); the temporary file's path. */
+  print: (pdf: GeneratedPdf) => invokeTyped<string>("document_print", { fileName: pdf.file_name, data: pdf.data }),
+};

@@ -7,6 +7,7 @@ import { core } from "../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
 vi.mock("../api", async (original) => (await import("../test/core")).withCore(await original()));
+vi.mock("./pdfRender", () => ({ fromBase64: () => new Uint8Array(), renderPdf: () => Promise.resolve(1) }));
 
 const { I18nProvider } = await import("../i18n");
 const { CodesProvider } = await import("../codes");
@@ -147,5 +148,26 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     await waitFor(() => expect(core.calls.filter(([name]) => name === "cases.get")).toHaveLength(2));
     expect(core.calls.filter(([name]) => name === "cases.handling")).toHaveLength(2);
     expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
+  it("produces the consumer's notices, and says why one is not available yet", async () => {
+    core.answer = (name, request) => {
+      if (name === "cases.get") return Promise.resolve(DETAIL);
+      if (name === "cases.handling") return Promise.resolve(HANDLING);
+      if (name === "documents.notice" && (request as { kind: string }).kind === "acknowledgment") {
+        return Promise.resolve({ file_name: "受理回执-2026-HQ-000001.pdf", title: "受理回执", pages: 1, size: 38_000, data: "JVBERi0=" });
+      }
+      if (name === "documents.notice") {
+        return Promise.reject({ code: "document.unavailable", message: "该案件尚无处理结果，暂不能出具处理结果告知书", fields: [] });
+      }
+      return new Promise(() => undefined);
+    };
+    renderDrawer();
+    fireEvent.click(await screen.findByTestId("notice-acknowledgment"));
+    expect((await screen.findByTestId("pdf-summary")).textContent).toBe("共 1 页 · 37.1 KB");
+    expect(core.calls).toContainEqual(["documents.notice", { case: "case-1", kind: "acknowledgment" }]);
+    fireEvent.click(screen.getByTestId("pdf-close"));
+    fireEvent.click(await screen.findByTestId("notice-result"));
+    expect((await screen.findByTestId("pdf-error")).textContent).toContain("暂不能出具处理结果告知书");
   });
 });

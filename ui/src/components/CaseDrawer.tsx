@@ -6,6 +6,7 @@ import {
   type CaseDetail,
   type ContactMethod,
   type EvidenceKind,
+  type NoticeKind,
   type OperationError,
   type Satisfaction,
   type SourceKind,
@@ -17,7 +18,10 @@ import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { Evidence } from "./Evidence";
 import { Handling } from "./Handling";
+import { PdfPreview } from "./PdfPreview";
 import { SeverityTag, StatusTag } from "./labels";
+
+const NOTICES: NoticeKind[] = ["acknowledgment", "progress", "result", "settlement"];
 
 const METHODS: ContactMethod[] = ["phone", "sms", "in_person", "online", "email", "letter"];
 
@@ -115,6 +119,7 @@ export function CaseDrawer({
 }) {
   const { m, lang } = useI18n();
   const codes = useCodes();
+  const [notice, setNotice] = useState<NoticeKind | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   // What was loaded, and for which case: a reply for an earlier case is never shown.
   const [loaded, setLoaded] = useState<{ id: string; detail?: CaseDetail; error?: OperationError } | null>(null);
@@ -277,6 +282,22 @@ export function CaseDrawer({
                 </Button>
               ))}
           </Space>
+          {canWork && (
+            <Space wrap data-testid="case-documents">
+              <Typography.Text type="secondary">{m.documents.section}</Typography.Text>
+              {NOTICES.map((k) => (
+                <Button key={k} size="small" onClick={() => setNotice(k)} data-testid={`notice-${k}`}>
+                  {m.documents.kinds[k]}
+                </Button>
+              ))}
+            </Space>
+          )}
+          <PdfPreview
+            open={notice !== null}
+            title={notice ? `${m.documents.kinds[notice]} · ${detail.case.case_no}` : ""}
+            load={() => call("documents.notice", { case: detail.case.id, kind: notice ?? "acknowledgment" })}
+            onClose={() => setNotice(null)}
+          />
           {detail.merged_into && (
             <Alert
               type="warning"

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { Accounts } from "./admin/Accounts";
 import { Audit } from "./admin/Audit";
+import { DocumentSettings } from "./admin/DocumentSettings";
 import { IntakeSetup } from "./admin/IntakeSetup";
 import { Org } from "./admin/Org";
 import { Roles } from "./admin/Roles";
@@ -75,6 +76,12 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
       label: m.admin.intakeSetup.title,
       children: <IntakeSetup />,
       show: can("taxonomy.edit"),
+    },
+    {
+      key: "documents",
+      label: m.admin.documentSettings.title,
+      children: <DocumentSettings />,
+      show: can("template.edit"),
     },
     { key: "accounts", label: t.accounts, children: <Accounts />, show: can("account.manage") },
     { key: "roles", label: t.roles, children: <Roles />, show: can("role.edit") },

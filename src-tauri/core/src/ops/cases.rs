@@ -87,6 +87,9 @@ pub struct CasesListRequest {
     /// every case but those.
     #[ts(optional)]
     pub overdue: Option<bool>,
+    /// `true`: only cases marked typical (典型案例) at closing, for internal bulletins.
+    #[ts(optional)]
+    pub typical: Option<bool>,
 }
 
 /// One line of the ledger.
@@ -192,6 +195,10 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
         }
         if let Some(status) = req.status {
             qb.push(clause).push("c.status = ").push_bind(status.code());
+            clause = " AND ";
+        }
+        if let Some(typical) = req.typical {
+            qb.push(clause).push("c.typical = ").push_bind(i64::from(typical));
             clause = " AND ";
         }
         match (req.open, req.overdue) {

@@ -68,6 +68,32 @@ pub struct DocumentSettings {
     pub templates: Templates,
     /// The wording Redress ships, to restore a template from.
     pub defaults: Templates,
+    /// The placeholders each document's wording may use.
+    pub placeholders: DocumentPlaceholders,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DocumentPlaceholders {
+    pub acknowledgment: Vec<String>,
+    pub progress: Vec<String>,
+    pub result: Vec<String>,
+    pub settlement: Vec<String>,
+    pub bulletin: Vec<String>,
+}
+
+impl DocumentPlaceholders {
+    fn new() -> Self {
+        let with = |extra: &[&str]| -> Vec<String> {
+            templates::NOTICE_FIELDS.iter().chain(extra).map(|s| (*s).to_owned()).collect()
+        };
+        Self {
+            acknowledgment: with(&[]),
+            progress: with(&templates::PROGRESS_FIELDS),
+            result: with(&templates::RESULT_FIELDS),
+            settlement: with(&templates::SETTLEMENT_FIELDS),
+            bulletin: templates::BULLETIN_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -85,6 +111,7 @@ pub async fn settings(
         profile: templates::profile(&mut conn).await?,
         templates: templates::templates(&mut conn).await?,
         defaults: Templates::default(),
+        placeholders: DocumentPlaceholders::new(),
     })
 }
 
@@ -128,6 +155,7 @@ pub async fn settings_save(
         profile: req.profile,
         templates: req.templates,
         defaults: Templates::default(),
+        placeholders: DocumentPlaceholders::new(),
     })
 }
 
@@ -611,7 +639,15 @@ pub async fn draft(db: &Db, actor: &Actor, req: BulletinDraftRequest) -> CoreRes
     let v = [
         ("company", profile.company_name.clone()),
         ("department", profile.issuing_department.clone()),
-        ("count", crate::documents::text::numeral_cn(ids.len())),
+        // 两起, not 二起, when counting.
+        (
+            "count",
+            if ids.len() == 2 {
+                "两".to_owned()
+            } else {
+                crate::documents::text::numeral_cn(ids.len())
+            },
+        ),
         ("year", db.now().with_timezone(&china()).year().to_string()),
     ];
     let lessons = fill(&w.lessons, &v);

@@ -18,6 +18,7 @@ const PERMISSIONS: Permission[] = [
   "role.edit",
   "audit.verify",
   "demo.generate",
+  "bulletin.issue",
 ];
 const SCOPES: CaseScope[] = ["all", "department", "own"];
 
