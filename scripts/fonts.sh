@@ -18,4 +18,11 @@ npm_fonts=node_modules/@expo-google-fonts
 copy "$npm_fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf" NotoSerifSC-Regular.ttf
 copy "$npm_fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf" NotoSerifSC-Bold.ttf
 copy "$npm_fonts/noto-sans-sc/500Medium/NotoSansSC_500Medium.ttf" NotoSansSC-Medium.ttf
-copy /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf LXGWWenKai-Regular.ttf
+# LXGW WenKai has no TrueType package on npm: it comes from Debian (scripts/setup.sh installs it).
+# Where it is missing (a Windows or macOS build machine), 楷体 headings fall back to Noto Serif SC.
+kai=/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf
+if [ -f "$kai" ]; then
+  copy "$kai" LXGWWenKai-Regular.ttf
+else
+  echo "fonts: LXGW WenKai not installed; second-level headings will use Noto Serif SC" >&2
+fi

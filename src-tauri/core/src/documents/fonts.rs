@@ -74,27 +74,46 @@ impl LoadedFace {
 /// The four faces.
 pub struct FontSet {
     faces: Vec<LoadedFace>,
+    /// Which loaded face serves each role: the Kai face may be missing (it is not on npm, so a
+    /// build machine without Debian's package goes without), and then the serif serves it.
+    serves: [usize; 4],
 }
 
 impl FontSet {
-    /// Parses the faces in `dir` (in parallel: each takes ~100 ms).
+    /// Parses the faces in `dir` (in parallel: each takes ~100 ms). Serif, bold serif and sans
+    /// are required; Kai is optional.
     pub fn load(dir: &Path) -> CoreResult<Self> {
         let handles: Vec<_> = Face::ALL
             .iter()
+            .filter(|face| **face != Face::Kai || dir.join(face.file()).is_file())
             .map(|face| {
                 let path = dir.join(face.file());
-                std::thread::spawn(move || LoadedFace::parse(&path))
+                let face = *face;
+                std::thread::spawn(move || LoadedFace::parse(&path).map(|f| (face, f)))
             })
             .collect();
         let mut faces = Vec::with_capacity(handles.len());
+        let mut serves = [usize::MAX; 4];
         for h in handles {
-            faces.push(h.join().map_err(|_| CoreError::Internal("font parsing panicked".into()))??);
+            let (face, loaded) =
+                h.join().map_err(|_| CoreError::Internal("font parsing panicked".into()))??;
+            serves[face.index()] = faces.len();
+            faces.push(loaded);
         }
-        Ok(Self { faces })
+        if serves[Face::Kai.index()] == usize::MAX {
+            serves[Face::Kai.index()] = serves[Face::Serif.index()];
+        }
+        Ok(Self { faces, serves })
     }
 
     pub fn face(&self, face: Face) -> &LoadedFace {
-        &self.faces[face.index()]
+        &self.faces[self.serves[face.index()]]
+    }
+
+    /// The role whose face is really used for `face` (Kai may be served by the serif).
+    pub fn actual(&self, face: Face) -> Face {
+        let i = self.serves[face.index()];
+        Face::ALL.into_iter().find(|f| self.serves[f.index()] == i).unwrap_or(face)
     }
 
     /// The face that sets `c` when `wanted` is asked for: `wanted` if it has the glyph, else

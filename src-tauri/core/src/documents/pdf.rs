@@ -772,7 +772,8 @@ pub fn write(fonts: &FontSet, doc: &Document, laid: &Laid) -> Vec<u8> {
     for page in laid.pages.iter().chain(laid.under.iter()) {
         for item in page {
             if let Item::Text { face, .. } = item {
-                font_ids.entry(*face).or_insert_with(|| pdf.add_font(&fonts.face(*face).font));
+                let face = fonts.actual(*face);
+                font_ids.entry(face).or_insert_with(|| pdf.add_font(&fonts.face(face).font));
             }
         }
     }
@@ -792,7 +793,7 @@ pub fn write(fonts: &FontSet, doc: &Document, laid: &Laid) -> Vec<u8> {
         for item in under.iter().chain(items.iter()) {
             match item {
                 Item::Text { x, baseline, face, size, tracking, colour, text } => {
-                    let Some(id) = font_ids.get(face) else { continue };
+                    let Some(id) = font_ids.get(&fonts.actual(*face)) else { continue };
                     ops.push(Op::StartTextSection);
                     ops.push(Op::SetFillColor { col: colour.pdf() });
                     ops.push(Op::SetFont {
