@@ -119,9 +119,14 @@ async fn the_four_notices_read_back_exactly_and_stay_small() {
         "甲方（盖章）：",
         "乙方（签字）：",
         "本协议一式两份",
+        "（以下无正文）",
     ] {
         assert!(has(&text, want), "{want} in {text}");
     }
+    // The signature block stays on one page (pdftotext ends each page with a form feed).
+    let signing =
+        text.split('\u{c}').find(|page| page.contains("甲方（盖章）")).expect("signature page");
+    assert!(signing.contains("日期："), "the dates stay with the signatures: {signing}");
 
     // Closed with a result: the result notice.
     for step in &driven.step_ids {

@@ -77,3 +77,27 @@ fn a_long_table_repeats_its_header_and_the_text_copies_out() {
     assert!(info.contains("Title:           测试文书"), "{info}");
     assert!(info.contains("Author:          华东电器有限公司"), "{info}");
 }
+
+#[test]
+fn bulletin_body_text_sits_on_the_gb_t_9704_grid_of_22_lines_by_28_characters() {
+    let fonts = fonts::shared().expect("fonts (scripts/fonts.sh)");
+    let text: String =
+        "消费者权益保护法规定经营者应当保证其提供的商品或者服务符合保障人身财产安全的要求"
+            .chars()
+            .cycle()
+            .take(28 * 60 - 2)
+            .collect();
+    let mut document =
+        doc(vec![Block::text(text.clone(), redress_core::documents::bulletin::body())]);
+    document.head = None;
+    document.margins = (37.0, 26.0, 35.0, 28.0);
+    let laid = pdf::lay_out(&fonts, &document);
+    let lines: Vec<String> = laid.lines().into_iter().filter(|l| !l.starts_with("第")).collect();
+    // 1,678 characters: 26 on the indented first line, then 28 a line, 60 lines in all.
+    let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    assert_eq!(lines.len(), 60, "{counts:?}");
+    assert_eq!(lines[0].chars().count(), 26);
+    assert!(lines[1..].iter().all(|l| l.chars().count() == 28), "{lines:?}");
+    // 22 lines a page: 60 lines fill two pages and part of a third.
+    assert_eq!(laid.page_count(), 3);
+}

@@ -8,7 +8,7 @@
 pub const NO_LINE_START: &str = "、。，．；：？！）》」』】〕〉”’…—～·%‰℃,.;:?!)]}»";
 
 /// Characters that may not end a line.
-pub const NO_LINE_END: &str = "（《「『【〔〈“‘([{«￥$";
+pub const NO_LINE_END: &str = "（《「『【〔〈“‘([{«￥¥$";
 
 fn no_start(c: char) -> bool {
     NO_LINE_START.contains(c)

@@ -355,6 +355,11 @@ fn settlement(t: &Templates, f: &NoticeFacts, profile: &CompanyProfile) -> Docum
     for term in fill(&w.terms, &v).lines().filter(|l| !l.trim().is_empty()) {
         blocks.push(clause(term.trim().to_owned()));
     }
+    // Nothing may be added between the terms and the signatures.
+    blocks.push(Block::text(
+        "（以下无正文）",
+        Style::new(Face::Serif, 12.0).leading(22.0).align(Align::Centre),
+    ));
     blocks.push(Block::Space(30.0));
     let sign = Style::new(Face::Serif, 12.0).leading(30.0).align(Align::Left);
     blocks.push(Block::Table(Table {

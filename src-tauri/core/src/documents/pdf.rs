@@ -92,6 +92,10 @@ impl Style {
         self.colour = colour;
         self
     }
+    /// The first-line indent in pt: so many characters as set (tracking included).
+    pub fn indent_pt(&self) -> f32 {
+        self.indent * (self.size + self.tracking)
+    }
 }
 
 /// A decoded image (PNG or JPEG), shared by every page that shows it.
@@ -330,9 +334,7 @@ impl<'a> Layout<'a> {
 
     fn break_text(&self, text: &str, style: &Style, width: f32) -> Vec<Vec<Line>> {
         let w = |c: char| self.char_width(style, c);
-        text.split('\n')
-            .map(|para| break_lines(para, width, style.indent * style.size, &w))
-            .collect()
+        text.split('\n').map(|para| break_lines(para, width, style.indent_pt(), &w)).collect()
     }
 
     /// Puts one line at the current position (which the caller has checked has room).
@@ -426,7 +428,7 @@ impl<'a> Layout<'a> {
                 if style.leading > self.room() + 0.01 {
                     self.new_page();
                 }
-                let indent = if i == 0 { style.indent * style.size } else { 0.0 };
+                let indent = if i == 0 { style.indent_pt() } else { 0.0 };
                 let top = self.y;
                 self.put_line(line, style, self.left, self.width, indent, i + 1 == count, top);
                 self.y += style.leading;
@@ -473,6 +475,13 @@ impl<'a> Layout<'a> {
     }
 
     fn table(&mut self, t: &Table) {
+        // A borderless table is a block (signatures): it moves whole to the next page.
+        if !t.borders {
+            let h = self.table_height(t);
+            if h > self.room() + 0.01 && h <= self.bottom - self.top {
+                self.ensure(h);
+            }
+        }
         let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(f32::EPSILON);
         let widths: Vec<f32> = t.columns.iter().map(|c| self.width * c.weight / total).collect();
         let pad = t.padding;
