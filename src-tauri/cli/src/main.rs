@@ -79,6 +79,15 @@ enum Command {
         #[arg(long)]
         issue: bool,
     },
+    /// Full-text search over cases (Chinese: one character or more), ranked, as JSON.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -337,6 +346,11 @@ async fn run_command(
             written["bulletin_id"] = view["summary"]["id"].clone();
             written["doc_no"] = view["summary"]["doc_no"].clone();
             Ok(written)
+        }
+        Command::Search { query, limit, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "cases.search")?;
+            let req = serde_json::json!({ "query": query, "limit": limit });
+            redress_core::ops::dispatch(db, actor, "cases.search", &req.to_string()).await
         }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")

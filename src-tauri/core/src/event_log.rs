@@ -139,6 +139,10 @@ pub async fn append(
     .execute(&mut *conn)
     .await?;
     projection::apply(conn, &event, &new.body).await?;
+    if let Some(case_id) = &event.case_id {
+        crate::search::mark(conn, case_id).await?;
+        crate::search::flush(conn).await?;
+    }
     Ok(event)
 }
 

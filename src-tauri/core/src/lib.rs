@@ -21,6 +21,7 @@ pub mod masking;
 pub mod ops;
 pub mod pii;
 pub mod projection;
+pub mod search;
 pub mod settings;
 pub mod storage;
 pub mod time;

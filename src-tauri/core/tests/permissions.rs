@@ -17,6 +17,7 @@ const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manage
 const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.list", [true, true, true, true, true, true]),
     ("cases.get", [true, true, true, true, true, true]),
+    ("cases.search", [true, true, true, true, true, true]),
     ("cases.create", [true, true, false, false, false, false]),
     ("cases.related", [true, true, true, true, true, true]),
     ("cases.pause", [false, true, true, true, true, false]),
@@ -232,6 +233,7 @@ fn sample(op: &str, ids: &Ids) -> String {
             {"path": ids.file, "kind": "photo", "description": "故障照片"}]})
         .to_string(),
         "evidence.list" => json!({"case_id": ids.investigating.case_id}).to_string(),
+        "cases.search" => json!({"query": "烤箱 温控"}).to_string(),
         "documents.notice" => {
             json!({"case": ids.received.case_id, "kind": "acknowledgment"}).to_string()
         }

@@ -7,6 +7,7 @@ use redress_core::ops::links::{
     self, AcknowledgeResult, CaseAcknowledgeRequest, CaseLinkRequest, CaseLinkResult,
     CaseMergeRequest, CaseMergeResult,
 };
+use redress_core::ops::search::{self, SearchRequest, SearchResponse};
 use redress_core::ApiError;
 use tauri::State;
 
@@ -19,6 +20,14 @@ pub async fn cases_list(
     request: CasesListRequest,
 ) -> Result<CasesListResponse, ApiError> {
     operation!(state, "cases.list", cases::list, request)
+}
+
+#[tauri::command]
+pub async fn cases_search(
+    state: State<'_, AppState>,
+    request: SearchRequest,
+) -> Result<SearchResponse, ApiError> {
+    operation!(state, "cases.search", search::search, request)
 }
 
 #[tauri::command]

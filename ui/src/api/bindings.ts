@@ -758,6 +758,37 @@ export type RoundView = { id: string, plan_version: number, held_on: string, met
 
 export type Satisfaction = "satisfied" | "fairly_satisfied" | "dissatisfied";
 
+export type SearchHit = { case: CaseRow, 
+/**
+ * Which text matched: content, product, product_model, order_no, result, investigation,
+ * plan or consumer.
+ */
+field: string, 
+/**
+ * Up to about 60 characters around the first match.
+ */
+snippet: string, 
+/**
+ * Matched ranges in `snippet`, as [start, end) character offsets.
+ */
+marks: Array<[number, number]>, };
+
+export type SearchRequest = { 
+/**
+ * What the person typed: words, one or more Chinese characters, numbers, in any mix.
+ */
+query: string, 
+/**
+ * 1–500 (default 50).
+ */
+limit?: number, offset?: number, };
+
+export type SearchResponse = { 
+/**
+ * Cases that match, over all pages.
+ */
+total: number, offset: number, items: Array<SearchHit>, };
+
 export type SessionView = { account: AccountView, permissions: Array<Permission>, case_scope: CaseScope, must_change_password: boolean, idle_lock_minutes: number, };
 
 export type Settings = { 
@@ -897,6 +928,7 @@ export type WorkListRequest = Record<symbol, never>;
 /** Every operation: its request and response types. */
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
+  "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
   "cases.create": { request: IntakeRequest; response: IntakeResponse };
   "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
@@ -961,6 +993,7 @@ export type Operations = {
 /** The Tauri command that serves each operation. */
 export const COMMANDS = {
   "cases.list": "cases_list",
+  "cases.search": "cases_search",
   "cases.get": "cases_get",
   "cases.create": "cases_create",
   "cases.related": "cases_related",

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod links;
 pub mod org;
 pub mod roles;
+pub mod search;
 pub mod settings;
 pub mod system;
 pub mod work;
@@ -55,6 +56,7 @@ macro_rules! operations {
 
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
+    "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
     "cases.create" => cases_create = intake::create : intake::IntakeRequest => intake::IntakeResponse;
     "cases.related" => cases_related = cases::related : cases::RelatedCasesRequest => cases::RelatedCases;

@@ -122,6 +122,15 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     if let Some(last) = last {
         hlc.observe(Timestamp::from_i64(last));
     }
+    // Cases waiting for the search index (those of a database made before search existed).
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM search_dirty").fetch_one(&pool).await?;
+    if waiting > 0 {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let indexed = crate::search::flush(&mut tx).await?;
+        tx.commit().await?;
+        tracing::info!(indexed, "search index brought up to date");
+    }
     tracing::info!(path = %path.display(), site = %site.site_code, "database open");
     Ok(Db { pool, site, hlc: Arc::new(hlc), path })
 }

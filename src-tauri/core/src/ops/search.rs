@@ -1,0 +1,145 @@
+//! `cases.search`: Chinese full-text search over the cases a person may see, ranked, with the
+//! matched text marked (see `crate::search` for how one- and two-character queries work).
+
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::auth::Permission;
+use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::ops::cases::{
+    case_row, mask_row, push_scope, CaseRow, MAX_PAGE, ROW_COLUMNS, ROW_JOINS,
+};
+use crate::search::{self, match_expression};
+use crate::storage::Db;
+use crate::time;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    /// What the person typed: words, one or more Chinese characters, numbers, in any mix.
+    pub query: String,
+    /// 1–500 (default 50).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    #[ts(optional)]
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SearchHit {
+    pub case: CaseRow,
+    /// Which text matched: content, product, product_model, order_no, result, investigation,
+    /// plan or consumer.
+    pub field: String,
+    /// Up to about 60 characters around the first match.
+    pub snippet: String,
+    /// Matched ranges in `snippet`, as [start, end) character offsets.
+    pub marks: Vec<[u32; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SearchResponse {
+    /// Cases that match, over all pages.
+    pub total: i64,
+    pub offset: u32,
+    pub items: Vec<SearchHit>,
+}
+
+/// Characters of context on each side of the first match.
+const CONTEXT: usize = 24;
+
+fn snippet(text: &str, query: &str) -> Option<(String, Vec<[u32; 2]>)> {
+    let marks = search::marks(text, query);
+    let (first, _) = *marks.first()?;
+    let chars: Vec<char> = text.chars().collect();
+    let start = first.saturating_sub(CONTEXT);
+    let end = (first + CONTEXT * 2).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    let mut shift = 0u32;
+    if start > 0 {
+        out.insert(0, '…');
+        shift = 1;
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    let marks = marks
+        .into_iter()
+        .filter(|(s, e)| *s >= start && *e <= end)
+        .map(|(s, e)| [(s - start) as u32 + shift, (e - start) as u32 + shift])
+        .collect();
+    Some((out, marks))
+}
+
+pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<SearchResponse> {
+    actor.require(Permission::CaseView)?;
+    let limit = req.limit.unwrap_or(50);
+    let mut problems = Vec::new();
+    if !(1..=MAX_PAGE).contains(&limit) {
+        problems.push(FieldProblem {
+            field: "limit".into(),
+            rule: FieldRule::OutOfRange { min: 1, max: i64::from(MAX_PAGE) },
+        });
+    }
+    if req.query.chars().count() > 200 {
+        problems
+            .push(FieldProblem { field: "query".into(), rule: FieldRule::TooLong { max: 200 } });
+    }
+    let people = actor.may(Permission::CaseContact);
+    let expr = match_expression(&req.query, people);
+    if expr.is_none() {
+        problems.push(FieldProblem { field: "query".into(), rule: FieldRule::Required });
+    }
+    let (Some(expr), true) = (expr, problems.is_empty()) else {
+        return Err(CoreError::Validation(problems));
+    };
+    let offset = req.offset.unwrap_or(0);
+    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        qb.push(
+            " JOIN search_rows r ON r.case_id = c.id JOIN case_search fts ON fts.rowid = r.row",
+        );
+        let clause = if push_scope(qb, actor) { " AND " } else { " WHERE " };
+        qb.push(clause).push("fts.case_search MATCH ").push_bind(expr.clone());
+    };
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
+
+    let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
+    filter(&mut page);
+    page.push(" ORDER BY bm25(fts.case_search), c.received_at DESC LIMIT ")
+        .push_bind(i64::from(limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(offset));
+    let rows = page.build().fetch_all(db.pool()).await?;
+    let now = time::to_db(db.now());
+    let mut conn = db.pool().acquire().await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let case = mask_row(case_row(row, &now)?, actor, row);
+        let text = search::case_text(&mut conn, &case.id).await?;
+        let mut hit = None;
+        if let Some(text) = &text {
+            hit = text.fields.iter().find_map(|(field, value)| {
+                snippet(value, &req.query).map(|(s, m)| ((*field).to_owned(), s, m))
+            });
+            if hit.is_none() && people {
+                hit = snippet(&case.consumer_name, &req.query)
+                    .map(|(s, m)| ("consumer".to_owned(), s, m));
+            }
+        }
+        let (field, snippet, marks) = hit.unwrap_or_else(|| {
+            // Pieces matched in different places (a word here, a character there): show the
+            // start of the complaint.
+            let content = text
+                .as_ref()
+                .and_then(|t| t.fields.first().map(|(_, v)| v.chars().take(CONTEXT * 2).collect()))
+                .unwrap_or_default();
+            ("content".to_owned(), content, Vec::new())
+        });
+        items.push(SearchHit { case, field, snippet, marks });
+    }
+    Ok(SearchResponse { total, offset, items })
+}
