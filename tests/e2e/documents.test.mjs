@@ -74,7 +74,11 @@ test("the legal officer previews a case's acknowledgment inside the app", async 
   const summary = await $('[data-testid="pdf-summary"]');
   assert.match(await summary.getText(), /^共 1 页 · \d+\.\d KB$/);
   await closePreview();
-  await app.browser.keys("Escape");
+  await click($(".ant-drawer-open .ant-drawer-close"));
+  await app.browser.waitUntil(async () => !(await (await $(".ant-drawer-open")).isExisting()), {
+    timeout: 10_000,
+    timeoutMsg: "the case drawer did not close",
+  });
 });
 
 test("a bulletin on two closed cases is drafted, edited, previewed, issued and reprinted unchanged", async () => {
@@ -94,7 +98,21 @@ test("a bulletin on two closed cases is drafted, edited, previewed, issued and r
   await click($('[data-testid="bulletin-pick-ok"]'));
   const editor = await $('[data-testid="bulletin-editor"]');
   await editor.waitForDisplayed({ timeout: 20_000 });
-  await fill(app.browser, "bulletin-title", "关于两起典型消费纠纷案例的通报");
+  const title = "关于两起典型消费纠纷案例的通报";
+  await fill(app.browser, "bulletin-title", title);
+  // Keys reach the page a little after WebDriver returns: wait until all are in.
+  const titleBox = await $('[data-testid="bulletin-title"]');
+  let typed = "";
+  await app.browser.waitUntil(
+    async () => {
+      typed = await titleBox.getValue();
+      return typed === title;
+    },
+    { timeout: 10_000 },
+  ).catch(async () => {
+    await saveScreenshot(app.browser, "bulletin-title");
+    throw new Error(`the title box holds ${JSON.stringify(typed)}`);
+  });
   await click($('[data-testid="bulletin-preview"]'));
   const draft = await previewed();
   assert.ok(draft.pages >= 1 && draft.ink > 2_000, JSON.stringify(draft));
@@ -102,7 +120,11 @@ test("a bulletin on two closed cases is drafted, edited, previewed, issued and r
   await closePreview();
 
   await click($('[data-testid="bulletin-issue"]'));
-  await click($('[data-testid="bulletin-issue-ok"]'));
+  // The confirmation grows into place: click it once it stands still.
+  const confirm = await $('[data-testid="bulletin-issue-ok"]');
+  await confirm.waitForDisplayed({ timeout: 10_000 });
+  await settle(app.browser, confirm);
+  await click(confirm);
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const docNo = `客服通〔${year}〕1号`;
   const list = await $('[data-testid="bulletins-table"]');
@@ -112,7 +134,10 @@ test("a bulletin on two closed cases is drafted, edited, previewed, issued and r
       return shown.includes(docNo) && shown.includes("关于两起典型消费纠纷案例的通报");
     },
     { timeout: 20_000, timeoutMsg: `the issued list does not show ${docNo} with its title` },
-  );
+  ).catch(async (e) => {
+    await saveScreenshot(app.browser, "bulletin-not-issued");
+    throw e;
+  });
 
   // Reprinted from the list: the file kept at issue, byte for byte.
   const [issued] = await invokeCommand(app.browser, "bulletins_list", { request: { status: "issued" } });

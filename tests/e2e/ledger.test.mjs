@@ -98,6 +98,30 @@ test("the workbench and settings show the same database", async () => {
   await (await $('[data-testid="ledger-table"]')).waitForDisplayed({ timeout: 10_000 });
 });
 
+test("full-text search finds a two-character word, marks it, and opens the case", async () => {
+  const box = await $('[data-testid="ledger-search"] input');
+  await click(box);
+  await box.addValue("漏水");
+  await app.browser.keys("Enter");
+  const total = await $('[data-testid="search-total"]');
+  await total.waitForDisplayed({ timeout: 10_000 });
+  const found = Number((await total.getText()).replace(/[^0-9]/g, ""));
+  assert.ok(found > 0, `漏水 occurs in the demo complaints (${await total.getText()})`);
+  const marks = await app.browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="search-results"] mark')).map((m) => m.textContent),
+  );
+  assert.ok(marks.length > 0 && marks.every((t) => t === "漏水"), JSON.stringify(marks));
+  await saveScreenshot(app.browser, "search");
+  await click($(".search-hit"));
+  await (await $('[data-testid="case-drawer"]')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.keys("Escape");
+  // Clearing the box brings the ledger back.
+  await click(box);
+  await app.browser.keys(["Control", "a"]);
+  await app.browser.keys("Backspace");
+  await (await $('[data-testid="ledger-table"]')).waitForDisplayed({ timeout: 10_000 });
+});
+
 test("the interface switches to English", async () => {
   await click($('[data-testid="language"]'));
   const english = await $(".ant-select-item-option[title='English']");

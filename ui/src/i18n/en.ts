@@ -243,6 +243,22 @@ export const en: Messages = {
     },
   },
   ledger: {
+    search: {
+      placeholder: "Search complaints, products, models, investigation notes, results… (one or two Chinese characters work)",
+      total: (n: number) => `${n.toLocaleString("en")} found`,
+      none: "No case contains this text",
+      clear: "Back to the ledger",
+      fields: {
+        content: "Complaint",
+        product: "Product/service",
+        product_model: "Model",
+        order_no: "Order no.",
+        result: "Result",
+        investigation: "Investigation",
+        plan: "Plan",
+        consumer: "Consumer",
+      },
+    },
     title: "Dispute ledger",
     total: (n: number) => `${n.toLocaleString("en")} cases`,
     statusFilter: "Status",

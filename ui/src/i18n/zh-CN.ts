@@ -259,6 +259,22 @@ export const zhCN = {
     },
   },
   ledger: {
+    search: {
+      placeholder: "全文检索：投诉内容、商品、型号、调查记录、处理结果…（单字、双字均可）",
+      total: (n: number) => `找到 ${n.toLocaleString("zh-CN")} 件`,
+      none: "没有找到包含这些文字的案件",
+      clear: "返回台账",
+      fields: {
+        content: "投诉内容",
+        product: "商品/服务",
+        product_model: "型号",
+        order_no: "订单号",
+        result: "处理结果",
+        investigation: "调查记录",
+        plan: "解决方案",
+        consumer: "消费者",
+      },
+    },
     title: "消费纠纷台账",
     total: (n: number) => `共 ${n.toLocaleString("zh-CN")} 件`,
     statusFilter: "状态",

@@ -17,7 +17,7 @@ import {
   Tag,
   Typography,
 } from "antd";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import {
   call,
@@ -128,9 +128,18 @@ function Editor({ view, onClose, onChanged }: { view: BulletinView | null; onClo
   const masking = Form.useWatch("masking", form);
   const open = view !== null;
 
+  // The form takes a bulletin's content when another bulletin opens — not after each save, so
+  // that what is typed while a save is on its way is kept.
+  const openId = view?.summary.id;
+  const content0 = view?.content;
+  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (view) form.setFieldsValue(view.content);
-  }, [view, form]);
+    if (openId && content0 && shown.current !== openId) {
+      shown.current = openId;
+      form.setFieldsValue(content0);
+    }
+    if (!openId) shown.current = undefined;
+  }, [openId, content0, form]);
 
   if (!view) return <Drawer open={false} />;
   const id = view.summary.id;
@@ -292,11 +301,18 @@ export function Bulletins() {
   const [editing, setEditing] = useState<BulletinView | null>(null);
   const [printing, setPrinting] = useState<BulletinSummary | null>(null);
 
+  // Only the latest request's answer is shown (switching tabs while one is on its way).
+  const latest = useRef(0);
   const load = useCallback(() => {
+    const mine = ++latest.current;
     call("bulletins.list", { status: tab })
-      .then(setItems)
+      .then((found) => {
+        if (latest.current === mine) setItems(found);
+      })
       .catch((e: OperationError) => message.error(e.message))
-      .finally(() => setLoading(false));
+      .finally(() => {
+        if (latest.current === mine) setLoading(false);
+      });
   }, [tab, message]);
   useEffect(load, [load]);
 
@@ -379,9 +395,13 @@ export function Bulletins() {
         onClose={() => setPicking(false)}
         onDrafted={(v) => {
           setPicking(false);
-          setTab("draft");
           setEditing(v);
-          load();
+          if (tab === "draft") {
+            load();
+          } else {
+            setLoading(true);
+            setTab("draft");
+          }
         }}
       />
       <Editor
@@ -389,8 +409,13 @@ export function Bulletins() {
         onClose={() => setEditing(null)}
         onChanged={(v) => {
           if (v) setEditing(v.summary.status === "draft" ? v : null);
-          if (v && v.summary.status === "issued") setTab("issued");
-          load();
+          if (v && v.summary.status === "issued" && tab !== "issued") {
+            // The issued list loads when its tab shows.
+            setLoading(true);
+            setTab("issued");
+          } else {
+            load();
+          }
         }}
       />
       <PdfPreview

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Empty, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Empty, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType, SorterResult, TablePaginationConfig } from "antd/es/table/interface";
 import { useCallback, useEffect, useState } from "react";
 
@@ -15,6 +15,7 @@ import {
 } from "../api";
 import { useCodes } from "../codes";
 import { CaseDrawer } from "../components/CaseDrawer";
+import { SearchResults } from "../components/SearchResults";
 import { DemoLoader } from "../components/DemoLoader";
 import { SeverityTag, StatusTag } from "../components/labels";
 import { formatDateTime } from "../format";
@@ -64,6 +65,8 @@ export function Ledger({
     null,
   );
   const [openCase, setOpenCase] = useState<string | null>(null);
+  // What was searched for (the ledger shows search results while it is not empty).
+  const [searched, setSearched] = useState("");
 
   useEffect(() => {
     let live = true;
@@ -172,6 +175,17 @@ export function Ledger({
           )}
         </Space>
         <Space>
+          <Input.Search
+            allowClear
+            style={{ width: 420 }}
+            placeholder={m.ledger.search.placeholder}
+            aria-label={m.ledger.search.placeholder}
+            data-testid="ledger-search"
+            onSearch={(v) => setSearched(v.trim())}
+            onChange={(e) => {
+              if (e.target.value === "") setSearched("");
+            }}
+          />
           <Select<CaseStatus | "">
             style={{ width: 150 }}
             aria-label={m.ledger.statusFilter}
@@ -185,7 +199,9 @@ export function Ledger({
           </Button>
         </Space>
       </Space>
-      {isEmpty ? (
+      {searched !== "" ? (
+        <SearchResults query={searched} onOpen={setOpenCase} />
+      ) : isEmpty ? (
         <Empty
           style={{ marginTop: 80 }}
           data-testid="ledger-empty"
