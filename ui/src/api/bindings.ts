@@ -787,7 +787,11 @@ export type SearchResponse = {
 /**
  * Cases that match, over all pages.
  */
-total: number, offset: number, items: Array<SearchHit>, };
+total: number, offset: number, 
+/**
+ * Best match first (bm25); with more than `RANKED_UP_TO` matches, newest first instead.
+ */
+ranked: boolean, items: Array<SearchHit>, };
 
 export type SessionView = { account: AccountView, permissions: Array<Permission>, case_scope: CaseScope, must_change_password: boolean, idle_lock_minutes: number, };
 

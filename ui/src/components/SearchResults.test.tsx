@@ -13,6 +13,7 @@ const { SearchResults } = await import("./SearchResults");
 const REPLY: SearchResponse = {
   total: 41,
   offset: 0,
+  ranked: true,
   items: [
     {
       case: {

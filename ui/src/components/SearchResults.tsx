@@ -47,7 +47,16 @@ export function SearchResults({ query, onOpen }: { query: string; onOpen: (id: s
     <List<SearchHit>
       data-testid="search-results"
       loading={!current}
-      header={data && <Typography.Text type="secondary" data-testid="search-total">{s.total(data.total)}</Typography.Text>}
+      header={
+        data && (
+          <Space>
+            <Typography.Text type="secondary" data-testid="search-total">
+              {s.total(data.total)}
+            </Typography.Text>
+            <Typography.Text type="secondary">{data.ranked ? s.ranked : s.newest}</Typography.Text>
+          </Space>
+        )
+      }
       dataSource={data?.items ?? []}
       locale={{ emptyText: <Empty description={s.none} /> }}
       pagination={

@@ -247,6 +247,8 @@ export const en: Messages = {
       placeholder: "Search complaints, products, models, investigation notes, results… (one or two Chinese characters work)",
       total: (n: number) => `${n.toLocaleString("en")} found`,
       none: "No case contains this text",
+      ranked: "· best match first",
+      newest: "· many matches: newest first; add words to narrow them",
       clear: "Back to the ledger",
       fields: {
         content: "Complaint",

@@ -263,6 +263,8 @@ export const zhCN = {
       placeholder: "全文检索：投诉内容、商品、型号、调查记录、处理结果…（单字、双字均可）",
       total: (n: number) => `找到 ${n.toLocaleString("zh-CN")} 件`,
       none: "没有找到包含这些文字的案件",
+      ranked: "· 按相关度排序",
+      newest: "· 结果较多，按时间由近及远排序，可增加关键字缩小范围",
       clear: "返回台账",
       fields: {
         content: "投诉内容",

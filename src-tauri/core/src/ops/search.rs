@@ -2,11 +2,11 @@
 //! matched text marked (see `crate::search` for how one- and two-character queries work).
 
 use serde::{Deserialize, Serialize};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite};
 use ts_rs::TS;
 
 use crate::actor::Actor;
-use crate::auth::Permission;
+use crate::auth::{CaseScope, Permission};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::ops::cases::{
     case_row, mask_row, push_scope, CaseRow, MAX_PAGE, ROW_COLUMNS, ROW_JOINS,
@@ -44,8 +44,14 @@ pub struct SearchResponse {
     /// Cases that match, over all pages.
     pub total: i64,
     pub offset: u32,
+    /// Best match first (bm25); with more than `RANKED_UP_TO` matches, newest first instead.
+    pub ranked: bool,
     pub items: Vec<SearchHit>,
 }
+
+/// Up to this many matches the hits are ranked by relevance; beyond it, ranking every match
+/// would cost more than it helps (a person narrows such a search), so the newest come first.
+pub const RANKED_UP_TO: i64 = 5_000;
 
 /// Characters of context on each side of the first match.
 const CONTEXT: usize = 24;
@@ -96,6 +102,7 @@ pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<Se
         return Err(CoreError::Validation(problems));
     };
     let offset = req.offset.unwrap_or(0);
+    let unscoped = actor.grant.case_scope == CaseScope::All;
     let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
         qb.push(
             " JOIN search_rows r ON r.case_id = c.id JOIN case_search fts ON fts.rowid = r.row",
@@ -103,17 +110,57 @@ pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<Se
         let clause = if push_scope(qb, actor) { " AND " } else { " WHERE " };
         qb.push(clause).push("fts.case_search MATCH ").push_bind(expr.clone());
     };
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
-    filter(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
-
-    let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
-    filter(&mut page);
-    page.push(" ORDER BY bm25(fts.case_search), c.received_at DESC LIMIT ")
-        .push_bind(i64::from(limit))
-        .push(" OFFSET ")
-        .push_bind(i64::from(offset));
-    let rows = page.build().fetch_all(db.pool()).await?;
+    let total: i64 = if unscoped {
+        // Counted in the index alone: no row of `cases` needs reading.
+        sqlx::query_scalar("SELECT COUNT(*) FROM case_search WHERE case_search MATCH ?")
+            .bind(&expr)
+            .fetch_one(db.pool())
+            .await?
+    } else {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+        filter(&mut count);
+        count.build_query_scalar().fetch_one(db.pool()).await?
+    };
+    let ranked = total <= RANKED_UP_TO;
+    let rows = if unscoped {
+        // The page is chosen in the index (by rank, or newest first by index row), then only
+        // its cases are read.
+        let order = if ranked { "rank" } else { "rowid DESC" };
+        let chosen: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY {order} LIMIT ? OFFSET ?"
+        ))
+        .bind(&expr)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(db.pool())
+        .await?;
+        let mut page = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {ROW_COLUMNS}, r.row{ROW_JOINS} JOIN search_rows r ON r.case_id = c.id WHERE r.row IN ("
+        ));
+        let mut list = page.separated(", ");
+        for row in &chosen {
+            list.push_bind(*row);
+        }
+        page.push(")");
+        let mut rows =
+            if chosen.is_empty() { Vec::new() } else { page.build().fetch_all(db.pool()).await? };
+        let position = |row: &sqlx::sqlite::SqliteRow| {
+            let r: i64 = row.get("row");
+            chosen.iter().position(|x| *x == r).unwrap_or(usize::MAX)
+        };
+        rows.sort_by_key(position);
+        rows
+    } else {
+        let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
+        filter(&mut page);
+        let order =
+            if ranked { "bm25(fts.case_search), c.received_at DESC" } else { "c.received_at DESC" };
+        page.push(format!(" ORDER BY {order} LIMIT "))
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(offset));
+        page.build().fetch_all(db.pool()).await?
+    };
     let now = time::to_db(db.now());
     let mut conn = db.pool().acquire().await?;
     let mut items = Vec::with_capacity(rows.len());
@@ -141,5 +188,5 @@ pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<Se
         });
         items.push(SearchHit { case, field, snippet, marks });
     }
-    Ok(SearchResponse { total, offset, items })
+    Ok(SearchResponse { total, offset, ranked, items })
 }
