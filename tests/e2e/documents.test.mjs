@@ -86,8 +86,16 @@ test("a bulletin on two closed cases is drafted, edited, previewed, issued and r
   await click($('[data-testid="bulletin-new"]'));
   const table = await $('[data-testid="bulletin-pick-table"]');
   await table.waitForDisplayed({ timeout: 15_000 });
-  // Demo cases are not marked typical: show every closed case.
-  await click($('[data-testid="bulletin-typical-only"]'));
+  // Demo cases are not marked typical: show every closed case (once the dialog stands still).
+  const typicalOnly = await $('[data-testid="bulletin-typical-only"]');
+  await settle(app.browser, typicalOnly);
+  await app.browser.waitUntil(
+    async () => {
+      if ((await typicalOnly.getAttribute("aria-checked")) === "true") await click(typicalOnly);
+      return (await typicalOnly.getAttribute("aria-checked")) === "false";
+    },
+    { timeout: 10_000, interval: 500, timeoutMsg: "the typical-only switch did not turn off" },
+  );
   await app.browser.waitUntil(async () => (await table.$$(".ant-table-tbody .ant-checkbox-input")).length >= 2, {
     timeout: 15_000,
     timeoutMsg: "no closed cases to choose",
@@ -99,6 +107,11 @@ test("a bulletin on two closed cases is drafted, edited, previewed, issued and r
   const editor = await $('[data-testid="bulletin-editor"]');
   await editor.waitForDisplayed({ timeout: 20_000 });
   const title = "关于两起典型消费纠纷案例的通报";
+  // The drawer takes the focus when its opening animation ends: type once it stands still.
+  const titleInput = await $('[data-testid="bulletin-title"]');
+  await titleInput.waitForDisplayed({ timeout: 10_000 });
+  await settle(app.browser, titleInput);
+  await app.browser.pause(400);
   await fill(app.browser, "bulletin-title", title);
   // Keys reach the page a little after WebDriver returns: wait until all are in.
   const titleBox = await $('[data-testid="bulletin-title"]');
