@@ -140,8 +140,7 @@ pub async fn append(
     .await?;
     projection::apply(conn, &event, &new.body).await?;
     if let Some(case_id) = &event.case_id {
-        crate::search::mark(conn, case_id).await?;
-        crate::search::flush(conn).await?;
+        crate::search::reindex(conn, case_id).await?;
     }
     Ok(event)
 }

@@ -17,8 +17,9 @@
 //! consumers' contact data. Queries are built from the user's text token by token, quoted, so
 //! no input can produce an FTS syntax error.
 //!
-//! The index is derived from the projections: changes mark a case dirty (`search_dirty`) and
-//! [`flush`] re-indexes dirty cases — after each appended event, and once after a rebuild.
+//! The index is derived from the projections: each appended event on a case re-indexes that
+//! case ([`reindex`]); cases waiting in `search_dirty` (all of them after a rebuild, those of a
+//! database made before search existed) are indexed together by [`flush`].
 
 use sqlx::SqliteConnection;
 
@@ -131,15 +132,6 @@ pub fn match_expression(query: &str, people: bool) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-/// Marks a case for re-indexing (the projection calls this for every event on a case).
-pub async fn mark(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<()> {
-    sqlx::query("INSERT OR IGNORE INTO search_dirty (case_id) VALUES (?)")
-        .bind(case_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// The searchable text of a case: its fields (for the index and for snippets), and the
 /// consumer's name apart.
 pub struct CaseText {
@@ -198,7 +190,8 @@ pub async fn flush(conn: &mut SqliteConnection) -> CoreResult<u64> {
     Ok(dirty.len() as u64)
 }
 
-async fn reindex(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<()> {
+/// Indexes one case afresh (every event on a case calls this, in its transaction).
+pub async fn reindex(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<()> {
     let row: Option<i64> = sqlx::query_scalar("SELECT row FROM search_rows WHERE case_id = ?")
         .bind(case_id)
         .fetch_optional(&mut *conn)

@@ -72,6 +72,18 @@ pub struct DocumentSettings {
     pub placeholders: DocumentPlaceholders,
 }
 
+impl DocumentSettings {
+    /// The settings as stored, with what Redress ships beside them.
+    fn of(profile: CompanyProfile, templates: Templates) -> Self {
+        Self {
+            profile,
+            templates,
+            defaults: Templates::default(),
+            placeholders: DocumentPlaceholders::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DocumentPlaceholders {
     pub acknowledgment: Vec<String>,
@@ -107,12 +119,8 @@ pub async fn settings(
 ) -> CoreResult<DocumentSettings> {
     actor.require_any(&[Permission::CaseView, Permission::TemplateEdit])?;
     let mut conn = db.pool().acquire().await?;
-    Ok(DocumentSettings {
-        profile: templates::profile(&mut conn).await?,
-        templates: templates::templates(&mut conn).await?,
-        defaults: Templates::default(),
-        placeholders: DocumentPlaceholders::new(),
-    })
+    let profile = templates::profile(&mut conn).await?;
+    Ok(DocumentSettings::of(profile, templates::templates(&mut conn).await?))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -151,12 +159,7 @@ pub async fn settings_save(
         .await?;
     }
     tx.commit().await?;
-    Ok(DocumentSettings {
-        profile: req.profile,
-        templates: req.templates,
-        defaults: Templates::default(),
-        placeholders: DocumentPlaceholders::new(),
-    })
+    Ok(DocumentSettings::of(req.profile, req.templates))
 }
 
 fn to_json<T: Serialize>(v: &T) -> CoreResult<serde_json::Value> {
