@@ -88,6 +88,44 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import cases from a spreadsheet (.xlsx, .xls, .csv) with a mapping file (docs/IMPORT.md);
+    /// prints `{"imported", "duplicates", "rejected": [{"row", "column", "reason"}], ...}`.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "MAP.toml")]
+        mapping: PathBuf,
+        /// Check every row and report, importing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the ledger (filtered) to .xlsx or .csv (UTF-8 with BOM), by the file's extension.
+    Export {
+        file: PathBuf,
+        /// Only cases in these statuses (comma-separated codes).
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+        /// Only cases of these categories (comma-separated codes).
+        #[arg(long, value_delimiter = ',')]
+        category: Vec<String>,
+        /// Only cases from these channels (comma-separated codes).
+        #[arg(long, value_delimiter = ',')]
+        channel: Vec<String>,
+        /// Received on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Received on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only open cases past their deadline.
+        #[arg(long)]
+        overdue: bool,
+        /// Any other filter of `cases.list`, as JSON (merged with the options above).
+        #[arg(long)]
+        filter: Option<String>,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -163,6 +201,13 @@ async fn case_id(db: &Db, case: &str) -> Result<String, CoreError> {
         .ok_or_else(|| CoreError::NotFound { entity: "case", id: case.to_owned() })
 }
 
+/// The language of messages and of exported files' headers.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+fn actor_lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -177,6 +222,7 @@ fn main() -> ExitCode {
         .clone()
         .or_else(|| std::env::var("LANG").ok())
         .map_or(Lang::Zh, |tag| Lang::from_tag(&tag));
+    let _ = LANG.set(lang);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -351,6 +397,46 @@ async fn run_command(
             redress_core::ops::check_password_change_gate(must_change, "cases.search")?;
             let req = serde_json::json!({ "query": query, "limit": limit });
             redress_core::ops::dispatch(db, actor, "cases.search", &req.to_string()).await
+        }
+        Command::Import { file, mapping, dry_run, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "imports.run")?;
+            let text = std::fs::read_to_string(&mapping)?;
+            let mapping = redress_core::import::ImportMapping::from_toml(&text).map_err(|detail| {
+                CoreError::Validation(vec![redress_core::error::FieldProblem {
+                    field: "mapping".into(),
+                    rule: redress_core::error::FieldRule::Invalid { detail },
+                }])
+            })?;
+            let req = serde_json::json!({ "path": file, "mapping": mapping, "dry_run": dry_run });
+            redress_core::ops::dispatch(db, actor, "imports.run", &req.to_string()).await
+        }
+        Command::Export { file, status, category, channel, from, to, overdue, filter } => {
+            redress_core::ops::check_password_change_gate(must_change, "cases.export")?;
+            let mut f: serde_json::Value = match filter {
+                Some(text) => serde_json::from_str(&text).map_err(|e| CoreError::MalformedRequest {
+                    operation: "cases.export".into(),
+                    detail: e.to_string(),
+                    field: Some("filter".into()),
+                })?,
+                None => serde_json::json!({}),
+            };
+            let lists = [("statuses", status), ("categories", category), ("channels", channel)];
+            for (key, values) in lists {
+                if !values.is_empty() {
+                    f[key] = serde_json::json!(values);
+                }
+            }
+            if let Some(from) = from {
+                f["received_from"] = serde_json::json!(from);
+            }
+            if let Some(to) = to {
+                f["received_to"] = serde_json::json!(to);
+            }
+            if overdue {
+                f["overdue"] = serde_json::json!(true);
+            }
+            let req = serde_json::json!({ "path": file, "filter": f, "lang": actor_lang() });
+            redress_core::ops::dispatch(db, actor, "cases.export", &req.to_string()).await
         }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")

@@ -448,6 +448,7 @@ impl Generator {
                 acknowledged: complexity == Complexity::Simple
                     || matches!(channel, Channel::Hotline | Channel::Store)
                     || age_days > 2,
+                import: None,
             },
             case_id,
             text,

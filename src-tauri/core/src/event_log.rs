@@ -90,6 +90,27 @@ pub async fn append(
     actor: &Actor,
     new: NewEvent,
 ) -> CoreResult<StoredEvent> {
+    append_with(conn, db, actor, new, true).await
+}
+
+/// As [`append`], but the case is only marked for the search index: a bulk writer (the
+/// importer) indexes each case once, with `search::flush`, before its transaction commits.
+pub async fn append_deferring_search(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    new: NewEvent,
+) -> CoreResult<StoredEvent> {
+    append_with(conn, db, actor, new, false).await
+}
+
+async fn append_with(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    new: NewEvent,
+    index_now: bool,
+) -> CoreResult<StoredEvent> {
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
@@ -140,7 +161,14 @@ pub async fn append(
     .await?;
     projection::apply(conn, &event, &new.body).await?;
     if let Some(case_id) = &event.case_id {
-        crate::search::reindex(conn, case_id).await?;
+        if index_now {
+            crate::search::reindex(conn, case_id).await?;
+        } else {
+            sqlx::query("INSERT OR IGNORE INTO search_dirty (case_id) VALUES (?)")
+                .bind(case_id)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(event)
 }

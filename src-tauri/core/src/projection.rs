@@ -11,10 +11,12 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 25] = [
     "case_search",
     "search_rows",
     "search_dirty",
+    "case_imports",
+    "import_batches",
     "bulletin_cases",
     "bulletins",
     "evidence_custody",
@@ -139,6 +141,19 @@ pub async fn apply(
             .bind(c.acknowledged.then_some(&c.received_at))
             .execute(&mut *conn)
             .await?;
+            if let Some(origin) = &c.import {
+                sqlx::query(
+                    "INSERT INTO case_imports (case_id, batch_id, source, key, row) \
+                     VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(case_id)
+                .bind(&origin.batch_id)
+                .bind(&origin.source)
+                .bind(&origin.key)
+                .bind(i64::try_from(origin.row).unwrap_or(i64::MAX))
+                .execute(&mut *conn)
+                .await?;
+            }
             if let Some((year, seq)) = parse_case_no(&c.case_no) {
                 sqlx::query(
                     "INSERT INTO case_no_counters (site_id, year, last) VALUES (?, ?, ?) \
@@ -662,6 +677,35 @@ pub async fn apply(
             .bind(&ev.occurred_at)
             .bind(ev.hlc)
             .bind(&b.bulletin_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::ImportStarted(i) => {
+            sqlx::query(
+                "INSERT INTO import_batches (id, source, file_name, rows, started_at, started_by, \
+                 status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
+            )
+            .bind(&i.batch_id)
+            .bind(&i.source)
+            .bind(&i.file_name)
+            .bind(i64::try_from(i.rows).unwrap_or(i64::MAX))
+            .bind(&ev.occurred_at)
+            .bind(&ev.actor)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::ImportFinished(f) => {
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            sqlx::query(
+                "UPDATE import_batches SET status = ?, finished_at = ?, imported = ?, \
+                 duplicates = ?, rejected = ? WHERE id = ?",
+            )
+            .bind(if f.cancelled { "cancelled" } else { "done" })
+            .bind(&ev.occurred_at)
+            .bind(count(f.imported))
+            .bind(count(f.duplicates))
+            .bind(count(f.rejected))
+            .bind(&f.batch_id)
             .execute(&mut *conn)
             .await?;
         }

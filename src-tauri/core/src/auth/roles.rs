@@ -51,10 +51,13 @@ pub enum Permission {
     /// Write and issue internal bulletins on typical cases.
     #[serde(rename = "bulletin.issue")]
     BulletinIssue,
+    /// Import cases from spreadsheets (old ledgers, other systems).
+    #[serde(rename = "data.import")]
+    DataImport,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -69,6 +72,7 @@ impl Permission {
         Permission::AuditVerify,
         Permission::DemoGenerate,
         Permission::BulletinIssue,
+        Permission::DataImport,
     ];
 }
 
@@ -169,6 +173,7 @@ impl RoleCode {
                     CaseHandle,
                     CompensationApprove,
                     DataExport,
+                    DataImport,
                     AuditVerify,
                     BulletinIssue,
                 ],
@@ -185,6 +190,7 @@ impl RoleCode {
                     RoleEdit,
                     AuditVerify,
                     DemoGenerate,
+                    DataImport,
                 ],
                 CaseScope::All,
             ),

@@ -109,6 +109,42 @@ pub enum EventBody {
     /// A draft thrown away (kept in the log, gone from the list).
     #[serde(rename = "bulletin.discarded")]
     BulletinDiscarded(BulletinDiscarded),
+    /// An import from a spreadsheet began; its cases follow in committed batches.
+    #[serde(rename = "import.started")]
+    ImportStarted(ImportStarted),
+    /// An import ended (done or cancelled) with its counts.
+    #[serde(rename = "import.finished")]
+    ImportFinished(ImportFinished),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportStarted {
+    pub batch_id: String,
+    /// The mapping's source: duplicates are recognised within it.
+    pub source: String,
+    pub file_name: String,
+    /// Records in the file (header excluded).
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportFinished {
+    pub batch_id: String,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub cancelled: bool,
+}
+
+/// Where an imported case came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportOrigin {
+    pub batch_id: String,
+    pub source: String,
+    /// The row's external id in its source, or a fingerprint of the whole row.
+    pub key: String,
+    /// The record's row number in the file (the header is row 1).
+    pub row: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -470,6 +506,9 @@ pub struct CaseCreated {
     /// The consumer was told at once (on the phone, at the counter).
     #[serde(default)]
     pub acknowledged: bool,
+    /// Set for a case taken in from a spreadsheet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportOrigin>,
 }
 
 /// What a complaint says about and in the words of its consumer: personal data.

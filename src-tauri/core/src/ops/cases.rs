@@ -33,6 +33,9 @@ pub enum CaseSortField {
     Severity,
     DueAt,
     ProductName,
+    Channel,
+    Category,
+    Handler,
 }
 
 impl CaseSortField {
@@ -52,6 +55,9 @@ impl CaseSortField {
             }
             CaseSortField::DueAt => "c.due_at",
             CaseSortField::ProductName => "c.product_name",
+            CaseSortField::Channel => "c.channel",
+            CaseSortField::Category => "c.category",
+            CaseSortField::Handler => "c.handler",
         }
     }
 }
@@ -90,6 +96,50 @@ pub struct CasesListRequest {
     /// `true`: only cases marked typical (典型案例) at closing, for internal bulletins.
     #[ts(optional)]
     pub typical: Option<bool>,
+    /// Only cases in one of these statuses (with `status`, both must hold).
+    #[ts(optional)]
+    pub statuses: Option<Vec<CaseStatus>>,
+    /// Only cases received through one of these channels (codes).
+    #[ts(optional)]
+    pub channels: Option<Vec<String>>,
+    /// Only cases of one of these categories (codes).
+    #[ts(optional)]
+    pub categories: Option<Vec<String>>,
+    #[ts(optional)]
+    pub severities: Option<Vec<Severity>>,
+    /// Only cases with one of these satisfaction answers.
+    #[ts(optional)]
+    pub satisfactions: Option<Vec<Satisfaction>>,
+    /// Only cases of this department (id).
+    #[ts(optional)]
+    pub department_id: Option<String>,
+    /// Only cases of this store or branch (id), or of the stores under this branch.
+    #[ts(optional)]
+    pub store_id: Option<String>,
+    /// Only cases handled by this account (id); `""`: only cases nobody handles yet.
+    #[ts(optional)]
+    pub handler_id: Option<String>,
+    /// Case numbers beginning with this text.
+    #[ts(optional)]
+    pub case_no: Option<String>,
+    /// Product names beginning with this text.
+    #[ts(optional)]
+    pub product: Option<String>,
+    /// Received on or after this day (`YYYY-MM-DD`, China time).
+    #[ts(optional)]
+    pub received_from: Option<String>,
+    /// Received on or before this day (`YYYY-MM-DD`, China time).
+    #[ts(optional)]
+    pub received_to: Option<String>,
+    /// Due on or after this day (`YYYY-MM-DD`, China time).
+    #[ts(optional)]
+    pub due_from: Option<String>,
+    /// Due on or before this day (`YYYY-MM-DD`, China time).
+    #[ts(optional)]
+    pub due_to: Option<String>,
+    /// Only cases imported in this import batch.
+    #[ts(optional)]
+    pub import_batch: Option<String>,
 }
 
 /// One line of the ledger.
@@ -177,6 +227,16 @@ pub(crate) fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<C
     })
 }
 
+/// The ledger's order: the chosen column, then the id so that paging is stable.
+pub(crate) fn order_by(req: &CasesListRequest) -> String {
+    let dir = match req.sort_dir.unwrap_or_default() {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    let column = req.sort_by.unwrap_or_default().column();
+    format!(" ORDER BY {column} {dir} NULLS LAST, c.id {dir}")
+}
+
 pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
     actor.require(Permission::CaseView)?;
     let limit = req.limit.unwrap_or(50);
@@ -188,62 +248,14 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
     }
     let offset = req.offset.unwrap_or(0);
     let now = time::to_db(db.now());
-    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
-        let mut clause = " WHERE ";
-        if push_scope(qb, actor) {
-            clause = " AND ";
-        }
-        if let Some(status) = req.status {
-            qb.push(clause).push("c.status = ").push_bind(status.code());
-            clause = " AND ";
-        }
-        if let Some(typical) = req.typical {
-            qb.push(clause).push("c.typical = ").push_bind(i64::from(typical));
-            clause = " AND ";
-        }
-        match (req.open, req.overdue) {
-            // Closed and overdue at once: nothing is both.
-            (Some(false), Some(true)) => {
-                qb.push(clause).push("0");
-            }
-            (_, Some(true)) => {
-                qb.push(clause).push(RUNNING).push(" AND c.due_at < ").push_bind(now.clone());
-            }
-            (Some(false), _) => {
-                qb.push(clause).push("NOT ").push(OPEN);
-            }
-            (Some(true), Some(false)) => {
-                qb.push(clause)
-                    .push(OPEN)
-                    .push(" AND NOT (")
-                    .push(RUNNING)
-                    .push(" AND c.due_at < ");
-                qb.push_bind(now.clone()).push(")");
-            }
-            (None, Some(false)) => {
-                qb.push(clause).push("NOT (").push(RUNNING).push(" AND c.due_at < ");
-                qb.push_bind(now.clone()).push(")");
-            }
-            (Some(true), None) => {
-                qb.push(clause).push(OPEN);
-            }
-            (None, None) => {}
-        }
-    };
-
+    let filter = LedgerFilter::check(&req, &now)?;
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
-    filter(&mut count);
+    filter.push(&mut count, actor);
     let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
 
     let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
-    filter(&mut page);
-    let dir = match req.sort_dir.unwrap_or_default() {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
-    let column = req.sort_by.unwrap_or_default().column();
-    // The id breaks ties so that paging is stable.
-    page.push(format!(" ORDER BY {column} {dir} NULLS LAST, c.id {dir} LIMIT "))
+    filter.push(&mut page, actor);
+    page.push(order_by(&req)).push(" LIMIT ")
         .push_bind(i64::from(limit))
         .push(" OFFSET ")
         .push_bind(i64::from(offset));
@@ -253,6 +265,187 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
         .map(|r| case_row(r, &now).map(|row| mask_row(row, actor, r)))
         .collect::<CoreResult<_>>()?;
     Ok(CasesListResponse { total, offset, items })
+}
+
+/// The ledger's filters, checked: dates turned into instants, codes into text.
+pub(crate) struct LedgerFilter<'r> {
+    req: &'r CasesListRequest,
+    now: String,
+    received: (Option<String>, Option<String>),
+    due: (Option<String>, Option<String>),
+}
+
+/// The first instant of a China-time day (`YYYY-MM-DD`), and of the day after it.
+fn day_bounds(field: &str, day: &str) -> Result<(String, String), FieldProblem> {
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| FieldProblem {
+        field: field.into(),
+        rule: FieldRule::Invalid { detail: "YYYY-MM-DD".into() },
+    })?;
+    let start = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(time::china()).single())
+            .map(|t| time::to_db(t.with_timezone(&Utc)))
+            .unwrap_or_default()
+    };
+    Ok((start(date), start(date + chrono::Duration::days(1))))
+}
+
+/// Text beginning with `prefix`: a range over the index, not a scan.
+fn push_prefix(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &str) {
+    qb.push(format!("{column} >= ")).push_bind(prefix.to_owned());
+    qb.push(format!(" AND {column} < ")).push_bind(format!("{prefix}\u{10FFFF}"));
+}
+
+impl<'r> LedgerFilter<'r> {
+    pub(crate) fn check(req: &'r CasesListRequest, now: &str) -> CoreResult<Self> {
+        let mut problems = Vec::new();
+        let mut range = |from: &Option<String>, to: &Option<String>, names: (&str, &str)| {
+            let mut bounds = (None, None);
+            if let Some(day) = from.as_deref().filter(|d| !d.trim().is_empty()) {
+                match day_bounds(names.0, day) {
+                    Ok((start, _)) => bounds.0 = Some(start),
+                    Err(p) => problems.push(p),
+                }
+            }
+            if let Some(day) = to.as_deref().filter(|d| !d.trim().is_empty()) {
+                match day_bounds(names.1, day) {
+                    Ok((_, next)) => bounds.1 = Some(next),
+                    Err(p) => problems.push(p),
+                }
+            }
+            bounds
+        };
+        let received = range(&req.received_from, &req.received_to, ("received_from", "received_to"));
+        let due = range(&req.due_from, &req.due_to, ("due_from", "due_to"));
+        crate::error::ensure_valid(problems)?;
+        Ok(LedgerFilter { req, now: now.to_owned(), received, due })
+    }
+
+    /// Appends the `WHERE` clause: the actor's scope, then every filter given.
+    pub(crate) fn push(&self, qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
+        let req = self.req;
+        let now = self.now.clone();
+        let mut clause = if push_scope(qb, actor) { " AND " } else { " WHERE " };
+        let mut and = |qb: &mut QueryBuilder<'_, Sqlite>| {
+            qb.push(clause);
+            clause = " AND ";
+        };
+        fn any_of<T: Clone + Send + 'static>(
+            qb: &mut QueryBuilder<'_, Sqlite>,
+            column: &str,
+            values: &[T],
+            code: fn(&T) -> String,
+        ) {
+            qb.push(format!("{column} IN ("));
+            let mut list = qb.separated(", ");
+            for v in values {
+                list.push_bind(code(v));
+            }
+            list.push_unseparated(")");
+        }
+        if let Some(status) = req.status {
+            and(qb);
+            qb.push("c.status = ").push_bind(status.code());
+        }
+        if let Some(list) = req.statuses.as_deref().filter(|l| !l.is_empty()) {
+            and(qb);
+            any_of(qb, "c.status", list, |s| s.code().to_owned());
+        }
+        if let Some(list) = req.channels.as_deref().filter(|l| !l.is_empty()) {
+            and(qb);
+            any_of(qb, "c.channel", list, String::clone);
+        }
+        if let Some(list) = req.categories.as_deref().filter(|l| !l.is_empty()) {
+            and(qb);
+            any_of(qb, "c.category", list, String::clone);
+        }
+        if let Some(list) = req.severities.as_deref().filter(|l| !l.is_empty()) {
+            and(qb);
+            any_of(qb, "c.severity", list, |s| s.code().to_owned());
+        }
+        if let Some(list) = req.satisfactions.as_deref().filter(|l| !l.is_empty()) {
+            and(qb);
+            any_of(qb, "c.satisfaction", list, |s| s.code().to_owned());
+        }
+        if let Some(unit) = req.department_id.as_deref().filter(|u| !u.is_empty()) {
+            and(qb);
+            qb.push("c.department_id = ").push_bind(unit.to_owned());
+        }
+        if let Some(unit) = req.store_id.as_deref().filter(|u| !u.is_empty()) {
+            and(qb);
+            qb.push("c.store_id IN (SELECT id FROM org_units WHERE id = ").push_bind(unit.to_owned());
+            qb.push(" OR parent_id = ").push_bind(unit.to_owned()).push(")");
+        }
+        match req.handler_id.as_deref() {
+            Some("") => {
+                and(qb);
+                qb.push("c.handler_id IS NULL");
+            }
+            Some(id) => {
+                and(qb);
+                qb.push("c.handler_id = ").push_bind(id.to_owned());
+            }
+            None => {}
+        }
+        if let Some(prefix) = req.case_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            and(qb);
+            push_prefix(qb, "c.case_no", prefix);
+        }
+        if let Some(prefix) = req.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            and(qb);
+            push_prefix(qb, "c.product_name", prefix);
+        }
+        for (column, (from, to)) in [("c.received_at", &self.received), ("c.due_at", &self.due)] {
+            if let Some(from) = from {
+                and(qb);
+                qb.push(format!("{column} >= ")).push_bind(from.clone());
+            }
+            if let Some(to) = to {
+                and(qb);
+                qb.push(format!("{column} < ")).push_bind(to.clone());
+            }
+        }
+        if let Some(batch) = req.import_batch.as_deref() {
+            and(qb);
+            qb.push("c.id IN (SELECT case_id FROM case_imports WHERE batch_id = ")
+                .push_bind(batch.to_owned())
+                .push(")");
+        }
+        if let Some(typical) = req.typical {
+            and(qb);
+            qb.push("c.typical = ").push_bind(i64::from(typical));
+        }
+        match (req.open, req.overdue) {
+            // Closed and overdue at once: nothing is both.
+            (Some(false), Some(true)) => {
+                and(qb);
+                qb.push("0");
+            }
+            (_, Some(true)) => {
+                and(qb);
+                qb.push(RUNNING).push(" AND c.due_at < ").push_bind(now);
+            }
+            (Some(false), _) => {
+                and(qb);
+                qb.push("NOT ").push(OPEN);
+            }
+            (Some(true), Some(false)) => {
+                and(qb);
+                qb.push(OPEN).push(" AND NOT (").push(RUNNING).push(" AND c.due_at < ");
+                qb.push_bind(now).push(")");
+            }
+            (None, Some(false)) => {
+                and(qb);
+                qb.push("NOT (").push(RUNNING).push(" AND c.due_at < ");
+                qb.push_bind(now).push(")");
+            }
+            (Some(true), None) => {
+                and(qb);
+                qb.push(OPEN);
+            }
+            (None, None) => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -478,7 +671,7 @@ pub(crate) async fn in_scope(
 }
 
 /// Full contact data: with the permission, or on a case one received or handles.
-fn sees_full_contact(actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> bool {
+pub(crate) fn sees_full_contact(actor: &Actor, row: &sqlx::sqlite::SqliteRow) -> bool {
     let handler: Option<String> = row.get(15);
     let receiver: Option<String> = row.get(16);
     actor.may(Permission::CaseContact)

@@ -370,7 +370,7 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
 }
 
 /// The consumer a complaint belongs to: the one with the same mobile number, else a new one.
-async fn consumer_for(
+pub(crate) async fn consumer_for(
     conn: &mut SqliteConnection,
     contact: &ConsumerContact,
 ) -> CoreResult<String> {
@@ -453,6 +453,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         expected_resolution: expected.map(|d| d.to_string()),
         ack_due_at: Some(to_db(ack_due)),
         acknowledged,
+        import: None,
     };
     let event = |body| NewEvent { case_id: Some(case_id.clone()), occurred_at: now, body };
     event_log::append(&mut tx, db, actor, event(EventBody::CaseCreated(Box::new(created)))).await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 pub mod evidence;
 pub mod handling;
+pub mod imports;
 pub mod intake;
 pub mod links;
 pub mod org;
@@ -57,6 +58,17 @@ macro_rules! operations {
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
+    "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;
+    "imports.inspect" => imports_inspect = imports::inspect : imports::ImportInspectRequest => imports::ImportInspection;
+    "imports.preview" => imports_preview = imports::preview : imports::ImportPreviewRequest => imports::ImportPreview;
+    "imports.run" => imports_run = imports::run : imports::ImportRunRequest => crate::import::ImportReport;
+    "imports.mappings" => imports_mappings = imports::mappings : imports::ImportMappingsRequest => Vec<crate::import::ImportMapping>;
+    "imports.mapping_save" => imports_mapping_save = imports::mapping_save : imports::ImportMappingSaveRequest => Vec<crate::import::ImportMapping>;
+    "imports.batches" => imports_batches = imports::batches : imports::ImportBatchesRequest => Vec<imports::ImportBatchView>;
+    "jobs.status" => jobs_status = imports::job_status : imports::JobRequest => Option<crate::jobs::JobProgress>;
+    "jobs.cancel" => jobs_cancel = imports::job_cancel : imports::JobRequest => bool;
+    "preferences.get" => preferences_get = imports::preference_get : imports::PreferenceGetRequest => Option<serde_json::Value>;
+    "preferences.save" => preferences_save = imports::preference_save : imports::PreferenceSaveRequest => Option<serde_json::Value>;
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
     "cases.create" => cases_create = intake::create : intake::IntakeRequest => intake::IntakeResponse;
     "cases.related" => cases_related = cases::related : cases::RelatedCasesRequest => cases::RelatedCases;

@@ -1,0 +1,50 @@
+-- The ledger at a million cases: an index for each filter the ledger offers, sorted by the
+-- received time (its default order); imported cases and their batches; per-account ledger
+-- preferences (columns, saved filters), which are local settings of a person, not events.
+
+CREATE INDEX cases_by_category ON cases (category, received_at);
+CREATE INDEX cases_by_channel ON cases (channel, received_at);
+CREATE INDEX cases_by_severity ON cases (severity, received_at);
+CREATE INDEX cases_by_store ON cases (store_id, received_at);
+CREATE INDEX cases_by_handler_received ON cases (handler_id, received_at);
+CREATE INDEX cases_by_product ON cases (product_name);
+CREATE INDEX cases_by_case_no ON cases (case_no);
+CREATE INDEX cases_by_satisfaction ON cases (satisfaction, received_at) WHERE satisfaction IS NOT NULL;
+
+-- Where an imported case came from: the source (a mapping's `source`), the row's key in it
+-- (its external id, or a fingerprint of the row) and its row number in the file.
+CREATE TABLE case_imports (
+    case_id   TEXT PRIMARY KEY,
+    batch_id  TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    row       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX case_imports_by_key ON case_imports (source, key);
+CREATE INDEX case_imports_by_batch ON case_imports (batch_id, row);
+
+CREATE TABLE import_batches (
+    id          TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    rows        INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    started_by  TEXT NOT NULL,
+    -- running (or interrupted, if no process finishes it), done, cancelled
+    status      TEXT NOT NULL,
+    finished_at TEXT,
+    imported    INTEGER NOT NULL DEFAULT 0,
+    duplicates  INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX import_batches_by_start ON import_batches (started_at);
+
+CREATE TABLE preferences (
+    account_id TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, key)
+) STRICT;
+
+PRAGMA user_version = 10;
