@@ -76,6 +76,17 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("bulletins.pdf", [true, true, true, true, true, true]),
     ("bulletins.issue", [false, false, true, true, true, false]),
     ("bulletins.discard", [false, false, true, true, true, false]),
+    ("cases.export", [true, true, true, true, true, true]),
+    ("imports.inspect", [false, false, false, false, true, true]),
+    ("imports.preview", [false, false, false, false, true, true]),
+    ("imports.run", [false, false, false, false, true, true]),
+    ("imports.mappings", [false, false, false, false, true, true]),
+    ("imports.mapping_save", [false, false, false, false, true, true]),
+    ("imports.batches", [false, false, false, false, true, true]),
+    ("jobs.status", [true, true, true, true, true, true]),
+    ("jobs.cancel", [true, true, true, true, true, true]),
+    ("preferences.get", [true, true, true, true, true, true]),
+    ("preferences.save", [true, true, true, true, true, true]),
 ];
 
 struct Ids {
@@ -103,6 +114,8 @@ struct Ids {
     /// A draft bulletin on `investigating`, and an issued one.
     bulletin_draft: serde_json::Value,
     bulletin_issued: String,
+    /// A small ledger spreadsheet to import.
+    sheet: String,
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -127,6 +140,13 @@ fn uuid_like() -> String {
 
 fn today() -> String {
     chrono::Utc::now().with_timezone(&redress_core::time::china()).date_naive().to_string()
+}
+
+fn import_mapping() -> serde_json::Value {
+    json!({"source": "old-ledger", "external_id": ["编号"], "fields": {
+        "received_at": {"column": "受理日期"}, "channel": {"value": "hotline"},
+        "product_name": {"column": "商品"}, "content": {"column": "问题"},
+        "category": {"value": "product_quality"}}})
 }
 
 fn sample(op: &str, ids: &Ids) -> String {
@@ -259,6 +279,21 @@ fn sample(op: &str, ids: &Ids) -> String {
         "bulletins.issue" | "bulletins.discard" => {
             json!({"id": ids.bulletin_draft["summary"]["id"]}).to_string()
         }
+        "cases.export" => json!({"path": format!("{}/{}.csv", ids.scratch, uuid_like()),
+            "filter": {"statuses": ["closed"]}})
+        .to_string(),
+        "imports.inspect" => json!({"path": ids.sheet}).to_string(),
+        "imports.preview" | "imports.run" => {
+            json!({"path": ids.sheet, "mapping": import_mapping()}).to_string()
+        }
+        "imports.mapping_save" => json!({"mapping": import_mapping()}).to_string(),
+        "imports.mappings" | "imports.batches" => "{}".into(),
+        "jobs.status" | "jobs.cancel" => json!({"job_id": "no-such-job"}).to_string(),
+        "preferences.get" => json!({"key": "ledger.columns"}).to_string(),
+        "preferences.save" => {
+            json!({"key": "ledger.columns", "value": {"order": ["case_no"], "hidden": []}})
+                .to_string()
+        }
         "evidence.open" => json!({"id": ids.evidence_id}).to_string(),
         "evidence.verify" => json!({"case_id": ids.investigating.case_id}).to_string(),
         "evidence.export" => json!({"case_id": ids.investigating.case_id,
@@ -355,7 +390,10 @@ async fn every_operation_for_every_role() {
     )
     .await
     .expect("issued");
+    let sheet = t.dir.path().join("旧台账.csv");
+    std::fs::write(&sheet, "编号,受理日期,商品,问题\n1,2024-05-01,空调,不制冷\n").expect("sheet");
     let ids = Ids {
+        sheet: sheet.to_string_lossy().into_owned(),
         bulletin_draft,
         bulletin_issued: issued["summary"]["id"].as_str().expect("id").to_owned(),
         file: file.to_string_lossy().into_owned(),

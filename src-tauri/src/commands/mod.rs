@@ -11,6 +11,7 @@ pub mod demo;
 pub mod documents;
 pub mod evidence;
 pub mod handling;
+pub mod ledger;
 pub mod org;
 pub mod roles;
 pub mod settings;
@@ -99,6 +100,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         documents::bulletins_discard,
         documents::document_save,
         documents::document_print,
+        ledger::cases_export,
+        ledger::imports_inspect,
+        ledger::imports_preview,
+        ledger::imports_run,
+        ledger::imports_mappings,
+        ledger::imports_mapping_save,
+        ledger::imports_batches,
+        ledger::jobs_status,
+        ledger::jobs_cancel,
+        ledger::preferences_get,
+        ledger::preferences_save,
+        ledger::dialog_pick_spreadsheet,
+        ledger::dialog_save_spreadsheet,
+        ledger::text_save,
     ]
 }
 
@@ -166,6 +181,17 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "bulletins_pdf",
     "bulletins_issue",
     "bulletins_discard",
+    "cases_export",
+    "imports_inspect",
+    "imports_preview",
+    "imports_run",
+    "imports_mappings",
+    "imports_mapping_save",
+    "imports_batches",
+    "jobs_status",
+    "jobs_cancel",
+    "preferences_get",
+    "preferences_save",
 ];
 
 #[cfg(test)]

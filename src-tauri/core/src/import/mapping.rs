@@ -120,7 +120,7 @@ impl ImportField {
     /// Header texts that usually mean this field, for the wizard's first guess.
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
-            ImportField::ReceivedAt => &["受理时间", "投诉时间", "接收日期", "登记时间", "日期", "date received", "date_received", "received"],
+            ImportField::ReceivedAt => &["受理时间", "受理日期", "投诉时间", "投诉日期", "接收日期", "登记时间", "日期", "date received", "date_received", "received"],
             ImportField::Channel => &["渠道", "受理渠道", "投诉渠道", "来源", "submitted via", "submitted_via", "channel"],
             ImportField::ProductName => &["商品", "产品", "商品名称", "产品名称", "投诉品牌", "product"],
             ImportField::ProductModel => &["型号", "规格型号", "投诉车型", "sub-product", "sub_product", "model"],

@@ -1,0 +1,478 @@
+//! Importing real complaint files (../shared/data/external) with the mappings kept in
+//! docs/examples/mappings: counts per month, product and channel against the reference
+//! statistics computed independently; a truncated file; a GBK file with repeated ids; bad rows
+//! reported by row and column; re-import without duplicates; a cancel leaves whole batches;
+//! and the ledger's export and filters.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use redress_core::auth::accounts::load_actor;
+use redress_core::import::{ImportMapping, ImportReport};
+use redress_core::{Actor, Db, Lang};
+use serde_json::{json, Value};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn external(file: &str) -> PathBuf {
+    repo().join("../shared/data/external").join(file)
+}
+
+fn mapping(name: &str) -> ImportMapping {
+    let text = std::fs::read_to_string(repo().join("docs/examples/mappings").join(name)).expect("mapping file");
+    ImportMapping::from_toml(&text).expect("mapping parses")
+}
+
+fn field_of(err: &redress_core::ApiError) -> Option<&str> {
+    err.fields.first().map(|f| f.field.as_str())
+}
+
+async fn call(db: &Db, actor: &Actor, op: &str, req: Value) -> Result<Value, redress_core::ApiError> {
+    redress_core::ops::dispatch(db, actor, op, &req.to_string()).await.map_err(|e| e.to_api(Lang::En))
+}
+
+async fn import(db: &Db, file: &Path, map: &ImportMapping, dry_run: bool) -> ImportReport {
+    let req = json!({"path": file, "mapping": map, "dry_run": dry_run});
+    let value = call(db, &Actor::system(), "imports.run", req).await.expect("import runs");
+    serde_json::from_value(value).expect("report")
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.expect("count")
+}
+
+async fn grouped(db: &Db, sql: &str) -> BTreeMap<String, i64> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(sql).fetch_all(db.pool()).await.expect("rows");
+    rows.into_iter().collect()
+}
+
+fn reference(folder: &str) -> Value {
+    let text = std::fs::read_to_string(external(folder).join("reference_stats.json")).expect("reference");
+    serde_json::from_str(&text).expect("json")
+}
+
+fn as_counts(v: &Value) -> BTreeMap<String, i64> {
+    v.as_object().expect("object").iter().map(|(k, n)| (k.clone(), n.as_i64().expect("count"))).collect()
+}
+
+/// Month of the received date in China time, as the statistics read it.
+const BY_MONTH: &str = "SELECT strftime('%Y-%m', received_at, '+8 hours') AS m, COUNT(*) FROM cases c \
+     JOIN case_imports i ON i.case_id = c.id GROUP BY m";
+
+#[tokio::test]
+async fn cfpb_truncated_file_imports_every_complete_row_and_matches_the_reference() {
+    let t = support::fresh().await;
+    let map = mapping("cfpb.toml");
+    let report = import(&t.db, &external("cfpb_aravindsriraj/complaints.csv"), &map, false).await;
+    let reference = reference("cfpb_aravindsriraj");
+    assert_eq!(report.imported, reference["rows"].as_u64().expect("rows"), "every complete record is in");
+    assert_eq!(report.rejected_rows, 1, "{:?}", report.rejected);
+    assert_eq!(report.rejected[0].row, 2069, "the cut record: header is row 1, 2067 good rows follow");
+    assert!(report.rejected[0].reason.contains("截断"), "{:?}", report.rejected[0]);
+    assert_eq!(report.imported_rows, vec![(2, 2068)]);
+    assert_eq!(report.encoding, "utf-8");
+
+    assert_eq!(grouped(&t.db, BY_MONTH).await, as_counts(&reference["count_by_month"]));
+    let by_product = grouped(&t.db, "SELECT product_name, COUNT(*) FROM cases GROUP BY product_name").await;
+    assert_eq!(by_product, as_counts(&reference["count_by_product"]));
+    // Channels: the reference counts the file's own words; the mapping says what each became.
+    let channel_map = &map.fields[&redress_core::import::ImportField::Channel].values;
+    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+    for (via, n) in as_counts(&reference["count_by_submitted_via"]) {
+        *expected.entry(channel_map[&via].clone()).or_default() += n;
+    }
+    assert_eq!(grouped(&t.db, "SELECT channel, COUNT(*) FROM cases GROUP BY channel").await, expected);
+    // Historical status and result: "In progress" is still being handled, the rest closed.
+    let responses = as_counts(&reference["count_by_company_response"]);
+    let in_progress = responses["In progress"];
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'investigating'").await, in_progress);
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'closed'").await,
+        responses.values().sum::<i64>() - in_progress
+    );
+    let results = grouped(&t.db, "SELECT result, COUNT(*) FROM cases WHERE status = 'closed' GROUP BY result").await;
+    for (response, n) in &responses {
+        if response != "In progress" {
+            assert_eq!(results.get(response), Some(n), "{response}");
+        }
+    }
+    // Received dates are the file's, not today's.
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE received_at < '2023-09-09' AND received_at > '2012-01-12'").await,
+        2067
+    );
+    redress_core::event_log::verify(&t.db).await.expect("the audit chain holds");
+
+    // The complete-rows file holds the same complaints: nothing new.
+    let again = import(&t.db, &external("cfpb_aravindsriraj/complaints_complete_rows.csv"), &map, false).await;
+    assert_eq!((again.imported, again.duplicates, again.rejected_rows), (0, 2067, 0));
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await, 2067);
+
+    // The batches are on record, and the search index has the imported text.
+    let batches = call(&t.db, &Actor::system(), "imports.batches", json!({})).await.expect("batches");
+    assert_eq!(batches.as_array().map(Vec::len), Some(2));
+    assert_eq!(batches[1]["cases"], 2067);
+    assert_eq!(batches[1]["rejected"], 1);
+    let hits = call(&t.db, &Actor::system(), "cases.search", json!({"query": "TRANSUNION"})).await;
+    assert!(hits.is_ok());
+}
+
+#[tokio::test]
+async fn cfpb_2013_layout_with_american_dates() {
+    let t = support::fresh().await;
+    let report = import(&t.db, &external("cfpb_capitalprince100/Consumer_Complaints.csv"), &mapping("cfpb_2013.toml"), false).await;
+    let reference = reference("cfpb_capitalprince100");
+    assert_eq!((report.imported, report.rejected_rows), (1000, 0), "{:?}", &report.rejected[..report.rejected.len().min(3)]);
+    assert_eq!(grouped(&t.db, BY_MONTH).await, as_counts(&reference["count_by_month"]));
+    assert_eq!(
+        grouped(&t.db, "SELECT product_name, COUNT(*) FROM cases GROUP BY product_name").await,
+        as_counts(&reference["count_by_product"])
+    );
+}
+
+#[tokio::test]
+async fn gbk_car_complaints_keep_their_chinese_and_repeated_ids_go_in_once() {
+    let t = support::fresh().await;
+    let map = mapping("car_complain.toml");
+    let report = import(&t.db, &external("cn_12365auto_car_complaints/car_complain.csv"), &map, false).await;
+    assert_eq!(report.encoding, "gb18030", "GBK detected");
+    assert_eq!((report.rows, report.imported, report.duplicates, report.rejected_rows), (630, 300, 330, 0));
+    // The same complaints in UTF-8: read the same, so all are recognised as already in.
+    let utf8 = import(&t.db, &external("cn_12365auto_car_complaints/car_complain.utf8.csv"), &map, false).await;
+    assert_eq!(utf8.encoding, "utf-8");
+    assert_eq!((utf8.imported, utf8.duplicates), (0, 630));
+    // Chinese text is right: compare with the UTF-8 file, case by case.
+    let text = std::fs::read_to_string(external("cn_12365auto_car_complaints/car_complain.utf8.csv")).expect("utf8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut expected: HashMap<String, (String, String)> = HashMap::new();
+    for r in reader.records() {
+        let r = r.expect("record");
+        expected.insert(r[0].to_owned(), (format!("{} {}", &r[1], &r[2]), r[4].to_owned()));
+    }
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT substr(i.key, 4), c.product_name, c.content FROM cases c JOIN case_imports i ON i.case_id = c.id",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("rows");
+    assert_eq!(rows.len(), 300);
+    for (id, product, content) in rows {
+        let (want_product, want_text) = &expected[&id];
+        assert_eq!(&product, want_product);
+        // Cells are read without their surrounding spaces.
+        assert!(content.starts_with(want_text.trim()), "{id}: {content}");
+    }
+    assert!(count(&t.db, "SELECT COUNT(*) FROM cases WHERE product_name LIKE '吉利汽车%'").await > 0);
+    let closed = count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'closed'").await;
+    assert!(closed > 0 && closed < 300);
+}
+
+#[tokio::test]
+async fn a_wrong_encoding_or_a_missing_column_imports_nothing() {
+    let t = support::fresh().await;
+    let before = count(&t.db, "SELECT COUNT(*) FROM events").await;
+    let mut map = mapping("car_complain.toml");
+    map.encoding = redress_core::import::table::Encoding::Utf8;
+    let req = json!({"path": external("cn_12365auto_car_complaints/car_complain.csv"), "mapping": map});
+    let err = call(&t.db, &Actor::system(), "imports.run", req).await.expect_err("GBK read as UTF-8");
+    assert_eq!(err.fields[0].code, "field.invalid");
+    assert_eq!(field_of(&err), Some("file"));
+
+    let mut map = mapping("cfpb.toml");
+    map.fields.get_mut(&redress_core::import::ImportField::Channel).expect("channel").column = Some("Submitted by".into());
+    let req = json!({"path": external("cfpb_aravindsriraj/complaints.csv"), "mapping": map});
+    let err = call(&t.db, &Actor::system(), "imports.run", req).await.expect_err("no such column");
+    assert_eq!(field_of(&err), Some("fields.channel.column"));
+    assert!(err.fields[0].message.contains("Submitted by"), "{:?}", err.fields);
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM events").await, before, "nothing written");
+}
+
+const HEADER: &str = "编号,受理日期,渠道,商品,问题,状态,结果,手机\n";
+
+fn simple_mapping() -> ImportMapping {
+    ImportMapping::from_toml(
+        r#"
+source = "ledger-2024"
+external_id = ["编号"]
+[fields.received_at]
+column = "受理日期"
+[fields.channel]
+column = "渠道"
+[fields.channel.values]
+"电话" = "hotline"
+"Web" = "website"
+[fields.product_name]
+column = "商品"
+[fields.content]
+column = "问题"
+[fields.category]
+value = "product_quality"
+[fields.status]
+column = "状态"
+default = "closed"
+[fields.result]
+column = "结果"
+[fields.consumer_mobile]
+column = "手机"
+"#,
+    )
+    .expect("mapping")
+}
+
+#[tokio::test]
+async fn bad_rows_are_reported_by_row_and_column_and_good_rows_go_in() {
+    let t = support::fresh().await;
+    let file = t.dir.path().join("ledger.csv");
+    let body = format!(
+        "{HEADER}A1,2024-03-01,电话,空调,不制冷,closed,退款,13812345678\n\
+         A2,2024-13-45,电话,冰箱,漏水,closed,维修,\n\
+         A3,2024-03-02,传真,洗衣机,异响,closed,,\n\
+         A4,2024-03-03,Web,,噪音,received,,\n\
+         A5,2099-01-01,web,电视,黑屏,closed,,12345\n\
+         A6,2024/03/05,电话,热水器,漏电,执行中,,\n\
+         A1,2024-03-01,电话,空调,不制冷,closed,退款,13812345678\n"
+    );
+    std::fs::write(&file, body).expect("write");
+    let report = import(&t.db, &file, &simple_mapping(), false).await;
+    assert_eq!(report.imported, 1, "{:?}", report.rejected);
+    assert_eq!(report.duplicates, 1);
+    let mut problems: Vec<(u64, String, String)> =
+        report.rejected.iter().map(|p| (p.row, p.column.clone(), p.reason.clone())).collect();
+    problems.sort();
+    let find = |row: u64, column: &str| problems.iter().any(|p| p.0 == row && p.1 == column);
+    assert!(find(3, "受理日期"), "{problems:?}");
+    assert!(find(4, "渠道"), "{problems:?}");
+    assert!(find(5, "商品"), "{problems:?}");
+    assert!(find(6, "受理日期") && find(6, "手机"), "future date and bad mobile: {problems:?}");
+    assert!(find(7, "状态"), "{problems:?}");
+    assert_eq!(report.rejected_rows, 5);
+    // The good row: its historical date, status, result and consumer.
+    let (received, status, result, mobile): (String, String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT c.received_at, c.status, c.result, p.mobile FROM cases c JOIN consumers p ON p.id = c.consumer_id",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .expect("case");
+    assert_eq!(received, "2024-03-01T04:00:00.000Z", "a date alone is noon China time");
+    assert_eq!((status.as_str(), result.as_deref(), mobile.as_deref()), ("closed", Some("退款"), Some("13812345678")));
+    // A dry run says the same and writes nothing.
+    let t2 = support::fresh().await;
+    let before = count(&t2.db, "SELECT COUNT(*) FROM events").await;
+    let dry = import(&t2.db, &file, &simple_mapping(), true).await;
+    assert_eq!((dry.imported, dry.duplicates, dry.rejected_rows), (1, 1, 5));
+    assert_eq!(count(&t2.db, "SELECT COUNT(*) FROM events").await, before);
+}
+
+#[tokio::test]
+async fn xlsx_with_typed_dates_imports() {
+    let t = support::fresh().await;
+    let file = t.dir.path().join("ledger.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (i, h) in ["编号", "受理日期", "渠道", "商品", "问题", "状态", "结果", "手机"].iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).expect("header");
+    }
+    for r in 1..=3u32 {
+        sheet.write_number(r, 0, f64::from(r)).expect("id");
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 5, r).expect("date");
+        sheet.write_datetime_with_format(r, 1, day, &date).expect("date");
+        sheet.write_string(r, 2, "电话").expect("channel");
+        sheet.write_string(r, 3, "微波炉").expect("product");
+        sheet.write_string(r, 4, "加热不均匀").expect("content");
+    }
+    book.save(&file).expect("save");
+    let report = import(&t.db, &file, &simple_mapping(), false).await;
+    assert_eq!((report.imported, report.rejected_rows), (3, 0), "{:?}", report.rejected);
+    assert_eq!(report.encoding, "xlsx");
+    let days = grouped(&t.db, "SELECT substr(received_at, 1, 10), COUNT(*) FROM cases GROUP BY 1").await;
+    assert_eq!(days.keys().cloned().collect::<Vec<_>>(), ["2025-05-01", "2025-05-02", "2025-05-03"]);
+    // The wizard's first step reads the same file and guesses the mapping from the headers.
+    let seen = call(&t.db, &Actor::system(), "imports.inspect", json!({"path": file})).await.expect("inspect");
+    assert_eq!(seen["rows"], 3);
+    assert_eq!(seen["mapping"]["fields"]["received_at"]["column"], "受理日期");
+    assert_eq!(seen["mapping"]["fields"]["consumer_mobile"]["column"], "手机");
+    assert_eq!(seen["sample"][0][1], "2025-05-01");
+}
+
+#[tokio::test]
+async fn a_cancelled_import_keeps_whole_batches_and_says_which_rows_went_in() {
+    let t = support::fresh().await;
+    let file = t.dir.path().join("big.csv");
+    let mut body = String::from(HEADER);
+    for i in 0..5_000 {
+        body.push_str(&format!("B{i},2024-04-01,电话,空调,不制冷 第{i}条,closed,退款,\n"));
+    }
+    std::fs::write(&file, body).expect("write");
+    let req = json!({"path": file, "mapping": simple_mapping(), "job_id": "cancel-test"});
+    let db = t.db.clone();
+    let running = tokio::spawn(async move { call(&db, &Actor::system(), "imports.run", req).await });
+    // Cancel once the first batch is in.
+    loop {
+        let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"})).await.expect("status");
+        if status["done"].as_u64().unwrap_or(0) >= 1_000 {
+            let asked = call(&t.db, &Actor::system(), "jobs.cancel", json!({"job_id": "cancel-test"})).await.expect("cancel");
+            assert_eq!(asked, true);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let report: ImportReport = serde_json::from_value(running.await.expect("join").expect("import")).expect("report");
+    assert!(report.cancelled);
+    assert!(report.imported < 5_000 && report.imported % 1_000 == 0, "{}", report.imported);
+    let in_db: Vec<i64> = sqlx::query_scalar("SELECT row FROM case_imports ORDER BY row").fetch_all(t.db.pool()).await.expect("rows");
+    let reported: Vec<i64> =
+        report.imported_rows.iter().flat_map(|(a, b)| (*a as i64)..=(*b as i64)).collect();
+    assert_eq!(in_db, reported, "the report names exactly the rows that went in");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await as u64, report.imported);
+    let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"})).await.expect("status");
+    assert!(status.is_null(), "the job is gone once it returned");
+    // Importing again finishes the file without duplicating the first batches.
+    let rest = import(&t.db, &file, &simple_mapping(), false).await;
+    assert_eq!(rest.imported + report.imported, 5_000);
+    assert_eq!(rest.duplicates, report.imported);
+}
+
+async fn actor(db: &Db, username: &str) -> Actor {
+    let mut conn = db.pool().acquire().await.expect("conn");
+    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+        .bind(username)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("account");
+    load_actor(&mut conn, &id).await.expect("actor")
+}
+
+#[tokio::test]
+async fn export_writes_the_filtered_ledger_with_masking() {
+    let t = support::with_demo(400, 5).await;
+    let filter = json!({"categories": ["product_quality"], "received_from": "2025-06-01", "sort_by": "case_no", "sort_dir": "asc"});
+    let expected: Vec<String> = sqlx::query_scalar(
+        "SELECT case_no FROM cases WHERE category = 'product_quality' AND received_at >= '2025-05-31T16:00:00.000Z' ORDER BY case_no",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("expected");
+    assert!(expected.len() > 20);
+
+    // CSV: UTF-8 with a byte-order mark, one line per case, names masked for an agent.
+    let agent = actor(&t.db, "agent01").await;
+    let csv_path = t.dir.path().join("ledger.csv");
+    let done = call(&t.db, &agent, "cases.export", json!({"path": csv_path, "filter": filter})).await.expect("csv");
+    assert_eq!(done["rows"], expected.len());
+    assert_eq!(done["masked"], true);
+    let bytes = std::fs::read(&csv_path).expect("csv");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(&reader.headers().expect("headers")[0], "案件编号");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    assert_eq!(rows.iter().map(|r| r[0].to_owned()).collect::<Vec<_>>(), expected);
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT p.name FROM cases c JOIN consumers p ON p.id = c.consumer_id WHERE c.category = 'product_quality' \
+         AND c.received_at >= '2025-05-31T16:00:00.000Z' ORDER BY c.case_no",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("names");
+    assert!(rows.iter().zip(&names).all(|(r, full)| &r[3] != full), "no full name reaches an agent's file");
+
+    // xlsx for a manager (may export personal data): typed dates, full names.
+    let manager = actor(&t.db, "manager01").await;
+    let xlsx = t.dir.path().join("ledger.xlsx");
+    let cols = json!(["case_no", "received_at", "consumer", "status"]);
+    let done = call(&t.db, &manager, "cases.export", json!({"path": xlsx, "filter": filter, "columns": cols})).await.expect("xlsx");
+    assert_eq!(done["masked"], false);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("open xlsx");
+    let range = book.worksheet_range("纠纷台账").expect("sheet");
+    assert_eq!(range.height(), expected.len() + 1);
+    assert_eq!(range.get((0, 0)), Some(&calamine::Data::String("案件编号".into())));
+    assert!(matches!(range.get((1, 1)), Some(calamine::Data::DateTime(_))), "{:?}", range.get((1, 1)));
+    assert_eq!(range.get((1, 2)), Some(&calamine::Data::String(names[0].clone())));
+    let labels = ["已受理", "调查核实", "方案制定", "沟通协商", "执行中", "结果反馈", "已结案", "已撤回", "已合并"];
+    assert!(
+        matches!(range.get((1, 3)), Some(calamine::Data::String(s)) if labels.contains(&s.as_str())),
+        "status as its Chinese label: {:?}",
+        range.get((1, 3))
+    );
+
+    // Not a spreadsheet name: a clear error on the path.
+    let err = call(&t.db, &manager, "cases.export", json!({"path": t.dir.path().join("x.pdf")})).await.expect_err("pdf");
+    assert_eq!(field_of(&err), Some("path"));
+}
+
+/// Every filter of the ledger gives exactly the cases a plain scan over all rows selects.
+#[tokio::test]
+async fn ledger_filters_match_a_plain_scan() {
+    let t = support::with_demo(600, 9).await;
+    type Row = (String, String, String, String, String, Option<String>, Option<String>, String, String, Option<String>);
+    let all: Vec<Row> = sqlx::query_as(
+        "SELECT id, channel, category, severity, status, department_id, store_id, received_at, product_name, handler_id FROM cases",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("all");
+    let dept: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'DEP-AS'").fetch_one(t.db.pool()).await.expect("dept");
+    let branch: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'BR-EC'").fetch_one(t.db.pool()).await.expect("branch");
+    let stores: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id = ? OR id = ?").bind(&branch).bind(&branch).fetch_all(t.db.pool()).await.expect("stores");
+    let cases: Vec<(Value, Box<dyn Fn(&Row) -> bool>)> = vec![
+        (json!({"channels": ["hotline", "store"]}), Box::new(|r: &Row| r.1 == "hotline" || r.1 == "store")),
+        (json!({"categories": ["product_quality"]}), Box::new(|r: &Row| r.2 == "product_quality")),
+        (json!({"severities": ["major", "mass"]}), Box::new(|r: &Row| r.3 == "major" || r.3 == "mass")),
+        (json!({"statuses": ["closed"]}), Box::new(|r: &Row| r.4 == "closed")),
+        (json!({"department_id": dept}), Box::new(move |r: &Row| r.5.as_deref() == Some(dept.as_str()))),
+        (json!({"store_id": branch}), Box::new(move |r: &Row| r.6.as_ref().is_some_and(|s| stores.contains(s)))),
+        // 2026-01-01 .. 2026-03-31 in China time.
+        (
+            json!({"received_from": "2026-01-01", "received_to": "2026-03-31"}),
+            Box::new(|r: &Row| r.7.as_str() >= "2025-12-31T16:00:00.000Z" && r.7.as_str() < "2026-03-31T16:00:00.000Z"),
+        ),
+        (json!({"product": "空调"}), Box::new(|r: &Row| r.8.starts_with("空调"))),
+        (json!({"handler_id": ""}), Box::new(|r: &Row| r.9.is_none())),
+    ];
+    for (filter, keep) in cases {
+        let mut want: Vec<String> = all.iter().filter(|r| keep(r)).map(|r| r.0.clone()).collect();
+        want.sort();
+        assert!(!want.is_empty(), "{filter}: the demo data has such cases");
+        let mut got = Vec::new();
+        let mut offset = 0;
+        loop {
+            let mut req = filter.clone();
+            req["limit"] = json!(500);
+            req["offset"] = json!(offset);
+            let page = call(&t.db, &Actor::system(), "cases.list", req).await.expect("list");
+            let items = page["items"].as_array().expect("items");
+            got.extend(items.iter().map(|i| i["id"].as_str().expect("id").to_owned()));
+            assert_eq!(page["total"].as_u64(), Some(want.len() as u64), "{filter}");
+            if items.len() < 500 {
+                break;
+            }
+            offset += 500;
+        }
+        got.sort();
+        assert_eq!(got, want, "{filter}");
+    }
+    let err = call(&t.db, &Actor::system(), "cases.list", json!({"received_from": "2026-02-30"})).await.expect_err("bad date");
+    assert_eq!(field_of(&err), Some("received_from"));
+}
+
+#[tokio::test]
+async fn preferences_are_per_account_and_only_known_keys() {
+    let t = support::with_demo(10, 1).await;
+    let agent = actor(&t.db, "agent01").await;
+    let manager = actor(&t.db, "manager01").await;
+    let saved = json!([{"name": "我部门的超期案件", "filter": {"overdue": true}}]);
+    call(&t.db, &agent, "preferences.save", json!({"key": "ledger.saved_filters", "value": saved})).await.expect("save");
+    let mine = call(&t.db, &agent, "preferences.get", json!({"key": "ledger.saved_filters"})).await.expect("get");
+    assert_eq!(mine, saved);
+    let theirs = call(&t.db, &manager, "preferences.get", json!({"key": "ledger.saved_filters"})).await.expect("get");
+    assert!(theirs.is_null());
+    let err = call(&t.db, &agent, "preferences.save", json!({"key": "anything", "value": 1})).await.expect_err("unknown key");
+    assert_eq!(field_of(&err), Some("key"));
+}
