@@ -39,6 +39,9 @@ CREATE TABLE import_batches (
 ) STRICT;
 CREATE INDEX import_batches_by_start ON import_batches (started_at);
 
+-- A consumer record merged into another (the same person recorded twice).
+ALTER TABLE consumers ADD COLUMN merged_into TEXT;
+
 CREATE TABLE preferences (
     account_id TEXT NOT NULL,
     key        TEXT NOT NULL,

@@ -4,6 +4,7 @@
 
 use sqlx::{Row, SqliteConnection};
 
+use crate::domain::case::ConsumerContact;
 use crate::domain::events::{EventBody, SealedCaseText};
 use crate::error::{CoreError, CoreResult};
 use crate::event_log::{self, StoredEvent};
@@ -679,6 +680,41 @@ pub async fn apply(
             .bind(&b.bulletin_id)
             .execute(&mut *conn)
             .await?;
+        }
+        EventBody::ConsumerUpdated(u) => {
+            let contact = match pii::existing_key(conn, &u.consumer_id).await {
+                Ok(Some(key)) => Some(pii::unseal::<ConsumerContact>(&key, &u.consumer_id, &u.sealed)?),
+                // Not here yet (a replica), or erased since: nothing to show.
+                Ok(None) | Err(CoreError::PersonalDataErased(_)) => None,
+                Err(e) => return Err(e),
+            };
+            if let Some(c) = contact {
+                sqlx::query(
+                    "UPDATE consumers SET name = ?, mobile = ?, landline = ?, email = ?, address = ? \
+                     WHERE id = ? AND erased = 0",
+                )
+                .bind(&c.name)
+                .bind(&c.mobile)
+                .bind(&c.landline)
+                .bind(&c.email)
+                .bind(&c.address)
+                .bind(&u.consumer_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::ConsumerMerged(m) => {
+            sqlx::query("UPDATE cases SET consumer_id = ?, updated_hlc = ? WHERE consumer_id = ?")
+                .bind(&m.into_consumer_id)
+                .bind(ev.hlc)
+                .bind(&m.from_consumer_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE consumers SET merged_into = ? WHERE id = ?")
+                .bind(&m.into_consumer_id)
+                .bind(&m.from_consumer_id)
+                .execute(&mut *conn)
+                .await?;
         }
         EventBody::ImportStarted(i) => {
             sqlx::query(

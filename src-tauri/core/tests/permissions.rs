@@ -87,6 +87,9 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("jobs.cancel", [true, true, true, true, true, true]),
     ("preferences.get", [true, true, true, true, true, true]),
     ("preferences.save", [true, true, true, true, true, true]),
+    ("consumers.get", [true, true, true, true, true, true]),
+    ("consumers.update", [false, false, true, true, true, false]),
+    ("consumers.merge", [true, true, true, true, true, false]),
 ];
 
 struct Ids {
@@ -282,6 +285,14 @@ fn sample(op: &str, ids: &Ids) -> String {
         "cases.export" => json!({"path": format!("{}/{}.csv", ids.scratch, uuid_like()),
             "filter": {"statuses": ["closed"]}})
         .to_string(),
+        "consumers.get" => json!({"case_id": ids.case_in_after_sales}).to_string(),
+        "consumers.update" => json!({"case_id": ids.new_case, "contact": {"name": "李娜",
+            "mobile": "13900002222", "landline": null, "email": null, "address": "上海市徐汇区"},
+            "note": "消费者来电更正手机号"})
+        .to_string(),
+        "consumers.merge" => {
+            json!({"case_id": ids.new_case, "duplicate_case": ids.case_in_after_sales}).to_string()
+        }
         "imports.inspect" => json!({"path": ids.sheet}).to_string(),
         "imports.preview" | "imports.run" => {
             json!({"path": ids.sheet, "mapping": import_mapping()}).to_string()

@@ -101,3 +101,27 @@ pub async fn cases_merge(
 ) -> Result<CaseMergeResult, ApiError> {
     operation!(state, "cases.merge", links::merge, request)
 }
+
+#[tauri::command]
+pub async fn consumers_get(
+    state: State<'_, AppState>,
+    request: redress_core::ops::consumers::ConsumerRequest,
+) -> Result<redress_core::ops::consumers::ConsumerView, ApiError> {
+    operation!(state, "consumers.get", redress_core::ops::consumers::get, request)
+}
+
+#[tauri::command]
+pub async fn consumers_update(
+    state: State<'_, AppState>,
+    request: redress_core::ops::consumers::ConsumerUpdateRequest,
+) -> Result<redress_core::ops::consumers::ConsumerView, ApiError> {
+    operation!(state, "consumers.update", redress_core::ops::consumers::update, request)
+}
+
+#[tauri::command]
+pub async fn consumers_merge(
+    state: State<'_, AppState>,
+    request: redress_core::ops::consumers::ConsumerMergeRequest,
+) -> Result<redress_core::ops::consumers::ConsumerView, ApiError> {
+    operation!(state, "consumers.merge", redress_core::ops::consumers::merge, request)
+}

@@ -47,6 +47,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         cases::cases_link,
         cases::cases_unlink,
         cases::cases_merge,
+        cases::consumers_get,
+        cases::consumers_update,
+        cases::consumers_merge,
         demo::demo_generate,
         system::system_info,
         accounts::accounts_list,
@@ -192,6 +195,9 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "jobs_cancel",
     "preferences_get",
     "preferences_save",
+    "consumers_get",
+    "consumers_update",
+    "consumers_merge",
 ];
 
 #[cfg(test)]

@@ -115,6 +115,33 @@ pub enum EventBody {
     /// An import ended (done or cancelled) with its counts.
     #[serde(rename = "import.finished")]
     ImportFinished(ImportFinished),
+    /// A consumer's contact data corrected (from one of their cases, whose timeline shows it).
+    #[serde(rename = "consumer.updated")]
+    ConsumerUpdated(ConsumerUpdated),
+    /// Two records of the same person made one: the duplicate's cases now belong to the other.
+    #[serde(rename = "consumer.merged")]
+    ConsumerMerged(ConsumerMerged),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerUpdated {
+    pub consumer_id: String,
+    /// The whole contact as it now stands (`ConsumerContact`), sealed with the consumer's key.
+    pub sealed: String,
+    /// Which fields changed (`name`, `mobile`, `landline`, `email`, `address`), readable
+    /// without the personal data itself.
+    pub changed: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerMerged {
+    /// The duplicate record, which stays (its sealed data needs its own key) but is retired.
+    pub from_consumer_id: String,
+    pub into_consumer_id: String,
+    /// Cases moved from the duplicate, by number.
+    pub case_nos: Vec<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

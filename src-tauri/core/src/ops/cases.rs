@@ -686,7 +686,7 @@ pub(crate) fn mask_row(mut case: CaseRow, actor: &Actor, row: &sqlx::sqlite::Sql
     case
 }
 
-fn mask_contact(c: ConsumerContact) -> ConsumerContact {
+pub(crate) fn mask_contact(c: ConsumerContact) -> ConsumerContact {
     ConsumerContact {
         name: c.name,
         mobile: c.mobile.as_deref().map(masking::phone),

@@ -151,43 +151,56 @@ async fn unit_of_kind(
     Ok(row.filter(|(_, k)| kinds.contains(&k.as_str())).map(|(id, _)| id))
 }
 
+/// A consumer's contact data checked and normalised (mobile as 11 digits, landline as
+/// `area-number`); at least one way to reach them. Problems are named `{prefix}.mobile` etc.
+pub(crate) fn check_contact(
+    c: &ConsumerContact,
+    prefix: &str,
+    push: &mut dyn FnMut(&str, FieldRule),
+) -> ConsumerContact {
+    let field = |name: &str| format!("{prefix}.{name}");
+    let trimmed = |v: &Option<String>| v.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned);
+    let (mobile, landline, email, address) =
+        (trimmed(&c.mobile), trimmed(&c.landline), trimmed(&c.email), trimmed(&c.address));
+    let mobile = match mobile.as_deref().map(|m| (m, rules::mobile(m))) {
+        Some((_, Some(ok))) => Some(ok),
+        Some((raw, None)) => {
+            push(&field("mobile"), FieldRule::Invalid { detail: raw.to_owned() });
+            None
+        }
+        None => None,
+    };
+    let landline = match landline.as_deref().map(|l| (l, rules::landline(l))) {
+        Some((_, Some(ok))) => Some(ok),
+        Some((raw, None)) => {
+            push(&field("landline"), FieldRule::Invalid { detail: raw.to_owned() });
+            None
+        }
+        None => None,
+    };
+    if let Some(e) = email.as_deref().filter(|e| !rules::email(e)) {
+        push(&field("email"), FieldRule::Invalid { detail: e.to_owned() });
+    }
+    if trimmed(&c.mobile).is_none() && trimmed(&c.landline).is_none() && email.is_none() {
+        // No way to reach the consumer: at least a phone or an e-mail.
+        push(&field("mobile"), FieldRule::Required);
+    }
+    let mut problems = Vec::new();
+    rules::text(&field("name"), &c.name, true, 50, &mut problems);
+    rules::text(&field("address"), address.as_deref().unwrap_or(""), false, 200, &mut problems);
+    for p in problems {
+        push(&p.field, p.rule);
+    }
+    ConsumerContact { name: c.name.trim().to_owned(), mobile, landline, email, address }
+}
+
 async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> CoreResult<Checked> {
     let now = db.now();
     let mut problems = Vec::new();
     let mut push =
         |field: &str, rule: FieldRule| problems.push(FieldProblem { field: field.into(), rule });
 
-    let c = &req.consumer;
-    let mobile = c.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty());
-    let landline = c.landline.as_deref().map(str::trim).filter(|m| !m.is_empty());
-    let email = c.email.as_deref().map(str::trim).filter(|m| !m.is_empty());
-    let address = c.address.as_deref().map(str::trim).filter(|m| !m.is_empty());
-    let mobile = match mobile.map(|m| (m, rules::mobile(m))) {
-        Some((_, Some(ok))) => Some(ok),
-        Some((raw, None)) => {
-            push("consumer.mobile", FieldRule::Invalid { detail: raw.to_owned() });
-            None
-        }
-        None => None,
-    };
-    let landline = match landline.map(|l| (l, rules::landline(l))) {
-        Some((_, Some(ok))) => Some(ok),
-        Some((raw, None)) => {
-            push("consumer.landline", FieldRule::Invalid { detail: raw.to_owned() });
-            None
-        }
-        None => None,
-    };
-    if let Some(e) = email.filter(|e| !rules::email(e)) {
-        push("consumer.email", FieldRule::Invalid { detail: e.to_owned() });
-    }
-    if c.mobile.as_deref().unwrap_or("").trim().is_empty()
-        && c.landline.as_deref().unwrap_or("").trim().is_empty()
-        && email.is_none()
-    {
-        // No way to reach the consumer: at least a phone or an e-mail.
-        push("consumer.mobile", FieldRule::Required);
-    }
+    let consumer = check_contact(&req.consumer, "consumer", &mut push);
     let amount =
         |field: &str, raw: &Option<String>, push: &mut dyn FnMut(&str, FieldRule)| -> Option<i64> {
             let raw = raw.as_deref().map(str::trim).filter(|r| !r.is_empty())?;
@@ -222,8 +235,6 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
             },
             None => None,
         };
-    rules::text("consumer.name", &c.name, true, 50, &mut problems);
-    rules::text("consumer.address", address.unwrap_or(""), false, 200, &mut problems);
     rules::text("product_name", &req.product_name, true, 100, &mut problems);
     rules::text(
         "product_model",
@@ -350,13 +361,7 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
         return Err(CoreError::Validation(problems));
     }
     Ok(Checked {
-        consumer: ConsumerContact {
-            name: c.name.trim().to_owned(),
-            mobile,
-            landline,
-            email: email.map(str::to_owned),
-            address: address.map(str::to_owned),
-        },
+        consumer,
         amount_paid_fen,
         demand_amount_fen,
         purchased_at,
@@ -369,22 +374,36 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
     })
 }
 
-/// The consumer a complaint belongs to: the one with the same mobile number, else a new one.
+/// The consumer a complaint belongs to: the one with the same mobile number (a record merged
+/// into another stands for that other), else a new one.
 pub(crate) async fn consumer_for(
     conn: &mut SqliteConnection,
     contact: &ConsumerContact,
 ) -> CoreResult<String> {
-    if let Some(mobile) = &contact.mobile {
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM consumers WHERE mobile = ? AND erased = 0 LIMIT 1")
-                .bind(mobile)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
+    let Some(mobile) = &contact.mobile else {
+        return Ok(uuid::Uuid::now_v7().to_string());
+    };
+    let found: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT id, merged_into FROM consumers WHERE mobile = ? AND erased = 0 \
+         ORDER BY merged_into IS NOT NULL LIMIT 1",
+    )
+    .bind(mobile)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((mut id, mut next)) = found else {
+        return Ok(uuid::Uuid::now_v7().to_string());
+    };
+    // Follow merges (a short chain at most; bounded against a cycle in damaged data).
+    for _ in 0..16 {
+        let Some(into) = next else { break };
+        id = into;
+        next = sqlx::query_scalar("SELECT merged_into FROM consumers WHERE id = ?")
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
     }
-    Ok(uuid::Uuid::now_v7().to_string())
+    Ok(id)
 }
 
 pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<IntakeResponse> {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod codes;
+pub mod consumers;
 pub mod demo;
 pub mod documents;
 pub mod evidence;
@@ -69,6 +70,9 @@ operations! {
     "jobs.cancel" => jobs_cancel = imports::job_cancel : imports::JobRequest => bool;
     "preferences.get" => preferences_get = imports::preference_get : imports::PreferenceGetRequest => Option<serde_json::Value>;
     "preferences.save" => preferences_save = imports::preference_save : imports::PreferenceSaveRequest => Option<serde_json::Value>;
+    "consumers.get" => consumers_get = consumers::get : consumers::ConsumerRequest => consumers::ConsumerView;
+    "consumers.update" => consumers_update = consumers::update : consumers::ConsumerUpdateRequest => consumers::ConsumerView;
+    "consumers.merge" => consumers_merge = consumers::merge : consumers::ConsumerMergeRequest => consumers::ConsumerView;
     "cases.get" => cases_get = cases::get : cases::CaseGetRequest => cases::CaseDetail;
     "cases.create" => cases_create = intake::create : intake::IntakeRequest => intake::IntakeResponse;
     "cases.related" => cases_related = cases::related : cases::RelatedCasesRequest => cases::RelatedCases;
