@@ -6,6 +6,7 @@ import {
   FormOutlined,
   SettingOutlined,
   FileTextOutlined,
+  ImportOutlined,
   TableOutlined,
 } from "@ant-design/icons";
 import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
@@ -26,15 +27,17 @@ import { SignIn } from "./pages/auth/SignIn";
 import { Setup } from "./pages/auth/Setup";
 import { useSession } from "./session";
 import { Intake } from "./pages/Intake";
+import { Imports } from "./pages/Imports";
 import { Ledger } from "./pages/Ledger";
+import type { LedgerFilter } from "./components/ledger/filter";
 import { Settings } from "./pages/Settings";
 import { Bulletins } from "./pages/Bulletins";
 import { Workbench } from "./pages/Workbench";
 
-export type Section = "workbench" | "intake" | "ledger" | "bulletins" | "stats" | "emergency" | "supervision" | "settings";
+export type Section = "workbench" | "intake" | "ledger" | "imports" | "bulletins" | "stats" | "emergency" | "supervision" | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "bulletins", "settings"]);
+const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "imports", "bulletins", "settings"]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -92,6 +95,8 @@ function Workspace() {
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [fatal, setFatal] = useState<OperationError | null>(null);
   const [changingPassword, setChangingPassword] = useState(false);
+  // The filter the ledger opens with next (the cases of an import batch); none from the menu.
+  const [ledgerFilter, setLedgerFilter] = useState<LedgerFilter | undefined>(undefined);
 
   const refreshInfo = useCallback(() => {
     call("system.info", {})
@@ -122,13 +127,18 @@ function Workspace() {
     workbench: <DashboardOutlined />,
     intake: <FormOutlined />,
     ledger: <TableOutlined />,
+    imports: <ImportOutlined />,
     bulletins: <FileTextOutlined />,
     stats: <BarChartOutlined />,
     emergency: <AlertOutlined />,
     supervision: <AuditOutlined />,
     settings: <SettingOutlined />,
   };
-  const order: Section[] = ["workbench", "intake", "ledger", "bulletins", "stats", "emergency", "supervision", "settings"];
+  const mayImport = can("data.import");
+  // Sections a permission opens are listed only to those who have it.
+  const order: Section[] = (
+    ["workbench", "intake", "ledger", "imports", "bulletins", "stats", "emergency", "supervision", "settings"] as const
+  ).filter((key) => key !== "imports" || mayImport);
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -140,6 +150,16 @@ function Workspace() {
     body = <Workbench onOpenLedger={() => setSection("ledger")} />;
   } else if (section === "intake") {
     body = <Intake onOpenLedger={() => setSection("ledger")} />;
+  } else if (section === "imports" && mayImport) {
+    body = (
+      <Imports
+        onDataChanged={refreshInfo}
+        onOpenBatch={(batchId) => {
+          setLedgerFilter({ import_batch: batchId });
+          setSection("ledger");
+        }}
+      />
+    );
   } else if (section === "bulletins") {
     body = <Bulletins />;
   } else if (section === "settings") {
@@ -147,6 +167,8 @@ function Workspace() {
   } else {
     body = (
       <Ledger
+        key={ledgerFilter?.import_batch ?? ""}
+        initialFilter={ledgerFilter}
         onDataChanged={refreshInfo}
         canLoadDemo={can("demo.generate")}
         canHandle={can("case.handle")}
@@ -168,7 +190,10 @@ function Workspace() {
           mode="inline"
           selectedKeys={[section]}
           data-testid="nav"
-          onClick={({ key }) => setSection(key as Section)}
+          onClick={({ key }) => {
+            setLedgerFilter(undefined);
+            setSection(key as Section);
+          }}
           items={order.map((key) => ({
             key,
             icon: icons[key],

@@ -260,7 +260,7 @@ ack_overdue: boolean, satisfaction: Satisfaction | null, result: string | null, 
 
 export type CaseScope = "all" | "department" | "own";
 
-export type CaseSortField = "received_at" | "case_no" | "status" | "severity" | "due_at" | "product_name";
+export type CaseSortField = "received_at" | "case_no" | "status" | "severity" | "due_at" | "product_name" | "channel" | "category" | "handler";
 
 export type CaseStatus = "received" | "investigating" | "planning" | "negotiating" | "executing" | "feedback" | "closed" | "withdrawn" | "merged";
 
@@ -289,7 +289,63 @@ overdue?: boolean,
 /**
  * `true`: only cases marked typical (典型案例) at closing, for internal bulletins.
  */
-typical?: boolean, };
+typical?: boolean, 
+/**
+ * Only cases in one of these statuses (with `status`, both must hold).
+ */
+statuses?: Array<CaseStatus>, 
+/**
+ * Only cases received through one of these channels (codes).
+ */
+channels?: Array<string>, 
+/**
+ * Only cases of one of these categories (codes).
+ */
+categories?: Array<string>, severities?: Array<Severity>, 
+/**
+ * Only cases with one of these satisfaction answers.
+ */
+satisfactions?: Array<Satisfaction>, 
+/**
+ * Only cases of this department (id).
+ */
+department_id?: string, 
+/**
+ * Only cases of this store or branch (id), or of the stores under this branch.
+ */
+store_id?: string, 
+/**
+ * Only cases handled by this account (id); `""`: only cases nobody handles yet.
+ */
+handler_id?: string, 
+/**
+ * Case numbers beginning with this text.
+ */
+case_no?: string, 
+/**
+ * Product names beginning with this text.
+ */
+product?: string, 
+/**
+ * Received on or after this day (`YYYY-MM-DD`, China time).
+ */
+received_from?: string, 
+/**
+ * Received on or before this day (`YYYY-MM-DD`, China time).
+ */
+received_to?: string, 
+/**
+ * Due on or after this day (`YYYY-MM-DD`, China time).
+ */
+due_from?: string, 
+/**
+ * Due on or before this day (`YYYY-MM-DD`, China time).
+ */
+due_to?: string, 
+/**
+ * Only cases imported in this import batch.
+ */
+import_batch?: string, };
 
 export type CasesListResponse = { 
 /**
@@ -383,7 +439,53 @@ seal: string | null, };
 
 export type Complexity = "simple" | "complex";
 
+export type ConsumerCase = { id: string, case_no: string, received_at: string, status: CaseStatus, product_name: string, category: string, result: string | null, };
+
 export type ConsumerContact = { name: string, mobile: string | null, landline: string | null, email: string | null, address: string | null, };
+
+export type ConsumerMergeRequest = { 
+/**
+ * A case of the consumer record that stays.
+ */
+case_id: string, 
+/**
+ * A case (id or number) of the duplicate record: all its cases move to the one that stays.
+ */
+duplicate_case: string, note?: string, };
+
+export type ConsumerRequest = { 
+/**
+ * A case of the consumer (the way a person reaches a consumer's record).
+ */
+case_id: string, };
+
+export type ConsumerUpdateRequest = { case_id: string, 
+/**
+ * The whole contact as it should stand.
+ */
+contact: ConsumerContact, 
+/**
+ * Why (e.g. 消费者来电更正手机号).
+ */
+note?: string, };
+
+export type ConsumerView = { id: string, 
+/**
+ * In full, or masked for a person who may not see it on this case.
+ */
+contact: ConsumerContact, masked: boolean, 
+/**
+ * Every case of this consumer the person may see, newest first (the asked-for one too).
+ */
+cases: Array<ConsumerCase>, 
+/**
+ * Cases of this consumer outside what the person may see.
+ */
+hidden: number, 
+/**
+ * Records merged into this one.
+ */
+merged: number, };
 
 export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" | "letter";
 
@@ -434,6 +536,8 @@ placeholders: DocumentPlaceholders, };
 export type DocumentSettingsRequest = Record<symbol, never>;
 
 export type DocumentSettingsSave = { profile: CompanyProfile, templates: Templates, };
+
+export type Encoding = "auto" | "utf8" | "gb18030";
 
 export type EvidenceAddRequest = { case_id: string, files: Array<EvidenceFile>, 
 /**
@@ -505,6 +609,40 @@ export type EvidenceView = { id: string, case_id: string, sha256: string, size: 
  */
 duplicate: boolean, };
 
+export type ExportFormat = "xlsx" | "csv";
+
+export type ExportRequest = { 
+/**
+ * The file to write; its extension (.xlsx or .csv) chooses the format.
+ */
+path: string, 
+/**
+ * The ledger's filters and order (its paging is ignored: every matching case is written).
+ */
+filter: CasesListRequest, 
+/**
+ * The columns, in order (default: all).
+ */
+columns?: Array<LedgerColumn>, 
+/**
+ * The language of headers and labels (default Chinese).
+ */
+lang?: Lang, 
+/**
+ * Names the job for `jobs.status` and `jobs.cancel`.
+ */
+job_id?: string, };
+
+export type ExportResult = { path: string, format: ExportFormat, rows: number, 
+/**
+ * Stopped by a cancel: the partial file was removed.
+ */
+cancelled: boolean, 
+/**
+ * Consumers' names are masked in the file.
+ */
+masked: boolean, };
+
 export type FeedbackRequest = { id: string, communicated_by: ContactMethod, satisfaction: Satisfaction, 
 /**
  * 1–5.
@@ -518,6 +656,30 @@ comments?: string, };
 export type FeedbackView = { communicated_by: ContactMethod, satisfaction: Satisfaction, score: number, comments: string | null, recorded_at: string, };
 
 export type FieldError = { field: string, code: string, message: string, };
+
+export type FieldSource = { 
+/**
+ * The column (its header text).
+ */
+column?: string, 
+/**
+ * Several columns, their non-empty values joined (by `join`, default a newline).
+ */
+columns?: Array<string>, join?: string, 
+/**
+ * A fixed value for every row (instead of a column).
+ */
+value?: string, 
+/**
+ * The file's values and what they mean (`"电话" = "hotline"`); compared ignoring case
+ * and surrounding spaces.
+ */
+values: { [key in string]: string }, 
+/**
+ * What an empty cell, or a value not in `values`, becomes. Without it such a row is
+ * rejected (for coded fields) or the field left empty.
+ */
+default?: string, };
 
 export type GeneratedPdf = { 
 /**
@@ -544,6 +706,112 @@ moves: Array<Move>, reopen_count: number, typical: boolean, team: Array<TeamMemb
  * Every version, newest first.
  */
 plans: Array<PlanView>, steps: Array<StepView>, rounds: Array<RoundView>, feedback: Array<FeedbackView>, approval_threshold_fen: number, };
+
+export type ImportBatchView = { id: string, source: string, file_name: string, rows: number, started_at: string, started_by: string, 
+/**
+ * `running` (or interrupted: no process finished it), `done`, `cancelled`.
+ */
+status: string, finished_at: string | null, 
+/**
+ * Cases of this batch in the ledger now (for an interrupted batch: its committed rows).
+ */
+cases: number, duplicates: number, rejected: number, };
+
+export type ImportBatchesRequest = Record<symbol, never>;
+
+export type ImportField = "received_at" | "channel" | "product_name" | "product_model" | "content" | "category" | "severity" | "demand" | "demand_amount" | "amount_paid" | "order_no" | "purchased_at" | "department" | "store" | "consumer_name" | "consumer_mobile" | "consumer_address" | "status" | "result" | "satisfaction" | "closed_at" | "handler";
+
+export type ImportInspectRequest = { path: string, encoding?: Encoding, sheet?: string, };
+
+export type ImportInspection = { file_name: string, 
+/**
+ * How the file was read: `utf-8`, `gb18030`, `utf-16`, `xlsx`, `xls`.
+ */
+encoding: string, sheets: Array<string>, headers: Array<string>, 
+/**
+ * The first rows as they are in the file.
+ */
+sample: Array<Array<string>>, rows: number, 
+/**
+ * A saved mapping whose columns all exist in this file, else a guess from the headers.
+ */
+mapping: ImportMapping, 
+/**
+ * The mapping came from the saved one of this source.
+ */
+saved: string | null, };
+
+export type ImportMapping = { 
+/**
+ * Where the file comes from (e.g. `cfpb`, `excel-2024`): rows are recognised as already
+ * imported within the same source.
+ */
+source: string, encoding: Encoding, 
+/**
+ * The workbook's sheet (default: the first).
+ */
+sheet?: string, 
+/**
+ * Date formats tried in order (chrono `strftime` syntax), before the built-in ones.
+ */
+date_formats?: Array<string>, 
+/**
+ * The columns that identify a row in its source. Without them a row is identified by a
+ * fingerprint of all its cells.
+ */
+external_id?: Array<string>, fields: { [key in ImportField]?: FieldSource }, };
+
+export type ImportMappingSaveRequest = { mapping: ImportMapping, };
+
+export type ImportMappingsRequest = Record<symbol, never>;
+
+export type ImportPreview = { 
+/**
+ * What importing the whole file would do (nothing was written).
+ */
+report: ImportReport, 
+/**
+ * The first rows converted, with their problems.
+ */
+rows: Array<PreviewRow>, };
+
+export type ImportPreviewRequest = { path: string, mapping: ImportMapping, };
+
+export type ImportReport = { 
+/**
+ * Set when cases were written: the batch to find them by (`cases.list` `import_batch`).
+ */
+batch_id: string | null, file_name: string, encoding: string, 
+/**
+ * Records in the file (header excluded).
+ */
+rows: number, imported: number, 
+/**
+ * Rows already imported from this source, or repeated in the file.
+ */
+duplicates: number, 
+/**
+ * Every problem of every rejected row.
+ */
+rejected: Array<RowProblem>, rejected_rows: number, 
+/**
+ * Stopped by a cancel: only the batches committed before it are in.
+ */
+cancelled: boolean, 
+/**
+ * The rows that went in, as ranges of row numbers `[first, last]`.
+ */
+imported_rows: Array<[number, number]>, dry_run: boolean, };
+
+export type ImportRunRequest = { path: string, mapping: ImportMapping, 
+/**
+ * Check every row and report, writing nothing.
+ */
+dry_run: boolean, 
+/**
+ * Names the job for `jobs.status` and `jobs.cancel`.
+ */
+job_id?: string, };
 
 export type IntakeRequest = { consumer: ConsumerContact, 
 /**
@@ -614,9 +882,19 @@ export type InvestigateRequest = { id: string, fact: string, source_kind: Source
  */
 found_on: string, };
 
+export type JobProgress = { done: number, total: number, 
+/**
+ * A cancel was asked for; the job stops at its next safe point.
+ */
+cancelling: boolean, };
+
+export type JobRequest = { job_id: string, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type Lang = "zh-CN" | "en";
+
+export type LedgerColumn = "case_no" | "received_at" | "channel" | "consumer" | "product" | "category" | "severity" | "department" | "store" | "status" | "handler" | "due_at" | "overdue" | "satisfaction" | "result";
 
 export type LinkKind = "related" | "merged_into" | "merged_from";
 
@@ -700,7 +978,7 @@ export type PasswordResetRequest = { id: string,
  */
 new_password: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -719,6 +997,16 @@ export type PlanStatus = "draft" | "pending_approval" | "declined" | "offered" |
 export type PlanStepView = { step_id: string, title: string, due_on: string, };
 
 export type PlanView = { id: string, version: number, summary: string, measures: Array<MeasureView>, money_fen: number, needs_approval: boolean, status: PlanStatus, decided_by: string | null, decision_note: string | null, author: string, drafted_at: string, };
+
+export type PreferenceGetRequest = { key: string, };
+
+export type PreferenceSaveRequest = { key: string, value: JsonValue, };
+
+export type PreviewRow = { row: number, 
+/**
+ * Field code → the value as it will be stored (codes, dates in China time).
+ */
+values: { [key in string]: string }, problems: Array<RowProblem>, duplicate: boolean, };
 
 export type RelatedCases = { 
 /**
@@ -755,6 +1043,12 @@ export type RolesListRequest = Record<symbol, never>;
 export type RootCause = "product_defect" | "supplier" | "consumer_misuse" | "installation" | "staff_conduct" | "logistics" | "pricing_error" | "contract_terms" | "other";
 
 export type RoundView = { id: string, plan_version: number, held_on: string, method: ContactMethod, response: OfferResponse, counter: string | null, notes: string | null, author: string, };
+
+export type RowProblem = { row: number, 
+/**
+ * The file's column (its header), or the case field for a fixed value or a whole record.
+ */
+column: string, reason: string, };
 
 export type Satisfaction = "satisfied" | "fairly_satisfied" | "dissatisfied";
 
@@ -933,6 +1227,20 @@ export type WorkListRequest = Record<symbol, never>;
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "cases.search": { request: SearchRequest; response: SearchResponse };
+  "cases.export": { request: ExportRequest; response: ExportResult };
+  "imports.inspect": { request: ImportInspectRequest; response: ImportInspection };
+  "imports.preview": { request: ImportPreviewRequest; response: ImportPreview };
+  "imports.run": { request: ImportRunRequest; response: ImportReport };
+  "imports.mappings": { request: ImportMappingsRequest; response: Array<ImportMapping> };
+  "imports.mapping_save": { request: ImportMappingSaveRequest; response: Array<ImportMapping> };
+  "imports.batches": { request: ImportBatchesRequest; response: Array<ImportBatchView> };
+  "jobs.status": { request: JobRequest; response: JobProgress | null };
+  "jobs.cancel": { request: JobRequest; response: boolean };
+  "preferences.get": { request: PreferenceGetRequest; response: JsonValue | null };
+  "preferences.save": { request: PreferenceSaveRequest; response: JsonValue | null };
+  "consumers.get": { request: ConsumerRequest; response: ConsumerView };
+  "consumers.update": { request: ConsumerUpdateRequest; response: ConsumerView };
+  "consumers.merge": { request: ConsumerMergeRequest; response: ConsumerView };
   "cases.get": { request: CaseGetRequest; response: CaseDetail };
   "cases.create": { request: IntakeRequest; response: IntakeResponse };
   "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
@@ -998,6 +1306,20 @@ export type Operations = {
 export const COMMANDS = {
   "cases.list": "cases_list",
   "cases.search": "cases_search",
+  "cases.export": "cases_export",
+  "imports.inspect": "imports_inspect",
+  "imports.preview": "imports_preview",
+  "imports.run": "imports_run",
+  "imports.mappings": "imports_mappings",
+  "imports.mapping_save": "imports_mapping_save",
+  "imports.batches": "imports_batches",
+  "jobs.status": "jobs_status",
+  "jobs.cancel": "jobs_cancel",
+  "preferences.get": "preferences_get",
+  "preferences.save": "preferences_save",
+  "consumers.get": "consumers_get",
+  "consumers.update": "consumers_update",
+  "consumers.merge": "consumers_merge",
   "cases.get": "cases_get",
   "cases.create": "cases_create",
   "cases.related": "cases_related",

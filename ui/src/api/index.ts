@@ -104,6 +104,14 @@ export const dialogs = {
   pickFiles: (title: string) => invokeTyped<string[]>("dialog_pick_files", { title }),
   /** One folder, or null if cancelled. */
   pickFolder: (title: string) => invokeTyped<string | null>("dialog_pick_folder", { title }),
+  /** One spreadsheet to import (.xlsx, .xls, .csv), or null if cancelled. */
+  pickSpreadsheet: (title: string) => invokeTyped<string | null>("dialog_pick_spreadsheet", { title }),
+  /** Where to write an export (.xlsx or .csv, by the suggested name), or null if cancelled. */
+  saveSpreadsheet: (title: string, fileName: string) =>
+    invokeTyped<string | null>("dialog_save_spreadsheet", { title, fileName }),
+  /** Writes text (UTF-8 with a byte-order mark) where the person picks; the path, or null. */
+  saveText: (title: string, fileName: string, text: string) =>
+    invokeTyped<string | null>("text_save", { title, fileName, text }),
 };
 
 /** The URL the page shows a stored evidence file at (served by the shell, by byte ranges). */

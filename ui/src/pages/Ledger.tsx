@@ -1,7 +1,7 @@
-import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Empty, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
-import type { ColumnsType, SorterResult, TablePaginationConfig } from "antd/es/table/interface";
-import { useCallback, useEffect, useState } from "react";
+import { FilterOutlined, ReloadOutlined } from "@ant-design/icons";
+import { App, Badge, Button, Empty, Flex, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import type { ColumnType, SorterResult, TablePaginationConfig } from "antd/es/table/interface";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import {
   call,
@@ -10,6 +10,7 @@ import {
   type CaseStatus,
   type CasesListRequest,
   type CasesListResponse,
+  type LedgerColumn,
   type OperationError,
   type SortDirection,
 } from "../api";
@@ -18,29 +19,66 @@ import { CaseDrawer } from "../components/CaseDrawer";
 import { SearchResults } from "../components/SearchResults";
 import { DemoLoader } from "../components/DemoLoader";
 import { SeverityTag, StatusTag } from "../components/labels";
+import { ColumnChooser } from "../components/ledger/ColumnChooser";
+import { ExportButton } from "../components/ledger/ExportButton";
+import { FilterBar, STATUSES } from "../components/ledger/FilterBar";
+import {
+  activeFilters,
+  cleanFilter,
+  COLUMNS_KEY,
+  columnsFromJson,
+  DEFAULT_COLUMNS,
+  SORT_FIELD,
+  visibleColumns,
+  type ColumnPrefs,
+  type LedgerFilter,
+} from "../components/ledger/filter";
+import { SavedFilters } from "../components/ledger/SavedFilters";
 import { formatDateTime } from "../format";
 import { useI18n } from "../i18n";
 
-const STATUSES: CaseStatus[] = [
-  "received",
-  "investigating",
-  "planning",
-  "negotiating",
-  "executing",
-  "feedback",
-  "closed",
-  "withdrawn",
-];
-
 export const DEMO_CASES = 1000;
+/** Page sizes offered; the core returns at most 500 rows a page. */
+const PAGE_SIZES = [20, 50, 100, 200, 500];
+/** Pages longer than this render only the rows in view (antd's virtual table). */
+const VIRTUAL_FROM = 100;
 
-/** The dispute ledger (台账): every case, paged and sorted by the core. */
+interface View {
+  offset: number;
+  limit: number;
+  sort_by: CaseSortField;
+  sort_dir: SortDirection;
+}
+
+/** The table's height: what the window leaves below the element (header and filters) above it. */
+function useScrollY(above: React.RefObject<HTMLDivElement | null>): number {
+  const [y, setY] = useState(520);
+  useEffect(() => {
+    const el = above.current;
+    if (!el) return;
+    // Leaves room for the table's header, the pager and the page's margin.
+    const measure = () => setY(Math.max(240, Math.floor(window.innerHeight - el.getBoundingClientRect().bottom - 126)));
+    const frame = window.requestAnimationFrame(measure);
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    window.addEventListener("resize", measure);
+    return () => {
+      window.cancelAnimationFrame(frame);
+      observer.disconnect();
+      window.removeEventListener("resize", measure);
+    };
+  }, [above]);
+  return y;
+}
+
+/** The dispute ledger (台账): every case, filtered, paged and sorted by the core. */
 export function Ledger({
   onDataChanged,
   canLoadDemo,
   canHandle,
   canWork = false,
   canApprove = false,
+  initialFilter,
 }: {
   onDataChanged: () => void;
   canLoadDemo: boolean;
@@ -49,16 +87,15 @@ export function Ledger({
   canWork?: boolean;
   /** May approve or refuse solution plans above the approval threshold. */
   canApprove?: boolean;
+  /** The filter to open with (e.g. the cases of one import batch). */
+  initialFilter?: LedgerFilter;
 }) {
   const { m } = useI18n();
   const codes = useCodes();
   const { message } = App.useApp();
-  const [query, setQuery] = useState<Required<Pick<CasesListRequest, "offset" | "limit">> & CasesListRequest>({
-    offset: 0,
-    limit: 50,
-    sort_by: "received_at",
-    sort_dir: "desc",
-  });
+  const [filter, setFilter] = useState<LedgerFilter>(() => cleanFilter(initialFilter ?? {}));
+  const [view, setView] = useState<View>({ offset: 0, limit: 50, sort_by: "received_at", sort_dir: "desc" });
+  const query = useMemo<CasesListRequest>(() => ({ ...view, ...cleanFilter(filter) }), [view, filter]);
   const [reloads, setReloads] = useState(0);
   // The last reply and the request it answers; while they differ, a request is on its way.
   const [reply, setReply] = useState<{ query: CasesListRequest; reloads: number; data: CasesListResponse } | null>(
@@ -67,6 +104,12 @@ export function Ledger({
   const [openCase, setOpenCase] = useState<string | null>(null);
   // What was searched for (the ledger shows search results while it is not empty).
   const [searched, setSearched] = useState("");
+  const [showFilters, setShowFilters] = useState(true);
+  const [prefs, setPrefs] = useState<ColumnPrefs>(DEFAULT_COLUMNS);
+  // Set once the person changes the columns: preferences arriving later do not undo it.
+  const changedColumns = useRef(false);
+  const above = useRef<HTMLDivElement>(null);
+  const scrollY = useScrollY(above);
 
   useEffect(() => {
     let live = true;
@@ -78,22 +121,53 @@ export function Ledger({
     };
   }, [query, reloads, message]);
 
+  useEffect(() => {
+    let live = true;
+    call("preferences.get", { key: COLUMNS_KEY })
+      .then((v) => {
+        if (live && v !== null && !changedColumns.current) setPrefs(columnsFromJson(v));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const changeColumns = (next: ColumnPrefs) => {
+    changedColumns.current = true;
+    setPrefs(next);
+    call("preferences.save", { key: COLUMNS_KEY, value: { order: next.order, hidden: next.hidden } }).catch(
+      (e: OperationError) => message.error(e.message),
+    );
+  };
+
   const load = useCallback(() => setReloads((n) => n + 1), []);
+  const patchFilter = useCallback((patch: Partial<LedgerFilter>) => {
+    setFilter((f) => ({ ...f, ...patch }));
+    setView((v) => ({ ...v, offset: 0 }));
+  }, []);
+  const replaceFilter = useCallback((next: LedgerFilter) => {
+    setFilter(cleanFilter(next));
+    setView((v) => ({ ...v, offset: 0 }));
+  }, []);
+
   const data = reply?.data ?? null;
   const loading = reply === null || reply.query !== query || reply.reloads !== reloads;
 
   const c = m.ledger.columns;
-  const sortOrder = (field: CaseSortField) =>
-    query.sort_by === field ? (query.sort_dir === "asc" ? "ascend" : "descend") : null;
-  const columns: ColumnsType<CaseRow> = [
-    {
-      key: "case_no",
-      title: c.case_no,
+  const sortable = (col: LedgerColumn): Pick<ColumnType<CaseRow>, "sorter" | "sortOrder"> => {
+    const field = SORT_FIELD[col];
+    if (!field) return {};
+    return {
+      sorter: true,
+      sortOrder: view.sort_by === field ? (view.sort_dir === "asc" ? "ascend" : "descend") : null,
+    };
+  };
+  const definitions: Record<LedgerColumn, ColumnType<CaseRow>> = {
+    case_no: {
       dataIndex: "case_no",
       width: 170,
       fixed: "left",
-      sorter: true,
-      sortOrder: sortOrder("case_no"),
       className: "num",
       // A button, so that a case opens from the keyboard (Tab, Enter) as well as by mouse.
       render: (caseNo: string, row) => (
@@ -111,28 +185,23 @@ export function Ledger({
         </Button>
       ),
     },
-    { key: "received_at", title: c.received_at, dataIndex: "received_at", width: 150, sorter: true, sortOrder: sortOrder("received_at"), render: formatDateTime, className: "num" },
-    { key: "channel", title: c.channel, dataIndex: "channel", width: 120, render: (v: string) => codes.label("channel", v) },
-    { key: "consumer", title: c.consumer, dataIndex: "consumer_name", width: 100 },
-    { key: "product_name", title: c.product, dataIndex: "product_name", width: 130, sorter: true, sortOrder: sortOrder("product_name") },
-    { key: "category", title: c.category, dataIndex: "category", width: 150, render: (v: string) => codes.label("category", v) },
-    { key: "severity", title: c.severity, dataIndex: "severity", width: 100, sorter: true, sortOrder: sortOrder("severity"), render: (v: CaseRow["severity"]) => <SeverityTag severity={v} /> },
-    { key: "department", title: c.department, dataIndex: "department", width: 110 },
-    { key: "store", title: c.store, dataIndex: "store", width: 130 },
-    { key: "status", title: c.status, dataIndex: "status", width: 110, sorter: true, sortOrder: sortOrder("status"), render: (v: CaseStatus) => <StatusTag status={v} /> },
-    { key: "handler", title: c.handler, dataIndex: "handler", width: 100 },
-    {
-      key: "due_at",
-      title: c.due_at,
+    received_at: { dataIndex: "received_at", width: 150, render: formatDateTime, className: "num" },
+    channel: { dataIndex: "channel", width: 120, render: (v: string) => codes.label("channel", v) },
+    consumer: { dataIndex: "consumer_name", width: 100 },
+    product: { dataIndex: "product_name", width: 130 },
+    category: { dataIndex: "category", width: 150, render: (v: string) => codes.label("category", v) },
+    severity: { dataIndex: "severity", width: 100, render: (v: CaseRow["severity"]) => <SeverityTag severity={v} /> },
+    department: { dataIndex: "department", width: 110 },
+    store: { dataIndex: "store", width: 130 },
+    status: { dataIndex: "status", width: 110, render: (v: CaseStatus) => <StatusTag status={v} /> },
+    handler: { dataIndex: "handler", width: 100 },
+    due_at: {
       dataIndex: "due_at",
-      width: 190,
-      sorter: true,
-      sortOrder: sortOrder("due_at"),
+      width: 170,
       className: "num",
       render: (v: string | null, row) => (
         <Space size={4}>
           {formatDateTime(v)}
-          {row.overdue && <Tag color="red">{m.ledger.overdueTag}</Tag>}
           {row.at_risk && <Tag color="orange">{m.ledger.atRiskTag}</Tag>}
           {row.paused_reason && (
             <Tooltip title={row.paused_reason}>
@@ -142,9 +211,21 @@ export function Ledger({
         </Space>
       ),
     },
-    { key: "satisfaction", title: c.satisfaction, dataIndex: "satisfaction", width: 100, render: (v: CaseRow["satisfaction"]) => (v ? m.labels.satisfaction[v] : "—") },
-    { key: "result", title: c.result, dataIndex: "result", width: 320, ellipsis: true },
-  ];
+    overdue: {
+      dataIndex: "overdue",
+      width: 90,
+      render: (v: boolean) => (v ? <Tag color="red">{m.ledger.overdueTag}</Tag> : null),
+    },
+    satisfaction: {
+      dataIndex: "satisfaction",
+      width: 100,
+      render: (v: CaseRow["satisfaction"]) => (v ? m.labels.satisfaction[v] : "—"),
+    },
+    result: { dataIndex: "result", width: 320, ellipsis: true },
+  };
+  const shown = visibleColumns(prefs);
+  const columns = shown.map((col) => ({ key: col, title: c[col], ...definitions[col], ...sortable(col) }));
+  const width = columns.reduce((sum, col) => sum + (typeof col.width === "number" ? col.width : 120), 0);
 
   const onChange = (
     pagination: TablePaginationConfig,
@@ -152,53 +233,79 @@ export function Ledger({
     sorter: SorterResult<CaseRow> | SorterResult<CaseRow>[],
   ) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const pageSize = pagination.pageSize ?? query.limit;
+    const pageSize = pagination.pageSize ?? view.limit;
     const current = pagination.current ?? 1;
-    const sortBy = s?.order ? (s.columnKey as CaseSortField) : "received_at";
+    const field = s?.order ? SORT_FIELD[s.columnKey as LedgerColumn] : undefined;
     const sortDir: SortDirection = s?.order === "ascend" ? "asc" : "desc";
-    setQuery((q) => ({ ...q, limit: pageSize, offset: (current - 1) * pageSize, sort_by: sortBy, sort_dir: sortDir }));
+    // A new page size starts again from the first page.
+    const offset = pageSize === view.limit ? (current - 1) * pageSize : 0;
+    setView({ limit: pageSize, offset, sort_by: field ?? "received_at", sort_dir: sortDir });
   };
 
-  const isEmpty = data !== null && data.total === 0 && !query.status;
+  const filtered = activeFilters(filter);
+  const isEmpty = data !== null && data.total === 0 && filtered === 0;
 
   return (
     <div className="page">
-      <Space style={{ marginBottom: 12, width: "100%", justifyContent: "space-between" }}>
-        <Space>
-          <Typography.Title level={5} style={{ margin: 0 }}>
-            {m.ledger.title}
-          </Typography.Title>
-          {data && (
-            <Typography.Text type="secondary" data-testid="ledger-total">
-              {m.ledger.total(data.total)}
-            </Typography.Text>
-          )}
-        </Space>
-        <Space>
-          <Input.Search
-            allowClear
-            style={{ width: 420 }}
-            placeholder={m.ledger.search.placeholder}
-            aria-label={m.ledger.search.placeholder}
-            data-testid="ledger-search"
-            onSearch={(v) => setSearched(v.trim())}
-            onChange={(e) => {
-              if (e.target.value === "") setSearched("");
-            }}
-          />
-          <Select<CaseStatus | "">
-            style={{ width: 150 }}
-            aria-label={m.ledger.statusFilter}
-            data-testid="status-filter"
-            value={query.status ?? ""}
-            onChange={(v) => setQuery((q) => ({ ...q, offset: 0, status: v === "" ? undefined : v }))}
-            options={[{ value: "", label: m.ledger.allStatuses }, ...STATUSES.map((s) => ({ value: s, label: m.labels.status[s] }))]}
-          />
-          <Button icon={<ReloadOutlined />} onClick={load}>
-            {m.ledger.refresh}
-          </Button>
-        </Space>
-      </Space>
+      <div ref={above}>
+        <Flex wrap gap={8} justify="space-between" align="center" style={{ marginBottom: 12 }}>
+          <Space>
+            <Typography.Title level={5} style={{ margin: 0 }}>
+              {m.ledger.title}
+            </Typography.Title>
+            {data && (
+              <Typography.Text type="secondary" data-testid="ledger-total">
+                {m.ledger.total(data.total)}
+              </Typography.Text>
+            )}
+          </Space>
+          <Flex wrap gap={8}>
+            <Input.Search
+              allowClear
+              style={{ width: 360 }}
+              placeholder={m.ledger.search.placeholder}
+              aria-label={m.ledger.search.placeholder}
+              data-testid="ledger-search"
+              onSearch={(v) => setSearched(v.trim())}
+              onChange={(e) => {
+                if (e.target.value === "") setSearched("");
+              }}
+            />
+            <Select<CaseStatus | "">
+              style={{ width: 130 }}
+              aria-label={m.ledger.statusFilter}
+              data-testid="status-filter"
+              value={filter.status ?? ""}
+              onChange={(v) => patchFilter({ status: v === "" ? undefined : v })}
+              options={[{ value: "", label: m.ledger.allStatuses }, ...STATUSES.map((s) => ({ value: s, label: m.labels.status[s] }))]}
+            />
+            <Badge count={filtered} size="small">
+              <Button
+                icon={<FilterOutlined />}
+                type={showFilters ? "primary" : "default"}
+                ghost={showFilters}
+                onClick={() => setShowFilters((v) => !v)}
+                aria-pressed={showFilters}
+                data-testid="ledger-filters-toggle"
+              >
+                {m.ledger.filters.toggle}
+              </Button>
+            </Badge>
+            <SavedFilters filter={filter} onApply={replaceFilter} />
+            <ColumnChooser prefs={prefs} onChange={changeColumns} />
+            <ExportButton
+              filter={{ ...cleanFilter(filter), sort_by: view.sort_by, sort_dir: view.sort_dir }}
+              columns={shown}
+            />
+            <Button icon={<ReloadOutlined />} onClick={load}>
+              {m.ledger.refresh}
+            </Button>
+          </Flex>
+        </Flex>
+        {showFilters && searched === "" && (
+          <FilterBar filter={filter} onPatch={patchFilter} onClear={() => replaceFilter({})} />
+        )}
+      </div>
       {searched !== "" ? (
         <SearchResults query={searched} onOpen={setOpenCase} />
       ) : isEmpty ? (
@@ -206,7 +313,7 @@ export function Ledger({
           style={{ marginTop: 80 }}
           data-testid="ledger-empty"
           description={
-            <Space direction="vertical">
+            <Space orientation="vertical">
               <Typography.Text strong>{m.ledger.emptyTitle}</Typography.Text>
               <Typography.Text type="secondary">{m.ledger.emptyHint}</Typography.Text>
             </Space>
@@ -228,19 +335,21 @@ export function Ledger({
           rowKey="id"
           size="small"
           bordered
+          virtual={view.limit > VIRTUAL_FROM}
           loading={loading}
           columns={columns}
           dataSource={data?.items ?? []}
           onChange={onChange}
           rowClassName={() => "ledger-row"}
           onRow={(row) => ({ onClick: () => setOpenCase(row.id) })}
-          scroll={{ x: 2000, y: "calc(100vh - 250px)" }}
+          scroll={{ x: width, y: scrollY }}
+          locale={filtered > 0 ? { emptyText: <Empty description={m.ledger.filters.noMatch} data-testid="ledger-no-match" /> } : undefined}
           pagination={{
-            current: Math.floor(query.offset / query.limit) + 1,
-            pageSize: query.limit,
+            current: Math.floor(view.offset / view.limit) + 1,
+            pageSize: view.limit,
             total: data?.total ?? 0,
             showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
+            pageSizeOptions: PAGE_SIZES,
             showTotal: (n) => m.ledger.total(n),
           }}
         />

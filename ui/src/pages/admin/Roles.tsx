@@ -11,6 +11,7 @@ const PERMISSIONS: Permission[] = [
   "case.handle",
   "compensation.approve",
   "data.export",
+  "data.import",
   "taxonomy.edit",
   "template.edit",
   "account.manage",
