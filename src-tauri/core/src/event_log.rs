@@ -90,27 +90,6 @@ pub async fn append(
     actor: &Actor,
     new: NewEvent,
 ) -> CoreResult<StoredEvent> {
-    append_with(conn, db, actor, new, true).await
-}
-
-/// As [`append`], but the case is only marked for the search index: a bulk writer (the
-/// importer) indexes each case once, with `search::flush`, before its transaction commits.
-pub async fn append_deferring_search(
-    conn: &mut SqliteConnection,
-    db: &Db,
-    actor: &Actor,
-    new: NewEvent,
-) -> CoreResult<StoredEvent> {
-    append_with(conn, db, actor, new, false).await
-}
-
-async fn append_with(
-    conn: &mut SqliteConnection,
-    db: &Db,
-    actor: &Actor,
-    new: NewEvent,
-    index_now: bool,
-) -> CoreResult<StoredEvent> {
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
@@ -161,16 +140,74 @@ async fn append_with(
     .await?;
     projection::apply(conn, &event, &new.body).await?;
     if let Some(case_id) = &event.case_id {
-        if index_now {
-            crate::search::reindex(conn, case_id).await?;
-        } else {
-            sqlx::query("INSERT OR IGNORE INTO search_dirty (case_id) VALUES (?)")
-                .bind(case_id)
-                .execute(&mut *conn)
-                .await?;
-        }
+        crate::search::reindex(conn, case_id).await?;
     }
     Ok(event)
+}
+
+/// Appends many events of this site in a few statements, chained and clocked exactly as
+/// [`append`] would, **without** applying them: the caller (a bulk writer such as the importer)
+/// writes their projection itself, and a rebuild from the log must give the same state
+/// (tested). Inside the caller's write transaction.
+pub async fn append_bulk(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    events: Vec<NewEvent>,
+) -> CoreResult<Vec<StoredEvent>> {
+    let head: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
+    )
+    .bind(&db.site.site_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (mut seq, mut prev) = match head {
+        Some((seq, hash, hlc)) => {
+            db.hlc.observe(Timestamp::from_i64(hlc));
+            (seq, hash)
+        }
+        None => (0, GENESIS_HASH.to_owned()),
+    };
+    let mut stored = Vec::with_capacity(events.len());
+    for new in events {
+        let (kind, payload) = new.body.encode()?;
+        seq += 1;
+        let mut event = StoredEvent {
+            event_id: uuid::Uuid::now_v7().to_string(),
+            site_id: db.site.site_id.clone(),
+            site_seq: seq,
+            hlc: db.hlc.now().as_i64(),
+            occurred_at: time::to_db(new.occurred_at),
+            case_id: new.case_id,
+            actor: actor.id.clone(),
+            kind,
+            payload,
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash();
+        prev = event.hash.clone();
+        stored.push(event);
+    }
+    // 11 values a row: well inside SQLite's limit of bound parameters per statement.
+    for chunk in stored.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO events ({COLUMNS}) "));
+        qb.push_values(chunk, |mut b, e| {
+            b.push_bind(&e.event_id)
+                .push_bind(&e.site_id)
+                .push_bind(e.site_seq)
+                .push_bind(e.hlc)
+                .push_bind(&e.occurred_at)
+                .push_bind(&e.case_id)
+                .push_bind(&e.actor)
+                .push_bind(&e.kind)
+                .push_bind(&e.payload)
+                .push_bind(&e.prev_hash)
+                .push_bind(&e.hash);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(stored)
 }
 
 const COLUMNS: &str = "event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, kind, \

@@ -20,12 +20,17 @@ const NONCE_LEN: usize = 24;
 
 pub type ConsumerKey = [u8; 32];
 
+/// A fresh random key (the caller stores it in `consumer_keys`).
+pub fn new_key() -> ConsumerKey {
+    XChaCha20Poly1305::generate_key(&mut OsRng).into()
+}
+
 /// The key of a consumer, created on first use.
 pub async fn key_for(conn: &mut SqliteConnection, consumer_id: &str) -> CoreResult<ConsumerKey> {
     if let Some(key) = existing_key(conn, consumer_id).await? {
         return Ok(key);
     }
-    let key: ConsumerKey = XChaCha20Poly1305::generate_key(&mut OsRng).into();
+    let key = new_key();
     sqlx::query("INSERT INTO consumer_keys (consumer_id, key) VALUES (?, ?)")
         .bind(consumer_id)
         .bind(key.as_slice())

@@ -176,6 +176,17 @@ pub async fn case_text(conn: &mut SqliteConnection, case_id: &str) -> CoreResult
     Ok(Some(CaseText { fields, person }))
 }
 
+/// What the index holds for a case: the tokens of its text, and of its consumer's name.
+pub fn tokens(text: &CaseText) -> (Tokens, Tokens) {
+    let mut body = Tokens::default();
+    for (_, f) in &text.fields {
+        body.push_field(f);
+    }
+    let mut who = Tokens::default();
+    who.push_field(&text.person);
+    (body, who)
+}
+
 /// Re-indexes the cases marked dirty.
 pub async fn flush(conn: &mut SqliteConnection) -> CoreResult<u64> {
     let dirty: Vec<(String,)> =
@@ -217,12 +228,7 @@ pub async fn reindex(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<(
             r
         }
     };
-    let mut body = Tokens::default();
-    for (_, f) in &text.fields {
-        body.push_field(f);
-    }
-    let mut who = Tokens::default();
-    who.push_field(&text.person);
+    let (body, who) = tokens(&text);
     sqlx::query("INSERT INTO case_search (rowid, bi, uni, who_bi, who_uni) VALUES (?, ?, ?, ?, ?)")
         .bind(row)
         .bind(&body.bigrams)

@@ -4,12 +4,13 @@
 //! and reason; good rows go in, in committed batches; a row already imported from the same
 //! source (by external id, else by a fingerprint of the row) is not imported again.
 
+mod bulk;
 pub mod mapping;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
@@ -18,18 +19,14 @@ use ts_rs::TS;
 use crate::actor::Actor;
 use crate::calendar::Calendar;
 use crate::codes::{self, CodeList};
-use crate::domain::case::{CaseStatus, Complexity, ConsumerContact, Demand, Satisfaction, Severity};
-use crate::domain::events::{
-    CaseClosed, CaseCreated, CaseTransitioned, EventBody, ImportFinished, ImportOrigin,
-    ImportStarted, SealedCaseText,
-};
+use crate::domain::case::{CaseStatus, ConsumerContact, Demand, Satisfaction, Severity};
+use crate::domain::events::{EventBody, ImportFinished, ImportStarted};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log::{self, NewEvent};
 use crate::intake_rules as rules;
 use crate::jobs::Job;
 use crate::storage::Db;
-use crate::time::{china, to_db};
-use crate::{case_no, pii};
+use crate::time::china;
 pub use mapping::{FieldSource, ImportField, ImportMapping};
 use table::{RawRow, Table};
 
@@ -440,13 +437,13 @@ fn add_to_ranges(ranges: &mut Vec<(u64, u64)>, row: u64) {
     }
 }
 
-async fn already_imported(conn: &mut SqliteConnection, source: &str, key: &str) -> CoreResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM case_imports WHERE source = ? AND key = ? LIMIT 1")
+/// The keys of every row already imported from this source.
+async fn imported_keys(conn: &mut SqliteConnection, source: &str) -> CoreResult<HashSet<String>> {
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM case_imports WHERE source = ?")
         .bind(source)
-        .bind(key)
-        .fetch_optional(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
-    Ok(found.is_some())
+    Ok(keys.into_iter().collect())
 }
 
 /// Reads a file into a table, turning an unreadable file into a typed error on `file`.
@@ -509,14 +506,14 @@ pub async fn analyse(
     let lookups = Lookups::load(&mut conn).await?;
     let now = db.now();
     let mut report = base_report(file_name, table, true);
-    let mut seen = HashSet::new();
+    // Keys already in, and those met earlier in this file.
+    let mut seen = imported_keys(&mut conn, &mapping.source).await?;
     let mut preview = Vec::new();
     for raw in &table.rows {
         let outcome = convert(&resolved, &lookups, now, raw);
         let (values, problems, duplicate) = match outcome {
             Ok(case) => {
-                let dup = !seen.insert(case.key.clone())
-                    || already_imported(&mut conn, &mapping.source, &case.key).await?;
+                let dup = !seen.insert(case.key.clone());
                 if dup {
                     report.duplicates += 1;
                 } else {
@@ -559,12 +556,13 @@ pub async fn run(
 ) -> CoreResult<ImportReport> {
     let resolved = Resolved::new(mapping, &table.headers)?;
     let now = db.now();
-    let (lookups, calendar, rules_in_force) = {
+    let (lookups, calendar, rules_in_force, mut seen) = {
         let mut conn = db.pool().acquire().await?;
         (
             Lookups::load(&mut conn).await?,
             Calendar::load(&mut conn).await?,
             crate::settings::deadline_rules(&mut conn).await?,
+            imported_keys(&mut conn, &mapping.source).await?,
         )
     };
     let mut report = base_report(file_name, table, false);
@@ -583,46 +581,42 @@ pub async fn run(
         event_log::append(&mut tx, db, actor, event).await?;
         tx.commit().await?;
     }
-    let mut seen = HashSet::new();
     let mut done = 0u64;
     for chunk in table.rows.chunks(BATCH) {
         if job.is_cancelled() {
             report.cancelled = true;
             break;
         }
-        let mut tx = db.begin_write().await?;
-        let mut in_batch = Vec::new();
-        let mut counts = (0u64, 0u64, 0u64);
+        let mut good = Vec::new();
+        let mut duplicates = 0u64;
         let mut problems = Vec::new();
+        let mut rejected = 0u64;
+        let mut keys = HashSet::new();
         for raw in chunk {
             match convert(&resolved, &lookups, now, raw) {
+                Ok(case) if seen.contains(&case.key) || keys.contains(&case.key) => duplicates += 1,
                 Ok(case) => {
-                    if !seen.insert(case.key.clone())
-                        || already_imported(&mut tx, &mapping.source, &case.key).await?
-                    {
-                        counts.1 += 1;
-                        continue;
-                    }
-                    let rules_for = crate::settings::limits_for(&rules_in_force, &case.channel, case.severity);
-                    write_case(&mut tx, db, actor, &case, &batch_id, &mapping.source, &calendar, rules_for).await?;
-                    counts.0 += 1;
-                    in_batch.push(case.row);
+                    keys.insert(case.key.clone());
+                    good.push(case);
                 }
                 Err(p) => {
-                    counts.2 += 1;
+                    rejected += 1;
                     problems.extend(p);
                 }
             }
         }
-        crate::search::flush(&mut tx).await?;
+        let mut tx = db.begin_write().await?;
+        let rows: Vec<&ImportedCase> = good.iter().collect();
+        bulk::write_batch(&mut tx, db, actor, &rows, &batch_id, &mapping.source, &calendar, &rules_in_force).await?;
         tx.commit().await?;
         // Only now are the batch's rows in.
-        report.imported += counts.0;
-        report.duplicates += counts.1;
-        report.rejected_rows += counts.2;
+        seen.extend(keys);
+        report.imported += good.len() as u64;
+        report.duplicates += duplicates;
+        report.rejected_rows += rejected;
         report.rejected.extend(problems);
-        for row in in_batch {
-            add_to_ranges(&mut report.imported_rows, row);
+        for case in &good {
+            add_to_ranges(&mut report.imported_rows, case.row);
         }
         done += chunk.len() as u64;
         job.set_done(done);
@@ -639,82 +633,4 @@ pub async fn run(
     event_log::append(&mut tx, db, actor, event).await?;
     tx.commit().await?;
     Ok(report)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn write_case(
-    conn: &mut SqliteConnection,
-    db: &Db,
-    actor: &Actor,
-    case: &ImportedCase,
-    batch_id: &str,
-    source: &str,
-    calendar: &Calendar,
-    (_ack_days, resolve_days): (u32, u32),
-) -> CoreResult<()> {
-    let case_id = uuid::Uuid::now_v7().to_string();
-    let consumer_id = crate::ops::intake::consumer_for(conn, &case.consumer).await?;
-    let key = pii::key_for(conn, &consumer_id).await?;
-    let sealed = pii::seal(
-        &key,
-        &consumer_id,
-        &SealedCaseText { consumer: case.consumer.clone(), content: case.content.clone() },
-    )?;
-    let year = case.received_at.with_timezone(&china()).year();
-    let due = calendar.add_working_days(case.received_at, resolve_days);
-    let created = CaseCreated {
-        case_no: case_no::next(conn, db.site(), year).await?,
-        received_at: to_db(case.received_at),
-        channel: case.channel.clone(),
-        store_id: case.store_id.clone(),
-        department_id: case.department_id.clone(),
-        consumer_id,
-        sealed,
-        product_name: case.product_name.clone(),
-        product_model: case.product_model.clone(),
-        quantity: 1,
-        amount_paid_fen: case.amount_paid_fen,
-        order_no: case.order_no.clone(),
-        purchased_at: case.purchased_at.clone(),
-        category: case.category.clone(),
-        severity: case.severity,
-        complexity: Complexity::Complex,
-        demand: case.demand,
-        demand_amount_fen: case.demand_amount_fen,
-        received_by: actor.display_name.clone(),
-        received_by_id: Some(actor.id.clone()),
-        handler: case.handler.clone(),
-        handler_id: None,
-        due_at: Some(to_db(due)),
-        expected_resolution: None,
-        ack_due_at: None,
-        // The file records a complaint already under way: there is no acknowledgment to chase.
-        acknowledged: true,
-        import: Some(ImportOrigin {
-            batch_id: batch_id.to_owned(),
-            source: source.to_owned(),
-            key: case.key.clone(),
-            row: case.row,
-        }),
-    };
-    let event = |at: DateTime<Utc>, body| NewEvent { case_id: Some(case_id.clone()), occurred_at: at, body };
-    event_log::append_deferring_search(conn, db, actor, event(case.received_at, EventBody::CaseCreated(Box::new(created)))).await?;
-    match case.status {
-        CaseStatus::Received | CaseStatus::Merged => {}
-        CaseStatus::Closed => {
-            let closed = CaseClosed {
-                result: case.result.clone().unwrap_or_default(),
-                satisfaction: case.satisfaction,
-                root_cause: None,
-                typical: false,
-            };
-            let at = case.closed_at.unwrap_or(case.received_at);
-            event_log::append_deferring_search(conn, db, actor, event(at, EventBody::CaseClosed(closed))).await?;
-        }
-        to => {
-            let moved = CaseTransitioned { from: CaseStatus::Received, to, note: Some("导入时的状态".into()) };
-            event_log::append_deferring_search(conn, db, actor, event(case.received_at, EventBody::CaseTransitioned(moved))).await?;
-        }
-    }
-    Ok(())
 }

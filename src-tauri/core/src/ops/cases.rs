@@ -179,11 +179,11 @@ pub struct CasesListResponse {
     pub items: Vec<CaseRow>,
 }
 
-pub(crate) const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
+pub const ROW_COLUMNS: &str = "c.id, c.case_no, c.received_at, c.channel, p.name, c.product_name, \
     c.category, c.severity, d.name, s.name, c.status, c.handler, c.due_at, c.satisfaction, c.result, \
     c.handler_id, c.received_by_id, c.pause_reason, c.ack_due_at, c.acknowledged_at";
 
-pub(crate) const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
+pub const ROW_JOINS: &str = " FROM cases c JOIN consumers p ON p.id = c.consumer_id \
     LEFT JOIN org_units d ON d.id = c.department_id LEFT JOIN org_units s ON s.id = c.store_id";
 
 pub(crate) fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<CaseRow> {

@@ -1,0 +1,191 @@
+//! The ledger at 1,000,000 cases: `cases.list` — the first page, each single filter with a
+//! sort, and the count of the filtered set — beside the same SQL run by the `sqlite3`
+//! command-line tool on the same file, in the same run (the baseline).
+//!
+//! Cases are written straight into the ledger's tables (the event log is not what the ledger
+//! reads), with varied channels, categories, severities, statuses, departments, stores,
+//! handlers, dates and deadlines, once into `target/bench-data/ledger-N.db`, and reused; delete
+//! it to regenerate. `REDRESS_BENCH_CASES` changes the size.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use rand::{Rng, SeedableRng};
+use redress_core::ops::cases::{list, CasesListRequest, ROW_COLUMNS, ROW_JOINS};
+use redress_core::{Actor, Db, OpenOptions};
+use serde_json::json;
+
+const CHANNELS: &[&str] = &["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media"];
+const CATEGORIES: &[&str] = &[
+    "product_quality",
+    "after_sales",
+    "price_charges",
+    "misleading_advertising",
+    "contract_terms",
+    "delivery_logistics",
+    "service_attitude",
+    "safety_harm",
+];
+const STATUSES: &[&str] = &["received", "investigating", "planning", "negotiating", "executing", "feedback", "closed", "closed", "closed", "closed", "withdrawn"];
+const SEVERITIES: &[&str] = &["general", "general", "general", "serious", "serious", "major", "mass"];
+const PRODUCTS: &[&str] = &["燃气热水器", "变频空调", "滚筒洗衣机", "嵌入式烤箱", "智能手机", "笔记本电脑", "双开门冰箱", "扫地机器人", "净水器", "吸油烟机"];
+
+fn data_path(n: u64) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/bench-data/ledger-{n}.db"))
+}
+
+async fn generate(path: &Path, n: u64) -> Db {
+    std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+    let db = redress_core::storage::open(OpenOptions::new(path.to_path_buf())).await.expect("open");
+    let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await.expect("count");
+    if done as u64 >= n {
+        return db;
+    }
+    let started = Instant::now();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let site: String = sqlx::query_scalar("SELECT site_id FROM site").fetch_one(db.pool()).await.expect("site");
+    // Twelve departments and forty stores under eight branches; two hundred handlers.
+    let mut tx = db.begin_write().await.expect("tx");
+    let mut units = |code: String, kind: &str, parent: Option<String>| {
+        let id = format!("u-{code}");
+        let q = sqlx::query("INSERT OR IGNORE INTO org_units (id, code, name, kind, parent_id, created_hlc) VALUES (?, ?, ?, ?, ?, 0)")
+            .bind(id.clone())
+            .bind(code.clone())
+            .bind(code)
+            .bind(kind.to_owned())
+            .bind(parent);
+        (id, q)
+    };
+    let mut departments = Vec::new();
+    for d in 0..12 {
+        let (id, q) = units(format!("DEP-{d:02}"), "department", None);
+        q.execute(&mut *tx).await.expect("department");
+        departments.push(id);
+    }
+    let mut stores = Vec::new();
+    for b in 0..8 {
+        let (branch, q) = units(format!("BR-{b}"), "branch", None);
+        q.execute(&mut *tx).await.expect("branch");
+        for s in 0..5 {
+            let (id, q) = units(format!("ST-{b}-{s}"), "store", Some(branch.clone()));
+            q.execute(&mut *tx).await.expect("store");
+            stores.push(id);
+        }
+    }
+    tx.commit().await.expect("commit");
+    let batch = 50_000u64;
+    let start_day = chrono::NaiveDate::from_ymd_opt(2024, 12, 1).expect("date");
+    for start in (done as u64..n).step_by(batch as usize) {
+        let mut tx = db.begin_write().await.expect("tx");
+        for i in start..(start + batch).min(n) {
+            let consumer = format!("p{i}");
+            sqlx::query("INSERT INTO consumers (id, name, mobile) VALUES (?, ?, ?)")
+                .bind(&consumer)
+                .bind(format!("消费者{}", i % 9973))
+                .bind(format!("139{:08}", i))
+                .execute(&mut *tx)
+                .await
+                .expect("consumer");
+            // Two years of cases, oldest first, as a real ledger fills.
+            let minute = i * (2 * 365 * 24 * 60) / n.max(1);
+            let received = start_day.and_hms_opt(0, 0, 0).expect("t") + chrono::Duration::minutes(minute as i64);
+            let due = received + chrono::Duration::days(rng.gen_range(3..20));
+            let status = STATUSES[rng.gen_range(0..STATUSES.len())];
+            let handler = (rng.gen_range(0..10) > 0).then(|| format!("h{}", rng.gen_range(0..200)));
+            let satisfaction = (status == "closed").then(|| ["satisfied", "fairly_satisfied", "dissatisfied"][rng.gen_range(0..3)]);
+            sqlx::query(
+                "INSERT INTO cases (id, case_no, site_id, received_at, channel, store_id, department_id, consumer_id, \
+                 product_name, quantity, category, severity, complexity, content, demand, status, received_by, \
+                 handler, handler_id, due_at, satisfaction, result, created_hlc, updated_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'complex', '（基准数据）', 'refund', ?, '系统', ?, ?, ?, ?, ?, 0, 0)",
+            )
+            .bind(format!("c{i:07}"))
+            .bind(format!("{}-HQ-{:07}", 2024 + (minute / (365 * 24 * 60)), i))
+            .bind(&site)
+            .bind(format!("{}Z", received.format("%Y-%m-%dT%H:%M:%S%.3f")))
+            .bind(CHANNELS[rng.gen_range(0..CHANNELS.len())])
+            .bind(&stores[rng.gen_range(0..stores.len())])
+            .bind(&departments[rng.gen_range(0..departments.len())])
+            .bind(&consumer)
+            .bind(PRODUCTS[rng.gen_range(0..PRODUCTS.len())])
+            .bind(CATEGORIES[rng.gen_range(0..CATEGORIES.len())])
+            .bind(SEVERITIES[rng.gen_range(0..SEVERITIES.len())])
+            .bind(status)
+            .bind(handler.as_ref().map(|h| format!("处理人{h}")))
+            .bind(&handler)
+            .bind(format!("{}Z", due.format("%Y-%m-%dT%H:%M:%S%.3f")))
+            .bind(satisfaction)
+            .bind((status == "closed").then_some("已为消费者办理退款"))
+            .execute(&mut *tx)
+            .await
+            .expect("case");
+        }
+        tx.commit().await.expect("commit");
+    }
+    sqlx::query("ANALYZE").execute(db.pool()).await.expect("analyze");
+    eprintln!("generated {n} cases in {:.1} s", started.elapsed().as_secs_f64());
+    db
+}
+
+/// The count and the first page of 50 through the `sqlite3` tool: the same SQL as the ledger's.
+fn sqlite3(path: &Path, where_clause: &str, order: &str) -> String {
+    let sql = format!(
+        "SELECT COUNT(*) FROM cases c {where_clause}; \
+         SELECT {ROW_COLUMNS}{ROW_JOINS} {where_clause} ORDER BY {order} LIMIT 50;"
+    );
+    let out = Command::new("sqlite3").arg(path).arg(sql).output().expect("sqlite3 (apt install sqlite3)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or_default().to_owned()
+}
+
+/// "Overdue" as the ledger means it (open, clock running, past the deadline) at a fixed now:
+/// the ledger's own `now` is the clock's, so the baseline uses the same instant.
+const OVERDUE: &str = "WHERE c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL \
+     AND c.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+const STATUS_ORDER: &str = "CASE c.status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1 \
+     WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 WHEN 'feedback' THEN 5 \
+     WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END ASC NULLS LAST, c.id ASC";
+
+fn bench(c: &mut Criterion) {
+    let n: u64 = std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let path = data_path(n);
+    let db = rt.block_on(generate(&path, n));
+    let mut group = c.benchmark_group(format!("ledger_{n}"));
+    group.sample_size(20).measurement_time(Duration::from_secs(6)).warm_up_time(Duration::from_secs(1));
+    // (name, request, the same filter and order in SQL for the baseline)
+    let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
+        ("first_page", json!({}), "", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("status+received", json!({"statuses": ["negotiating"]}), "WHERE c.status IN ('negotiating')", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("category+received", json!({"categories": ["safety_harm"]}), "WHERE c.category IN ('safety_harm')", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("channel+case_no", json!({"channels": ["media"], "sort_by": "case_no", "sort_dir": "asc"}), "WHERE c.channel IN ('media')", "c.case_no ASC NULLS LAST, c.id ASC"),
+        ("department+due", json!({"department_id": "u-DEP-03", "sort_by": "due_at", "sort_dir": "asc"}), "WHERE c.department_id = 'u-DEP-03'", "c.due_at ASC NULLS LAST, c.id ASC"),
+        ("month+received", json!({"received_from": "2025-06-01", "received_to": "2025-06-30"}), "WHERE c.received_at >= '2025-05-31T16:00:00.000Z' AND c.received_at < '2025-06-30T16:00:00.000Z'", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("severity+received", json!({"severities": ["mass"]}), "WHERE c.severity IN ('mass')", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("handler+received", json!({"handler_id": "h42"}), "WHERE c.handler_id = 'h42'", "c.received_at DESC NULLS LAST, c.id DESC"),
+        ("overdue+due", json!({"overdue": true, "sort_by": "due_at", "sort_dir": "asc"}), OVERDUE, "c.due_at ASC NULLS LAST, c.id ASC"),
+        ("all+status_order", json!({"sort_by": "status", "sort_dir": "asc"}), "", STATUS_ORDER),
+        ("store+received", json!({"store_id": "u-ST-2-3"}), "WHERE c.store_id IN (SELECT id FROM org_units WHERE id = 'u-ST-2-3' OR parent_id = 'u-ST-2-3')", "c.received_at DESC NULLS LAST, c.id DESC"),
+    ];
+    let mut totals = Vec::new();
+    for (name, req, where_clause, order) in cases {
+        let request: CasesListRequest = serde_json::from_value(req).expect("request");
+        let total = rt.block_on(list(&db, &Actor::system(), request.clone())).expect("list").total;
+        totals.push(format!("{name}: {total} (sqlite3: {})", sqlite3(&path, where_clause, order)));
+        group.bench_with_input(BenchmarkId::new("cases.list", name), &request, |b, r| {
+            b.iter(|| rt.block_on(list(&db, &Actor::system(), r.clone())).expect("list"))
+        });
+        group.bench_with_input(BenchmarkId::new("sqlite3_cli", name), &name, |b, _| {
+            b.iter(|| sqlite3(&path, where_clause, order))
+        });
+    }
+    group.finish();
+    for line in totals {
+        println!("matches {line}");
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
