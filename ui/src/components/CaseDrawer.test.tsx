@@ -1,8 +1,8 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { CaseDetail, HandlingView, TimelineEntry } from "../api";
+import type { CaseDetail, ConsumerView, HandlingView, TimelineEntry } from "../api";
 import { core } from "../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
@@ -25,6 +25,18 @@ const entry = (kind: string, detail: TimelineEntry["detail"]): TimelineEntry => 
 });
 
 const TIMELINE: TimelineEntry[] = [
+  entry("case.created", {
+    case_no: "2026-HQ-000001",
+    channel: "hotline",
+    import: { batch_id: "batch-1", source: "投诉台账2024", key: "TS-012", row: 12 },
+  }),
+  entry("consumer.updated", { consumer_id: "con-1", changed: ["name", "mobile"], note: "消费者来电更正" }),
+  entry("consumer.merged", {
+    from_consumer_id: "con-2",
+    into_consumer_id: "con-1",
+    case_nos: ["2026-HQ-000123", "2026-HQ-000124"],
+    note: null,
+  }),
   entry("case.team_set", {
     members: [
       { account_id: "acc-chen", name: "陈静", role: "customer_service", duty: "对接", lead: true },
@@ -84,6 +96,43 @@ const DETAIL: CaseDetail = {
   timeline: TIMELINE,
 };
 
+const VIEW: ConsumerView = {
+  id: "con-1",
+  contact: { name: "王芳", mobile: "13800138000", landline: null, email: null, address: "上海市浦东新区世纪大道 100 号" },
+  masked: false,
+  cases: [
+    {
+      id: "case-9",
+      case_no: "2026-HQ-000009",
+      received_at: "2026-12-01T02:00:00Z",
+      status: "investigating",
+      product_name: "燃气灶",
+      category: "product_quality",
+      result: null,
+    },
+    {
+      id: "case-1",
+      case_no: "2026-HQ-000001",
+      received_at: "2026-11-20T02:00:00Z",
+      status: "received",
+      product_name: "燃气热水器",
+      category: "product_quality",
+      result: null,
+    },
+    {
+      id: "case-0",
+      case_no: "2025-HQ-000321",
+      received_at: "2025-06-01T02:00:00Z",
+      status: "closed",
+      product_name: "抽油烟机",
+      category: "product_quality",
+      result: "已上门更换电机",
+    },
+  ],
+  hidden: 2,
+  merged: 1,
+};
+
 const HANDLING: HandlingView = {
   id: "case-1",
   status: "received",
@@ -105,23 +154,37 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     core.answer = (name) => {
       if (name === "cases.get") return Promise.resolve(DETAIL);
       if (name === "cases.handling") return Promise.resolve(HANDLING);
+      if (name === "consumers.get") return Promise.resolve(VIEW);
       if (name === "cases.advance") return Promise.resolve({ id: "case-1", status: "investigating" });
       return new Promise(() => undefined);
     };
   });
 
-  function renderDrawer(onChanged = vi.fn()) {
+  function renderDrawer(onChanged = vi.fn(), onOpenCase = vi.fn()) {
     render(
       <I18nProvider>
         <AntApp>
           <CodesProvider initial={{ channels: [], categories: [] }}>
-            <CaseDrawer caseId="case-1" onClose={() => undefined} canHandle canWork onChanged={onChanged} onOpenCase={() => undefined} />
+            <CaseDrawer caseId="case-1" onClose={() => undefined} canHandle canWork onChanged={onChanged} onOpenCase={onOpenCase} />
           </CodesProvider>
         </AntApp>
       </I18nProvider>,
     );
     return onChanged;
   }
+
+  /** Answers these operations, the case and its handling as usual, and nothing else. */
+  function answer(answers: Record<string, (request: unknown) => Promise<unknown>>) {
+    core.answer = (name, request) => {
+      if (answers[name]) return answers[name](request);
+      if (name === "cases.get") return Promise.resolve(DETAIL);
+      if (name === "cases.handling") return Promise.resolve(HANDLING);
+      if (name === "consumers.get") return Promise.resolve(VIEW);
+      return new Promise(() => undefined);
+    };
+  }
+
+  const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
 
   it("shows the handling between the details and the related complaints, and tells the handling events", async () => {
     renderDrawer();
@@ -147,6 +210,148 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     await waitFor(() => expect(core.calls).toContainEqual(["cases.advance", { id: "case-1", move: "start_investigation" }]));
     await waitFor(() => expect(core.calls.filter(([name]) => name === "cases.get")).toHaveLength(2));
     expect(core.calls.filter(([name]) => name === "cases.handling")).toHaveLength(2);
+    expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
+  it("tells the consumer's record events and a case created by an import, in both languages", async () => {
+    renderDrawer();
+    let timeline = within(await screen.findByTestId("case-timeline"));
+    timeline.getByText("由导入创建（来源 投诉台账2024，第 12 行）");
+    timeline.getByText("更正联系方式：姓名、手机（原因：消费者来电更正）");
+    timeline.getByText("合并重复消费者记录：2026-HQ-000123 等 2 件");
+    cleanup();
+
+    localStorage.setItem("redress.lang", "en");
+    try {
+      renderDrawer();
+      timeline = within(await screen.findByTestId("case-timeline"));
+      timeline.getByText("Created by import (source 投诉台账2024, row 12)");
+      timeline.getByText("Contact details corrected: name, mobile (reason: 消费者来电更正)");
+      timeline.getByText("Duplicate consumer record merged in: 2026-HQ-000123 and 1 more (2 cases)");
+    } finally {
+      localStorage.removeItem("redress.lang");
+    }
+  });
+
+  it("lists every case of the consumer, opens another one, and says what is not listed", async () => {
+    const onOpenCase = vi.fn();
+    renderDrawer(vi.fn(), onOpenCase);
+    const section = within(await screen.findByTestId("consumer-section"));
+    await waitFor(() => expect(screen.getByTestId("consumer-cases-title").textContent).toBe("该消费者的全部案件（5）"));
+    expect(core.calls).toContainEqual(["consumers.get", { case_id: "case-1" }]);
+    expect(screen.getByTestId("consumer-hidden").textContent).toBe("另有 2 件不在您的查看范围内，未列出");
+    expect(screen.getByTestId("consumer-merged").textContent).toBe("已有 1 条重复记录合并到本记录");
+    section.getByText("上海市浦东新区世纪大道 100 号");
+
+    const older = within(screen.getByTestId("consumer-case-2025-HQ-000321"));
+    older.getByText("2025年6月1日");
+    older.getByText("已结案");
+    older.getByText("抽油烟机");
+    older.getByText("已上门更换电机");
+    // This case is marked, not a link.
+    within(screen.getByTestId("consumer-case-2026-HQ-000001")).getByText("本件");
+    expect(section.queryByRole("button", { name: "打开案件 2026-HQ-000001" })).toBeNull();
+    section.getByRole("button", { name: "打开案件 2026-HQ-000009" });
+
+    fireEvent.click(older.getByRole("button", { name: "打开案件 2025-HQ-000321" }));
+    expect(onOpenCase).toHaveBeenCalledWith("case-0");
+  });
+
+  it("offers no correction of a contact the person sees masked", async () => {
+    answer({
+      "consumers.get": () =>
+        Promise.resolve({ ...VIEW, masked: true, contact: { ...VIEW.contact, name: "王*", mobile: "138****8000" }, hidden: 0, merged: 0 }),
+    });
+    renderDrawer();
+    await screen.findByTestId("consumer-masked");
+    within(screen.getByTestId("consumer-section")).getByText("138****8000");
+    expect(screen.queryByTestId("consumer-edit")).toBeNull();
+    expect(screen.getByTestId("consumer-merge")).toBeTruthy();
+    expect(screen.queryByTestId("consumer-hidden")).toBeNull();
+    expect(screen.queryByTestId("consumer-merged")).toBeNull();
+  });
+
+  it("corrects the contact: the core's field error on its item, what was typed kept, then the case loaded again", async () => {
+    let tries = 0;
+    answer({
+      "consumers.update": () =>
+        ++tries === 1
+          ? Promise.reject({
+              code: "validation.failed",
+              message: "请检查填写的内容",
+              fields: [{ field: "contact.mobile", code: "invalid", message: "手机号码应为 11 位数字" }],
+            })
+          : Promise.resolve({ ...VIEW, contact: { ...VIEW.contact, mobile: "13900139000" } }),
+    });
+    const onChanged = renderDrawer();
+    fireEvent.click(await screen.findByTestId("consumer-edit"));
+    const mobile = (await screen.findByTestId("contact-mobile")) as HTMLInputElement;
+    expect(mobile.value).toBe("13800138000");
+    expect((screen.getByTestId("contact-name") as HTMLInputElement).value).toBe("王芳");
+    fireEvent.change(mobile, { target: { value: "1390013900" } });
+    fireEvent.change(screen.getByTestId("contact-email"), { target: { value: " wangfang@example.com " } });
+    fireEvent.change(screen.getByTestId("contact-note"), { target: { value: "消费者来电更正手机号" } });
+    fireEvent.click(screen.getByTestId("consumer-edit-ok"));
+
+    await waitFor(() =>
+      expect(sent("consumers.update")).toEqual([
+        {
+          case_id: "case-1",
+          contact: { name: "王芳", mobile: "1390013900", landline: null, email: "wangfang@example.com", address: "上海市浦东新区世纪大道 100 号" },
+          note: "消费者来电更正手机号",
+        },
+      ]),
+    );
+    const item = mobile.closest(".ant-form-item") as HTMLElement;
+    await within(item).findByText("手机号码应为 11 位数字");
+    expect(within(screen.getByTestId("contact-email").closest(".ant-form-item") as HTMLElement).queryByText("手机号码应为 11 位数字")).toBeNull();
+    expect(mobile.value).toBe("1390013900");
+    expect(onChanged).not.toHaveBeenCalled();
+
+    fireEvent.change(mobile, { target: { value: "13900139000" } });
+    fireEvent.click(screen.getByTestId("consumer-edit-ok"));
+    await waitFor(() => expect(sent("consumers.update")).toHaveLength(2));
+    expect((sent("consumers.update")[1] as { contact: { mobile: string } }).contact.mobile).toBe("13900139000");
+    await waitFor(() => expect(sent("cases.get")).toHaveLength(2));
+    expect(onChanged).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.queryByTestId("contact-mobile")).toBeNull());
+  });
+
+  it("merges a duplicate record by one of its case numbers, after saying what moves", async () => {
+    let tries = 0;
+    answer({
+      "consumers.merge": () =>
+        ++tries === 1
+          ? Promise.reject({
+              code: "validation.failed",
+              message: "请检查填写的内容",
+              fields: [{ field: "duplicate_case", code: "unknown_value", message: "找不到案件 2026-HQ-999999" }],
+            })
+          : Promise.resolve({ ...VIEW, merged: 2 }),
+    });
+    const onChanged = renderDrawer();
+    fireEvent.click(await screen.findByTestId("consumer-merge"));
+    const input = (await screen.findByTestId("consumer-merge-case")) as HTMLInputElement;
+
+    fireEvent.change(input, { target: { value: "2026-HQ-999999" } });
+    fireEvent.click(screen.getByTestId("consumer-merge-ok"));
+    fireEvent.click(await screen.findByTestId("consumer-merge-confirm-ok"));
+    await within(input.closest(".ant-form-item") as HTMLElement).findByText("找不到案件 2026-HQ-999999");
+    expect(input.value).toBe("2026-HQ-999999");
+
+    fireEvent.change(input, { target: { value: " 2026-HQ-000123 " } });
+    fireEvent.change(screen.getByTestId("consumer-merge-note"), { target: { value: "同一人两次登记" } });
+    fireEvent.click(screen.getByTestId("consumer-merge-ok"));
+    await screen.findByText(/案件 2026-HQ-000123 所属的消费者记录下的全部案件都将归入本消费者/);
+    await waitFor(() => expect(screen.getAllByTestId("consumer-merge-confirm-ok").length).toBeGreaterThan(0));
+    fireEvent.click(screen.getAllByTestId("consumer-merge-confirm-ok").at(-1)!);
+    await waitFor(() =>
+      expect(sent("consumers.merge")).toEqual([
+        { case_id: "case-1", duplicate_case: "2026-HQ-999999" },
+        { case_id: "case-1", duplicate_case: "2026-HQ-000123", note: "同一人两次登记" },
+      ]),
+    );
+    await waitFor(() => expect(screen.getByTestId("consumer-merged").textContent).toBe("已有 2 条重复记录合并到本记录"));
     expect(onChanged).toHaveBeenCalledTimes(1);
   });
 

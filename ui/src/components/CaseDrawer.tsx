@@ -16,6 +16,7 @@ import { useSubmit } from "../api/forms";
 import { useCodes } from "../codes";
 import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
+import { ConsumerSection } from "./ConsumerSection";
 import { Evidence } from "./Evidence";
 import { Handling } from "./Handling";
 import { PdfPreview } from "./PdfPreview";
@@ -184,6 +185,21 @@ export function CaseDrawer({
     }
     if (entry.kind === "case.absorbed" && detail) {
       return `${label}${m.labels.colon}${String(detail.from_case_no)}（${String(detail.reason)}）`;
+    }
+    if (entry.kind === "case.created" && detail?.import) {
+      const origin = detail.import as { source?: unknown; row?: unknown };
+      return d.events.createdByImport(String(origin.source ?? ""), Number(origin.row ?? 0));
+    }
+    if (entry.kind === "consumer.updated" && detail) {
+      const changed = Array.isArray(detail.changed) ? (detail.changed as unknown[]).map(String) : [];
+      return d.events.consumerUpdated(
+        changed.map((f) => d.contactField[f] ?? f),
+        detail.note ? String(detail.note) : null,
+      );
+    }
+    if (entry.kind === "consumer.merged" && detail) {
+      const caseNos = Array.isArray(detail.case_nos) ? (detail.case_nos as unknown[]).map(String) : [];
+      return d.events.consumerMerged(caseNos, detail.note ? String(detail.note) : null);
     }
     if (entry.kind === "case.acknowledged" && detail) {
       const method = m.labels.contactMethod[detail.method as ContactMethod] ?? String(detail.method);
@@ -362,11 +378,20 @@ export function CaseDrawer({
               data-testid="pause-reason"
             />
           </Modal>
+          <ConsumerSection
+            key={`consumer-${detail.case.id}`}
+            caseId={detail.case.id}
+            contact={detail.consumer}
+            canWork={canWork}
+            reloadToken={reloads}
+            onOpenCase={onOpenCase}
+            onChanged={() => {
+              setReloads((n) => n + 1);
+              setOwnChanges((n) => n + 1);
+              onChanged();
+            }}
+          />
           <Descriptions size="small" bordered column={2}>
-            <Descriptions.Item label={d.consumer}>{detail.consumer.name}</Descriptions.Item>
-            <Descriptions.Item label={d.mobile}>{detail.consumer.mobile ?? "—"}</Descriptions.Item>
-            <Descriptions.Item label={d.email}>{detail.consumer.email ?? "—"}</Descriptions.Item>
-            <Descriptions.Item label={d.address}>{detail.consumer.address ?? "—"}</Descriptions.Item>
             <Descriptions.Item label={m.ledger.columns.channel}>
               {codes.label("channel", detail.case.channel)}
             </Descriptions.Item>

@@ -196,7 +196,7 @@ describe("Imports", { timeout: 45_000 }, () => {
     fireEvent.click(screen.getByTestId("import-pick"));
     await waitFor(() => expect(screen.getByTestId("import-detected-encoding").textContent).toBe("gb18030"));
     expect(sent("imports.inspect")).toEqual([{ path: "/home/agent/投诉台账2024.csv", encoding: "auto" }]);
-    expect(screen.getByTestId("import-path").textContent).toBe("/home/agent/投诉台账2024.csv");
+    expect((screen.getByTestId("import-path") as HTMLInputElement).value).toBe("/home/agent/投诉台账2024.csv");
     expect(screen.getByTestId("import-rows").textContent).toBe("1,200 行（不含表头）");
     expect(within(screen.getByTestId("import-sample")).getByText("2024/13/45")).toBeTruthy();
 
@@ -228,9 +228,11 @@ describe("Imports", { timeout: 45_000 }, () => {
         status: { column: "状态", values: { 已办结: "closed", 处理中: "investigating" } },
       },
     });
-    expect(screen.getByTestId("import-summary-imported").textContent).toContain("1,100");
-    expect(screen.getByTestId("import-summary-duplicates").textContent).toContain("60");
-    expect(screen.getByTestId("import-summary-rejected").textContent).toContain("40");
+    expect(screen.getByTestId("import-will-rows").textContent).toBe("1,200");
+    expect(screen.getByTestId("import-will-import").textContent).toBe("1,100");
+    expect(screen.getByTestId("import-will-import").getAttribute("data-value")).toBe("1100");
+    expect(screen.getByTestId("import-will-duplicate").textContent).toBe("60");
+    expect(screen.getByTestId("import-will-reject").textContent).toBe("40");
     // The bad cell is marked; the rows show labels, not codes.
     expect(screen.getByTestId("preview-bad-3-received_at")).toBeTruthy();
     expect(within(screen.getByTestId("import-preview-rows")).getAllByText("已结案").length).toBe(1);
@@ -254,8 +256,10 @@ describe("Imports", { timeout: 45_000 }, () => {
 
     const note = await screen.findByTestId("import-cancelled");
     expect(note.textContent).toContain("第 2 行、第 4–504 行");
-    expect(screen.getByTestId("import-result-imported").textContent).toContain("500");
-    expect(within(screen.getByTestId("import-rejected")).getByText("无法识别的日期「2024/13/45」")).toBeTruthy();
+    expect(screen.getByTestId("import-imported").textContent).toBe("500");
+    expect(screen.getByTestId("import-duplicates").textContent).toBe("20");
+    expect(screen.getByTestId("import-rejected").textContent).toBe("2");
+    expect(within(screen.getByTestId("import-rejected-rows")).getByText("无法识别的日期「2024/13/45」")).toBeTruthy();
 
     fireEvent.click(screen.getByTestId("import-error-file"));
     await waitFor(() => expect(shell.texts).toHaveLength(1));
@@ -269,5 +273,59 @@ describe("Imports", { timeout: 45_000 }, () => {
     expect(onOpenBatch).toHaveBeenCalledWith("batch-1");
     // The history now lists the new batch.
     await waitFor(() => expect(screen.getByTestId("import-history-view-batch-1")).toBeTruthy());
+    expect(screen.getByTestId("import-history-row-batch-0")).toBeTruthy();
+  });
+
+  it("reads a file whose path was pasted, quotes and all, without the dialog", async () => {
+    core.answer = (name, request) => {
+      switch (name) {
+        case "imports.batches":
+        case "imports.mappings":
+          return Promise.resolve([]);
+        case "imports.inspect":
+          return (request as { path: string }).path.endsWith("不存在.csv")
+            ? Promise.reject({ code: "import.unreadable", message: "无法打开文件：找不到指定的文件", fields: [] })
+            : Promise.resolve(INSPECTION);
+        case "imports.preview":
+          return Promise.resolve(PREVIEW);
+        default:
+          return Promise.resolve(null);
+      }
+    };
+    render(
+      <I18nProvider>
+        <CodesProvider initial={LISTS}>
+          <AntApp>
+            <Imports onOpenBatch={() => undefined} />
+          </AntApp>
+        </CodesProvider>
+      </I18nProvider>,
+    );
+    const input = screen.getByTestId("import-path") as HTMLInputElement;
+    const read = screen.getByTestId("import-read") as HTMLButtonElement;
+    expect(read.disabled).toBe(true);
+
+    // A path the core cannot open: its message, and no way on.
+    fireEvent.change(input, { target: { value: "D:\\台账\\不存在.csv" } });
+    fireEvent.click(read);
+    await screen.findByText("无法打开文件：找不到指定的文件");
+    expect((screen.getByTestId("import-next") as HTMLButtonElement).disabled).toBe(true);
+
+    // As Explorer's "Copy as path" gives it; Enter reads it too.
+    fireEvent.change(input, { target: { value: '  "D:\\台账\\投诉台账2024.csv"  ' } });
+    fireEvent.keyDown(input, { key: "Enter", code: "Enter", keyCode: 13 });
+    await waitFor(() => expect(screen.getByTestId("import-detected-encoding").textContent).toBe("gb18030"));
+    expect(sent("imports.inspect")).toEqual([
+      { path: "D:\\台账\\不存在.csv", encoding: "auto" },
+      { path: "D:\\台账\\投诉台账2024.csv", encoding: "auto" },
+    ]);
+    expect(input.value).toBe("D:\\台账\\投诉台账2024.csv");
+
+    // The later steps use the file read.
+    fireEvent.click(screen.getByTestId("import-next"));
+    await screen.findByTestId("import-mapping");
+    fireEvent.click(screen.getByTestId("import-preview"));
+    await screen.findByTestId("import-preview-step");
+    expect((sent("imports.preview")[0] as ImportPreviewRequest).path).toBe("D:\\台账\\投诉台账2024.csv");
   });
 });

@@ -7,6 +7,7 @@ import {
   Descriptions,
   Empty,
   Flex,
+  Input,
   Popconfirm,
   Result,
   Select,
@@ -55,6 +56,26 @@ import { useI18n } from "../i18n";
 const ENCODINGS: Encoding[] = ["auto", "utf8", "gb18030"];
 type Step = 0 | 1 | 2 | 3;
 
+/** A path as copied: Windows Explorer's "Copy as path" wraps it in quotes. */
+function unquote(text: string): string {
+  const t = text.trim();
+  return t.length >= 2 && /^(["'])[\s\S]*\1$/.test(t) ? t.slice(1, -1).trim() : t;
+}
+
+/**
+ * A figure's number as shown (grouped), in an element of its own for tests: `data-testid` on
+ * the number alone, `data-value` the plain count.
+ */
+function counted(testId: string, value: number) {
+  return function Counted(node: React.ReactNode) {
+    return (
+      <span data-testid={testId} data-value={value}>
+        {node}
+      </span>
+    );
+  };
+}
+
 /** The rejected rows: row, column, reason. */
 function ProblemsTable({ problems, testId }: { problems: RowProblem[]; testId: string }) {
   const { m } = useI18n();
@@ -92,6 +113,8 @@ export function Imports({
   const optionsOf = useCodeOptions();
   const [step, setStep] = useState<Step>(0);
   const [path, setPath] = useState<string | null>(null);
+  // The path as typed or pasted (or as the dialog picked it), read on 读取.
+  const [typed, setTyped] = useState("");
   const [encoding, setEncoding] = useState<Encoding>("auto");
   const [sheet, setSheet] = useState<string | undefined>(undefined);
   const [inspection, setInspection] = useState<ImportInspection | null>(null);
@@ -151,9 +174,20 @@ export function Imports({
       return;
     }
     if (!chosen) return;
+    setTyped(chosen);
     setPath(chosen);
     setSheet(undefined);
     await inspect(chosen, encoding, undefined);
+  };
+
+  /** Reads the file at the path typed or pasted (Explorer's "Copy as path" adds quotes). */
+  const readTyped = async () => {
+    const file = unquote(typed);
+    if (file === "" || busy) return;
+    setTyped(file);
+    setPath(file);
+    setSheet(undefined);
+    await inspect(file, encoding, undefined);
   };
 
   const mapping = (): ImportMapping | null => (meta && drafts ? mappingOf(meta, drafts) : null);
@@ -232,6 +266,7 @@ export function Imports({
   const restart = () => {
     setStep(0);
     setPath(null);
+    setTyped("");
     setSheet(undefined);
     setInspection(null);
     setMeta(null);
@@ -250,9 +285,22 @@ export function Imports({
         <Button type="primary" icon={<FolderOpenOutlined />} onClick={pick} loading={busy} data-testid="import-pick">
           {t.pick}
         </Button>
-        <Typography.Text code={path !== null} type={path ? undefined : "secondary"} data-testid="import-path">
-          {path ?? t.noFile}
-        </Typography.Text>
+        <Space.Compact style={{ flex: "1 1 360px", maxWidth: 720 }}>
+          <Input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            onPressEnter={readTyped}
+            placeholder={t.pathPlaceholder}
+            aria-label={t.pathLabel}
+            allowClear
+            spellCheck={false}
+            className="num"
+            data-testid="import-path"
+          />
+          <Button onClick={readTyped} disabled={unquote(typed) === ""} loading={busy} data-testid="import-read">
+            {t.read}
+          </Button>
+        </Space.Compact>
       </Flex>
       <Flex wrap gap={16} align="center">
         <Space>
@@ -366,14 +414,23 @@ export function Imports({
   const previewStep = preview && drafts && (
     <Space orientation="vertical" style={{ width: "100%" }} size="middle" data-testid="import-preview-step">
       <Flex gap={32} wrap data-testid="import-summary">
-        <Statistic title={t.summary.rows} value={preview.report.rows} />
-        <Statistic title={t.summary.imported} value={preview.report.imported} styles={{ content: { color: "#389e0d" } }} data-testid="import-summary-imported" />
-        <Statistic title={t.summary.duplicates} value={preview.report.duplicates} data-testid="import-summary-duplicates" />
+        <Statistic title={t.summary.rows} value={preview.report.rows} valueRender={counted("import-will-rows", preview.report.rows)} />
+        <Statistic
+          title={t.summary.imported}
+          value={preview.report.imported}
+          styles={{ content: { color: "#389e0d" } }}
+          valueRender={counted("import-will-import", preview.report.imported)}
+        />
+        <Statistic
+          title={t.summary.duplicates}
+          value={preview.report.duplicates}
+          valueRender={counted("import-will-duplicate", preview.report.duplicates)}
+        />
         <Statistic
           title={t.summary.rejected}
           value={preview.report.rejected_rows}
           styles={{ content: { color: preview.report.rejected_rows ? "#cf1322" : undefined } }}
-          data-testid="import-summary-rejected"
+          valueRender={counted("import-will-reject", preview.report.rejected_rows)}
         />
       </Flex>
       <Typography.Text strong>{t.previewRows(preview.rows.length)}</Typography.Text>
@@ -469,9 +526,9 @@ export function Imports({
             style={{ padding: "16px 0" }}
           />
           <Flex gap={32} wrap justify="center" style={{ marginBottom: 16 }}>
-            <Statistic title={t.result.imported} value={report.imported} data-testid="import-result-imported" />
-            <Statistic title={t.result.duplicates} value={report.duplicates} data-testid="import-result-duplicates" />
-            <Statistic title={t.result.rejected} value={report.rejected_rows} data-testid="import-result-rejected" />
+            <Statistic title={t.result.imported} value={report.imported} valueRender={counted("import-imported", report.imported)} />
+            <Statistic title={t.result.duplicates} value={report.duplicates} valueRender={counted("import-duplicates", report.duplicates)} />
+            <Statistic title={t.result.rejected} value={report.rejected_rows} valueRender={counted("import-rejected", report.rejected_rows)} />
           </Flex>
           {report.cancelled && (
             <Alert
@@ -495,7 +552,7 @@ export function Imports({
               {t.errorFile}
             </Button>
           </Flex>
-          <ProblemsTable problems={report.rejected} testId="import-rejected" />
+          <ProblemsTable problems={report.rejected} testId="import-rejected-rows" />
           <Flex justify="end" gap={8} style={{ marginTop: 16 }}>
             <Button onClick={restart} data-testid="import-again">
               {t.another}
@@ -541,6 +598,7 @@ export function Imports({
           loading={batches === null}
           dataSource={batches ?? []}
           data-testid="import-history"
+          onRow={(b) => ({ "data-testid": `import-history-row-${b.id}` }) as React.HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty description={t.historyEmpty} /> }}
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
           columns={[
