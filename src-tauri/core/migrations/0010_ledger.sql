@@ -9,6 +9,14 @@ CREATE INDEX cases_by_store ON cases (store_id, received_at);
 CREATE INDEX cases_by_handler_received ON cases (handler_id, received_at);
 CREATE INDEX cases_by_product ON cases (product_name);
 CREATE INDEX cases_by_case_no ON cases (case_no);
+CREATE INDEX cases_by_handler_name ON cases (handler);
+-- The ledger sorts status and severity by meaning (the workflow's order, gravity): the same
+-- expressions as `CaseSortField::column`, so that the sort can walk an index.
+CREATE INDEX cases_by_status_order ON cases ((CASE status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1
+    WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4
+    WHEN 'feedback' THEN 5 WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END));
+CREATE INDEX cases_by_severity_order ON cases ((CASE severity WHEN 'general' THEN 0 WHEN 'serious' THEN 1
+    WHEN 'major' THEN 2 ELSE 3 END));
 CREATE INDEX cases_by_satisfaction ON cases (satisfaction, received_at) WHERE satisfaction IS NOT NULL;
 
 -- Where an imported case came from: the source (a mapping's `source`), the row's key in it

@@ -16,6 +16,10 @@ use crate::time;
 
 pub const MAX_PAGE: u32 = 500;
 
+/// Above this many matches, a page is read by walking the sort column's index (see
+/// [`LedgerFilter::push_with`]); at or below it, the matches are sorted.
+const WALK_ORDER_ABOVE: i64 = 2_000;
+
 /// A case still being handled.
 pub(crate) const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged')";
 
@@ -233,8 +237,12 @@ pub(crate) fn order_by(req: &CasesListRequest) -> String {
         SortDirection::Asc => "ASC",
         SortDirection::Desc => "DESC",
     };
-    let column = req.sort_by.unwrap_or_default().column();
-    format!(" ORDER BY {column} {dir} NULLS LAST, c.id {dir}")
+    let field = req.sort_by.unwrap_or_default();
+    let column = field.column();
+    // The natural order of an index (nulls first ascending, last descending) lets the index
+    // deliver the rows in order; only the handler, often missing, puts the missing ones last.
+    let nulls = if field == CaseSortField::Handler { " NULLS LAST" } else { "" };
+    format!(" ORDER BY {column} {dir}{nulls}, c.id {dir}")
 }
 
 pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
@@ -254,7 +262,8 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
     let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
 
     let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
-    filter.push(&mut page, actor);
+    let walk = (total > WALK_ORDER_ABOVE).then(|| req.sort_by.unwrap_or_default());
+    filter.push_with(&mut page, actor, walk);
     page.push(order_by(&req)).push(" LIMIT ")
         .push_bind(i64::from(limit))
         .push(" OFFSET ")
@@ -322,8 +331,30 @@ impl<'r> LedgerFilter<'r> {
     }
 
     /// Appends the `WHERE` clause: the actor's scope, then every filter given.
+    ///
+    /// With `walk_order`, the filters other than on the sort column are written so that SQLite
+    /// cannot use their indexes (`+c.column`): it then walks the sort column's index and stops
+    /// at the page, instead of sorting every match. The caller asks for it when the filtered set
+    /// is large (counted first); for a small set, sorting the matches is the cheaper plan.
     pub(crate) fn push(&self, qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
+        self.push_with(qb, actor, None);
+    }
+
+    pub(crate) fn push_with(
+        &self,
+        qb: &mut QueryBuilder<'_, Sqlite>,
+        actor: &Actor,
+        walk_order: Option<CaseSortField>,
+    ) {
         let req = self.req;
+        let sorted = walk_order.map(|f| f.column());
+        // A filter column: plain, or hidden from the planner's index choice.
+        let col = |name: &'static str| -> String {
+            match sorted {
+                Some(s) if s != name => format!("+{name}"),
+                _ => name.to_owned(),
+            }
+        };
         let now = self.now.clone();
         let mut clause = if push_scope(qb, actor) { " AND " } else { " WHERE " };
         let mut and = |qb: &mut QueryBuilder<'_, Sqlite>| {
@@ -345,57 +376,58 @@ impl<'r> LedgerFilter<'r> {
         }
         if let Some(status) = req.status {
             and(qb);
-            qb.push("c.status = ").push_bind(status.code());
+            qb.push(format!("{} = ", col("c.status"))).push_bind(status.code());
         }
         if let Some(list) = req.statuses.as_deref().filter(|l| !l.is_empty()) {
             and(qb);
-            any_of(qb, "c.status", list, |s| s.code().to_owned());
+            any_of(qb, &col("c.status"), list, |s| s.code().to_owned());
         }
         if let Some(list) = req.channels.as_deref().filter(|l| !l.is_empty()) {
             and(qb);
-            any_of(qb, "c.channel", list, String::clone);
+            any_of(qb, &col("c.channel"), list, String::clone);
         }
         if let Some(list) = req.categories.as_deref().filter(|l| !l.is_empty()) {
             and(qb);
-            any_of(qb, "c.category", list, String::clone);
+            any_of(qb, &col("c.category"), list, String::clone);
         }
         if let Some(list) = req.severities.as_deref().filter(|l| !l.is_empty()) {
             and(qb);
-            any_of(qb, "c.severity", list, |s| s.code().to_owned());
+            any_of(qb, &col("c.severity"), list, |s| s.code().to_owned());
         }
         if let Some(list) = req.satisfactions.as_deref().filter(|l| !l.is_empty()) {
             and(qb);
-            any_of(qb, "c.satisfaction", list, |s| s.code().to_owned());
+            any_of(qb, &col("c.satisfaction"), list, |s| s.code().to_owned());
         }
         if let Some(unit) = req.department_id.as_deref().filter(|u| !u.is_empty()) {
             and(qb);
-            qb.push("c.department_id = ").push_bind(unit.to_owned());
+            qb.push(format!("{} = ", col("c.department_id"))).push_bind(unit.to_owned());
         }
         if let Some(unit) = req.store_id.as_deref().filter(|u| !u.is_empty()) {
             and(qb);
-            qb.push("c.store_id IN (SELECT id FROM org_units WHERE id = ").push_bind(unit.to_owned());
+            qb.push(format!("{} IN (SELECT id FROM org_units WHERE id = ", col("c.store_id"))).push_bind(unit.to_owned());
             qb.push(" OR parent_id = ").push_bind(unit.to_owned()).push(")");
         }
         match req.handler_id.as_deref() {
             Some("") => {
                 and(qb);
-                qb.push("c.handler_id IS NULL");
+                qb.push(format!("{} IS NULL", col("c.handler_id")));
             }
             Some(id) => {
                 and(qb);
-                qb.push("c.handler_id = ").push_bind(id.to_owned());
+                qb.push(format!("{} = ", col("c.handler_id"))).push_bind(id.to_owned());
             }
             None => {}
         }
         if let Some(prefix) = req.case_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             and(qb);
-            push_prefix(qb, "c.case_no", prefix);
+            push_prefix(qb, &col("c.case_no"), prefix);
         }
         if let Some(prefix) = req.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             and(qb);
-            push_prefix(qb, "c.product_name", prefix);
+            push_prefix(qb, &col("c.product_name"), prefix);
         }
-        for (column, (from, to)) in [("c.received_at", &self.received), ("c.due_at", &self.due)] {
+        for (name, (from, to)) in [("c.received_at", &self.received), ("c.due_at", &self.due)] {
+            let column = col(name);
             if let Some(from) = from {
                 and(qb);
                 qb.push(format!("{column} >= ")).push_bind(from.clone());
