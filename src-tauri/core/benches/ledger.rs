@@ -48,7 +48,7 @@ async fn generate(path: &Path, n: u64) -> Db {
     let site: String = sqlx::query_scalar("SELECT site_id FROM site").fetch_one(db.pool()).await.expect("site");
     // Twelve departments and forty stores under eight branches; two hundred handlers.
     let mut tx = db.begin_write().await.expect("tx");
-    let mut units = |code: String, kind: &str, parent: Option<String>| {
+    let units = |code: String, kind: &str, parent: Option<String>| {
         let id = format!("u-{code}");
         let q = sqlx::query("INSERT OR IGNORE INTO org_units (id, code, name, kind, parent_id, created_hlc) VALUES (?, ?, ?, ?, ?, 0)")
             .bind(id.clone())

@@ -3,7 +3,6 @@
 
 mod support;
 
-use redress_core::auth::accounts::load_actor;
 use redress_core::{Actor, Db, Lang};
 use serde_json::{json, Value};
 
@@ -19,15 +18,6 @@ async fn intake(db: &Db, name: &str, mobile: &str, product: &str) -> String {
     made["id"].as_str().expect("id").to_owned()
 }
 
-async fn actor(db: &Db, username: &str) -> Actor {
-    let mut conn = db.pool().acquire().await.expect("conn");
-    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
-        .bind(username)
-        .fetch_one(&mut *conn)
-        .await
-        .expect("account");
-    load_actor(&mut conn, &id).await.expect("actor")
-}
 
 #[tokio::test]
 async fn history_edit_on_the_timeline_and_merge() {
@@ -35,7 +25,7 @@ async fn history_edit_on_the_timeline_and_merge() {
     let first = intake(&t.db, "周晓梅", "13700001234", "壁挂空调").await;
     let second = intake(&t.db, "周晓梅", "137 0000 1234", "电饭煲").await;
     let other = intake(&t.db, "周小梅", "13600009876", "空气炸锅").await;
-    let legal = actor(&t.db, "legal01").await;
+    let legal = support::actor(&t.db, "legal01").await;
 
     // The same mobile: one consumer, both cases in the history.
     let seen = call(&t.db, &legal, "consumers.get", json!({"case_id": first})).await.expect("get");
@@ -45,7 +35,7 @@ async fn history_edit_on_the_timeline_and_merge() {
     assert_eq!(seen["masked"], false);
 
     // An agent sees the history with the contact masked.
-    let agent = actor(&t.db, "agent01").await;
+    let agent = support::actor(&t.db, "agent01").await;
     let masked = call(&t.db, &agent, "consumers.get", json!({"case_id": first})).await.expect("get");
     assert_eq!(masked["masked"], true);
     assert_ne!(masked["contact"]["mobile"], "13700001234");

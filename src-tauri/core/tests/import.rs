@@ -9,7 +9,6 @@ mod support;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use redress_core::auth::accounts::load_actor;
 use redress_core::import::{ImportMapping, ImportReport};
 use redress_core::{Actor, Db, Lang};
 use serde_json::{json, Value};
@@ -397,15 +396,6 @@ async fn a_cancelled_import_keeps_whole_batches_and_says_which_rows_went_in() {
     }
 }
 
-async fn actor(db: &Db, username: &str) -> Actor {
-    let mut conn = db.pool().acquire().await.expect("conn");
-    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
-        .bind(username)
-        .fetch_one(&mut *conn)
-        .await
-        .expect("account");
-    load_actor(&mut conn, &id).await.expect("actor")
-}
 
 #[tokio::test]
 async fn export_writes_the_filtered_ledger_with_masking() {
@@ -420,7 +410,7 @@ async fn export_writes_the_filtered_ledger_with_masking() {
     assert!(expected.len() > 20);
 
     // CSV: UTF-8 with a byte-order mark, one line per case, names masked for an agent.
-    let agent = actor(&t.db, "agent01").await;
+    let agent = support::actor(&t.db, "agent01").await;
     let csv_path = t.dir.path().join("ledger.csv");
     let done = call(&t.db, &agent, "cases.export", json!({"path": csv_path, "filter": filter})).await.expect("csv");
     assert_eq!(done["rows"], expected.len());
@@ -442,7 +432,7 @@ async fn export_writes_the_filtered_ledger_with_masking() {
     assert!(rows.iter().zip(&names).all(|(r, full)| &r[3] != full), "no full name reaches an agent's file");
 
     // xlsx for a manager (may export personal data): typed dates, full names.
-    let manager = actor(&t.db, "manager01").await;
+    let manager = support::actor(&t.db, "manager01").await;
     let xlsx = t.dir.path().join("ledger.xlsx");
     let cols = json!(["case_no", "received_at", "consumer", "status"]);
     let done = call(&t.db, &manager, "cases.export", json!({"path": xlsx, "filter": filter, "columns": cols})).await.expect("xlsx");
@@ -525,8 +515,8 @@ async fn ledger_filters_match_a_plain_scan() {
 #[tokio::test]
 async fn preferences_are_per_account_and_only_known_keys() {
     let t = support::with_demo(10, 1).await;
-    let agent = actor(&t.db, "agent01").await;
-    let manager = actor(&t.db, "manager01").await;
+    let agent = support::actor(&t.db, "agent01").await;
+    let manager = support::actor(&t.db, "manager01").await;
     let saved = json!([{"name": "我部门的超期案件", "filter": {"overdue": true}}]);
     call(&t.db, &agent, "preferences.save", json!({"key": "ledger.saved_filters", "value": saved})).await.expect("save");
     let mine = call(&t.db, &agent, "preferences.get", json!({"key": "ledger.saved_filters"})).await.expect("get");

@@ -23,6 +23,17 @@ pub async fn fresh() -> TempDb {
     TempDb { dir, db }
 }
 
+/// The signed-in form of a demo account (`agent01`, `manager01`, …).
+pub async fn actor(db: &Db, username: &str) -> Actor {
+    let mut conn = db.pool().acquire().await.expect("conn");
+    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+        .bind(username)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("account");
+    redress_core::auth::accounts::load_actor(&mut conn, &id).await.expect("actor")
+}
+
 pub async fn with_demo(cases: u32, seed: u64) -> TempDb {
     let t = fresh().await;
     redress_core::ops::demo::generate(
