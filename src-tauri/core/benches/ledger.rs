@@ -146,7 +146,7 @@ const OVERDUE: &str = "WHERE c.status NOT IN ('closed', 'withdrawn', 'merged') A
      AND c.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const STATUS_ORDER: &str = "CASE c.status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1 \
      WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 WHEN 'feedback' THEN 5 \
-     WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END ASC, c.id ASC";
+     WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END ASC, c.rowid ASC";
 
 fn bench(c: &mut Criterion) {
     let n: u64 = std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
@@ -157,17 +157,17 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20).measurement_time(Duration::from_secs(6)).warm_up_time(Duration::from_secs(1));
     // (name, request, the same filter and order in SQL for the baseline)
     let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
-        ("first_page", json!({}), "", "c.received_at DESC, c.id DESC"),
-        ("status+received", json!({"statuses": ["negotiating"]}), "WHERE c.status IN ('negotiating')", "c.received_at DESC, c.id DESC"),
-        ("category+received", json!({"categories": ["safety_harm"]}), "WHERE c.category IN ('safety_harm')", "c.received_at DESC, c.id DESC"),
-        ("channel+case_no", json!({"channels": ["media"], "sort_by": "case_no", "sort_dir": "asc"}), "WHERE c.channel IN ('media')", "c.case_no ASC, c.id ASC"),
-        ("department+due", json!({"department_id": "u-DEP-03", "sort_by": "due_at", "sort_dir": "asc"}), "WHERE c.department_id = 'u-DEP-03'", "c.due_at ASC, c.id ASC"),
-        ("month+received", json!({"received_from": "2025-06-01", "received_to": "2025-06-30"}), "WHERE c.received_at >= '2025-05-31T16:00:00.000Z' AND c.received_at < '2025-06-30T16:00:00.000Z'", "c.received_at DESC, c.id DESC"),
-        ("severity+received", json!({"severities": ["mass"]}), "WHERE c.severity IN ('mass')", "c.received_at DESC, c.id DESC"),
-        ("handler+received", json!({"handler_id": "h42"}), "WHERE c.handler_id = 'h42'", "c.received_at DESC, c.id DESC"),
-        ("overdue+due", json!({"overdue": true, "sort_by": "due_at", "sort_dir": "asc"}), OVERDUE, "c.due_at ASC, c.id ASC"),
+        ("first_page", json!({}), "", "c.received_at DESC, c.rowid DESC"),
+        ("status+received", json!({"statuses": ["negotiating"]}), "WHERE c.status IN ('negotiating')", "c.received_at DESC, c.rowid DESC"),
+        ("category+received", json!({"categories": ["safety_harm"]}), "WHERE c.category IN ('safety_harm')", "c.received_at DESC, c.rowid DESC"),
+        ("channel+case_no", json!({"channels": ["media"], "sort_by": "case_no", "sort_dir": "asc"}), "WHERE c.channel IN ('media')", "c.case_no ASC, c.rowid ASC"),
+        ("department+due", json!({"department_id": "u-DEP-03", "sort_by": "due_at", "sort_dir": "asc"}), "WHERE c.department_id = 'u-DEP-03'", "c.due_at ASC, c.rowid ASC"),
+        ("month+received", json!({"received_from": "2025-06-01", "received_to": "2025-06-30"}), "WHERE c.received_at >= '2025-05-31T16:00:00.000Z' AND c.received_at < '2025-06-30T16:00:00.000Z'", "c.received_at DESC, c.rowid DESC"),
+        ("severity+received", json!({"severities": ["mass"]}), "WHERE c.severity IN ('mass')", "c.received_at DESC, c.rowid DESC"),
+        ("handler+received", json!({"handler_id": "h42"}), "WHERE c.handler_id = 'h42'", "c.received_at DESC, c.rowid DESC"),
+        ("overdue+due", json!({"overdue": true, "sort_by": "due_at", "sort_dir": "asc"}), OVERDUE, "c.due_at ASC, c.rowid ASC"),
         ("all+status_order", json!({"sort_by": "status", "sort_dir": "asc"}), "", STATUS_ORDER),
-        ("store+received", json!({"store_id": "u-ST-2-3"}), "WHERE c.store_id IN (SELECT id FROM org_units WHERE id = 'u-ST-2-3' OR parent_id = 'u-ST-2-3')", "c.received_at DESC, c.id DESC"),
+        ("store+received", json!({"store_id": "u-ST-2-3"}), "WHERE c.store_id IN (SELECT id FROM org_units WHERE id = 'u-ST-2-3' OR parent_id = 'u-ST-2-3')", "c.received_at DESC, c.rowid DESC"),
     ];
     let mut totals = Vec::new();
     for (name, req, where_clause, order) in cases {

@@ -10,6 +10,10 @@ CREATE INDEX cases_by_handler_received ON cases (handler_id, received_at);
 CREATE INDEX cases_by_product ON cases (product_name);
 CREATE INDEX cases_by_case_no ON cases (case_no);
 CREATE INDEX cases_by_handler_name ON cases (handler);
+-- Open cases whose clock runs, by deadline: "overdue" counts and lists walk only these (the
+-- WHERE is `cases::RUNNING`, word for word, so that the planner can use the index).
+CREATE INDEX cases_running_by_due ON cases (due_at)
+    WHERE status NOT IN ('closed', 'withdrawn', 'merged') AND paused_at IS NULL;
 -- The ledger sorts status and severity by meaning (the workflow's order, gravity): the same
 -- expressions as `CaseSortField::column`, so that the sort can walk an index.
 CREATE INDEX cases_by_status_order ON cases ((CASE status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1

@@ -385,7 +385,7 @@ async fn a_cancelled_import_keeps_whole_batches_and_says_which_rows_went_in() {
             let got: Vec<String> = page["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect();
             let want: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT c.id FROM cases c WHERE c.category = 'product_quality' AND c.channel = 'hotline' \
-                 ORDER BY {sql} {dir}, c.id {dir} LIMIT 100 OFFSET {offset}"
+                 ORDER BY {sql} {dir}, c.rowid {dir} LIMIT 100 OFFSET {offset}"
             ))
             .fetch_all(t.db.pool())
             .await

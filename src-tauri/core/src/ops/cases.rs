@@ -231,7 +231,7 @@ pub(crate) fn case_row(row: &sqlx::sqlite::SqliteRow, now: &str) -> CoreResult<C
     })
 }
 
-/// The ledger's order: the chosen column, then the id so that paging is stable.
+/// The ledger's order: the chosen column, then the row id so that paging is stable.
 pub(crate) fn order_by(req: &CasesListRequest) -> String {
     let dir = match req.sort_dir.unwrap_or_default() {
         SortDirection::Asc => "ASC",
@@ -242,7 +242,10 @@ pub(crate) fn order_by(req: &CasesListRequest) -> String {
     // The natural order of an index (nulls first ascending, last descending) lets the index
     // deliver the rows in order; only the handler, often missing, puts the missing ones last.
     let nulls = if field == CaseSortField::Handler { " NULLS LAST" } else { "" };
-    format!(" ORDER BY {column} {dir}{nulls}, c.id {dir}")
+    // The row id breaks ties: every index ends with it, so the index of the sort column
+    // delivers whole pages in order without sorting the ties (a status or a channel shared by
+    // a hundred thousand cases).
+    format!(" ORDER BY {column} {dir}{nulls}, c.rowid {dir}")
 }
 
 pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
