@@ -401,23 +401,26 @@ async fn run_command(
         Command::Import { file, mapping, dry_run, json: _ } => {
             redress_core::ops::check_password_change_gate(must_change, "imports.run")?;
             let text = std::fs::read_to_string(&mapping)?;
-            let mapping = redress_core::import::ImportMapping::from_toml(&text).map_err(|detail| {
-                CoreError::Validation(vec![redress_core::error::FieldProblem {
-                    field: "mapping".into(),
-                    rule: redress_core::error::FieldRule::Invalid { detail },
-                }])
-            })?;
+            let mapping =
+                redress_core::import::ImportMapping::from_toml(&text).map_err(|detail| {
+                    CoreError::Validation(vec![redress_core::error::FieldProblem {
+                        field: "mapping".into(),
+                        rule: redress_core::error::FieldRule::Invalid { detail },
+                    }])
+                })?;
             let req = serde_json::json!({ "path": file, "mapping": mapping, "dry_run": dry_run });
             redress_core::ops::dispatch(db, actor, "imports.run", &req.to_string()).await
         }
         Command::Export { file, status, category, channel, from, to, overdue, filter } => {
             redress_core::ops::check_password_change_gate(must_change, "cases.export")?;
             let mut f: serde_json::Value = match filter {
-                Some(text) => serde_json::from_str(&text).map_err(|e| CoreError::MalformedRequest {
-                    operation: "cases.export".into(),
-                    detail: e.to_string(),
-                    field: Some("filter".into()),
-                })?,
+                Some(text) => {
+                    serde_json::from_str(&text).map_err(|e| CoreError::MalformedRequest {
+                        operation: "cases.export".into(),
+                        detail: e.to_string(),
+                        field: Some("filter".into()),
+                    })?
+                }
                 None => serde_json::json!({}),
             };
             let lists = [("statuses", status), ("categories", category), ("channels", channel)];

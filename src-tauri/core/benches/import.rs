@@ -42,7 +42,8 @@ column = "手机"
 "#;
 
 fn data(n: u64) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/bench-data/import-{n}.csv"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../target/bench-data/import-{n}.csv"));
     if path.exists() {
         return path;
     }
@@ -50,7 +51,8 @@ fn data(n: u64) -> PathBuf {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
     let channels = ["电话", "网站", "门店"];
     let products = ["燃气热水器", "变频空调", "滚筒洗衣机", "智能手机", "双开门冰箱"];
-    let problems = ["安装后出现漏水", "使用一周后无法开机", "与宣传描述不符", "门店拒绝退款", "配送延迟"];
+    let problems =
+        ["安装后出现漏水", "使用一周后无法开机", "与宣传描述不符", "门店拒绝退款", "配送延迟"];
     let mut text = String::from("编号,受理日期,渠道,商品,问题,状态,结果,姓名,手机\n");
     for i in 0..n {
         let closed = rng.gen_range(0..4) > 0;
@@ -73,14 +75,18 @@ fn data(n: u64) -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    let n: u64 = std::env::var("REDRESS_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: u64 =
+        std::env::var("REDRESS_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let file = data(n);
     let bytes = std::fs::read(&file).expect("read");
     let mapping = ImportMapping::from_toml(MAPPING).expect("mapping");
     let scratch = tempfile::tempdir().expect("dir");
     let mut group = c.benchmark_group(format!("import_{n}"));
-    group.sample_size(10).measurement_time(Duration::from_secs(60)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .warm_up_time(Duration::from_secs(1));
     let mut round = 0u32;
     group.bench_function(BenchmarkId::new("imports.run", n), |b| {
         b.iter_batched(
@@ -90,9 +96,17 @@ fn bench(c: &mut Criterion) {
                 rt.block_on(redress_core::storage::open(OpenOptions::new(path))).expect("open")
             },
             |db| {
-                let table = import::read_table("import.csv", &bytes, mapping.encoding, None).expect("table");
+                let table = import::read_table("import.csv", &bytes, mapping.encoding, None)
+                    .expect("table");
                 let report = rt
-                    .block_on(import::run(&db, &Actor::system(), "import.csv", &table, &mapping, &Job::default()))
+                    .block_on(import::run(
+                        &db,
+                        &Actor::system(),
+                        "import.csv",
+                        &table,
+                        &mapping,
+                        &Job::default(),
+                    ))
                     .expect("import");
                 assert_eq!(report.imported, n);
                 rt.block_on(db.close());

@@ -17,7 +17,16 @@ use redress_core::ops::cases::{list, CasesListRequest, ROW_COLUMNS, ROW_JOINS};
 use redress_core::{Actor, Db, OpenOptions};
 use serde_json::json;
 
-const CHANNELS: &[&str] = &["hotline", "website", "wechat", "app", "store", "regulator_referral", "letter_email", "media"];
+const CHANNELS: &[&str] = &[
+    "hotline",
+    "website",
+    "wechat",
+    "app",
+    "store",
+    "regulator_referral",
+    "letter_email",
+    "media",
+];
 const CATEGORIES: &[&str] = &[
     "product_quality",
     "after_sales",
@@ -28,9 +37,33 @@ const CATEGORIES: &[&str] = &[
     "service_attitude",
     "safety_harm",
 ];
-const STATUSES: &[&str] = &["received", "investigating", "planning", "negotiating", "executing", "feedback", "closed", "closed", "closed", "closed", "withdrawn"];
-const SEVERITIES: &[&str] = &["general", "general", "general", "serious", "serious", "major", "mass"];
-const PRODUCTS: &[&str] = &["燃气热水器", "变频空调", "滚筒洗衣机", "嵌入式烤箱", "智能手机", "笔记本电脑", "双开门冰箱", "扫地机器人", "净水器", "吸油烟机"];
+const STATUSES: &[&str] = &[
+    "received",
+    "investigating",
+    "planning",
+    "negotiating",
+    "executing",
+    "feedback",
+    "closed",
+    "closed",
+    "closed",
+    "closed",
+    "withdrawn",
+];
+const SEVERITIES: &[&str] =
+    &["general", "general", "general", "serious", "serious", "major", "mass"];
+const PRODUCTS: &[&str] = &[
+    "燃气热水器",
+    "变频空调",
+    "滚筒洗衣机",
+    "嵌入式烤箱",
+    "智能手机",
+    "笔记本电脑",
+    "双开门冰箱",
+    "扫地机器人",
+    "净水器",
+    "吸油烟机",
+];
 
 fn data_path(n: u64) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/bench-data/ledger-{n}.db"))
@@ -39,13 +72,15 @@ fn data_path(n: u64) -> PathBuf {
 async fn generate(path: &Path, n: u64) -> Db {
     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
     let db = redress_core::storage::open(OpenOptions::new(path.to_path_buf())).await.expect("open");
-    let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await.expect("count");
+    let done: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await.expect("count");
     if done as u64 >= n {
         return db;
     }
     let started = Instant::now();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-    let site: String = sqlx::query_scalar("SELECT site_id FROM site").fetch_one(db.pool()).await.expect("site");
+    let site: String =
+        sqlx::query_scalar("SELECT site_id FROM site").fetch_one(db.pool()).await.expect("site");
     // Twelve departments and forty stores under eight branches; two hundred handlers.
     let mut tx = db.begin_write().await.expect("tx");
     let units = |code: String, kind: &str, parent: Option<String>| {
@@ -90,11 +125,13 @@ async fn generate(path: &Path, n: u64) -> Db {
                 .expect("consumer");
             // Two years of cases, oldest first, as a real ledger fills.
             let minute = i * (2 * 365 * 24 * 60) / n.max(1);
-            let received = start_day.and_hms_opt(0, 0, 0).expect("t") + chrono::Duration::minutes(minute as i64);
+            let received = start_day.and_hms_opt(0, 0, 0).expect("t")
+                + chrono::Duration::minutes(minute as i64);
             let due = received + chrono::Duration::days(rng.gen_range(3..20));
             let status = STATUSES[rng.gen_range(0..STATUSES.len())];
             let handler = (rng.gen_range(0..10) > 0).then(|| format!("h{}", rng.gen_range(0..200)));
-            let satisfaction = (status == "closed").then(|| ["satisfied", "fairly_satisfied", "dissatisfied"][rng.gen_range(0..3)]);
+            let satisfaction = (status == "closed")
+                .then(|| ["satisfied", "fairly_satisfied", "dissatisfied"][rng.gen_range(0..3)]);
             sqlx::query(
                 "INSERT INTO cases (id, case_no, site_id, received_at, channel, store_id, department_id, consumer_id, \
                  product_name, quantity, category, severity, complexity, content, demand, status, received_by, \
@@ -135,26 +172,32 @@ fn sqlite3(path: &Path, where_clause: &str, order: &str) -> String {
         "SELECT COUNT(*) FROM cases c {where_clause}; \
          SELECT {ROW_COLUMNS}{ROW_JOINS} {where_clause} ORDER BY {order} LIMIT 50;"
     );
-    let out = Command::new("sqlite3").arg(path).arg(sql).output().expect("sqlite3 (apt install sqlite3)");
+    let out =
+        Command::new("sqlite3").arg(path).arg(sql).output().expect("sqlite3 (apt install sqlite3)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or_default().to_owned()
 }
 
 /// "Overdue" as the ledger means it (open, clock running, past the deadline) at a fixed now:
 /// the ledger's own `now` is the clock's, so the baseline uses the same instant.
-const OVERDUE: &str = "WHERE c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL \
+const OVERDUE: &str =
+    "WHERE c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL \
      AND c.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const STATUS_ORDER: &str = "CASE c.status WHEN 'received' THEN 0 WHEN 'investigating' THEN 1 \
      WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 WHEN 'feedback' THEN 5 \
      WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END ASC, c.rowid ASC";
 
 fn bench(c: &mut Criterion) {
-    let n: u64 = std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n: u64 =
+        std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let path = data_path(n);
     let db = rt.block_on(generate(&path, n));
     let mut group = c.benchmark_group(format!("ledger_{n}"));
-    group.sample_size(20).measurement_time(Duration::from_secs(6)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(6))
+        .warm_up_time(Duration::from_secs(1));
     // (name, request, the same filter and order in SQL for the baseline)
     let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
         ("first_page", json!({}), "", "c.received_at DESC, c.rowid DESC"),

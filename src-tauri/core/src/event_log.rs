@@ -191,7 +191,8 @@ pub async fn append_bulk(
     }
     // 11 values a row: well inside SQLite's limit of bound parameters per statement.
     for chunk in stored.chunks(500) {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO events ({COLUMNS}) "));
+        let mut qb =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO events ({COLUMNS}) "));
         qb.push_values(chunk, |mut b, e| {
             b.push_bind(&e.event_id)
                 .push_bind(&e.site_id)

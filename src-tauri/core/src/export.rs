@@ -86,7 +86,11 @@ impl LedgerColumn {
             LedgerColumn::Satisfaction => ("满意度", "Satisfaction"),
             LedgerColumn::Result => ("处理结果", "Result"),
         };
-        if lang == Lang::En { en } else { zh }
+        if lang == Lang::En {
+            en
+        } else {
+            zh
+        }
     }
 
     /// Column width in characters of the xlsx sheet.
@@ -113,7 +117,11 @@ pub fn status_label(s: CaseStatus, lang: Lang) -> &'static str {
         CaseStatus::Withdrawn => ("已撤回", "Withdrawn"),
         CaseStatus::Merged => ("已合并", "Merged"),
     };
-    if lang == Lang::En { en } else { zh }
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
 }
 
 pub fn severity_label(s: Severity, lang: Lang) -> &'static str {
@@ -123,7 +131,11 @@ pub fn severity_label(s: Severity, lang: Lang) -> &'static str {
         Severity::Major => ("重大", "Major"),
         Severity::Mass => ("群体性", "Mass"),
     };
-    if lang == Lang::En { en } else { zh }
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
 }
 
 pub fn satisfaction_label(s: Satisfaction, lang: Lang) -> &'static str {
@@ -132,7 +144,11 @@ pub fn satisfaction_label(s: Satisfaction, lang: Lang) -> &'static str {
         Satisfaction::FairlySatisfied => ("基本满意", "Fairly satisfied"),
         Satisfaction::Dissatisfied => ("不满意", "Dissatisfied"),
     };
-    if lang == Lang::En { en } else { zh }
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -230,9 +246,9 @@ impl Labels {
                 }
                 .into(),
             ),
-            LedgerColumn::Satisfaction => {
-                Cell::Text(row.satisfaction.map(|s| satisfaction_label(s, lang)).unwrap_or("").into())
-            }
+            LedgerColumn::Satisfaction => Cell::Text(
+                row.satisfaction.map(|s| satisfaction_label(s, lang)).unwrap_or("").into(),
+            ),
             LedgerColumn::Result => text(row.result.as_deref()),
         }
     }
@@ -240,7 +256,7 @@ impl Labels {
 
 /// The sink rows are written to.
 enum Sink {
-    Xlsx { book: Workbook, date: Format, row: u32 },
+    Xlsx { book: Box<Workbook>, date: Format, row: u32 },
     Csv(csv::Writer<std::io::BufWriter<std::fs::File>>),
 }
 
@@ -252,29 +268,46 @@ fn io_error(path: &str, detail: impl std::fmt::Display) -> CoreError {
 }
 
 impl Sink {
-    fn open(path: &str, format: ExportFormat, columns: &[LedgerColumn], lang: Lang) -> CoreResult<Sink> {
+    fn open(
+        path: &str,
+        format: ExportFormat,
+        columns: &[LedgerColumn],
+        lang: Lang,
+    ) -> CoreResult<Sink> {
         match format {
             ExportFormat::Xlsx => {
                 let mut book = Workbook::new();
-                let header = Format::new().set_bold().set_background_color("D9E1F2").set_align(FormatAlign::Center);
+                let header = Format::new()
+                    .set_bold()
+                    .set_background_color("D9E1F2")
+                    .set_align(FormatAlign::Center);
                 let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-                let sheet = book.add_worksheet_with_constant_memory().map_err(|e| io_error(path, e))?;
-                sheet.set_name(if lang == Lang::En { "Ledger" } else { "纠纷台账" }).map_err(|e| io_error(path, e))?;
+                let sheet =
+                    book.add_worksheet_with_constant_memory().map_err(|e| io_error(path, e))?;
+                sheet
+                    .set_name(if lang == Lang::En { "Ledger" } else { "纠纷台账" })
+                    .map_err(|e| io_error(path, e))?;
                 for (i, c) in columns.iter().enumerate() {
                     let col = u16::try_from(i).unwrap_or(u16::MAX);
                     sheet.set_column_width(col, c.width()).map_err(|e| io_error(path, e))?;
-                    sheet.write_string_with_format(0, col, c.title(lang), &header).map_err(|e| io_error(path, e))?;
+                    sheet
+                        .write_string_with_format(0, col, c.title(lang), &header)
+                        .map_err(|e| io_error(path, e))?;
                 }
                 sheet.set_freeze_panes(1, 0).map_err(|e| io_error(path, e))?;
                 let last = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
                 sheet.autofilter(0, 0, 0, last).map_err(|e| io_error(path, e))?;
-                Ok(Sink::Xlsx { book, date, row: 0 })
+                Ok(Sink::Xlsx { book: Box::new(book), date, row: 0 })
             }
             ExportFormat::Csv => {
-                let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| io_error(path, e))?);
+                let mut file = std::io::BufWriter::new(
+                    std::fs::File::create(path).map_err(|e| io_error(path, e))?,
+                );
                 file.write_all(b"\xEF\xBB\xBF").map_err(|e| io_error(path, e))?;
-                let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(file);
-                w.write_record(columns.iter().map(|c| c.title(lang))).map_err(|e| io_error(path, e))?;
+                let mut w =
+                    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(file);
+                w.write_record(columns.iter().map(|c| c.title(lang)))
+                    .map_err(|e| io_error(path, e))?;
                 Ok(Sink::Csv(w))
             }
         }
@@ -294,7 +327,9 @@ impl Sink {
                         }
                         Cell::Instant(Some(t)) => {
                             let local = t.with_timezone(&china()).naive_local();
-                            sheet.write_datetime_with_format(*row, col, local, date).map_err(|e| io_error(path, e))?;
+                            sheet
+                                .write_datetime_with_format(*row, col, local, date)
+                                .map_err(|e| io_error(path, e))?;
                         }
                         Cell::Instant(None) => {}
                     }
@@ -322,7 +357,12 @@ impl Sink {
 }
 
 /// Writes every case the filter selects (within the actor's scope) to `req.path`.
-pub async fn export(db: &Db, actor: &Actor, req: &ExportRequest, job: &Job) -> CoreResult<ExportResult> {
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    req: &ExportRequest,
+    job: &Job,
+) -> CoreResult<ExportResult> {
     actor.require(Permission::CaseView)?;
     let format = ExportFormat::of(&req.path).ok_or_else(|| {
         CoreError::Validation(vec![FieldProblem {
@@ -345,7 +385,10 @@ pub async fn export(db: &Db, actor: &Actor, req: &ExportRequest, job: &Job) -> C
     if format == ExportFormat::Xlsx && total > XLSX_MAX_ROWS {
         return Err(CoreError::Validation(vec![FieldProblem {
             field: "path".into(),
-            rule: FieldRule::OutOfRange { min: 0, max: i64::try_from(XLSX_MAX_ROWS).unwrap_or(i64::MAX) },
+            rule: FieldRule::OutOfRange {
+                min: 0,
+                max: i64::try_from(XLSX_MAX_ROWS).unwrap_or(i64::MAX),
+            },
         }]));
     }
     job.set_total(total);
@@ -362,7 +405,8 @@ pub async fn export(db: &Db, actor: &Actor, req: &ExportRequest, job: &Job) -> C
     };
     let full_names = actor.may(Permission::DataExport);
     let mut sink = Sink::open(&req.path, format, &columns, lang)?;
-    let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {}{}", cases::ROW_COLUMNS, cases::ROW_JOINS));
+    let mut page =
+        QueryBuilder::<Sqlite>::new(format!("SELECT {}{}", cases::ROW_COLUMNS, cases::ROW_JOINS));
     filter.push(&mut page, actor);
     page.push(cases::order_by(&req.filter));
     let mut written = 0u64;
@@ -382,7 +426,7 @@ pub async fn export(db: &Db, actor: &Actor, req: &ExportRequest, job: &Job) -> C
             }
             sink.write(&req.path, columns.iter().map(|c| labels.cell(*c, &row)).collect())?;
             written += 1;
-            if written % 1_000 == 0 {
+            if written.is_multiple_of(1_000) {
                 job.set_done(written);
             }
         }

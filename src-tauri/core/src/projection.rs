@@ -683,7 +683,9 @@ pub async fn apply(
         }
         EventBody::ConsumerUpdated(u) => {
             let contact = match pii::existing_key(conn, &u.consumer_id).await {
-                Ok(Some(key)) => Some(pii::unseal::<ConsumerContact>(&key, &u.consumer_id, &u.sealed)?),
+                Ok(Some(key)) => {
+                    Some(pii::unseal::<ConsumerContact>(&key, &u.consumer_id, &u.sealed)?)
+                }
                 // Not here yet (a replica), or erased since: nothing to show.
                 Ok(None) | Err(CoreError::PersonalDataErased(_)) => None,
                 Err(e) => return Err(e),

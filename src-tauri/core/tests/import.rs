@@ -22,7 +22,8 @@ fn external(file: &str) -> PathBuf {
 }
 
 fn mapping(name: &str) -> ImportMapping {
-    let text = std::fs::read_to_string(repo().join("docs/examples/mappings").join(name)).expect("mapping file");
+    let text = std::fs::read_to_string(repo().join("docs/examples/mappings").join(name))
+        .expect("mapping file");
     ImportMapping::from_toml(&text).expect("mapping parses")
 }
 
@@ -30,8 +31,15 @@ fn field_of(err: &redress_core::ApiError) -> Option<&str> {
     err.fields.first().map(|f| f.field.as_str())
 }
 
-async fn call(db: &Db, actor: &Actor, op: &str, req: Value) -> Result<Value, redress_core::ApiError> {
-    redress_core::ops::dispatch(db, actor, op, &req.to_string()).await.map_err(|e| e.to_api(Lang::En))
+async fn call(
+    db: &Db,
+    actor: &Actor,
+    op: &str,
+    req: Value,
+) -> Result<Value, redress_core::ApiError> {
+    redress_core::ops::dispatch(db, actor, op, &req.to_string())
+        .await
+        .map_err(|e| e.to_api(Lang::En))
 }
 
 async fn import(db: &Db, file: &Path, map: &ImportMapping, dry_run: bool) -> ImportReport {
@@ -50,16 +58,22 @@ async fn grouped(db: &Db, sql: &str) -> BTreeMap<String, i64> {
 }
 
 fn reference(folder: &str) -> Value {
-    let text = std::fs::read_to_string(external(folder).join("reference_stats.json")).expect("reference");
+    let text =
+        std::fs::read_to_string(external(folder).join("reference_stats.json")).expect("reference");
     serde_json::from_str(&text).expect("json")
 }
 
 fn as_counts(v: &Value) -> BTreeMap<String, i64> {
-    v.as_object().expect("object").iter().map(|(k, n)| (k.clone(), n.as_i64().expect("count"))).collect()
+    v.as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, n)| (k.clone(), n.as_i64().expect("count")))
+        .collect()
 }
 
 /// Month of the received date in China time, as the statistics read it.
-const BY_MONTH: &str = "SELECT strftime('%Y-%m', received_at, '+8 hours') AS m, COUNT(*) FROM cases c \
+const BY_MONTH: &str =
+    "SELECT strftime('%Y-%m', received_at, '+8 hours') AS m, COUNT(*) FROM cases c \
      JOIN case_imports i ON i.case_id = c.id GROUP BY m";
 
 #[tokio::test]
@@ -68,15 +82,23 @@ async fn cfpb_truncated_file_imports_every_complete_row_and_matches_the_referenc
     let map = mapping("cfpb.toml");
     let report = import(&t.db, &external("cfpb_aravindsriraj/complaints.csv"), &map, false).await;
     let reference = reference("cfpb_aravindsriraj");
-    assert_eq!(report.imported, reference["rows"].as_u64().expect("rows"), "every complete record is in");
+    assert_eq!(
+        report.imported,
+        reference["rows"].as_u64().expect("rows"),
+        "every complete record is in"
+    );
     assert_eq!(report.rejected_rows, 1, "{:?}", report.rejected);
-    assert_eq!(report.rejected[0].row, 2069, "the cut record: header is row 1, 2067 good rows follow");
+    assert_eq!(
+        report.rejected[0].row, 2069,
+        "the cut record: header is row 1, 2067 good rows follow"
+    );
     assert!(report.rejected[0].reason.contains("截断"), "{:?}", report.rejected[0]);
     assert_eq!(report.imported_rows, vec![(2, 2068)]);
     assert_eq!(report.encoding, "utf-8");
 
     assert_eq!(grouped(&t.db, BY_MONTH).await, as_counts(&reference["count_by_month"]));
-    let by_product = grouped(&t.db, "SELECT product_name, COUNT(*) FROM cases GROUP BY product_name").await;
+    let by_product =
+        grouped(&t.db, "SELECT product_name, COUNT(*) FROM cases GROUP BY product_name").await;
     assert_eq!(by_product, as_counts(&reference["count_by_product"]));
     // Channels: the reference counts the file's own words; the mapping says what each became.
     let channel_map = &map.fields[&redress_core::import::ImportField::Channel].values;
@@ -84,16 +106,26 @@ async fn cfpb_truncated_file_imports_every_complete_row_and_matches_the_referenc
     for (via, n) in as_counts(&reference["count_by_submitted_via"]) {
         *expected.entry(channel_map[&via].clone()).or_default() += n;
     }
-    assert_eq!(grouped(&t.db, "SELECT channel, COUNT(*) FROM cases GROUP BY channel").await, expected);
+    assert_eq!(
+        grouped(&t.db, "SELECT channel, COUNT(*) FROM cases GROUP BY channel").await,
+        expected
+    );
     // Historical status and result: "In progress" is still being handled, the rest closed.
     let responses = as_counts(&reference["count_by_company_response"]);
     let in_progress = responses["In progress"];
-    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'investigating'").await, in_progress);
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'investigating'").await,
+        in_progress
+    );
     assert_eq!(
         count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'closed'").await,
         responses.values().sum::<i64>() - in_progress
     );
-    let results = grouped(&t.db, "SELECT result, COUNT(*) FROM cases WHERE status = 'closed' GROUP BY result").await;
+    let results = grouped(
+        &t.db,
+        "SELECT result, COUNT(*) FROM cases WHERE status = 'closed' GROUP BY result",
+    )
+    .await;
     for (response, n) in &responses {
         if response != "In progress" {
             assert_eq!(results.get(response), Some(n), "{response}");
@@ -107,18 +139,23 @@ async fn cfpb_truncated_file_imports_every_complete_row_and_matches_the_referenc
     redress_core::event_log::verify(&t.db).await.expect("the audit chain holds");
 
     // The complete-rows file holds the same complaints: nothing new.
-    let again = import(&t.db, &external("cfpb_aravindsriraj/complaints_complete_rows.csv"), &map, false).await;
+    let again =
+        import(&t.db, &external("cfpb_aravindsriraj/complaints_complete_rows.csv"), &map, false)
+            .await;
     assert_eq!((again.imported, again.duplicates, again.rejected_rows), (0, 2067, 0));
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await, 2067);
 
     // The batches are on record, and the search index has the imported text.
-    let batches = call(&t.db, &Actor::system(), "imports.batches", json!({})).await.expect("batches");
+    let batches =
+        call(&t.db, &Actor::system(), "imports.batches", json!({})).await.expect("batches");
     assert_eq!(batches.as_array().map(Vec::len), Some(2));
     assert_eq!(batches[1]["cases"], 2067);
     assert_eq!(batches[1]["rejected"], 1);
     // The imported text is searchable, and a rebuild from the log gives the very same state
     // (the importer writes its projection in bulk; this proves it matches the fold).
-    let hits = call(&t.db, &Actor::system(), "cases.search", json!({"query": "credit report"})).await.expect("search");
+    let hits = call(&t.db, &Actor::system(), "cases.search", json!({"query": "credit report"}))
+        .await
+        .expect("search");
     assert!(hits["total"].as_i64().unwrap_or(0) > 100, "{}", hits["total"]);
     assert_rebuilds_alike(&t.db, &["credit report", "mortgage", "FL 33009"]).await;
 }
@@ -128,9 +165,16 @@ async fn assert_rebuilds_alike(db: &Db, queries: &[&str]) {
     let search = |q: &str| {
         let q = q.to_owned();
         async move {
-            let hits = call(db, &Actor::system(), "cases.search", json!({"query": q, "limit": 500})).await.expect("search");
-            let mut ids: Vec<String> =
-                hits["items"].as_array().expect("items").iter().map(|h| h["case"]["id"].as_str().expect("id").to_owned()).collect();
+            let hits =
+                call(db, &Actor::system(), "cases.search", json!({"query": q, "limit": 500}))
+                    .await
+                    .expect("search");
+            let mut ids: Vec<String> = hits["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|h| h["case"]["id"].as_str().expect("id").to_owned())
+                .collect();
             ids.sort();
             (hits["total"].clone(), ids)
         }
@@ -141,7 +185,10 @@ async fn assert_rebuilds_alike(db: &Db, queries: &[&str]) {
     }
     let before = redress_core::projection::snapshot(db).await.expect("snapshot");
     redress_core::projection::rebuild(db).await.expect("rebuild");
-    assert!(redress_core::projection::snapshot(db).await.expect("snapshot") == before, "rebuilt state differs");
+    assert!(
+        redress_core::projection::snapshot(db).await.expect("snapshot") == before,
+        "rebuilt state differs"
+    );
     for (q, hits) in queries.iter().zip(before_hits) {
         assert_eq!(search(q).await, hits, "{q}");
     }
@@ -151,9 +198,20 @@ async fn assert_rebuilds_alike(db: &Db, queries: &[&str]) {
 #[tokio::test]
 async fn cfpb_2013_layout_with_american_dates() {
     let t = support::fresh().await;
-    let report = import(&t.db, &external("cfpb_capitalprince100/Consumer_Complaints.csv"), &mapping("cfpb_2013.toml"), false).await;
+    let report = import(
+        &t.db,
+        &external("cfpb_capitalprince100/Consumer_Complaints.csv"),
+        &mapping("cfpb_2013.toml"),
+        false,
+    )
+    .await;
     let reference = reference("cfpb_capitalprince100");
-    assert_eq!((report.imported, report.rejected_rows), (1000, 0), "{:?}", &report.rejected[..report.rejected.len().min(3)]);
+    assert_eq!(
+        (report.imported, report.rejected_rows),
+        (1000, 0),
+        "{:?}",
+        &report.rejected[..report.rejected.len().min(3)]
+    );
     assert_eq!(grouped(&t.db, BY_MONTH).await, as_counts(&reference["count_by_month"]));
     assert_eq!(
         grouped(&t.db, "SELECT product_name, COUNT(*) FROM cases GROUP BY product_name").await,
@@ -165,15 +223,23 @@ async fn cfpb_2013_layout_with_american_dates() {
 async fn gbk_car_complaints_keep_their_chinese_and_repeated_ids_go_in_once() {
     let t = support::fresh().await;
     let map = mapping("car_complain.toml");
-    let report = import(&t.db, &external("cn_12365auto_car_complaints/car_complain.csv"), &map, false).await;
+    let report =
+        import(&t.db, &external("cn_12365auto_car_complaints/car_complain.csv"), &map, false).await;
     assert_eq!(report.encoding, "gb18030", "GBK detected");
-    assert_eq!((report.rows, report.imported, report.duplicates, report.rejected_rows), (630, 300, 330, 0));
+    assert_eq!(
+        (report.rows, report.imported, report.duplicates, report.rejected_rows),
+        (630, 300, 330, 0)
+    );
     // The same complaints in UTF-8: read the same, so all are recognised as already in.
-    let utf8 = import(&t.db, &external("cn_12365auto_car_complaints/car_complain.utf8.csv"), &map, false).await;
+    let utf8 =
+        import(&t.db, &external("cn_12365auto_car_complaints/car_complain.utf8.csv"), &map, false)
+            .await;
     assert_eq!(utf8.encoding, "utf-8");
     assert_eq!((utf8.imported, utf8.duplicates), (0, 630));
     // Chinese text is right: compare with the UTF-8 file, case by case.
-    let text = std::fs::read_to_string(external("cn_12365auto_car_complaints/car_complain.utf8.csv")).expect("utf8");
+    let text =
+        std::fs::read_to_string(external("cn_12365auto_car_complaints/car_complain.utf8.csv"))
+            .expect("utf8");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut expected: HashMap<String, (String, String)> = HashMap::new();
     for r in reader.records() {
@@ -193,7 +259,9 @@ async fn gbk_car_complaints_keep_their_chinese_and_repeated_ids_go_in_once() {
         // Cells are read without their surrounding spaces.
         assert!(content.starts_with(want_text.trim()), "{id}: {content}");
     }
-    assert!(count(&t.db, "SELECT COUNT(*) FROM cases WHERE product_name LIKE '吉利汽车%'").await > 0);
+    assert!(
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE product_name LIKE '吉利汽车%'").await > 0
+    );
     let closed = count(&t.db, "SELECT COUNT(*) FROM cases WHERE status = 'closed'").await;
     assert!(closed > 0 && closed < 300);
 }
@@ -204,13 +272,16 @@ async fn a_wrong_encoding_or_a_missing_column_imports_nothing() {
     let before = count(&t.db, "SELECT COUNT(*) FROM events").await;
     let mut map = mapping("car_complain.toml");
     map.encoding = redress_core::import::table::Encoding::Utf8;
-    let req = json!({"path": external("cn_12365auto_car_complaints/car_complain.csv"), "mapping": map});
-    let err = call(&t.db, &Actor::system(), "imports.run", req).await.expect_err("GBK read as UTF-8");
+    let req =
+        json!({"path": external("cn_12365auto_car_complaints/car_complain.csv"), "mapping": map});
+    let err =
+        call(&t.db, &Actor::system(), "imports.run", req).await.expect_err("GBK read as UTF-8");
     assert_eq!(err.fields[0].code, "field.invalid");
     assert_eq!(field_of(&err), Some("file"));
 
     let mut map = mapping("cfpb.toml");
-    map.fields.get_mut(&redress_core::import::ImportField::Channel).expect("channel").column = Some("Submitted by".into());
+    map.fields.get_mut(&redress_core::import::ImportField::Channel).expect("channel").column =
+        Some("Submitted by".into());
     let req = json!({"path": external("cfpb_aravindsriraj/complaints.csv"), "mapping": map});
     let err = call(&t.db, &Actor::system(), "imports.run", req).await.expect_err("no such column");
     assert_eq!(field_of(&err), Some("fields.channel.column"));
@@ -268,9 +339,12 @@ async fn bad_rows_are_reported_by_row_and_column_and_good_rows_go_in() {
     let earlier = json!({"consumer": {"name": "钱多多", "mobile": "138 1234 5678"}, "channel": "hotline",
         "product_name": "电风扇", "quantity": 1, "content": "摇头失灵", "demand": "repair",
         "category": "after_sales", "severity": "general", "complexity": "complex", "department_id": "DEP-AS"});
-    let support_org = call(&t.db, &Actor::system(), "demo.generate", json!({"cases": 1, "until": "2026-11-28"})).await;
+    let support_org =
+        call(&t.db, &Actor::system(), "demo.generate", json!({"cases": 1, "until": "2026-11-28"}))
+            .await;
     assert!(support_org.is_ok());
-    let earlier = call(&t.db, &Actor::system(), "cases.create", earlier).await.expect("earlier case");
+    let earlier =
+        call(&t.db, &Actor::system(), "cases.create", earlier).await.expect("earlier case");
     let report = import(&t.db, &file, &simple_mapping(), false).await;
     assert_eq!(report.imported, 1, "{:?}", report.rejected);
     assert_eq!(report.duplicates, 1);
@@ -285,7 +359,13 @@ async fn bad_rows_are_reported_by_row_and_column_and_good_rows_go_in() {
     assert!(find(7, "状态"), "{problems:?}");
     assert_eq!(report.rejected_rows, 5);
     // The good row: its historical date, status, result and consumer.
-    let (received, status, result, mobile, consumer): (String, String, Option<String>, Option<String>, String) = sqlx::query_as(
+    let (received, status, result, mobile, consumer): (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    ) = sqlx::query_as(
         "SELECT c.received_at, c.status, c.result, p.mobile, c.consumer_id FROM cases c \
          JOIN consumers p ON p.id = c.consumer_id JOIN case_imports i ON i.case_id = c.id",
     )
@@ -293,9 +373,18 @@ async fn bad_rows_are_reported_by_row_and_column_and_good_rows_go_in() {
     .await
     .expect("case");
     assert_eq!(received, "2024-03-01T04:00:00.000Z", "a date alone is noon China time");
-    assert_eq!((status.as_str(), result.as_deref(), mobile.as_deref()), ("closed", Some("退款"), Some("13812345678")));
-    let history = call(&t.db, &Actor::system(), "consumers.get", json!({"case_id": earlier["id"]})).await.expect("history");
-    assert_eq!(history["id"], consumer.as_str(), "the imported case joins the consumer with the same mobile");
+    assert_eq!(
+        (status.as_str(), result.as_deref(), mobile.as_deref()),
+        ("closed", Some("退款"), Some("13812345678"))
+    );
+    let history = call(&t.db, &Actor::system(), "consumers.get", json!({"case_id": earlier["id"]}))
+        .await
+        .expect("history");
+    assert_eq!(
+        history["id"],
+        consumer.as_str(),
+        "the imported case joins the consumer with the same mobile"
+    );
     assert_eq!(history["cases"].as_array().map(Vec::len), Some(2));
     assert_rebuilds_alike(&t.db, &["空调", "不制冷", "摇头"]).await;
     // A dry run says the same and writes nothing.
@@ -313,7 +402,9 @@ async fn xlsx_with_typed_dates_imports() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    for (i, h) in ["编号", "受理日期", "渠道", "商品", "问题", "状态", "结果", "手机"].iter().enumerate() {
+    for (i, h) in
+        ["编号", "受理日期", "渠道", "商品", "问题", "状态", "结果", "手机"].iter().enumerate()
+    {
         sheet.write_string(0, i as u16, *h).expect("header");
     }
     for r in 1..=3u32 {
@@ -328,10 +419,16 @@ async fn xlsx_with_typed_dates_imports() {
     let report = import(&t.db, &file, &simple_mapping(), false).await;
     assert_eq!((report.imported, report.rejected_rows), (3, 0), "{:?}", report.rejected);
     assert_eq!(report.encoding, "xlsx");
-    let days = grouped(&t.db, "SELECT substr(received_at, 1, 10), COUNT(*) FROM cases GROUP BY 1").await;
-    assert_eq!(days.keys().cloned().collect::<Vec<_>>(), ["2025-05-01", "2025-05-02", "2025-05-03"]);
+    let days =
+        grouped(&t.db, "SELECT substr(received_at, 1, 10), COUNT(*) FROM cases GROUP BY 1").await;
+    assert_eq!(
+        days.keys().cloned().collect::<Vec<_>>(),
+        ["2025-05-01", "2025-05-02", "2025-05-03"]
+    );
     // The wizard's first step reads the same file and guesses the mapping from the headers.
-    let seen = call(&t.db, &Actor::system(), "imports.inspect", json!({"path": file})).await.expect("inspect");
+    let seen = call(&t.db, &Actor::system(), "imports.inspect", json!({"path": file}))
+        .await
+        .expect("inspect");
     assert_eq!(seen["rows"], 3);
     assert_eq!(seen["mapping"]["fields"]["received_at"]["column"], "受理日期");
     assert_eq!(seen["mapping"]["fields"]["consumer_mobile"]["column"], "手机");
@@ -349,40 +446,70 @@ async fn a_cancelled_import_keeps_whole_batches_and_says_which_rows_went_in() {
     std::fs::write(&file, body).expect("write");
     let req = json!({"path": file, "mapping": simple_mapping(), "job_id": "cancel-test"});
     let db = t.db.clone();
-    let running = tokio::spawn(async move { call(&db, &Actor::system(), "imports.run", req).await });
+    let running =
+        tokio::spawn(async move { call(&db, &Actor::system(), "imports.run", req).await });
     // Cancel once the first batch is in.
     loop {
-        let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"})).await.expect("status");
+        let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"}))
+            .await
+            .expect("status");
         if status["done"].as_u64().unwrap_or(0) >= 1_000 {
-            let asked = call(&t.db, &Actor::system(), "jobs.cancel", json!({"job_id": "cancel-test"})).await.expect("cancel");
+            let asked =
+                call(&t.db, &Actor::system(), "jobs.cancel", json!({"job_id": "cancel-test"}))
+                    .await
+                    .expect("cancel");
             assert_eq!(asked, true);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    let report: ImportReport = serde_json::from_value(running.await.expect("join").expect("import")).expect("report");
+    let report: ImportReport =
+        serde_json::from_value(running.await.expect("join").expect("import")).expect("report");
     assert!(report.cancelled);
-    assert!(report.imported < 5_000 && report.imported % 1_000 == 0, "{}", report.imported);
-    let in_db: Vec<i64> = sqlx::query_scalar("SELECT row FROM case_imports ORDER BY row").fetch_all(t.db.pool()).await.expect("rows");
+    assert!(
+        report.imported < 5_000 && report.imported.is_multiple_of(1_000),
+        "{}",
+        report.imported
+    );
+    let in_db: Vec<i64> = sqlx::query_scalar("SELECT row FROM case_imports ORDER BY row")
+        .fetch_all(t.db.pool())
+        .await
+        .expect("rows");
     let reported: Vec<i64> =
         report.imported_rows.iter().flat_map(|(a, b)| (*a as i64)..=(*b as i64)).collect();
     assert_eq!(in_db, reported, "the report names exactly the rows that went in");
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await as u64, report.imported);
-    let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"})).await.expect("status");
+    let status = call(&t.db, &Actor::system(), "jobs.status", json!({"job_id": "cancel-test"}))
+        .await
+        .expect("status");
     assert!(status.is_null(), "the job is gone once it returned");
     // Importing again finishes the file without duplicating the first batches.
     let rest = import(&t.db, &file, &simple_mapping(), false).await;
     assert_eq!(rest.imported + report.imported, 5_000);
     assert_eq!(rest.duplicates, report.imported);
-    assert_eq!(count(&t.db, "SELECT COUNT(DISTINCT case_no) FROM cases").await, 5_000, "case numbers stay unique");
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(DISTINCT case_no) FROM cases").await,
+        5_000,
+        "case numbers stay unique"
+    );
     assert_rebuilds_alike(&t.db, &["不制冷", "第4999条"]).await;
     // Over 2,000 matches the ledger walks the sort column's index: the same pages as sorting.
-    for (sort, sql) in [("case_no", "c.case_no"), ("due_at", "c.due_at"), ("status", "c.status"), ("received_at", "c.received_at")] {
+    for (sort, sql) in [
+        ("case_no", "c.case_no"),
+        ("due_at", "c.due_at"),
+        ("status", "c.status"),
+        ("received_at", "c.received_at"),
+    ] {
         for (dir, offset) in [("asc", 0), ("desc", 0), ("asc", 2_450)] {
             let req = json!({"categories": ["product_quality"], "channels": ["hotline"], "sort_by": sort,
                 "sort_dir": dir, "limit": 100, "offset": offset});
             let page = call(&t.db, &Actor::system(), "cases.list", req).await.expect("list");
-            let got: Vec<String> = page["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect();
+            let got: Vec<String> = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["id"].as_str().expect("id").to_owned())
+                .collect();
             let want: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT c.id FROM cases c WHERE c.category = 'product_quality' AND c.channel = 'hotline' \
                  ORDER BY {sql} {dir}, c.rowid {dir} LIMIT 100 OFFSET {offset}"
@@ -395,7 +522,6 @@ async fn a_cancelled_import_keeps_whole_batches_and_says_which_rows_went_in() {
         }
     }
 }
-
 
 #[tokio::test]
 async fn export_writes_the_filtered_ledger_with_masking() {
@@ -412,7 +538,9 @@ async fn export_writes_the_filtered_ledger_with_masking() {
     // CSV: UTF-8 with a byte-order mark, one line per case, names masked for an agent.
     let agent = support::actor(&t.db, "agent01").await;
     let csv_path = t.dir.path().join("ledger.csv");
-    let done = call(&t.db, &agent, "cases.export", json!({"path": csv_path, "filter": filter})).await.expect("csv");
+    let done = call(&t.db, &agent, "cases.export", json!({"path": csv_path, "filter": filter}))
+        .await
+        .expect("csv");
     assert_eq!(done["rows"], expected.len());
     assert_eq!(done["masked"], true);
     let bytes = std::fs::read(&csv_path).expect("csv");
@@ -429,22 +557,46 @@ async fn export_writes_the_filtered_ledger_with_masking() {
     .fetch_all(t.db.pool())
     .await
     .expect("names");
-    assert!(rows.iter().zip(&names).all(|(r, full)| &r[3] != full), "no full name reaches an agent's file");
+    assert!(
+        rows.iter().zip(&names).all(|(r, full)| &r[3] != full),
+        "no full name reaches an agent's file"
+    );
 
     // xlsx for a manager (may export personal data): typed dates, full names.
     let manager = support::actor(&t.db, "manager01").await;
     let xlsx = t.dir.path().join("ledger.xlsx");
     let cols = json!(["case_no", "received_at", "consumer", "status"]);
-    let done = call(&t.db, &manager, "cases.export", json!({"path": xlsx, "filter": filter, "columns": cols})).await.expect("xlsx");
+    let done = call(
+        &t.db,
+        &manager,
+        "cases.export",
+        json!({"path": xlsx, "filter": filter, "columns": cols}),
+    )
+    .await
+    .expect("xlsx");
     assert_eq!(done["masked"], false);
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("open xlsx");
     let range = book.worksheet_range("纠纷台账").expect("sheet");
     assert_eq!(range.height(), expected.len() + 1);
     assert_eq!(range.get((0, 0)), Some(&calamine::Data::String("案件编号".into())));
-    assert!(matches!(range.get((1, 1)), Some(calamine::Data::DateTime(_))), "{:?}", range.get((1, 1)));
+    assert!(
+        matches!(range.get((1, 1)), Some(calamine::Data::DateTime(_))),
+        "{:?}",
+        range.get((1, 1))
+    );
     assert_eq!(range.get((1, 2)), Some(&calamine::Data::String(names[0].clone())));
-    let labels = ["已受理", "调查核实", "方案制定", "沟通协商", "执行中", "结果反馈", "已结案", "已撤回", "已合并"];
+    let labels = [
+        "已受理",
+        "调查核实",
+        "方案制定",
+        "沟通协商",
+        "执行中",
+        "结果反馈",
+        "已结案",
+        "已撤回",
+        "已合并",
+    ];
     assert!(
         matches!(range.get((1, 3)), Some(calamine::Data::String(s)) if labels.contains(&s.as_str())),
         "status as its Chinese label: {:?}",
@@ -452,7 +604,9 @@ async fn export_writes_the_filtered_ledger_with_masking() {
     );
 
     // Not a spreadsheet name: a clear error on the path.
-    let err = call(&t.db, &manager, "cases.export", json!({"path": t.dir.path().join("x.pdf")})).await.expect_err("pdf");
+    let err = call(&t.db, &manager, "cases.export", json!({"path": t.dir.path().join("x.pdf")}))
+        .await
+        .expect_err("pdf");
     assert_eq!(field_of(&err), Some("path"));
 }
 
@@ -460,28 +614,66 @@ async fn export_writes_the_filtered_ledger_with_masking() {
 #[tokio::test]
 async fn ledger_filters_match_a_plain_scan() {
     let t = support::with_demo(600, 9).await;
-    type Row = (String, String, String, String, String, Option<String>, Option<String>, String, String, Option<String>);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    );
     let all: Vec<Row> = sqlx::query_as(
         "SELECT id, channel, category, severity, status, department_id, store_id, received_at, product_name, handler_id FROM cases",
     )
     .fetch_all(t.db.pool())
     .await
     .expect("all");
-    let dept: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'DEP-AS'").fetch_one(t.db.pool()).await.expect("dept");
-    let branch: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'BR-EC'").fetch_one(t.db.pool()).await.expect("branch");
+    let dept: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'DEP-AS'")
+        .fetch_one(t.db.pool())
+        .await
+        .expect("dept");
+    let branch: String = sqlx::query_scalar("SELECT id FROM org_units WHERE code = 'BR-EC'")
+        .fetch_one(t.db.pool())
+        .await
+        .expect("branch");
     let stores: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id = ? OR id = ?").bind(&branch).bind(&branch).fetch_all(t.db.pool()).await.expect("stores");
-    let cases: Vec<(Value, Box<dyn Fn(&Row) -> bool>)> = vec![
-        (json!({"channels": ["hotline", "store"]}), Box::new(|r: &Row| r.1 == "hotline" || r.1 == "store")),
+        sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id = ? OR id = ?")
+            .bind(&branch)
+            .bind(&branch)
+            .fetch_all(t.db.pool())
+            .await
+            .expect("stores");
+    type Keep = Box<dyn Fn(&Row) -> bool>;
+    let cases: Vec<(Value, Keep)> = vec![
+        (
+            json!({"channels": ["hotline", "store"]}),
+            Box::new(|r: &Row| r.1 == "hotline" || r.1 == "store"),
+        ),
         (json!({"categories": ["product_quality"]}), Box::new(|r: &Row| r.2 == "product_quality")),
-        (json!({"severities": ["major", "mass"]}), Box::new(|r: &Row| r.3 == "major" || r.3 == "mass")),
+        (
+            json!({"severities": ["major", "mass"]}),
+            Box::new(|r: &Row| r.3 == "major" || r.3 == "mass"),
+        ),
         (json!({"statuses": ["closed"]}), Box::new(|r: &Row| r.4 == "closed")),
-        (json!({"department_id": dept}), Box::new(move |r: &Row| r.5.as_deref() == Some(dept.as_str()))),
-        (json!({"store_id": branch}), Box::new(move |r: &Row| r.6.as_ref().is_some_and(|s| stores.contains(s)))),
+        (
+            json!({"department_id": dept}),
+            Box::new(move |r: &Row| r.5.as_deref() == Some(dept.as_str())),
+        ),
+        (
+            json!({"store_id": branch}),
+            Box::new(move |r: &Row| r.6.as_ref().is_some_and(|s| stores.contains(s))),
+        ),
         // 2026-01-01 .. 2026-03-31 in China time.
         (
             json!({"received_from": "2026-01-01", "received_to": "2026-03-31"}),
-            Box::new(|r: &Row| r.7.as_str() >= "2025-12-31T16:00:00.000Z" && r.7.as_str() < "2026-03-31T16:00:00.000Z"),
+            Box::new(|r: &Row| {
+                r.7.as_str() >= "2025-12-31T16:00:00.000Z"
+                    && r.7.as_str() < "2026-03-31T16:00:00.000Z"
+            }),
         ),
         (json!({"product": "空调"}), Box::new(|r: &Row| r.8.starts_with("空调"))),
         (json!({"handler_id": ""}), Box::new(|r: &Row| r.9.is_none())),
@@ -508,7 +700,9 @@ async fn ledger_filters_match_a_plain_scan() {
         got.sort();
         assert_eq!(got, want, "{filter}");
     }
-    let err = call(&t.db, &Actor::system(), "cases.list", json!({"received_from": "2026-02-30"})).await.expect_err("bad date");
+    let err = call(&t.db, &Actor::system(), "cases.list", json!({"received_from": "2026-02-30"}))
+        .await
+        .expect_err("bad date");
     assert_eq!(field_of(&err), Some("received_from"));
 }
 
@@ -518,11 +712,19 @@ async fn preferences_are_per_account_and_only_known_keys() {
     let agent = support::actor(&t.db, "agent01").await;
     let manager = support::actor(&t.db, "manager01").await;
     let saved = json!([{"name": "我部门的超期案件", "filter": {"overdue": true}}]);
-    call(&t.db, &agent, "preferences.save", json!({"key": "ledger.saved_filters", "value": saved})).await.expect("save");
-    let mine = call(&t.db, &agent, "preferences.get", json!({"key": "ledger.saved_filters"})).await.expect("get");
+    call(&t.db, &agent, "preferences.save", json!({"key": "ledger.saved_filters", "value": saved}))
+        .await
+        .expect("save");
+    let mine = call(&t.db, &agent, "preferences.get", json!({"key": "ledger.saved_filters"}))
+        .await
+        .expect("get");
     assert_eq!(mine, saved);
-    let theirs = call(&t.db, &manager, "preferences.get", json!({"key": "ledger.saved_filters"})).await.expect("get");
+    let theirs = call(&t.db, &manager, "preferences.get", json!({"key": "ledger.saved_filters"}))
+        .await
+        .expect("get");
     assert!(theirs.is_null());
-    let err = call(&t.db, &agent, "preferences.save", json!({"key": "anything", "value": 1})).await.expect_err("unknown key");
+    let err = call(&t.db, &agent, "preferences.save", json!({"key": "anything", "value": 1}))
+        .await
+        .expect_err("unknown key");
     assert_eq!(field_of(&err), Some("key"));
 }

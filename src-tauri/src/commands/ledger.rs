@@ -81,7 +81,10 @@ pub async fn jobs_status(
 }
 
 #[tauri::command]
-pub async fn jobs_cancel(state: State<'_, AppState>, request: JobRequest) -> Result<bool, ApiError> {
+pub async fn jobs_cancel(
+    state: State<'_, AppState>,
+    request: JobRequest,
+) -> Result<bool, ApiError> {
     operation!(state, "jobs.cancel", imports::job_cancel, request)
 }
 
@@ -112,7 +115,11 @@ pub async fn dialog_pick_spreadsheet(app: AppHandle, title: String) -> Option<St
         .pick_file(move |file| {
             let _ = tx.send(file);
         });
-    rx.await.ok().flatten().and_then(|f| f.into_path().ok()).map(|p| p.to_string_lossy().into_owned())
+    rx.await
+        .ok()
+        .flatten()
+        .and_then(|f| f.into_path().ok())
+        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// The native "save as" dialog for an export (.xlsx or .csv); the chosen path, if any.
@@ -133,7 +140,11 @@ pub async fn dialog_save_spreadsheet(
     dialog.save_file(move |path| {
         let _ = tx.send(path);
     });
-    rx.await.ok().flatten().and_then(|f| f.into_path().ok()).map(|p| p.to_string_lossy().into_owned())
+    rx.await
+        .ok()
+        .flatten()
+        .and_then(|f| f.into_path().ok())
+        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// Writes text (an import's error report, CSV) to a file the person picks, with a UTF-8

@@ -47,7 +47,8 @@ async fn consumers(conn: &mut SqliteConnection, rows: &[&ImportedCase]) -> CoreR
             list.push_bind(m.clone());
         }
         qb.push(") ORDER BY merged_into IS NOT NULL, rowid");
-        let found: Vec<(String, String, Option<String>)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let found: Vec<(String, String, Option<String>)> =
+            qb.build_query_as().fetch_all(&mut *conn).await?;
         for (mobile, id, merged_into) in found {
             if by_mobile.contains_key(&mobile) {
                 continue;
@@ -72,26 +73,35 @@ async fn consumers(conn: &mut SqliteConnection, rows: &[&ImportedCase]) -> CoreR
     Ok(rows
         .iter()
         .map(|r| match &r.consumer.mobile {
-            Some(m) => by_mobile.entry(m.clone()).or_insert_with(|| uuid::Uuid::now_v7().to_string()).clone(),
+            Some(m) => by_mobile
+                .entry(m.clone())
+                .or_insert_with(|| uuid::Uuid::now_v7().to_string())
+                .clone(),
             None => uuid::Uuid::now_v7().to_string(),
         })
         .collect())
 }
 
 /// Each consumer's key: the stored one, or a new one (stored here).
-async fn keys(conn: &mut SqliteConnection, ids: &[String]) -> CoreResult<HashMap<String, ConsumerKey>> {
+async fn keys(
+    conn: &mut SqliteConnection,
+    ids: &[String],
+) -> CoreResult<HashMap<String, ConsumerKey>> {
     let mut distinct: Vec<&String> = ids.iter().collect();
     distinct.sort();
     distinct.dedup();
     let mut keys = HashMap::new();
     for chunk in distinct.chunks(500) {
-        let mut qb = QueryBuilder::<Sqlite>::new("SELECT consumer_id, key FROM consumer_keys WHERE consumer_id IN (");
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT consumer_id, key FROM consumer_keys WHERE consumer_id IN (",
+        );
         let mut list = qb.separated(", ");
         for id in chunk {
             list.push_bind((*id).clone());
         }
         qb.push(")");
-        let found: Vec<(String, Option<Vec<u8>>)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let found: Vec<(String, Option<Vec<u8>>)> =
+            qb.build_query_as().fetch_all(&mut *conn).await?;
         for (id, key) in found {
             // Consumers found by mobile are never erased ones; a missing key is made below.
             if let Some(key) = key.and_then(|k| ConsumerKey::try_from(k.as_slice()).ok()) {
@@ -99,8 +109,11 @@ async fn keys(conn: &mut SqliteConnection, ids: &[String]) -> CoreResult<HashMap
             }
         }
     }
-    let fresh: Vec<(String, ConsumerKey)> =
-        distinct.iter().filter(|id| !keys.contains_key(**id)).map(|id| ((*id).clone(), pii::new_key())).collect();
+    let fresh: Vec<(String, ConsumerKey)> = distinct
+        .iter()
+        .filter(|id| !keys.contains_key(**id))
+        .map(|id| ((*id).clone(), pii::new_key()))
+        .collect();
     for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
         let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO consumer_keys (consumer_id, key) ");
         qb.push_values(chunk, |mut b, (id, key)| {
@@ -119,17 +132,23 @@ struct Numbers {
 }
 
 impl Numbers {
-    async fn load(conn: &mut SqliteConnection, db: &Db, years: impl Iterator<Item = i32>) -> CoreResult<Numbers> {
+    async fn load(
+        conn: &mut SqliteConnection,
+        db: &Db,
+        years: impl Iterator<Item = i32>,
+    ) -> CoreResult<Numbers> {
         let mut last = BTreeMap::new();
         for year in years {
             if last.contains_key(&year) {
                 continue;
             }
-            let n: Option<i64> = sqlx::query_scalar("SELECT last FROM case_no_counters WHERE site_id = ? AND year = ?")
-                .bind(&db.site().site_id)
-                .bind(year)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let n: Option<i64> = sqlx::query_scalar(
+                "SELECT last FROM case_no_counters WHERE site_id = ? AND year = ?",
+            )
+            .bind(&db.site().site_id)
+            .bind(year)
+            .fetch_optional(&mut *conn)
+            .await?;
             last.insert(year, n.unwrap_or(0));
         }
         Ok(Numbers { site_code: db.site().site_code.clone(), last })
@@ -236,7 +255,13 @@ pub(super) async fn write_batch(
                 }),
             )),
         };
-        planned.push(Planned { row, case_id: uuid::Uuid::now_v7().to_string(), consumer_id, created, next });
+        planned.push(Planned {
+            row,
+            case_id: uuid::Uuid::now_v7().to_string(),
+            consumer_id,
+            created,
+            next,
+        });
     }
 
     let mut events = Vec::with_capacity(planned.len() * 2);
@@ -256,7 +281,8 @@ pub(super) async fn write_batch(
     let mut clocks = Vec::with_capacity(planned.len());
     let mut it = stored.iter();
     for p in &planned {
-        let first = it.next().ok_or_else(|| crate::error::CoreError::Internal("bulk events".into()))?;
+        let first =
+            it.next().ok_or_else(|| crate::error::CoreError::Internal("bulk events".into()))?;
         let last = if p.next.is_some() { it.next().unwrap_or(first) } else { first };
         clocks.push((first.hlc, last.hlc, last.occurred_at.clone()));
     }
@@ -283,7 +309,8 @@ pub(super) async fn write_batch(
         qb.build().execute(&mut *conn).await?;
     }
     let site_id = db.site().site_id.clone();
-    for (chunk, clocks) in planned.chunks(ROWS_PER_STATEMENT).zip(clocks.chunks(ROWS_PER_STATEMENT)) {
+    for (chunk, clocks) in planned.chunks(ROWS_PER_STATEMENT).zip(clocks.chunks(ROWS_PER_STATEMENT))
+    {
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO cases (id, case_no, site_id, received_at, channel, store_id, department_id, \
              consumer_id, product_name, product_model, quantity, amount_paid_fen, order_no, purchased_at, \
@@ -294,7 +321,11 @@ pub(super) async fn write_batch(
         qb.push_values(chunk.iter().zip(clocks), |mut b, (p, (created_hlc, last_hlc, last_at))| {
             let c = &p.created;
             let closed = p.row.status == CaseStatus::Closed;
-            let status = if p.row.status == CaseStatus::Merged { CaseStatus::Received } else { p.row.status };
+            let status = if p.row.status == CaseStatus::Merged {
+                CaseStatus::Received
+            } else {
+                p.row.status
+            };
             b.push_bind(p.case_id.clone())
                 .push_bind(c.case_no.clone())
                 .push_bind(site_id.clone())
@@ -327,14 +358,20 @@ pub(super) async fn write_batch(
                 .push_bind(c.ack_due_at.clone())
                 .push_bind(c.acknowledged.then(|| c.received_at.clone()))
                 .push_bind(closed.then(|| last_at.clone()))
-                .push_bind(if closed { Some(p.row.result.clone().unwrap_or_default()) } else { None })
+                .push_bind(if closed {
+                    Some(p.row.result.clone().unwrap_or_default())
+                } else {
+                    None
+                })
                 .push_bind(if closed { p.row.satisfaction.map(|s| s.code()) } else { None })
                 .push_bind(None::<String>)
                 .push_bind(0i64);
         });
         qb.build().execute(&mut *conn).await?;
 
-        let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO case_imports (case_id, batch_id, source, key, row) ");
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO case_imports (case_id, batch_id, source, key, row) ",
+        );
         qb.push_values(chunk, |mut b, p| {
             b.push_bind(p.case_id.clone())
                 .push_bind(batch_id.to_owned())
@@ -365,7 +402,8 @@ pub(super) async fn write_batch(
         .enumerate()
         .map(|(i, p)| {
             let r = p.row;
-            let mut fields = vec![("content", r.content.clone()), ("product", r.product_name.clone())];
+            let mut fields =
+                vec![("content", r.content.clone()), ("product", r.product_name.clone())];
             if let Some(m) = &r.product_model {
                 fields.push(("product_model", m.clone()));
             }
@@ -385,7 +423,9 @@ pub(super) async fn write_batch(
             b.push_bind(p.case_id.clone()).push_bind(*row);
         });
         qb.build().execute(&mut *conn).await?;
-        let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO case_search (rowid, bi, uni, who_bi, who_uni) ");
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO case_search (rowid, bi, uni, who_bi, who_uni) ",
+        );
         qb.push_values(chunk, |mut b, (row, _, (body, who))| {
             b.push_bind(*row)
                 .push_bind(body.bigrams.clone())

@@ -120,11 +120,43 @@ impl ImportField {
     /// Header texts that usually mean this field, for the wizard's first guess.
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
-            ImportField::ReceivedAt => &["受理时间", "受理日期", "投诉时间", "投诉日期", "接收日期", "登记时间", "日期", "date received", "date_received", "received"],
-            ImportField::Channel => &["渠道", "受理渠道", "投诉渠道", "来源", "submitted via", "submitted_via", "channel"],
-            ImportField::ProductName => &["商品", "产品", "商品名称", "产品名称", "投诉品牌", "product"],
-            ImportField::ProductModel => &["型号", "规格型号", "投诉车型", "sub-product", "sub_product", "model"],
-            ImportField::Content => &["投诉内容", "问题描述", "问题简述", "内容", "诉求内容", "consumer complaint narrative", "issue", "content"],
+            ImportField::ReceivedAt => &[
+                "受理时间",
+                "受理日期",
+                "投诉时间",
+                "投诉日期",
+                "接收日期",
+                "登记时间",
+                "日期",
+                "date received",
+                "date_received",
+                "received",
+            ],
+            ImportField::Channel => &[
+                "渠道",
+                "受理渠道",
+                "投诉渠道",
+                "来源",
+                "submitted via",
+                "submitted_via",
+                "channel",
+            ],
+            ImportField::ProductName => {
+                &["商品", "产品", "商品名称", "产品名称", "投诉品牌", "product"]
+            }
+            ImportField::ProductModel => {
+                &["型号", "规格型号", "投诉车型", "sub-product", "sub_product", "model"]
+            }
+            ImportField::Content => &[
+                "投诉内容",
+                "问题描述",
+                "问题简述",
+                "内容",
+                "诉求内容",
+                "consumer complaint narrative",
+                "issue",
+                "content",
+            ],
             ImportField::Category => &["类别", "纠纷类别", "投诉类别", "问题类型", "category"],
             ImportField::Severity => &["严重程度", "等级", "severity"],
             ImportField::Demand => &["诉求", "消费者诉求", "demand"],
@@ -134,11 +166,21 @@ impl ImportField {
             ImportField::PurchasedAt => &["购买日期", "购买时间", "purchased"],
             ImportField::Department => &["部门", "责任部门", "department"],
             ImportField::Store => &["门店", "分公司", "网点", "store", "branch"],
-            ImportField::ConsumerName => &["姓名", "消费者", "消费者姓名", "客户", "客户姓名", "name"],
-            ImportField::ConsumerMobile => &["手机", "手机号", "电话", "联系电话", "mobile", "phone"],
+            ImportField::ConsumerName => {
+                &["姓名", "消费者", "消费者姓名", "客户", "客户姓名", "name"]
+            }
+            ImportField::ConsumerMobile => {
+                &["手机", "手机号", "电话", "联系电话", "mobile", "phone"]
+            }
             ImportField::ConsumerAddress => &["地址", "联系地址", "address"],
             ImportField::Status => &["状态", "处理状态", "投诉状态", "status"],
-            ImportField::Result => &["处理结果", "结果", "company response to consumer", "company_response_to_consumer", "result"],
+            ImportField::Result => &[
+                "处理结果",
+                "结果",
+                "company response to consumer",
+                "company_response_to_consumer",
+                "result",
+            ],
             ImportField::Satisfaction => &["满意度", "评价", "satisfaction"],
             ImportField::ClosedAt => &["办结时间", "结案时间", "closed"],
             ImportField::Handler => &["处理人", "经办人", "handler"],
@@ -221,7 +263,8 @@ pub fn parse_instant(raw: &str, formats: &[String]) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&Utc));
     }
-    let local = |t: NaiveDateTime| china().from_local_datetime(&t).single().map(|t| t.with_timezone(&Utc));
+    let local =
+        |t: NaiveDateTime| china().from_local_datetime(&t).single().map(|t| t.with_timezone(&Utc));
     for f in formats.iter().map(String::as_str).chain(BUILT_IN_DATES) {
         if let Ok(t) = NaiveDateTime::parse_from_str(raw, f) {
             return local(t);
@@ -257,7 +300,10 @@ impl ImportMapping {
                 field.synonyms().iter().any(|s| h == s.to_lowercase())
             });
             if let Some(column) = found {
-                fields.insert(field, FieldSource { column: Some(column.clone()), ..FieldSource::default() });
+                fields.insert(
+                    field,
+                    FieldSource { column: Some(column.clone()), ..FieldSource::default() },
+                );
             }
         }
         for field in [ImportField::Channel, ImportField::Category] {

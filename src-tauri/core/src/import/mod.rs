@@ -105,7 +105,9 @@ impl Lookups {
         let channels = list(codes::entries(conn, CodeList::Channel).await?);
         let categories = list(codes::entries(conn, CodeList::Category).await?);
         let rows: Vec<(String, String, String, String)> =
-            sqlx::query_as("SELECT id, code, name, kind FROM org_units").fetch_all(&mut *conn).await?;
+            sqlx::query_as("SELECT id, code, name, kind FROM org_units")
+                .fetch_all(&mut *conn)
+                .await?;
         let mut units = HashMap::new();
         for (id, code, name, kind) in rows {
             units.insert(code.to_lowercase(), (id.clone(), kind.clone()));
@@ -132,14 +134,20 @@ impl<'m> Resolved<'m> {
         for field in ImportField::ALL {
             let Some(source) = mapping.fields.get(&field) else {
                 if field.required() {
-                    problems.push(FieldProblem { field: format!("fields.{}", field.code()), rule: FieldRule::Required });
+                    problems.push(FieldProblem {
+                        field: format!("fields.{}", field.code()),
+                        rule: FieldRule::Required,
+                    });
                 }
                 continue;
             };
             let names: Vec<&String> =
                 source.column.iter().chain(source.columns.iter().flatten()).collect();
             if names.is_empty() && source.value.is_none() && source.default.is_none() {
-                problems.push(FieldProblem { field: format!("fields.{}", field.code()), rule: FieldRule::Required });
+                problems.push(FieldProblem {
+                    field: format!("fields.{}", field.code()),
+                    rule: FieldRule::Required,
+                });
                 continue;
             }
             let mut positions = Vec::new();
@@ -203,7 +211,8 @@ impl<'m> Resolved<'m> {
             .filter(|c| !c.is_empty())
             .collect::<Vec<_>>()
             .join(join);
-        let column = positions.iter().map(|&i| self.headers[i].clone()).collect::<Vec<_>>().join("+");
+        let column =
+            positions.iter().map(|&i| self.headers[i].clone()).collect::<Vec<_>>().join("+");
         Some((text, column))
     }
 
@@ -311,7 +320,10 @@ impl RowReader<'_> {
         match self.lookups.units.get(&value.trim().to_lowercase()) {
             Some((id, kind)) if kinds.contains(&kind.as_str()) => Some(id.clone()),
             _ => {
-                self.fail(column, format!("找不到「{}」：请使用组织机构中的代码或名称", value.trim()));
+                self.fail(
+                    column,
+                    format!("找不到「{}」：请使用组织机构中的代码或名称", value.trim()),
+                );
                 None
             }
         }
@@ -326,13 +338,19 @@ fn convert(
     row: &RawRow,
 ) -> Result<ImportedCase, Vec<RowProblem>> {
     if let Some(why) = &row.broken {
-        return Err(vec![RowProblem { row: row.row, column: "（整条记录）".into(), reason: why.clone() }]);
+        return Err(vec![RowProblem {
+            row: row.row,
+            column: "（整条记录）".into(),
+            reason: why.clone(),
+        }]);
     }
     let key = resolved.key(row).map_err(|p| vec![p])?;
     let mut r = RowReader { resolved, lookups, now, row, problems: Vec::new() };
     let received_at = r.instant(ImportField::ReceivedAt);
-    let channel = r.code(ImportField::Channel, |v| lookups.channels.get(&v.to_lowercase()).cloned());
-    let category = r.code(ImportField::Category, |v| lookups.categories.get(&v.to_lowercase()).cloned());
+    let channel =
+        r.code(ImportField::Channel, |v| lookups.channels.get(&v.to_lowercase()).cloned());
+    let category =
+        r.code(ImportField::Category, |v| lookups.categories.get(&v.to_lowercase()).cloned());
     let product_name = r.text(ImportField::ProductName, 200);
     let product_model = r.text(ImportField::ProductModel, 200);
     let content = r.text(ImportField::Content, 20_000);
@@ -341,7 +359,9 @@ fn convert(
     let demand_amount_fen = r.money(ImportField::DemandAmount);
     let amount_paid_fen = r.money(ImportField::AmountPaid);
     let order_no = r.text(ImportField::OrderNo, 64);
-    let purchased_at = r.instant(ImportField::PurchasedAt).map(|t| t.with_timezone(&china()).date_naive().to_string());
+    let purchased_at = r
+        .instant(ImportField::PurchasedAt)
+        .map(|t| t.with_timezone(&china()).date_naive().to_string());
     let department_id = r.unit(ImportField::Department, &["department"]);
     let store_id = r.unit(ImportField::Store, &["store", "branch", "company"]);
     let name = r.text(ImportField::ConsumerName, 50).unwrap_or_else(|| UNNAMED.to_owned());
@@ -360,7 +380,9 @@ fn convert(
     };
     let address = r.text(ImportField::ConsumerAddress, 200);
     let status = r
-        .code(ImportField::Status, |v| CaseStatus::from_code(v).filter(|s| *s != CaseStatus::Merged))
+        .code(ImportField::Status, |v| {
+            CaseStatus::from_code(v).filter(|s| *s != CaseStatus::Merged)
+        })
         .unwrap_or(CaseStatus::Received);
     let result = r.text(ImportField::Result, 2_000);
     let satisfaction = r.code(ImportField::Satisfaction, Satisfaction::from_code);
@@ -398,7 +420,11 @@ fn convert(
                 status,
                 result,
                 satisfaction,
-                closed_at: if status == CaseStatus::Closed { Some(closed_at.unwrap_or(received_at)) } else { None },
+                closed_at: if status == CaseStatus::Closed {
+                    Some(closed_at.unwrap_or(received_at))
+                } else {
+                    None
+                },
                 handler,
             })
         }
@@ -450,7 +476,12 @@ async fn imported_keys(conn: &mut SqliteConnection, source: &str) -> CoreResult<
 }
 
 /// Reads a file into a table, turning an unreadable file into a typed error on `file`.
-pub fn read_table(file_name: &str, bytes: &[u8], mapping_encoding: table::Encoding, sheet: Option<&str>) -> CoreResult<Table> {
+pub fn read_table(
+    file_name: &str,
+    bytes: &[u8],
+    mapping_encoding: table::Encoding,
+    sheet: Option<&str>,
+) -> CoreResult<Table> {
     table::read(file_name, bytes, mapping_encoding, sheet)
         .map_err(|e| problem("file".into(), FieldRule::Invalid { detail: e.detail() }))
 }
@@ -580,7 +611,8 @@ pub async fn run(
             file_name: file_name.to_owned(),
             rows: table.rows.len() as u64,
         };
-        let event = NewEvent { case_id: None, occurred_at: now, body: EventBody::ImportStarted(started) };
+        let event =
+            NewEvent { case_id: None, occurred_at: now, body: EventBody::ImportStarted(started) };
         event_log::append(&mut tx, db, actor, event).await?;
         tx.commit().await?;
     }
@@ -614,7 +646,17 @@ pub async fn run(
         }
         let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         let rows: Vec<&ImportedCase> = good.iter().collect();
-        bulk::write_batch(&mut tx, db, actor, &rows, &batch_id, &mapping.source, &calendar, &rules_in_force).await?;
+        bulk::write_batch(
+            &mut tx,
+            db,
+            actor,
+            &rows,
+            &batch_id,
+            &mapping.source,
+            &calendar,
+            &rules_in_force,
+        )
+        .await?;
         tx.commit().await?;
         // Only now are the batch's rows in.
         seen.extend(keys);
@@ -638,7 +680,11 @@ pub async fn run(
         rejected: report.rejected_rows,
         cancelled: report.cancelled,
     };
-    let event = NewEvent { case_id: None, occurred_at: db.now(), body: EventBody::ImportFinished(finished) };
+    let event = NewEvent {
+        case_id: None,
+        occurred_at: db.now(),
+        body: EventBody::ImportFinished(finished),
+    };
     event_log::append(&mut tx, db, actor, event).await?;
     tx.commit().await?;
     Ok(report)

@@ -106,7 +106,11 @@ fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str, boo
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (text, _, errors) = encoding_rs::UTF_16LE.decode(bytes);
-        return if errors { Err(TableError::Undecodable) } else { Ok((text.into_owned(), "utf-16", false)) };
+        return if errors {
+            Err(TableError::Undecodable)
+        } else {
+            Ok((text.into_owned(), "utf-16", false))
+        };
     }
     match encoding {
         Encoding::Utf8 => utf8(bytes),
@@ -137,7 +141,8 @@ fn gb18030(bytes: &[u8]) -> Result<(String, &'static str, bool), TableError> {
 
 fn read_csv(bytes: &[u8], encoding: Encoding) -> Result<Table, TableError> {
     let (text, encoding, cut_in_char) = decode(bytes, encoding)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let headers: Vec<String> = match records.next() {
         Some(Ok(h)) => h.iter().map(|c| c.trim().to_owned()).collect(),
@@ -148,9 +153,8 @@ fn read_csv(bytes: &[u8], encoding: Encoding) -> Result<Table, TableError> {
     }
     let mut rows = Vec::new();
     let mut last_start = 0usize;
-    let mut row = 1u64;
-    for record in records {
-        row += 1;
+    // The header is row 1.
+    for (row, record) in (2u64..).zip(records) {
         match record {
             Ok(r) => {
                 last_start = usize::try_from(r.position().map_or(0, |p| p.byte())).unwrap_or(0);
@@ -158,9 +162,8 @@ fn read_csv(bytes: &[u8], encoding: Encoding) -> Result<Table, TableError> {
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                let broken = (cells.len() != headers.len()).then(|| {
-                    format!("字段数为 {}，表头为 {} 列", cells.len(), headers.len())
-                });
+                let broken = (cells.len() != headers.len())
+                    .then(|| format!("字段数为 {}，表头为 {} 列", cells.len(), headers.len()));
                 rows.push(RawRow { row, cells, broken });
             }
             Err(e) => rows.push(RawRow { row, cells: Vec::new(), broken: Some(e.to_string()) }),
@@ -234,7 +237,9 @@ fn read_workbook(bytes: &[u8], kind: FileKind, sheet: Option<&str>) -> Result<Ta
 
 fn pick_sheet(sheets: &[String], wanted: Option<&str>) -> Result<String, TableError> {
     match wanted.filter(|w| !w.is_empty()) {
-        Some(w) => sheets.iter().find(|s| *s == w).cloned().ok_or_else(|| TableError::NoSheet(w.into())),
+        Some(w) => {
+            sheets.iter().find(|s| *s == w).cloned().ok_or_else(|| TableError::NoSheet(w.into()))
+        }
         None => sheets.first().cloned().ok_or(TableError::Empty),
     }
 }
@@ -263,7 +268,8 @@ mod tests {
 
     #[test]
     fn bom_and_short_records() {
-        let table = read("a.csv", "\u{feff}a,b\n1\n2,3\n".as_bytes(), Encoding::Auto, None).expect("reads");
+        let table =
+            read("a.csv", "\u{feff}a,b\n1\n2,3\n".as_bytes(), Encoding::Auto, None).expect("reads");
         assert_eq!(table.headers, ["a", "b"]);
         assert!(table.rows[0].broken.is_some());
         assert!(table.rows[1].broken.is_none());

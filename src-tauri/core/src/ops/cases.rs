@@ -267,7 +267,8 @@ pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<C
     let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
     let walk = (total > WALK_ORDER_ABOVE).then(|| req.sort_by.unwrap_or_default());
     filter.push_with(&mut page, actor, walk);
-    page.push(order_by(&req)).push(" LIMIT ")
+    page.push(order_by(&req))
+        .push(" LIMIT ")
         .push_bind(i64::from(limit))
         .push(" OFFSET ")
         .push_bind(i64::from(offset));
@@ -289,10 +290,11 @@ pub(crate) struct LedgerFilter<'r> {
 
 /// The first instant of a China-time day (`YYYY-MM-DD`), and of the day after it.
 fn day_bounds(field: &str, day: &str) -> Result<(String, String), FieldProblem> {
-    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| FieldProblem {
-        field: field.into(),
-        rule: FieldRule::Invalid { detail: "YYYY-MM-DD".into() },
-    })?;
+    let date =
+        chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| FieldProblem {
+            field: field.into(),
+            rule: FieldRule::Invalid { detail: "YYYY-MM-DD".into() },
+        })?;
     let start = |d: chrono::NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .and_then(|t| t.and_local_timezone(time::china()).single())
@@ -327,7 +329,8 @@ impl<'r> LedgerFilter<'r> {
             }
             bounds
         };
-        let received = range(&req.received_from, &req.received_to, ("received_from", "received_to"));
+        let received =
+            range(&req.received_from, &req.received_to, ("received_from", "received_to"));
         let due = range(&req.due_from, &req.due_to, ("due_from", "due_to"));
         crate::error::ensure_valid(problems)?;
         Ok(LedgerFilter { req, now: now.to_owned(), received, due })
@@ -407,7 +410,8 @@ impl<'r> LedgerFilter<'r> {
         }
         if let Some(unit) = req.store_id.as_deref().filter(|u| !u.is_empty()) {
             and(qb);
-            qb.push(format!("{} IN (SELECT id FROM org_units WHERE id = ", col("c.store_id"))).push_bind(unit.to_owned());
+            qb.push(format!("{} IN (SELECT id FROM org_units WHERE id = ", col("c.store_id")))
+                .push_bind(unit.to_owned());
             qb.push(" OR parent_id = ").push_bind(unit.to_owned()).push(")");
         }
         match req.handler_id.as_deref() {

@@ -52,7 +52,11 @@ pub struct ConsumerView {
 }
 
 /// The case's consumer: (consumer id, whether the actor sees their contact in full).
-async fn consumer_of(conn: &mut SqliteConnection, actor: &Actor, case_id: &str) -> CoreResult<(String, bool)> {
+async fn consumer_of(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    case_id: &str,
+) -> CoreResult<(String, bool)> {
     if !in_scope(conn, actor, case_id).await? {
         return Err(CoreError::NotFound { entity: "case", id: case_id.to_owned() });
     }
@@ -69,14 +73,17 @@ async fn consumer_of(conn: &mut SqliteConnection, actor: &Actor, case_id: &str) 
     Ok((consumer, full))
 }
 
-async fn view(conn: &mut SqliteConnection, actor: &Actor, case_id: &str) -> CoreResult<ConsumerView> {
+async fn view(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    case_id: &str,
+) -> CoreResult<ConsumerView> {
     let (id, full) = consumer_of(conn, actor, case_id).await?;
-    let contact: (String, Option<String>, Option<String>, Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT name, mobile, landline, email, address FROM consumers WHERE id = ?",
-    )
-    .bind(&id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let contact: (String, Option<String>, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT name, mobile, landline, email, address FROM consumers WHERE id = ?")
+            .bind(&id)
+            .fetch_one(&mut *conn)
+            .await?;
     let contact = ConsumerContact {
         name: contact.0,
         mobile: contact.1,
@@ -84,10 +91,11 @@ async fn view(conn: &mut SqliteConnection, actor: &Actor, case_id: &str) -> Core
         email: contact.3,
         address: contact.4,
     };
-    let all: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE consumer_id = ? ORDER BY received_at DESC")
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let all: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE consumer_id = ? ORDER BY received_at DESC")
+            .bind(&id)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut cases = Vec::new();
     let mut hidden = 0;
     for case in all {
@@ -159,7 +167,11 @@ async fn reindex_consumers(conn: &mut SqliteConnection, consumers: &[&str]) -> C
     Ok(())
 }
 
-pub async fn update(db: &Db, actor: &Actor, req: ConsumerUpdateRequest) -> CoreResult<ConsumerView> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    req: ConsumerUpdateRequest,
+) -> CoreResult<ConsumerView> {
     actor.require_any(&[Permission::CaseIntake, Permission::CaseHandle])?;
     let mut problems = Vec::new();
     let contact = crate::ops::intake::check_contact(&req.contact, "contact", &mut |field, rule| {
@@ -173,12 +185,13 @@ pub async fn update(db: &Db, actor: &Actor, req: ConsumerUpdateRequest) -> CoreR
         // Correcting data one cannot see would mean writing over it blind.
         return Err(CoreError::Forbidden { permission: Some(Permission::CaseContact) });
     }
-    let before: (String, Option<String>, Option<String>, Option<String>, Option<String>, i64) = sqlx::query_as(
-        "SELECT name, mobile, landline, email, address, erased FROM consumers WHERE id = ?",
-    )
-    .bind(&consumer_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let before: (String, Option<String>, Option<String>, Option<String>, Option<String>, i64) =
+        sqlx::query_as(
+            "SELECT name, mobile, landline, email, address, erased FROM consumers WHERE id = ?",
+        )
+        .bind(&consumer_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if before.5 != 0 {
         return Err(CoreError::PersonalDataErased(consumer_id));
     }
@@ -189,7 +202,8 @@ pub async fn update(db: &Db, actor: &Actor, req: ConsumerUpdateRequest) -> CoreR
         ("email", before.3.as_deref(), contact.email.as_deref()),
         ("address", before.4.as_deref(), contact.address.as_deref()),
     ];
-    let changed: Vec<String> = pairs.iter().filter(|(_, a, b)| a != b).map(|(f, _, _)| (*f).to_owned()).collect();
+    let changed: Vec<String> =
+        pairs.iter().filter(|(_, a, b)| a != b).map(|(f, _, _)| (*f).to_owned()).collect();
     if changed.is_empty() {
         let v = view(&mut tx, actor, &req.case_id).await?;
         tx.commit().await?;
@@ -229,10 +243,12 @@ pub async fn merge(db: &Db, actor: &Actor, req: ConsumerMergeRequest) -> CoreRes
     let (into, _) = consumer_of(&mut tx, actor, &req.case_id).await?;
     let other = crate::ops::intake::case_ref(&mut tx, req.duplicate_case.trim())
         .await?
-        .ok_or_else(|| CoreError::Validation(vec![FieldProblem {
-            field: "duplicate_case".into(),
-            rule: FieldRule::UnknownValue { value: req.duplicate_case.clone() },
-        }]))?;
+        .ok_or_else(|| {
+            CoreError::Validation(vec![FieldProblem {
+                field: "duplicate_case".into(),
+                rule: FieldRule::UnknownValue { value: req.duplicate_case.clone() },
+            }])
+        })?;
     let (from, _) = consumer_of(&mut tx, actor, &other.0).await?;
     if from == into {
         return Err(CoreError::Validation(vec![FieldProblem {
@@ -240,10 +256,11 @@ pub async fn merge(db: &Db, actor: &Actor, req: ConsumerMergeRequest) -> CoreRes
             rule: FieldRule::Invalid { detail: "同一消费者 / the same consumer".into() },
         }]));
     }
-    let case_nos: Vec<String> = sqlx::query_scalar("SELECT case_no FROM cases WHERE consumer_id = ? ORDER BY case_no")
-        .bind(&from)
-        .fetch_all(&mut *tx)
-        .await?;
+    let case_nos: Vec<String> =
+        sqlx::query_scalar("SELECT case_no FROM cases WHERE consumer_id = ? ORDER BY case_no")
+            .bind(&from)
+            .fetch_all(&mut *tx)
+            .await?;
     let body = EventBody::ConsumerMerged(ConsumerMerged {
         from_consumer_id: from.clone(),
         into_consumer_id: into.clone(),

@@ -24,7 +24,10 @@ pub const MAX_FILE: u64 = 512 * 1024 * 1024;
 
 fn read_file(path: &str) -> CoreResult<(String, Vec<u8>)> {
     let invalid = |detail: String| {
-        CoreError::Validation(vec![FieldProblem { field: "path".into(), rule: FieldRule::Invalid { detail } }])
+        CoreError::Validation(vec![FieldProblem {
+            field: "path".into(),
+            rule: FieldRule::Invalid { detail },
+        }])
     };
     let meta = std::fs::metadata(path).map_err(|e| invalid(format!("{path}: {e}")))?;
     if meta.len() > MAX_FILE {
@@ -67,10 +70,19 @@ pub struct ImportInspection {
     pub saved: Option<String>,
 }
 
-pub async fn inspect(db: &Db, actor: &Actor, req: ImportInspectRequest) -> CoreResult<ImportInspection> {
+pub async fn inspect(
+    db: &Db,
+    actor: &Actor,
+    req: ImportInspectRequest,
+) -> CoreResult<ImportInspection> {
     actor.require(Permission::DataImport)?;
     let (file_name, bytes) = read_file(&req.path)?;
-    let table = import::read_table(&file_name, &bytes, req.encoding.unwrap_or_default(), req.sheet.as_deref())?;
+    let table = import::read_table(
+        &file_name,
+        &bytes,
+        req.encoding.unwrap_or_default(),
+        req.sheet.as_deref(),
+    )?;
     let saved = saved_mappings(db).await?;
     let fits = |m: &ImportMapping| {
         let columns = m
@@ -119,11 +131,17 @@ pub struct ImportPreview {
     pub rows: Vec<PreviewRow>,
 }
 
-pub async fn preview(db: &Db, actor: &Actor, req: ImportPreviewRequest) -> CoreResult<ImportPreview> {
+pub async fn preview(
+    db: &Db,
+    actor: &Actor,
+    req: ImportPreviewRequest,
+) -> CoreResult<ImportPreview> {
     actor.require(Permission::DataImport)?;
     let (file_name, bytes) = read_file(&req.path)?;
-    let table = import::read_table(&file_name, &bytes, req.mapping.encoding, req.mapping.sheet.as_deref())?;
-    let (report, rows) = import::analyse(db, &file_name, &table, &req.mapping, PREVIEW_ROWS).await?;
+    let table =
+        import::read_table(&file_name, &bytes, req.mapping.encoding, req.mapping.sheet.as_deref())?;
+    let (report, rows) =
+        import::analyse(db, &file_name, &table, &req.mapping, PREVIEW_ROWS).await?;
     Ok(ImportPreview { report, rows })
 }
 
@@ -144,7 +162,8 @@ pub struct ImportRunRequest {
 pub async fn run(db: &Db, actor: &Actor, req: ImportRunRequest) -> CoreResult<ImportReport> {
     actor.require(Permission::DataImport)?;
     let (file_name, bytes) = read_file(&req.path)?;
-    let table = import::read_table(&file_name, &bytes, req.mapping.encoding, req.mapping.sheet.as_deref())?;
+    let table =
+        import::read_table(&file_name, &bytes, req.mapping.encoding, req.mapping.sheet.as_deref())?;
     if req.dry_run {
         return Ok(import::analyse(db, &file_name, &table, &req.mapping, 0).await?.0);
     }
@@ -167,7 +186,11 @@ async fn saved_mappings(db: &Db) -> CoreResult<Vec<ImportMapping>> {
 #[serde(deny_unknown_fields)]
 pub struct ImportMappingsRequest {}
 
-pub async fn mappings(db: &Db, actor: &Actor, _req: ImportMappingsRequest) -> CoreResult<Vec<ImportMapping>> {
+pub async fn mappings(
+    db: &Db,
+    actor: &Actor,
+    _req: ImportMappingsRequest,
+) -> CoreResult<Vec<ImportMapping>> {
     actor.require(Permission::DataImport)?;
     saved_mappings(db).await
 }
@@ -179,7 +202,11 @@ pub struct ImportMappingSaveRequest {
 }
 
 /// Keeps a mapping for next time (one per source: saving again replaces it).
-pub async fn mapping_save(db: &Db, actor: &Actor, req: ImportMappingSaveRequest) -> CoreResult<Vec<ImportMapping>> {
+pub async fn mapping_save(
+    db: &Db,
+    actor: &Actor,
+    req: ImportMappingSaveRequest,
+) -> CoreResult<Vec<ImportMapping>> {
     actor.require(Permission::DataImport)?;
     if req.mapping.source.trim().is_empty() {
         return Err(CoreError::Validation(vec![FieldProblem {
@@ -220,7 +247,11 @@ pub struct ImportBatchView {
     pub rejected: i64,
 }
 
-pub async fn batches(db: &Db, actor: &Actor, _req: ImportBatchesRequest) -> CoreResult<Vec<ImportBatchView>> {
+pub async fn batches(
+    db: &Db,
+    actor: &Actor,
+    _req: ImportBatchesRequest,
+) -> CoreResult<Vec<ImportBatchView>> {
     actor.require(Permission::DataImport)?;
     Ok(sqlx::query_as(
         "SELECT b.id, b.source, b.file_name, b.rows, b.started_at, \
@@ -245,7 +276,11 @@ pub struct JobRequest {
 }
 
 /// How far a running job got; none when no job of that id runs (it finished or never began).
-pub async fn job_status(_db: &Db, _actor: &Actor, req: JobRequest) -> CoreResult<Option<JobProgress>> {
+pub async fn job_status(
+    _db: &Db,
+    _actor: &Actor,
+    req: JobRequest,
+) -> CoreResult<Option<JobProgress>> {
     Ok(jobs::find(&req.job_id).map(|j| j.progress()))
 }
 
@@ -281,16 +316,26 @@ fn check_key(key: &str) -> CoreResult<()> {
     }
 }
 
-async fn read_preference(db: &Db, account: &str, key: &str) -> CoreResult<Option<serde_json::Value>> {
-    let text: Option<String> = sqlx::query_scalar("SELECT value FROM preferences WHERE account_id = ? AND key = ?")
-        .bind(account)
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
+async fn read_preference(
+    db: &Db,
+    account: &str,
+    key: &str,
+) -> CoreResult<Option<serde_json::Value>> {
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT value FROM preferences WHERE account_id = ? AND key = ?")
+            .bind(account)
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
-async fn write_preference(db: &Db, account: &str, key: &str, value: &serde_json::Value) -> CoreResult<()> {
+async fn write_preference(
+    db: &Db,
+    account: &str,
+    key: &str,
+    value: &serde_json::Value,
+) -> CoreResult<()> {
     let text = value.to_string();
     if text.len() > 256 * 1024 {
         return Err(CoreError::Validation(vec![FieldProblem {
@@ -311,12 +356,20 @@ async fn write_preference(db: &Db, account: &str, key: &str, value: &serde_json:
     Ok(())
 }
 
-pub async fn preference_get(db: &Db, actor: &Actor, req: PreferenceGetRequest) -> CoreResult<Option<serde_json::Value>> {
+pub async fn preference_get(
+    db: &Db,
+    actor: &Actor,
+    req: PreferenceGetRequest,
+) -> CoreResult<Option<serde_json::Value>> {
     check_key(&req.key)?;
     read_preference(db, &actor.id, &req.key).await
 }
 
-pub async fn preference_save(db: &Db, actor: &Actor, req: PreferenceSaveRequest) -> CoreResult<Option<serde_json::Value>> {
+pub async fn preference_save(
+    db: &Db,
+    actor: &Actor,
+    req: PreferenceSaveRequest,
+) -> CoreResult<Option<serde_json::Value>> {
     check_key(&req.key)?;
     write_preference(db, &actor.id, &req.key, &req.value).await?;
     Ok(Some(req.value))

@@ -159,7 +159,9 @@ pub(crate) fn check_contact(
     push: &mut dyn FnMut(&str, FieldRule),
 ) -> ConsumerContact {
     let field = |name: &str| format!("{prefix}.{name}");
-    let trimmed = |v: &Option<String>| v.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned);
+    let trimmed = |v: &Option<String>| {
+        v.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned)
+    };
     let (mobile, landline, email, address) =
         (trimmed(&c.mobile), trimmed(&c.landline), trimmed(&c.email), trimmed(&c.address));
     let mobile = match mobile.as_deref().map(|m| (m, rules::mobile(m))) {
