@@ -31,7 +31,7 @@ pub use mapping::{FieldSource, ImportField, ImportMapping};
 use table::{RawRow, Table};
 
 /// Rows written per transaction: a cancel or a crash leaves whole batches.
-pub const BATCH: usize = 1_000;
+pub const BATCH: usize = 5_000;
 
 /// The importing connection's page cache: 256 MiB.
 const IMPORT_CACHE: &str = "PRAGMA cache_size = -262144";
