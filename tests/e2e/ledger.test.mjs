@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { clickWhenClear, saveScreenshot, setUpAdministrator, startApp } from "./harness.mjs";
+import { clickWhenClear, saveScreenshot, settle, setUpAdministrator, startApp } from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -62,7 +62,11 @@ test("a case opens from the keyboard, with its timeline", async () => {
   assert.match(text, /受理登记/);
   assert.match(text, /记录人 系统管理员/, "the demo data was written by the administrator who loaded it");
   await saveScreenshot(app.browser, "case-drawer");
-  await click($(".ant-drawer-close"));
+  // The drawer's sections load after it opens and shift it: click its close button once it
+  // stands still.
+  const close = await $(".ant-drawer-close");
+  await settle(app.browser, close);
+  await click(close);
   await (await $(".ant-drawer-content-wrapper")).waitForDisplayed({ reverse: true, timeout: 10_000 });
 });
 
