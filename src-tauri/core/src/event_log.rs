@@ -153,7 +153,7 @@ pub async fn append_bulk(
     conn: &mut SqliteConnection,
     db: &Db,
     actor: &Actor,
-    events: Vec<NewEvent>,
+    events: &[&NewEvent],
 ) -> CoreResult<Vec<StoredEvent>> {
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
@@ -168,9 +168,10 @@ pub async fn append_bulk(
         }
         None => (0, GENESIS_HASH.to_owned()),
     };
+    let encoded = crate::parallel::map(events, |new| new.body.encode());
     let mut stored = Vec::with_capacity(events.len());
-    for new in events {
-        let (kind, payload) = new.body.encode()?;
+    for (new, encoded) in events.iter().zip(encoded) {
+        let (kind, payload) = encoded?;
         seq += 1;
         let mut event = StoredEvent {
             event_id: uuid::Uuid::now_v7().to_string(),
@@ -178,7 +179,7 @@ pub async fn append_bulk(
             site_seq: seq,
             hlc: db.hlc.now().as_i64(),
             occurred_at: time::to_db(new.occurred_at),
-            case_id: new.case_id,
+            case_id: new.case_id.clone(),
             actor: actor.id.clone(),
             kind,
             payload,
@@ -189,10 +190,12 @@ pub async fn append_bulk(
         prev = event.hash.clone();
         stored.push(event);
     }
-    // 11 values a row: well inside SQLite's limit of bound parameters per statement.
+    // 11 values a row: well inside SQLite's limit of bound parameters per statement. OR FAIL:
+    // no statement journal (the caller's transaction is rolled back whole on an error).
     for chunk in stored.chunks(500) {
-        let mut qb =
-            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO events ({COLUMNS}) "));
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+            "INSERT OR FAIL INTO events ({COLUMNS}) "
+        ));
         qb.push_values(chunk, |mut b, e| {
             b.push_bind(&e.event_id)
                 .push_bind(&e.site_id)

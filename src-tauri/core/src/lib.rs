@@ -22,6 +22,7 @@ pub mod intake_rules;
 pub mod jobs;
 pub mod masking;
 pub mod ops;
+pub mod parallel;
 pub mod pii;
 pub mod projection;
 pub mod search;

@@ -154,6 +154,19 @@ pub async fn apply(
                 .bind(i64::try_from(origin.row).unwrap_or(i64::MAX))
                 .execute(&mut *conn)
                 .await?;
+                if let Some(state) = &origin.state {
+                    sqlx::query(
+                        "UPDATE cases SET status = ?, closed_at = ?, result = ?, satisfaction = ? \
+                         WHERE id = ?",
+                    )
+                    .bind(state.status.code())
+                    .bind(&state.closed_at)
+                    .bind(&state.result)
+                    .bind(state.satisfaction.map(|s| s.code()))
+                    .bind(case_id)
+                    .execute(&mut *conn)
+                    .await?;
+                }
             }
             if let Some((year, seq)) = parse_case_no(&c.case_no) {
                 sqlx::query(

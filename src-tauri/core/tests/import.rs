@@ -160,8 +160,13 @@ async fn cfpb_truncated_file_imports_every_complete_row_and_matches_the_referenc
     assert_rebuilds_alike(&t.db, &["credit report", "mortgage", "FL 33009"]).await;
 }
 
-/// Rebuilds every projection from the log and checks nothing changed, search included.
+/// Rebuilds every projection from the log and checks nothing changed, search included; and
+/// that the importer, which writes without per-row foreign-key checks, left every reference
+/// whole.
 async fn assert_rebuilds_alike(db: &Db, queries: &[&str]) {
+    let broken: Vec<(String, i64, String, i64)> =
+        sqlx::query_as("PRAGMA foreign_key_check").fetch_all(db.pool()).await.expect("fk check");
+    assert!(broken.is_empty(), "references broken by the import: {broken:?}");
     let search = |q: &str| {
         let q = q.to_owned();
         async move {
@@ -377,6 +382,21 @@ async fn bad_rows_are_reported_by_row_and_column_and_good_rows_go_in() {
         (status.as_str(), result.as_deref(), mobile.as_deref()),
         ("closed", Some("退款"), Some("13812345678"))
     );
+    // One event: its creation, carrying the state the file gives (no handling it never had).
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT e.kind FROM events e JOIN case_imports i ON i.case_id = e.case_id ORDER BY e.hlc",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("events");
+    assert_eq!(kinds, ["case.created"]);
+    let closed_at: Option<String> = sqlx::query_scalar(
+        "SELECT c.closed_at FROM cases c JOIN case_imports i ON i.case_id = c.id",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .expect("closed_at");
+    assert_eq!(closed_at.as_deref(), Some("2024-03-01T04:00:00.000Z"), "closed when received");
     let history = call(&t.db, &Actor::system(), "consumers.get", json!({"case_id": earlier["id"]}))
         .await
         .expect("history");

@@ -28,7 +28,13 @@ const TIMELINE: TimelineEntry[] = [
   entry("case.created", {
     case_no: "2026-HQ-000001",
     channel: "hotline",
-    import: { batch_id: "batch-1", source: "投诉台账2024", key: "TS-012", row: 12 },
+    import: {
+      batch_id: "batch-1",
+      source: "投诉台账2024",
+      key: "TS-012",
+      row: 12,
+      state: { status: "closed", closed_at: "2024-03-02T08:00:00.000Z", result: "已换新机" },
+    },
   }),
   entry("consumer.updated", { consumer_id: "con-1", changed: ["name", "mobile"], note: "消费者来电更正" }),
   entry("consumer.merged", {
@@ -216,7 +222,7 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
   it("tells the consumer's record events and a case created by an import, in both languages", async () => {
     renderDrawer();
     let timeline = within(await screen.findByTestId("case-timeline"));
-    timeline.getByText("由导入创建（来源 投诉台账2024，第 12 行）");
+    timeline.getByText("由导入创建（来源 投诉台账2024，第 12 行）：导入时已结案，结果：已换新机");
     timeline.getByText("更正联系方式：姓名、手机（原因：消费者来电更正）");
     timeline.getByText("合并重复消费者记录：2026-HQ-000123 等 2 件");
     cleanup();
@@ -225,7 +231,7 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     try {
       renderDrawer();
       timeline = within(await screen.findByTestId("case-timeline"));
-      timeline.getByText("Created by import (source 投诉台账2024, row 12)");
+      timeline.getByText("Created by import (source 投诉台账2024, row 12): closed when imported, result: 已换新机");
       timeline.getByText("Contact details corrected: name, mobile (reason: 消费者来电更正)");
       timeline.getByText("Duplicate consumer record merged in: 2026-HQ-000123 and 1 more (2 cases)");
     } finally {

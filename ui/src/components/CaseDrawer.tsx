@@ -187,8 +187,16 @@ export function CaseDrawer({
       return `${label}${m.labels.colon}${String(detail.from_case_no)}（${String(detail.reason)}）`;
     }
     if (entry.kind === "case.created" && detail?.import) {
-      const origin = detail.import as { source?: unknown; row?: unknown };
-      return d.events.createdByImport(String(origin.source ?? ""), Number(origin.row ?? 0));
+      const origin = detail.import as {
+        source?: unknown;
+        row?: unknown;
+        state?: { status?: string; result?: string | null } | null;
+      };
+      const created = d.events.createdByImport(String(origin.source ?? ""), Number(origin.row ?? 0));
+      const state = origin.state;
+      if (!state?.status) return created;
+      const status = m.labels.status[state.status as keyof typeof m.labels.status] ?? state.status;
+      return `${created}${m.labels.colon}${d.events.importedAs(status, state.result ?? null)}`;
     }
     if (entry.kind === "consumer.updated" && detail) {
       const changed = Array.isArray(detail.changed) ? (detail.changed as unknown[]).map(String) : [];

@@ -566,6 +566,8 @@ export const en: Messages = {
       consumerMerged: (caseNos: string[], note: string | null) =>
         `Duplicate consumer record merged in${caseNos.length > 0 ? `: ${caseNos[0]}${caseNos.length > 1 ? ` and ${caseNos.length - 1} more (${caseNos.length} cases)` : ""}` : ""}${note ? ` (${note})` : ""}`,
       createdByImport: (source: string, row: number) => `Created by import (source ${source}, row ${row})`,
+      importedAs: (status: string, result: string | null) =>
+        `${status.toLowerCase()} when imported${result ? `, result: ${result}` : ""}`,
     },
   },
   evidence: {

@@ -585,6 +585,8 @@ export const zhCN = {
       consumerMerged: (caseNos: string[], note: string | null) =>
         `合并重复消费者记录${caseNos.length > 0 ? `：${caseNos[0]}${caseNos.length > 1 ? ` 等 ${caseNos.length} 件` : ""}` : ""}${note ? `（${note}）` : ""}`,
       createdByImport: (source: string, row: number) => `由导入创建（来源 ${source}，第 ${row} 行）`,
+      importedAs: (status: string, result: string | null) =>
+        `导入时${status}${result ? `，结果：${result}` : ""}`,
     },
   },
   evidence: {

@@ -172,6 +172,23 @@ pub struct ImportOrigin {
     pub key: String,
     /// The record's row number in the file (the header is row 1).
     pub row: u64,
+    /// Where the file says the case stands, when it is further than received: set with the
+    /// case in one go rather than by handling events that never happened here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ImportedState>,
+}
+
+/// An imported case's standing as recorded in its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedState {
+    pub status: CaseStatus,
+    /// When it was closed (database time), for a closed case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Satisfaction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,10 +10,6 @@ use std::sync::Arc;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::CoreResult;
-
-/// Every connection's page cache (32 MiB), as a statement to restore it after a bulk writer
-/// enlarged its own.
-pub(crate) const CACHE_SIZE: &str = "PRAGMA cache_size = -32768";
 use crate::hlc::Hlc;
 
 /// The site (installation) this database belongs to.

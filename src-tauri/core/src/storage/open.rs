@@ -100,7 +100,7 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         // 32 MiB of page cache a connection (SQLite's default is 2 MiB): a ledger of a million
         // cases has two dozen indexes, and a bulk import touches pages all over them; with the
         // default most of its time went to re-reading pages from the file.
-        .pragma("cache_size", "-32768") // as `super::CACHE_SIZE`
+        .pragma("cache_size", "-32768")
         .pragma("temp_store", "MEMORY");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
