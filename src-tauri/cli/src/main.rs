@@ -126,6 +126,29 @@ enum Command {
         #[arg(long)]
         filter: Option<String>,
     },
+    /// Statistics of the cases received in a period (as `call stats.summary`): totals with
+    /// 环比 and 同比, breakdowns, the trend, and a cross tabulation.
+    Stats {
+        /// First day, YYYY-MM-DD (China time).
+        #[arg(long)]
+        from: String,
+        /// Last day, included.
+        #[arg(long)]
+        to: String,
+        /// The trend's step: month (default), quarter or year.
+        #[arg(long)]
+        by: Option<String>,
+        /// Only these breakdowns (comma-separated: category, channel, department, store,
+        /// product, severity, root_cause, status); default all.
+        #[arg(long, value_delimiter = ',')]
+        group: Vec<String>,
+        /// A cross tabulation, rows and columns: e.g. `category,department`.
+        #[arg(long, value_delimiter = ',', num_args = 1)]
+        cross: Vec<String>,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -440,6 +463,20 @@ async fn run_command(
             }
             let req = serde_json::json!({ "path": file, "filter": f, "lang": actor_lang() });
             redress_core::ops::dispatch(db, actor, "cases.export", &req.to_string()).await
+        }
+        Command::Stats { from, to, by, group, cross, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "stats.summary")?;
+            let mut req = serde_json::json!({ "from": from, "to": to });
+            if let Some(by) = by {
+                req["by"] = serde_json::json!(by);
+            }
+            if !group.is_empty() {
+                req["dimensions"] = serde_json::json!(group);
+            }
+            if !cross.is_empty() {
+                req["cross"] = serde_json::json!(cross);
+            }
+            redress_core::ops::dispatch(db, actor, "stats.summary", &req.to_string()).await
         }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")

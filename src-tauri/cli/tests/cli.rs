@@ -43,6 +43,42 @@ fn demo_then_list_prints_five_cases() {
         assert!(item["case_no"].as_str().expect("case_no").contains("-HQ-"));
         assert!(item["id"].as_str().is_some_and(|id| id.len() == 36));
     }
+
+    // The statistics of the whole history agree with the ledger, by quarter and by category.
+    let stats = cli(
+        &db,
+        &[
+            "stats",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2026-11-28",
+            "--by",
+            "quarter",
+            "--group",
+            "category",
+            "--cross",
+            "category,channel",
+            "--json",
+        ],
+    );
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    let stats = json(&stats);
+    let total = stats["total"]["count"].as_i64().expect("total");
+    let listed = json(&cli(&db, &["call", "cases.list", &format!("{}", stats["cases"])]));
+    assert_eq!(listed["total"], total);
+    let quarters: i64 = stats["trend"]
+        .as_array()
+        .expect("trend")
+        .iter()
+        .map(|p| p["count"].as_i64().expect("n"))
+        .sum();
+    assert_eq!(quarters, total);
+    assert_eq!(stats["breakdowns"].as_array().map(Vec::len), Some(1));
+    assert_eq!(stats["cross"]["rows_by"], "category");
+    let bad = cli(&db, &["stats", "--from", "2026-02-30", "--to", "2026-03-01"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("\"from\""), "names the field");
 }
 
 #[test]

@@ -6,11 +6,13 @@
 
 mod support;
 
+use support::call;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use redress_core::import::{ImportMapping, ImportReport};
-use redress_core::{Actor, Db, Lang};
+use redress_core::{Actor, Db};
 use serde_json::{json, Value};
 
 fn repo() -> PathBuf {
@@ -29,17 +31,6 @@ fn mapping(name: &str) -> ImportMapping {
 
 fn field_of(err: &redress_core::ApiError) -> Option<&str> {
     err.fields.first().map(|f| f.field.as_str())
-}
-
-async fn call(
-    db: &Db,
-    actor: &Actor,
-    op: &str,
-    req: Value,
-) -> Result<Value, redress_core::ApiError> {
-    redress_core::ops::dispatch(db, actor, op, &req.to_string())
-        .await
-        .map_err(|e| e.to_api(Lang::En))
 }
 
 async fn import(db: &Db, file: &Path, map: &ImportMapping, dry_run: bool) -> ImportReport {

@@ -16,6 +16,7 @@ const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manage
 /// (operation, allowed for agent, handler, legal, department head, manager, administrator)
 const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.list", [true, true, true, true, true, true]),
+    ("stats.summary", [true, true, true, true, true, true]),
     ("cases.get", [true, true, true, true, true, true]),
     ("cases.search", [true, true, true, true, true, true]),
     ("cases.create", [true, true, false, false, false, false]),
@@ -155,6 +156,7 @@ fn import_mapping() -> serde_json::Value {
 fn sample(op: &str, ids: &Ids) -> String {
     match op {
         "cases.list" => r#"{"limit": 5}"#.into(),
+        "stats.summary" => r#"{"from": "2026-01-01", "to": "2026-12-31"}"#.into(),
         "cases.pause" => {
             format!(r#"{{"id": "{}", "reason": "等待检测报告"}}"#, ids.case_in_after_sales)
         }

@@ -16,6 +16,7 @@ pub mod org;
 pub mod roles;
 pub mod settings;
 pub mod setup;
+pub mod stats;
 pub mod system;
 
 /// Runs the core operation `$name` (function `$f`) as the signed-in person.
@@ -37,6 +38,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         auth::auth_touch,
         auth::auth_change_password,
         cases::cases_list,
+        stats::stats_summary,
         cases::cases_get,
         cases::cases_search,
         cases::cases_create,
@@ -125,6 +127,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 pub const OPERATION_COMMANDS: &[&str] = &[
     "auth_change_password",
     "cases_list",
+    "stats_summary",
     "cases_get",
     "cases_search",
     "cases_create",

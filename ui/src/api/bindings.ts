@@ -62,6 +62,31 @@ needs_setup: boolean, session: SessionView | null,
  */
 locked: boolean, };
 
+export type Breakdown = { dimension: StatsDimension, items: Array<BreakdownItem>, };
+
+export type BreakdownItem = { 
+/**
+ * The value (a code, an org unit's id, a product name); none when the cases lack it, and
+ * none with `others` for the products beyond the top ones.
+ */
+key: string | null, 
+/**
+ * An org unit's name (codes are named by the UI's lists).
+ */
+name: string | null, 
+/**
+ * The line sums the products not listed.
+ */
+others: boolean, figure: Figure, 
+/**
+ * Share of the period's total, in per cent.
+ */
+share: number, 
+/**
+ * The ledger filter listing this line's cases in the period (none for `others`).
+ */
+cases: Record<string, unknown> | null, };
+
 export type BrokenLink = { site_id: string, site_seq: number, detail: string, };
 
 export type BulletinCase = { case_id: string, case_no: string, 
@@ -345,7 +370,28 @@ due_to?: string,
 /**
  * Only cases imported in this import batch.
  */
-import_batch?: string, };
+import_batch?: string, 
+/**
+ * Exact values, as the statistics count them (a click on a figure lists its cases); `""`
+ * in a list stands for "not recorded". Departments (ids):
+ */
+department_ids?: Array<string>, 
+/**
+ * Stores or branches where the case was received (ids, the branch alone).
+ */
+store_ids?: Array<string>, 
+/**
+ * Product names, whole.
+ */
+products?: Array<string>, 
+/**
+ * Root causes recorded at closing (codes).
+ */
+root_causes?: Array<string>, 
+/**
+ * `true`: leave out cases merged into another (they are the same dispute).
+ */
+exclude_merged?: boolean, };
 
 export type CasesListResponse = { 
 /**
@@ -490,6 +536,14 @@ merged: number, };
 export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" | "letter";
 
 export type Created = { id: string, };
+
+export type CrossLine = { key: string | null, name: string | null, };
+
+export type CrossTab = { rows_by: StatsDimension, columns_by: StatsDimension, rows: Array<CrossLine>, columns: Array<CrossLine>, 
+/**
+ * `cells[r][c]`: cases of row `r` and column `c` in the period.
+ */
+cells: Array<Array<number>>, row_totals: Array<number>, column_totals: Array<number>, };
 
 export type DayKind = "holiday" | "workday" | "ordinary";
 
@@ -680,6 +734,16 @@ values: { [key in string]: string },
  * rejected (for coded fields) or the field left empty.
  */
 default?: string, };
+
+export type Figure = { count: number, previous: number, last_year: number, 
+/**
+ * 环比: change against the period before, in per cent (none when that was zero).
+ */
+change_previous: number | null, 
+/**
+ * 同比: change against the same period a year earlier, in per cent.
+ */
+change_last_year: number | null, };
 
 export type GeneratedPdf = { 
 /**
@@ -978,6 +1042,8 @@ export type PasswordResetRequest = { id: string,
  */
 new_password: string, };
 
+export type Period = { from: string, to: string, };
+
 export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
@@ -1128,6 +1194,37 @@ export type SourceKind = "document" | "consumer_talk" | "department_statement" |
 
 export type SpecialDay = { date: string, kind: DayKind, name_zh: string, name_en: string, };
 
+export type StatsDimension = "category" | "channel" | "department" | "store" | "product" | "severity" | "root_cause" | "status";
+
+export type StatsRequest = { 
+/**
+ * First day (China time, `YYYY-MM-DD`), by the day a case was received.
+ */
+from: string, 
+/**
+ * Last day, included.
+ */
+to: string, 
+/**
+ * The trend's step (default: month).
+ */
+by?: TrendUnit, 
+/**
+ * The breakdowns wanted (default: all).
+ */
+dimensions?: Array<StatsDimension>, 
+/**
+ * A cross tabulation: rows by the first, columns by the second.
+ */
+cross?: [StatsDimension, StatsDimension], 
+/**
+ * Products listed in the product breakdown, the most frequent first (default 20); the rest
+ * are summed in one line.
+ */
+top_products?: number, };
+
+export type StatsResponse = { period: Period, previous: Period, last_year: Period, total: Figure, cases: Record<string, unknown>, breakdowns: Array<Breakdown>, trend: Array<TrendPoint>, cross: CrossTab | null, };
+
 export type StepCompleteRequest = { step_id: string, 
 /**
  * `YYYY-MM-DD`, not in the future.
@@ -1200,6 +1297,14 @@ actor_name: string | null,
  */
 detail: JsonValue, };
 
+export type TrendPoint = { 
+/**
+ * `2026-03`, `2026-Q1` or `2026`.
+ */
+label: string, period: Period, count: number, cases: Record<string, unknown>, };
+
+export type TrendUnit = "month" | "quarter" | "year";
+
 export type UnlockRequest = { password: string, };
 
 export type WorkList = { 
@@ -1226,6 +1331,7 @@ export type WorkListRequest = Record<symbol, never>;
 /** Every operation: its request and response types. */
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
+  "stats.summary": { request: StatsRequest; response: StatsResponse };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
   "imports.inspect": { request: ImportInspectRequest; response: ImportInspection };
@@ -1305,6 +1411,7 @@ export type Operations = {
 /** The Tauri command that serves each operation. */
 export const COMMANDS = {
   "cases.list": "cases_list",
+  "stats.summary": "stats_summary",
   "cases.search": "cases_search",
   "cases.export": "cases_export",
   "imports.inspect": "imports_inspect",

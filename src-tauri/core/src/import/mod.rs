@@ -735,4 +735,3 @@ async fn write_batches(
     }
     Ok(())
 }
-

@@ -144,6 +144,22 @@ pub struct CasesListRequest {
     /// Only cases imported in this import batch.
     #[ts(optional)]
     pub import_batch: Option<String>,
+    /// Exact values, as the statistics count them (a click on a figure lists its cases); `""`
+    /// in a list stands for "not recorded". Departments (ids):
+    #[ts(optional)]
+    pub department_ids: Option<Vec<String>>,
+    /// Stores or branches where the case was received (ids, the branch alone).
+    #[ts(optional)]
+    pub store_ids: Option<Vec<String>>,
+    /// Product names, whole.
+    #[ts(optional)]
+    pub products: Option<Vec<String>>,
+    /// Root causes recorded at closing (codes).
+    #[ts(optional)]
+    pub root_causes: Option<Vec<String>>,
+    /// `true`: leave out cases merged into another (they are the same dispute).
+    #[ts(optional)]
+    pub exclude_merged: Option<bool>,
 }
 
 /// One line of the ledger.
@@ -413,6 +429,37 @@ impl<'r> LedgerFilter<'r> {
             qb.push(format!("{} IN (SELECT id FROM org_units WHERE id = ", col("c.store_id")))
                 .push_bind(unit.to_owned());
             qb.push(" OR parent_id = ").push_bind(unit.to_owned()).push(")");
+        }
+        // Exact values, `""` for a missing one.
+        for (column, list) in [
+            ("c.department_id", &req.department_ids),
+            ("c.store_id", &req.store_ids),
+            ("c.product_name", &req.products),
+            ("c.root_cause", &req.root_causes),
+        ] {
+            let Some(list) = list.as_deref().filter(|l| !l.is_empty()) else { continue };
+            and(qb);
+            let column = col(column);
+            let values: Vec<&String> = list.iter().filter(|v| !v.is_empty()).collect();
+            let missing = values.len() < list.len();
+            qb.push("(");
+            if !values.is_empty() {
+                qb.push(format!("{column} IN ("));
+                let mut sep = qb.separated(", ");
+                for v in &values {
+                    sep.push_bind((*v).clone());
+                }
+                sep.push_unseparated(")");
+            }
+            if missing {
+                qb.push(if values.is_empty() { "" } else { " OR " });
+                qb.push(format!("{column} IS NULL"));
+            }
+            qb.push(")");
+        }
+        if req.exclude_merged == Some(true) {
+            and(qb);
+            qb.push(format!("{} <> 'merged'", col("c.status")));
         }
         match req.handler_id.as_deref() {
             Some("") => {

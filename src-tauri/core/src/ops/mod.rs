@@ -21,6 +21,7 @@ pub mod org;
 pub mod roles;
 pub mod search;
 pub mod settings;
+pub mod stats;
 pub mod system;
 pub mod work;
 
@@ -58,6 +59,7 @@ macro_rules! operations {
 
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
+    "stats.summary" => stats_summary = stats::summary : stats::StatsRequest => stats::StatsResponse;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;
     "imports.inspect" => imports_inspect = imports::inspect : imports::ImportInspectRequest => imports::ImportInspection;

@@ -2,7 +2,21 @@
 #![allow(dead_code)] // each test file uses its own part of this module
 
 use redress_core::ops::demo::DemoRequest;
-use redress_core::{Actor, Db, OpenOptions};
+use redress_core::{Actor, Db, Lang, OpenOptions};
+use serde_json::Value;
+
+/// An operation by name with a JSON request, as the shell and the CLI call it; errors in
+/// English.
+pub async fn call(
+    db: &Db,
+    actor: &Actor,
+    op: &str,
+    req: Value,
+) -> Result<Value, redress_core::ApiError> {
+    redress_core::ops::dispatch(db, actor, op, &req.to_string())
+        .await
+        .map_err(|e| e.to_api(Lang::En))
+}
 
 pub struct TempDb {
     pub dir: tempfile::TempDir,
