@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use redress_core::ops::cases::{list, CasesListRequest, ROW_COLUMNS, ROW_JOINS};
+use redress_core::ops::stats::{summary, StatsRequest};
 use redress_core::{Actor, Db, OpenOptions};
 use serde_json::json;
 
@@ -230,5 +231,64 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// A year's full statistics (`stats.summary`: the total, eight breakdowns with the period
+/// before and a year before, the monthly trend, a category × department cross tabulation)
+/// beside the same counts as plain SQL through the `sqlite3` tool.
+fn bench_stats(c: &mut Criterion) {
+    let n: u64 =
+        std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let path = data_path(n);
+    let db = rt.block_on(generate(&path, n));
+    let mut group = c.benchmark_group(format!("stats_{n}"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(1));
+    let request: StatsRequest = serde_json::from_value(json!({
+        "from": "2025-01-01", "to": "2025-12-31", "cross": ["category", "department"]
+    }))
+    .expect("request");
+    let answer = rt.block_on(summary(&db, &Actor::system(), request.clone())).expect("stats");
+    // The year, 2024, and the same year a year before: China-time bounds as stored.
+    let (cur, prev) = (
+        "c.received_at >= '2024-12-31T16:00:00.000Z' AND c.received_at < '2025-12-31T16:00:00.000Z'",
+        "c.received_at >= '2023-12-31T16:00:00.000Z' AND c.received_at < '2024-12-31T16:00:00.000Z'",
+    );
+    let any = format!("c.status <> 'merged' AND (({cur}) OR ({prev}))");
+    let mut sql = format!("SELECT SUM({cur}), SUM({prev}) FROM cases c WHERE {any};");
+    for column in [
+        "category",
+        "channel",
+        "department_id",
+        "store_id",
+        "product_name",
+        "severity",
+        "root_cause",
+        "status",
+    ] {
+        sql.push_str(&format!(
+            "SELECT {column}, SUM({cur}), SUM({prev}) FROM cases c WHERE {any} GROUP BY 1;"
+        ));
+    }
+    sql.push_str(&format!(
+        "SELECT strftime('%Y-%m', received_at, '+8 hours'), COUNT(*) FROM cases c \
+         WHERE c.status <> 'merged' AND {cur} GROUP BY 1;\
+         SELECT category, department_id, COUNT(*) FROM cases c WHERE c.status <> 'merged' AND {cur} GROUP BY 1, 2;"
+    ));
+    let baseline = || {
+        let out = Command::new("sqlite3").arg(&path).arg(&sql).output().expect("sqlite3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let first = String::from_utf8_lossy(&baseline()).lines().next().unwrap_or_default().to_owned();
+    println!("stats of 2025: {} cases (sqlite3: {first})", answer.total.count);
+    group.bench_function("stats.summary/year", |b| {
+        b.iter(|| rt.block_on(summary(&db, &Actor::system(), request.clone())).expect("stats"))
+    });
+    group.bench_function("sqlite3_cli/year", |b| b.iter(baseline));
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_stats);
 criterion_main!(benches);
