@@ -15,7 +15,7 @@ import enUS from "antd/locale/en_US";
 import zhCNLocale from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 
 import { call, OperationError, type Lang, type SystemInfo } from "./api";
 import { CodesProvider } from "./codes";
@@ -34,10 +34,13 @@ import { Settings } from "./pages/Settings";
 import { Bulletins } from "./pages/Bulletins";
 import { Workbench } from "./pages/Workbench";
 
+// Statistics bring the charting library: loaded when first opened, in a chunk of their own.
+const Statistics = lazy(() => import("./pages/Statistics").then((module) => ({ default: module.Statistics })));
+
 export type Section = "workbench" | "intake" | "ledger" | "imports" | "bulletins" | "stats" | "emergency" | "supervision" | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "imports", "bulletins", "settings"]);
+const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "stats", "imports", "bulletins", "settings"]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -95,8 +98,15 @@ function Workspace() {
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [fatal, setFatal] = useState<OperationError | null>(null);
   const [changingPassword, setChangingPassword] = useState(false);
-  // The filter the ledger opens with next (the cases of an import batch); none from the menu.
-  const [ledgerFilter, setLedgerFilter] = useState<LedgerFilter | undefined>(undefined);
+  // The filter the ledger opens with next (the cases of an import batch, of a statistic) and
+  // what it lists in words; none from the menu. `opened` counts: each opening starts afresh.
+  const [ledgerOpening, setLedgerOpening] = useState<{ filter: LedgerFilter; origin?: string; opened: number } | null>(
+    null,
+  );
+  const openLedger = useCallback((filter: LedgerFilter, origin?: string) => {
+    setLedgerOpening((o) => ({ filter, origin, opened: (o?.opened ?? 0) + 1 }));
+    setSection("ledger");
+  }, []);
 
   const refreshInfo = useCallback(() => {
     call("system.info", {})
@@ -135,10 +145,11 @@ function Workspace() {
     settings: <SettingOutlined />,
   };
   const mayImport = can("data.import");
+  const mayView = can("case.view");
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
-    ["workbench", "intake", "ledger", "imports", "bulletins", "stats", "emergency", "supervision", "settings"] as const
-  ).filter((key) => key !== "imports" || mayImport);
+    ["workbench", "intake", "ledger", "stats", "imports", "bulletins", "emergency", "supervision", "settings"] as const
+  ).filter((key) => (key !== "imports" || mayImport) && (key !== "stats" || mayView));
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -154,11 +165,14 @@ function Workspace() {
     body = (
       <Imports
         onDataChanged={refreshInfo}
-        onOpenBatch={(batchId) => {
-          setLedgerFilter({ import_batch: batchId });
-          setSection("ledger");
-        }}
+        onOpenBatch={(batchId) => openLedger({ import_batch: batchId })}
       />
+    );
+  } else if (section === "stats" && mayView) {
+    body = (
+      <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
+        <Statistics onOpenLedger={openLedger} />
+      </Suspense>
     );
   } else if (section === "bulletins") {
     body = <Bulletins />;
@@ -167,8 +181,9 @@ function Workspace() {
   } else {
     body = (
       <Ledger
-        key={ledgerFilter?.import_batch ?? ""}
-        initialFilter={ledgerFilter}
+        key={ledgerOpening?.opened ?? 0}
+        initialFilter={ledgerOpening?.filter}
+        origin={ledgerOpening?.origin}
         onDataChanged={refreshInfo}
         canLoadDemo={can("demo.generate")}
         canHandle={can("case.handle")}
@@ -191,7 +206,7 @@ function Workspace() {
           selectedKeys={[section]}
           data-testid="nav"
           onClick={({ key }) => {
-            setLedgerFilter(undefined);
+            setLedgerOpening(null);
             setSection(key as Section);
           }}
           items={order.map((key) => ({

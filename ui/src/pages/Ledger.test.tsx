@@ -3,6 +3,7 @@ import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { CaseRow, CasesListRequest, ExportRequest, HandlerView, OrgUnitView } from "../api";
+import type { LedgerFilter } from "../components/ledger/filter";
 import { core } from "../test/core";
 
 // A stand-in for the core (every call is recorded and answered by `core.answer`) and the
@@ -103,12 +104,12 @@ function serve({
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
 const lastList = () => sent("cases.list").at(-1) as CasesListRequest;
 
-function renderLedger(onDataChanged = vi.fn()) {
+function renderLedger(onDataChanged = vi.fn(), opening: { initialFilter?: LedgerFilter; origin?: string } = {}) {
   return render(
     <I18nProvider>
       <CodesProvider initial={LISTS}>
         <AntApp>
-          <Ledger onDataChanged={onDataChanged} canLoadDemo canHandle={false} />
+          <Ledger onDataChanged={onDataChanged} canLoadDemo canHandle={false} {...opening} />
         </AntApp>
       </CodesProvider>
     </I18nProvider>,
@@ -327,6 +328,49 @@ describe("Ledger", { timeout: 45_000 }, () => {
       key: "ledger.saved_filters",
       value: [{ name: "热线投诉", filter: { ...mine.filter, channels: ["hotline"] } }],
     });
+  });
+
+  it("opens on the cases of a statistic, says so, and leaves the statistic at a click", async () => {
+    serve();
+    const stat: LedgerFilter = {
+      received_from: "2026-03-01",
+      received_to: "2026-03-31",
+      exclude_merged: true,
+      categories: ["product_quality"],
+      department_ids: [""],
+    };
+    renderLedger(vi.fn(), { initialFilter: stat, origin: "纠纷类别“产品质量” × 责任部门“未记录”，2026-03-01 至 2026-03-31" });
+    await waitFor(() => expect(sent("cases.list")[0]).toEqual({ ...DEFAULT_QUERY, ...stat }));
+    const origin = await screen.findByTestId("ledger-stats-origin");
+    expect(origin.textContent).toBe(
+      "来自统计：纠纷类别“产品质量” × 责任部门“未记录”，2026-03-01 至 2026-03-31（不含已合并的重复投诉）",
+    );
+    // What the filter bar can show, it shows.
+    const [from, to] = screen.getAllByTestId("ledger-filter-received") as HTMLInputElement[];
+    expect([from?.value, to?.value]).toEqual(["2026-03-01", "2026-03-31"]);
+
+    // A filter added afterwards stays when the statistic goes.
+    await pick("ledger-filter-channels", "客服热线");
+    await waitFor(() => expect(lastList()).toEqual({ ...DEFAULT_QUERY, ...stat, channels: ["hotline"] }));
+    fireEvent.click(within(origin).getByRole("button", { name: "取消统计筛选" }));
+    await waitFor(() => expect(lastList()).toEqual({ ...DEFAULT_QUERY, channels: ["hotline"] }));
+    await waitFor(() => expect(screen.queryByTestId("ledger-stats-origin")).toBeNull());
+  });
+
+  it("keeps a statistic's exact values in a saved filter, and tells them apart", async () => {
+    const saved = {
+      name: "未记录部门的产品质量纠纷",
+      filter: { categories: ["product_quality"], department_ids: [""], products: ["燃气热水器"], exclude_merged: true },
+    };
+    serve({ prefs: { "ledger.saved_filters": [saved] } });
+    renderLedger();
+    await screen.findByText("2026-HQ-000002");
+    fireEvent.click(screen.getByTestId("saved-filters-button"));
+    fireEvent.click(await screen.findByTestId("saved-filter-0"));
+    await waitFor(() => expect(lastList()).toEqual({ ...DEFAULT_QUERY, ...saved.filter }));
+    expect((await screen.findByTestId("ledger-stats-origin")).textContent).toBe("按统计口径筛选（不含已合并的重复投诉）");
+    fireEvent.click(within(screen.getByTestId("ledger-stats-origin")).getByRole("button", { name: "取消统计筛选" }));
+    await waitFor(() => expect(lastList()).toEqual({ ...DEFAULT_QUERY, categories: ["product_quality"] }));
   });
 
   it("exports what the ledger shows, with progress and cancel", async () => {

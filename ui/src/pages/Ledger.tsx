@@ -1,5 +1,5 @@
 import { FilterOutlined, ReloadOutlined } from "@ant-design/icons";
-import { App, Badge, Button, Empty, Flex, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Badge, Button, Empty, Flex, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnType, SorterResult, TablePaginationConfig } from "antd/es/table/interface";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
@@ -28,8 +28,11 @@ import {
   COLUMNS_KEY,
   columnsFromJson,
   DEFAULT_COLUMNS,
+  narrowedByStats,
   SORT_FIELD,
+  STATS_ONLY,
   visibleColumns,
+  withoutFilters,
   type ColumnPrefs,
   type LedgerFilter,
 } from "../components/ledger/filter";
@@ -79,6 +82,7 @@ export function Ledger({
   canWork = false,
   canApprove = false,
   initialFilter,
+  origin,
 }: {
   onDataChanged: () => void;
   canLoadDemo: boolean;
@@ -89,6 +93,8 @@ export function Ledger({
   canApprove?: boolean;
   /** The filter to open with (e.g. the cases of one import batch). */
   initialFilter?: LedgerFilter;
+  /** The statistic `initialFilter` lists the cases of, in words (e.g. 纠纷类别“产品质量”，…). */
+  origin?: string;
 }) {
   const { m } = useI18n();
   const codes = useCodes();
@@ -150,6 +156,8 @@ export function Ledger({
     setFilter(cleanFilter(next));
     setView((v) => ({ ...v, offset: 0 }));
   }, []);
+  // Leaves the statistic: drops what it narrowed by (what the person added since stays).
+  const clearStats = () => replaceFilter(withoutFilters(filter, [...STATS_ONLY, ...(origin ? Object.keys(initialFilter ?? {}) : [])]));
 
   const data = reply?.data ?? null;
   const loading = reply === null || reply.query !== query || reply.reloads !== reloads;
@@ -302,6 +310,19 @@ export function Ledger({
             </Button>
           </Flex>
         </Flex>
+        {searched === "" && narrowedByStats(filter) && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="ledger-stats-origin"
+            title={
+              (origin ? m.ledger.filters.fromStats(origin) : m.ledger.filters.statsExact) +
+              (filter.exclude_merged ? m.ledger.filters.mergedExcluded : "")
+            }
+            closable={{ onClose: clearStats, "aria-label": m.ledger.filters.clearStats }}
+          />
+        )}
         {showFilters && searched === "" && (
           <FilterBar filter={filter} onPatch={patchFilter} onClear={() => replaceFilter({})} />
         )}

@@ -5,7 +5,18 @@ import type { CaseSortField, CasesListRequest, JsonValue, LedgerColumn } from ".
 /** Every filter of `cases.list`. */
 export type LedgerFilter = Omit<CasesListRequest, "offset" | "limit" | "sort_by" | "sort_dir">;
 
-const ARRAYS = ["statuses", "channels", "categories", "severities", "satisfactions"] as const;
+const ARRAYS = [
+  "statuses",
+  "channels",
+  "categories",
+  "severities",
+  "satisfactions",
+  // Exact values, set by a click on a statistic ("" in a list: not recorded).
+  "department_ids",
+  "store_ids",
+  "products",
+  "root_causes",
+] as const;
 const TEXTS = [
   "department_id",
   "store_id",
@@ -17,7 +28,23 @@ const TEXTS = [
   "due_to",
   "import_batch",
 ] as const;
-const FLAGS = ["open", "overdue", "typical"] as const;
+const FLAGS = ["open", "overdue", "typical", "exclude_merged"] as const;
+
+/** The filters only a statistic sets (the filter bar has no control for them). */
+export const STATS_ONLY = ["department_ids", "store_ids", "products", "root_causes", "exclude_merged"] as const;
+
+/** Whether the filter narrows the way a statistic does (exact values, merged cases left out). */
+export function narrowedByStats(f: LedgerFilter): boolean {
+  const c = cleanFilter(f);
+  return STATS_ONLY.some((k) => c[k] !== undefined);
+}
+
+/** The filter without the given parts. */
+export function withoutFilters(f: LedgerFilter, keys: readonly string[]): LedgerFilter {
+  const out: Record<string, unknown> = { ...f };
+  for (const k of keys) delete out[k];
+  return cleanFilter(out as LedgerFilter);
+}
 
 /** The filter without empty parts: what is sent, saved and compared. */
 export function cleanFilter(f: LedgerFilter): LedgerFilter {
