@@ -113,7 +113,14 @@ async fn check(db: &Db, actor: &Actor, all: &[Case], stats: &Value) {
                     c.fields[rows_by] == key(row) && c.fields[columns_by] == key(column)
                 });
                 assert_eq!(cross["cells"][r][k], expected, "cell {r} {k}");
+                // A cell's cases: its row's filter and its column's together.
+                let mut both = row["cases"].clone();
+                for (name, value) in column["cases"].as_object().expect("filter") {
+                    both[name] = value.clone();
+                }
+                assert_eq!(listed(db, actor, &both).await, expected, "cell {r} {k}: cases");
             }
+            assert_eq!(listed(db, actor, &row["cases"]).await, cross["row_totals"][r], "row {r}");
         }
     }
 }
@@ -204,6 +211,15 @@ async fn figures_match_an_independent_count_and_each_lists_its_cases() {
     assert_eq!(march["previous"], json!({"from": "2026-02-01", "to": "2026-02-28"}));
     assert_eq!(march["last_year"], json!({"from": "2025-03-01", "to": "2025-03-31"}));
     check(&t.db, &Actor::system(), &all, &march).await;
+    // Without breakdowns the total is counted on its own, to the same figure.
+    let alone = summary(
+        &t.db,
+        &Actor::system(),
+        json!({"from": "2026-03-01", "to": "2026-03-31", "dimensions": []}),
+    )
+    .await;
+    assert_eq!(alone["total"], march["total"]);
+    assert_eq!(alone["breakdowns"], json!([]));
     // The minute before midnight is March's, the minute after April's.
     let kettle = march["breakdowns"]
         .as_array()

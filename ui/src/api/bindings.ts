@@ -537,7 +537,12 @@ export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" |
 
 export type Created = { id: string, };
 
-export type CrossLine = { key: string | null, name: string | null, };
+export type CrossLine = { key: string | null, name: string | null, 
+/**
+ * The ledger filter of the period's cases with this value; a cell's cases are those of
+ * its row's filter and its column's together.
+ */
+cases: Record<string, unknown>, };
 
 export type CrossTab = { rows_by: StatsDimension, columns_by: StatsDimension, rows: Array<CrossLine>, columns: Array<CrossLine>, 
 /**

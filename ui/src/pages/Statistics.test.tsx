@@ -94,12 +94,12 @@ const RESPONSE: StatsResponse = {
     rows_by: "category",
     columns_by: "department",
     rows: [
-      { key: "product_quality", name: null },
-      { key: "service", name: null },
+      { key: "product_quality", name: null, cases: { ...BASE, categories: ["product_quality"] } },
+      { key: "service", name: null, cases: { ...BASE, categories: ["service"] } },
     ],
     columns: [
-      { key: "u-after", name: "售后服务部" },
-      { key: null, name: null },
+      { key: "u-after", name: "售后服务部", cases: { ...BASE, department_ids: ["u-after"] } },
+      { key: null, name: null, cases: { ...BASE, department_ids: [""] } },
     ],
     cells: [
       [70, 10],

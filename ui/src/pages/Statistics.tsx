@@ -93,33 +93,6 @@ export function quickPeriod(choice: QuickPeriod, today: string): Period {
   }
 }
 
-/**
- * `base` narrowed to the cases whose `dimension` is `key` (none: not recorded), as the core
- * narrows a breakdown's line: exact values, `""` for a missing one.
- */
-export function narrowTo(base: LedgerFilter, dimension: StatsDimension, key: string | null): LedgerFilter {
-  const value = key ?? "";
-  switch (dimension) {
-    case "category":
-      return { ...base, categories: [value] };
-    case "channel":
-      return { ...base, channels: [value] };
-    case "department":
-      return { ...base, department_ids: [value] };
-    case "store":
-      return { ...base, store_ids: [value] };
-    case "product":
-      return { ...base, products: [value] };
-    case "root_cause":
-      return { ...base, root_causes: [value] };
-    // Every case has a severity and a status.
-    case "severity":
-      return key === null ? base : { ...base, severities: [key as Severity] };
-    case "status":
-      return key === null ? base : { ...base, statuses: [key as CaseStatus] };
-  }
-}
-
 const count = (n: number) => n.toLocaleString("zh-CN");
 const percent = (n: number) => `${n.toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
 
@@ -384,7 +357,8 @@ function CrossTable({ cross, data, onOpen }: { cross: CrossTab; data: StatsRespo
   const lineWhat = (dimension: StatsDimension, line: CrossLine) => s.origin.line(s.dimension[dimension], nameOf(dimension, line));
   const openCell = (row: CrossLine, column: CrossLine) =>
     onOpen(
-      narrowTo(narrowTo(base, rows_by, row.key), columns_by, column.key),
+      // The core gives each line the filter of its cases; a cell's are both lines' at once.
+      { ...(row.cases as LedgerFilter), ...(column.cases as LedgerFilter) },
       within(`${lineWhat(rows_by, row)} ${s.crossBy} ${lineWhat(columns_by, column)}`),
     );
   const grand = cross.row_totals.reduce((a, b) => a + b, 0);
@@ -421,7 +395,7 @@ function CrossTable({ cross, data, onOpen }: { cross: CrossTab; data: StatsRespo
       align: "right",
       render: (_, row) =>
         cell(row.total, `stats-cross-${row.index}-total`, () =>
-          onOpen(narrowTo(base, rows_by, row.line.key), within(lineWhat(rows_by, row.line))),
+          onOpen(row.line.cases as LedgerFilter, within(lineWhat(rows_by, row.line))),
         ),
     },
   ];
@@ -450,7 +424,7 @@ function CrossTable({ cross, data, onOpen }: { cross: CrossTab; data: StatsRespo
             {cross.columns.map((column, c) => (
               <Table.Summary.Cell index={c + 1} key={c} align="right">
                 {cell(cross.column_totals[c] ?? 0, `stats-cross-total-${c}`, () =>
-                  onOpen(narrowTo(base, columns_by, column.key), within(lineWhat(columns_by, column))),
+                  onOpen(column.cases as LedgerFilter, within(lineWhat(columns_by, column))),
                 )}
               </Table.Summary.Cell>
             ))}

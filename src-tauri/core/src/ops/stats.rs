@@ -136,11 +136,14 @@ pub struct Figure {
     pub change_last_year: Option<f64>,
 }
 
+/// `part` of `whole` in per cent, one decimal; none of nothing.
+fn per_cent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
 impl Figure {
     fn new(count: i64, previous: i64, last_year: i64) -> Figure {
-        let change = |base: i64| {
-            (base > 0).then(|| ((count - base) as f64 * 1000.0 / base as f64).round() / 10.0)
-        };
+        let change = |base: i64| per_cent(count - base, base);
         Figure {
             count,
             previous,
@@ -188,6 +191,10 @@ pub struct TrendPoint {
 pub struct CrossLine {
     pub key: Option<String>,
     pub name: Option<String>,
+    /// The ledger filter of the period's cases with this value; a cell's cases are those of
+    /// its row's filter and its column's together.
+    #[ts(type = "Record<string, unknown>")]
+    pub cases: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -308,15 +315,37 @@ fn push_counted(qb: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
     qb.push(COUNTED);
 }
 
-fn push_in(qb: &mut QueryBuilder<'_, Sqlite>, (start, end): &(String, String)) {
-    qb.push(" AND c.received_at >= ").push_bind(start.clone());
-    qb.push(" AND c.received_at < ").push_bind(end.clone());
+/// `(received in the range)`.
+fn push_received_in(qb: &mut QueryBuilder<'_, Sqlite>, (start, end): &(String, String)) {
+    qb.push("(c.received_at >= ").push_bind(start.clone());
+    qb.push(" AND c.received_at < ").push_bind(end.clone()).push(")");
 }
 
-/// `SUM(received in the range)`.
-fn push_sum_in(qb: &mut QueryBuilder<'_, Sqlite>, (start, end): &(String, String)) {
-    qb.push("SUM(c.received_at >= ").push_bind(start.clone());
-    qb.push(" AND c.received_at < ").push_bind(end.clone()).push(")");
+/// `SUM(received in the first range), SUM(…the second), …`: a count per range in one pass.
+fn push_sums(qb: &mut QueryBuilder<'_, Sqlite>, ranges: &[(String, String)]) {
+    for (i, range) in ranges.iter().enumerate() {
+        qb.push(if i > 0 { ", SUM" } else { "SUM" });
+        push_received_in(qb, range);
+    }
+}
+
+/// ` AND (received in any of the ranges)`.
+fn push_any_range(qb: &mut QueryBuilder<'_, Sqlite>, ranges: &[(String, String)]) {
+    qb.push(" AND (");
+    for (i, range) in ranges.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        push_received_in(qb, range);
+    }
+    qb.push(")");
+}
+
+/// A figure per row of `SELECT [key,] SUM(current), SUM(previous), SUM(last year)`, read
+/// from column `first`.
+fn figure_at(row: &sqlx::sqlite::SqliteRow, first: usize) -> Figure {
+    let n = |i: usize| row.get::<Option<i64>, _>(first + i).unwrap_or(0);
+    Figure::new(n(0), n(1), n(2))
 }
 
 pub async fn summary(db: &Db, actor: &Actor, req: StatsRequest) -> CoreResult<StatsResponse> {
@@ -352,31 +381,35 @@ pub async fn summary(db: &Db, actor: &Actor, req: StatsRequest) -> CoreResult<St
     let ranges = [bounds(periods.current), bounds(periods.previous), bounds(periods.last_year)];
     let names = unit_names(db).await?;
 
-    // The total, in the three periods.
-    let mut total_q = QueryBuilder::<Sqlite>::new("SELECT ");
-    for (i, r) in ranges.iter().enumerate() {
-        if i > 0 {
-            total_q.push(", ");
-        }
-        push_sum_in(&mut total_q, r);
-    }
-    push_counted(&mut total_q, actor);
-    push_any_range(&mut total_q, &ranges);
-    let row = total_q.build().fetch_one(db.pool()).await?;
-    let sum = |i: usize| row.get::<Option<i64>, _>(i).unwrap_or(0);
-    let total = Figure::new(sum(0), sum(1), sum(2));
-
     let dimensions = req.dimensions.clone().unwrap_or_else(|| StatsDimension::ALL.to_vec());
     let mut breakdowns = Vec::with_capacity(dimensions.len());
     for dimension in dimensions {
-        breakdowns.push(
-            breakdown(db, actor, dimension, &periods, &ranges, total.count, top_products, &names)
-                .await?,
-        );
+        breakdowns
+            .push(breakdown(db, actor, dimension, &periods, &ranges, top_products, &names).await?);
+    }
+    // Every counted case is on exactly one line of a breakdown (a missing value is a line):
+    // the first one's lines add up to the total; without any, one more pass counts it.
+    let total = match breakdowns.first() {
+        Some(first) => {
+            let sum = |f: fn(&Figure) -> i64| first.items.iter().map(|i| f(&i.figure)).sum();
+            Figure::new(sum(|f| f.count), sum(|f| f.previous), sum(|f| f.last_year))
+        }
+        None => {
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
+            push_sums(&mut qb, &ranges);
+            push_counted(&mut qb, actor);
+            push_any_range(&mut qb, &ranges);
+            figure_at(&qb.build().fetch_one(db.pool()).await?, 0)
+        }
+    };
+    for item in breakdowns.iter_mut().flat_map(|b| b.items.iter_mut()) {
+        item.share = per_cent(item.figure.count, total.count).unwrap_or(0.0);
     }
     let trend = trend(db, actor, &periods, req.by.unwrap_or_default()).await?;
     let cross = match req.cross {
-        Some((rows, columns)) => Some(cross(db, actor, rows, columns, &ranges[0], &names).await?),
+        Some((rows, columns)) => {
+            Some(cross(db, actor, (rows, columns), periods.current, &names).await?)
+        }
         None => None,
     };
     Ok(StatsResponse {
@@ -389,19 +422,6 @@ pub async fn summary(db: &Db, actor: &Actor, req: StatsRequest) -> CoreResult<St
         trend,
         cross,
     })
-}
-
-/// ` AND (received in any of the ranges)`.
-fn push_any_range(qb: &mut QueryBuilder<'_, Sqlite>, ranges: &[(String, String)]) {
-    qb.push(" AND (");
-    for (i, (start, end)) in ranges.iter().enumerate() {
-        if i > 0 {
-            qb.push(" OR ");
-        }
-        qb.push("(c.received_at >= ").push_bind(start.clone());
-        qb.push(" AND c.received_at < ").push_bind(end.clone()).push(")");
-    }
-    qb.push(")");
 }
 
 /// Org units' names by id.
@@ -431,37 +451,23 @@ async fn breakdown(
     dimension: StatsDimension,
     periods: &Periods,
     ranges: &[(String, String); 3],
-    total: i64,
     top_products: u32,
     names: &BTreeMap<String, String>,
 ) -> CoreResult<Breakdown> {
     let column = dimension.column();
-    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {column} AS k"));
-    for r in ranges {
-        qb.push(", ");
-        push_sum_in(&mut qb, r);
-    }
+    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {column} AS k, "));
+    push_sums(&mut qb, ranges);
     push_counted(&mut qb, actor);
     push_any_range(&mut qb, ranges);
     qb.push(" GROUP BY k");
     let rows = qb.build().fetch_all(db.pool()).await?;
     let mut lines: Vec<(Option<String>, Figure)> = rows
         .iter()
-        .map(|r| {
-            let n = |i: usize| r.get::<Option<i64>, _>(i).unwrap_or(0);
-            (r.get::<Option<String>, _>(0), Figure::new(n(1), n(2), n(3)))
-        })
+        .map(|r| (r.get::<Option<String>, _>(0), figure_at(r, 1)))
         .filter(|(_, f)| f.count > 0 || f.previous > 0 || f.last_year > 0)
         .collect();
     // The largest first; ties by key, so that the order is stable.
     lines.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
-    let share = |count: i64| {
-        if total > 0 {
-            (count as f64 * 1000.0 / total as f64).round() / 10.0
-        } else {
-            0.0
-        }
-    };
     let mut items = Vec::with_capacity(lines.len());
     let limit =
         if dimension == StatsDimension::Product { top_products as usize } else { usize::MAX };
@@ -478,7 +484,8 @@ async fn breakdown(
         dimension.narrow(&mut filter, key.as_deref());
         items.push(BreakdownItem {
             name: name_of(dimension, key.as_deref(), names),
-            share: share(figure.count),
+            // Set once the total is known.
+            share: 0.0,
             cases: Some(json(&filter)?),
             key,
             others: false,
@@ -490,7 +497,7 @@ async fn breakdown(
             key: None,
             name: None,
             others: true,
-            share: share(count),
+            share: 0.0,
             figure: Figure::new(count, previous, last_year),
             cases: None,
         });
@@ -538,18 +545,13 @@ async fn trend(
     let mut out = Vec::with_capacity(steps.len());
     for (chunk_steps, chunk_ranges) in steps.chunks(60).zip(ranges.chunks(60)) {
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
-        for (i, r) in chunk_ranges.iter().enumerate() {
-            if i > 0 {
-                qb.push(", ");
-            }
-            push_sum_in(&mut qb, r);
-        }
+        push_sums(&mut qb, chunk_ranges);
         push_counted(&mut qb, actor);
         let span = (
             chunk_ranges.first().map(|r| r.0.clone()).unwrap_or_default(),
             chunk_ranges.last().map(|r| r.1.clone()).unwrap_or_default(),
         );
-        push_in(&mut qb, &span);
+        push_any_range(&mut qb, &[span]);
         let row = qb.build().fetch_one(db.pool()).await?;
         for (i, (label, days)) in chunk_steps.iter().enumerate() {
             out.push(TrendPoint {
@@ -566,9 +568,8 @@ async fn trend(
 async fn cross(
     db: &Db,
     actor: &Actor,
-    rows_by: StatsDimension,
-    columns_by: StatsDimension,
-    range: &(String, String),
+    (rows_by, columns_by): (StatsDimension, StatsDimension),
+    current: (NaiveDate, NaiveDate),
     names: &BTreeMap<String, String>,
 ) -> CoreResult<CrossTab> {
     let mut qb = QueryBuilder::<Sqlite>::new(format!(
@@ -577,7 +578,7 @@ async fn cross(
         columns_by.column()
     ));
     push_counted(&mut qb, actor);
-    push_in(&mut qb, range);
+    push_any_range(&mut qb, &[bounds(current)]);
     qb.push(" GROUP BY r, k");
     let found: Vec<(Option<String>, Option<String>, i64)> =
         qb.build_query_as().fetch_all(db.pool()).await?;
@@ -604,17 +605,26 @@ async fn cross(
     for (r, k, n) in &found {
         cells[row_at[r]][column_at[k]] += n;
     }
-    let line = |dimension: StatsDimension, key: &Option<String>| CrossLine {
-        name: name_of(dimension, key.as_deref(), names),
-        key: key.clone(),
+    let lines = |dimension: StatsDimension, keys: &[(Option<String>, i64)]| {
+        keys.iter()
+            .map(|(key, _)| {
+                let mut filter = filter_of(current);
+                dimension.narrow(&mut filter, key.as_deref());
+                Ok(CrossLine {
+                    name: name_of(dimension, key.as_deref(), names),
+                    key: key.clone(),
+                    cases: json(&filter)?,
+                })
+            })
+            .collect::<CoreResult<Vec<_>>>()
     };
     Ok(CrossTab {
         rows_by,
         columns_by,
         row_totals: rows.iter().map(|(_, n)| *n).collect(),
         column_totals: columns.iter().map(|(_, n)| *n).collect(),
-        rows: rows.iter().map(|(k, _)| line(rows_by, k)).collect(),
-        columns: columns.iter().map(|(k, _)| line(columns_by, k)).collect(),
+        rows: lines(rows_by, &rows)?,
+        columns: lines(columns_by, &columns)?,
         cells,
     })
 }
