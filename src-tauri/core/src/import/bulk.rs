@@ -174,7 +174,6 @@ impl Numbers {
 /// One case as it will be written: its one event, which holds its final state.
 struct Planned<'a> {
     row: &'a ImportedCase,
-    consumer_id: String,
     event: NewEvent,
 }
 
@@ -195,7 +194,7 @@ impl Planned<'_> {
     }
 }
 
-/// One case's events and final state, from its row (pure: run on every core).
+/// One case's event, holding its final state, from its row (pure: run on every core).
 #[allow(clippy::too_many_arguments)]
 fn plan<'a>(
     row: &'a ImportedCase,
@@ -267,7 +266,6 @@ fn plan<'a>(
     };
     Ok(Planned {
         row,
-        consumer_id: consumer_id.to_owned(),
         event: NewEvent {
             case_id: Some(case_id.to_owned()),
             occurred_at: row.received_at,
@@ -323,7 +321,7 @@ pub(super) async fn write_batch(
         );
         qb.push_values(chunk, |mut b, p| {
             let c = &p.row.consumer;
-            b.push_bind(p.consumer_id.as_str())
+            b.push_bind(p.created().consumer_id.as_str())
                 .push_bind(c.name.as_str())
                 .push_bind(c.mobile.as_deref())
                 .push_bind(c.landline.as_deref())
