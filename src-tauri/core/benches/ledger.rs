@@ -188,12 +188,18 @@ const STATUS_ORDER: &str = "CASE c.status WHEN 'received' THEN 0 WHEN 'investiga
      WHEN 'planning' THEN 2 WHEN 'negotiating' THEN 3 WHEN 'executing' THEN 4 WHEN 'feedback' THEN 5 \
      WHEN 'closed' THEN 6 WHEN 'withdrawn' THEN 7 ELSE 8 END ASC, c.rowid ASC";
 
-fn bench(c: &mut Criterion) {
+/// The generated database (made once, kept in target/bench-data) and a runtime to query it.
+fn database() -> (u64, tokio::runtime::Runtime, PathBuf, Db) {
     let n: u64 =
         std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let path = data_path(n);
     let db = rt.block_on(generate(&path, n));
+    (n, rt, path, db)
+}
+
+fn bench(c: &mut Criterion) {
+    let (n, rt, path, db) = database();
     let mut group = c.benchmark_group(format!("ledger_{n}"));
     group
         .sample_size(20)
@@ -235,11 +241,7 @@ fn bench(c: &mut Criterion) {
 /// before and a year before, the monthly trend, a category × department cross tabulation)
 /// beside the same counts as plain SQL through the `sqlite3` tool.
 fn bench_stats(c: &mut Criterion) {
-    let n: u64 =
-        std::env::var("REDRESS_BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let path = data_path(n);
-    let db = rt.block_on(generate(&path, n));
+    let (n, rt, path, db) = database();
     let mut group = c.benchmark_group(format!("stats_{n}"));
     group
         .sample_size(10)
