@@ -13,11 +13,13 @@ use crate::auth::RoleCode;
 use crate::calendar::Calendar;
 use crate::case_no;
 use crate::domain::case::{
-    CaseStatus, Category, Channel, Complexity, ConsumerContact, Demand, Satisfaction, Severity,
+    CaseStatus, Category, Channel, Complexity, ConsumerContact, ContactMethod, Demand,
+    Satisfaction, Severity,
 };
 use crate::domain::events::{
-    AccountCreated, CaseAssigned, CaseClosed, CaseCreated, CaseTransitioned, EventBody,
-    OrgUnitCreated, PasswordSetBy, SealedCaseText,
+    AccountCreated, CaseAssigned, CaseClockPaused, CaseClockResumed, CaseClosed, CaseCreated,
+    CaseFeedbackRecorded, CaseTransitioned, EventBody, OrgUnitCreated, PasswordSetBy,
+    SealedCaseText,
 };
 use crate::domain::org::OrgUnitKind;
 use crate::domain::workflow::MAIN_PATH;
@@ -261,6 +263,7 @@ struct Drafted {
     received: DateTime<Utc>,
     target: CaseStatus,
     closing: Option<CaseClosed>,
+    due: DateTime<Utc>,
 }
 
 struct Generator {
@@ -455,6 +458,7 @@ impl Generator {
             received,
             target,
             closing,
+            due,
         }
     }
 }
@@ -770,24 +774,87 @@ async fn write_case(
         // Closing is its own event; the path stops at feedback.
         MAIN_PATH[..=end.min(5)].to_vec()
     };
-    // History ends at `until`: a case received shortly before has not got further yet.
+    // The handling, in order: moves, a clock paused for a test report now and then, and the
+    // consumer's feedback (sometimes not satisfied: the case goes back to a new plan).
+    enum Step {
+        Move(CaseStatus, CaseStatus, Option<String>),
+        Pause,
+        Resume,
+        Feedback(Satisfaction, i64),
+    }
+    let mut steps: Vec<(Duration, Step)> = Vec::new();
     for pair in path.windows(2) {
-        at += Duration::hours(rng.gen_range(4..72));
+        let note = (pair[1] == CaseStatus::Withdrawn)
+            .then(|| "消费者表示问题已自行解决，撤回投诉".to_owned());
+        steps.push((Duration::hours(rng.gen_range(4..72)), Step::Move(pair[0], pair[1], note)));
+        if pair[1] == CaseStatus::Investigating && rng.gen_ratio(1, 8) {
+            steps.push((Duration::hours(rng.gen_range(1..8)), Step::Pause));
+            steps.push((Duration::hours(rng.gen_range(24..160)), Step::Resume));
+        }
+    }
+    let closing_satisfaction = d.closing.as_ref().and_then(|c| c.satisfaction);
+    if let (false, Some(satisfaction)) = (simple, closing_satisfaction) {
+        if rng.gen_ratio(1, 12) {
+            steps.push((
+                Duration::hours(rng.gen_range(4..48)),
+                Step::Feedback(Satisfaction::Dissatisfied, rng.gen_range(1..=2)),
+            ));
+            for pair in [
+                (CaseStatus::Planning, CaseStatus::Negotiating),
+                (CaseStatus::Negotiating, CaseStatus::Executing),
+                (CaseStatus::Executing, CaseStatus::Feedback),
+            ] {
+                steps.push((
+                    Duration::hours(rng.gen_range(4..72)),
+                    Step::Move(pair.0, pair.1, None),
+                ));
+            }
+        }
+        let score = match satisfaction {
+            Satisfaction::Satisfied => rng.gen_range(4..=5),
+            _ => rng.gen_range(3..=4),
+        };
+        steps.push((Duration::hours(rng.gen_range(4..48)), Step::Feedback(satisfaction, score)));
+    }
+    let calendar = Calendar::shipped();
+    let mut due = d.due;
+    let mut paused_at = at;
+    // History ends at `until`: a case received shortly before has not got further yet.
+    for (gap, step) in steps {
+        at += gap;
         if at > until {
             return Ok(());
         }
-        let note = (pair[1] == CaseStatus::Withdrawn)
-            .then(|| "消费者表示问题已自行解决，撤回投诉".to_owned());
-        event_log::append(
-            conn,
-            db,
-            actor,
-            emit(
-                at,
-                EventBody::CaseTransitioned(CaseTransitioned { from: pair[0], to: pair[1], note }),
-            ),
-        )
-        .await?;
+        let body = match step {
+            Step::Move(from, to, note) => {
+                EventBody::CaseTransitioned(CaseTransitioned { from, to, note })
+            }
+            Step::Pause => {
+                paused_at = at;
+                EventBody::CaseClockPaused(CaseClockPaused {
+                    reason: "等待第三方检测报告".into()
+                })
+            }
+            Step::Resume => {
+                let paused_working_days = calendar.working_days_between(paused_at, at);
+                due =
+                    calendar.add_working_days(due, u32::try_from(paused_working_days).unwrap_or(0));
+                EventBody::CaseClockResumed(CaseClockResumed {
+                    paused_working_days,
+                    due_at: to_db(due),
+                })
+            }
+            Step::Feedback(satisfaction, score) => {
+                EventBody::CaseFeedbackRecorded(CaseFeedbackRecorded {
+                    communicated_by: ContactMethod::Phone,
+                    satisfaction,
+                    score,
+                    comments: (satisfaction == Satisfaction::Dissatisfied)
+                        .then(|| "对处理结果不满意，要求重新处理".to_owned()),
+                })
+            }
+        };
+        event_log::append(conn, db, actor, emit(at, body)).await?;
     }
     if let Some(closing) = d.closing {
         at += if simple {
@@ -795,6 +862,9 @@ async fn write_case(
         } else {
             Duration::hours(rng.gen_range(4..72))
         };
+        if at > until {
+            return Ok(());
+        }
         event_log::append(conn, db, actor, emit(at, EventBody::CaseClosed(closing))).await?;
     }
     Ok(())
