@@ -149,6 +149,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// KPIs of a month, quarter or year (as `call kpi.summary`): the whole scope, and a line
+    /// per branch, department, store or handler, each with its target and rating.
+    Kpi {
+        /// `2026-10`, `2026-Q3` or `2026`.
+        #[arg(long)]
+        period: String,
+        /// company (default), branch, department, store or handler.
+        #[arg(long)]
+        by: Option<String>,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record business volume from a CSV file `unit,month,orders[,sales]` (as `call
+    /// volume.import`).
+    Volume {
+        file: PathBuf,
+        /// Check the file only.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Rebuild the current-state tables from the event log.
     Rebuild,
     /// Write the TypeScript bindings for the UI.
@@ -477,6 +498,21 @@ async fn run_command(
                 req["cross"] = serde_json::json!(cross);
             }
             redress_core::ops::dispatch(db, actor, "stats.summary", &req.to_string()).await
+        }
+        Command::Kpi { period, by, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "kpi.summary")?;
+            let mut req = serde_json::json!({ "period": period });
+            if let Some(by) = by {
+                req["by"] = serde_json::json!(by);
+            }
+            redress_core::ops::dispatch(db, actor, "kpi.summary", &req.to_string()).await
+        }
+        Command::Volume { file, dry_run } => {
+            redress_core::ops::check_password_change_gate(must_change, "volume.import")?;
+            let text = std::fs::read_to_string(&file)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            let req = serde_json::json!({ "text": text, "file_name": name, "dry_run": dry_run });
+            redress_core::ops::dispatch(db, actor, "volume.import", &req.to_string()).await
         }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")

@@ -136,6 +136,45 @@ impl Calendar {
         }
         n
     }
+
+    /// The working days of a span of dates numbered once, for counting many intervals.
+    pub fn index(&self, first: NaiveDate, last: NaiveDate) -> WorkingDayIndex {
+        let mut ordinals = Vec::new();
+        let mut n = 0;
+        let mut day = first;
+        while day <= last {
+            if day > first && self.is_working_day(day) {
+                n += 1;
+            }
+            ordinals.push(n);
+            day += Duration::days(1);
+        }
+        WorkingDayIndex { first, ordinals }
+    }
+}
+
+/// `ordinals[i]`: working days after `first` up to and including `first + i`.
+#[derive(Debug, Clone)]
+pub struct WorkingDayIndex {
+    first: NaiveDate,
+    ordinals: Vec<i64>,
+}
+
+impl WorkingDayIndex {
+    fn ordinal(&self, day: NaiveDate) -> Option<i64> {
+        let i = usize::try_from((day - self.first).num_days()).ok()?;
+        self.ordinals.get(i).copied()
+    }
+
+    /// As `Calendar::working_days_between`, for instants whose days the index spans.
+    pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<i64> {
+        let from = from.with_timezone(&china()).date_naive();
+        let to = to.with_timezone(&china()).date_naive();
+        if to <= from {
+            return Some(0);
+        }
+        Some(self.ordinal(to)? - self.ordinal(from)?)
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +221,21 @@ mod tests {
         assert_eq!(day(cal.add_working_days(at(2025, 9, 30, 15), 1)), "2025-10-09");
         assert_eq!(day(cal.add_working_days(at(2025, 9, 30, 15), 3)), "2025-10-11");
         assert_eq!(day(cal.add_working_days(at(2025, 9, 30, 15), 0)), "2025-09-30");
+    }
+
+    #[test]
+    fn the_index_counts_as_the_day_by_day_walk() {
+        let cal = Calendar::shipped();
+        let index = cal.index(date(2025, 9, 1), date(2026, 12, 31));
+        for (from, to) in [
+            (at(2026, 2, 13, 10), at(2026, 3, 12, 9)),
+            (at(2025, 9, 30, 15), at(2025, 10, 11, 8)),
+            (at(2026, 11, 27, 10), at(2026, 11, 27, 18)),
+            (at(2026, 11, 27, 10), at(2026, 11, 20, 18)),
+        ] {
+            assert_eq!(index.between(from, to), Some(cal.working_days_between(from, to)));
+        }
+        assert_eq!(index.between(at(2025, 8, 1, 10), at(2026, 1, 5, 9)), None, "outside the span");
     }
 
     #[test]

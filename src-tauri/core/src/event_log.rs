@@ -82,6 +82,14 @@ pub async fn append_to_case(
     append(conn, db, actor, event).await.map(|_| ())
 }
 
+/// Appends one event that concerns no case (a setting, a target…) in a transaction of its own.
+pub async fn append_alone(db: &Db, actor: &Actor, body: EventBody) -> CoreResult<()> {
+    let mut tx = db.begin_write().await?;
+    append(&mut tx, db, actor, NewEvent { case_id: None, occurred_at: db.now(), body }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Appends one event of this site and applies it to the projections, inside `conn`'s
 /// transaction (which must be a write transaction: `Db::begin_write`).
 pub async fn append(

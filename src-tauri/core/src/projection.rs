@@ -12,7 +12,7 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 25] = [
+const TABLES: [&str; 27] = [
     "case_search",
     "search_rows",
     "search_dirty",
@@ -37,6 +37,8 @@ const TABLES: [&str; 25] = [
     "settings",
     "code_entries",
     "calendar_days",
+    "business_volume",
+    "kpi_targets",
     "org_units",
 ];
 
@@ -230,10 +232,11 @@ pub async fn apply(
         }
         EventBody::CaseClockResumed(r) => {
             sqlx::query(
-                "UPDATE cases SET paused_at = NULL, pause_reason = NULL, due_at = ?, updated_hlc = ? \
-                 WHERE id = ?",
+                "UPDATE cases SET paused_at = NULL, pause_reason = NULL, due_at = ?, \
+                 paused_working_days = paused_working_days + ?, updated_hlc = ? WHERE id = ?",
             )
             .bind(&r.due_at)
+            .bind(r.paused_working_days.max(0))
             .bind(ev.hlc)
             .bind(case_id_of(ev)?)
             .execute(&mut *conn)
@@ -317,6 +320,56 @@ pub async fn apply(
             .bind(ev.hlc)
             .execute(&mut *conn)
             .await?;
+        }
+        EventBody::VolumeRecorded(v) => {
+            for e in &v.entries {
+                sqlx::query(
+                    "INSERT INTO business_volume (unit_id, month, orders, sales_fen, updated_by, \
+                     updated_hlc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit_id, month) DO UPDATE \
+                     SET orders = excluded.orders, sales_fen = excluded.sales_fen, \
+                     updated_by = excluded.updated_by, updated_hlc = excluded.updated_hlc",
+                )
+                .bind(&e.unit_id)
+                .bind(&e.month)
+                .bind(e.orders)
+                .bind(e.sales_fen)
+                .bind(&ev.actor)
+                .bind(ev.hlc)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::KpiTargetSet(t) => {
+            let unit = t.unit_id.clone().unwrap_or_default();
+            match (t.goal, t.limit) {
+                (Some(goal), Some(limit)) => {
+                    sqlx::query(
+                        "INSERT INTO kpi_targets (unit_id, period, kpi, goal, lim, updated_by, \
+                         updated_hlc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit_id, period, \
+                         kpi) DO UPDATE SET goal = excluded.goal, lim = excluded.lim, \
+                         updated_by = excluded.updated_by, updated_hlc = excluded.updated_hlc",
+                    )
+                    .bind(&unit)
+                    .bind(&t.period)
+                    .bind(&t.kpi)
+                    .bind(goal)
+                    .bind(limit)
+                    .bind(&ev.actor)
+                    .bind(ev.hlc)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                _ => {
+                    sqlx::query(
+                        "DELETE FROM kpi_targets WHERE unit_id = ? AND period = ? AND kpi = ?",
+                    )
+                    .bind(&unit)
+                    .bind(&t.period)
+                    .bind(&t.kpi)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
         }
         EventBody::CodeEntrySaved(e) => {
             sqlx::query(
@@ -893,7 +946,9 @@ pub async fn snapshot(db: &Db) -> CoreResult<String> {
             out.push_str(table);
             for i in 0..row.len() {
                 let cell: Option<String> = row.try_get::<Option<String>, _>(i).or_else(|_| {
-                    row.try_get::<Option<i64>, _>(i).map(|v| v.map(|n| n.to_string()))
+                    row.try_get::<Option<i64>, _>(i).map(|v| v.map(|n| n.to_string())).or_else(
+                        |_| row.try_get::<Option<f64>, _>(i).map(|v| v.map(|n| n.to_string())),
+                    )
                 })?;
                 out.push('\t');
                 out.push_str(cell.as_deref().unwrap_or("∅"));

@@ -17,6 +17,13 @@ const ROLES: [&str; 6] = ["agent01", "handler.as", "legal01", "head.as", "manage
 const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.list", [true, true, true, true, true, true]),
     ("stats.summary", [true, true, true, true, true, true]),
+    ("stats.hotspots", [true, true, true, true, true, true]),
+    ("kpi.summary", [true, true, true, true, true, true]),
+    ("kpi.targets", [true, true, true, true, true, true]),
+    ("kpi.target_set", [false, false, false, false, true, false]),
+    ("volume.list", [true, true, true, true, true, true]),
+    ("volume.set", [false, false, false, false, true, false]),
+    ("volume.import", [false, false, false, false, true, false]),
     ("cases.get", [true, true, true, true, true, true]),
     ("cases.search", [true, true, true, true, true, true]),
     ("cases.create", [true, true, false, false, false, false]),
@@ -157,6 +164,15 @@ fn sample(op: &str, ids: &Ids) -> String {
     match op {
         "cases.list" => r#"{"limit": 5}"#.into(),
         "stats.summary" => r#"{"from": "2026-01-01", "to": "2026-12-31"}"#.into(),
+        "stats.hotspots" => r#"{"period": "2026-10"}"#.into(),
+        "kpi.summary" => r#"{"period": "2026-Q3", "by": "department"}"#.into(),
+        "kpi.targets" => r#"{"period": "2026-10"}"#.into(),
+        "kpi.target_set" => {
+            r#"{"period": "2026", "kpi": "on_time_rate", "goal": 95, "limit": 90}"#.into()
+        }
+        "volume.list" => r#"{"year": 2026}"#.into(),
+        "volume.set" => r#"{"entries": [{"unit": "DEP-AS", "month": "2026-10", "orders": 1200}]}"#.into(),
+        "volume.import" => r#"{"text": "unit,month,orders\nDEP-CS,2026-10,900"}"#.into(),
         "cases.pause" => {
             format!(r#"{{"id": "{}", "reason": "等待检测报告"}}"#, ids.case_in_after_sales)
         }

@@ -142,41 +142,17 @@ async fn summary(db: &Db, actor: &Actor, req: Value) -> Value {
 /// Cases received a minute either side of midnight at the end of March 2026 and of March 2025
 /// (China time), a merged duplicate, and a case with no department or store.
 async fn import_edges(db: &Db, dir: &Path) {
-    let file = dir.join("edges.csv");
-    std::fs::write(
-        &file,
-        "编号,受理时间,产品,问题,状态\n\
-         E1,2026-03-31 23:59,电热水壶,底座漏电,received\n\
+    let report = support::import_rows(
+        db,
+        dir,
+        "edges",
+        "E1,2026-03-31 23:59,电热水壶,底座漏电,received\n\
          E2,2026-04-01 00:00,电热水壶,底座漏电,received\n\
          E3,2025-03-31 23:59,电热水壶,开关失灵,closed\n\
          E4,2025-04-01 00:01,电热水壶,开关失灵,closed\n\
          E5,2026-02-28 23:59,电热水壶,开关失灵,closed\n",
     )
-    .expect("write");
-    let mapping = ImportMapping::from_toml(
-        r#"
-source = "edges"
-external_id = ["编号"]
-date_formats = ["%Y-%m-%d %H:%M"]
-[fields.received_at]
-column = "受理时间"
-[fields.channel]
-value = "hotline"
-[fields.product_name]
-column = "产品"
-[fields.content]
-column = "问题"
-[fields.category]
-value = "product_quality"
-[fields.status]
-column = "状态"
-"#,
-    )
-    .expect("mapping");
-    let report =
-        call(db, &Actor::system(), "imports.run", json!({"path": file, "mapping": mapping}))
-            .await
-            .expect("import");
+    .await;
     assert_eq!(report["imported"], 5, "{report}");
 }
 

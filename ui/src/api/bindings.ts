@@ -391,7 +391,39 @@ root_causes?: Array<string>,
 /**
  * `true`: leave out cases merged into another (they are the same dispute).
  */
-exclude_merged?: boolean, };
+exclude_merged?: boolean, 
+/**
+ * Closed on or after this day (`YYYY-MM-DD`, China time).
+ */
+closed_from?: string, 
+/**
+ * Closed on or before this day.
+ */
+closed_to?: string, 
+/**
+ * `true`: closed by their deadline; `false`: closed after it (cases without a deadline
+ * are neither).
+ */
+closed_on_time?: boolean, 
+/**
+ * `true`: cases that missed their deadline: closed after it, or still open with the clock
+ * running past it; `false`: every other case.
+ */
+missed_deadline?: boolean, 
+/**
+ * `true`: reopened at least once because the consumer was not satisfied; `false`: never.
+ */
+reopened?: boolean, 
+/**
+ * `true`: settled in the intake sitting and never reopened (first-contact resolution).
+ */
+first_contact?: boolean, 
+/**
+ * Cases of this branch or subsidiary: their store's (or, without a store, their
+ * department's) nearest branch or subsidiary is this one; `""`: cases of no branch
+ * (headquarters).
+ */
+branch_id?: string, };
 
 export type CasesListResponse = { 
 /**
@@ -776,6 +808,70 @@ moves: Array<Move>, reopen_count: number, typical: boolean, team: Array<TeamMemb
  */
 plans: Array<PlanView>, steps: Array<StepView>, rounds: Array<RoundView>, feedback: Array<FeedbackView>, approval_threshold_fen: number, };
 
+export type HistoryPoint = { label: string, count: number, };
+
+export type Hotspot = { dimension: StatsDimension, key: string | null, 
+/**
+ * An org unit's name.
+ */
+name: string | null, 
+/**
+ * Cases received in the period.
+ */
+observed: number, 
+/**
+ * The mean per period of the history (at least `MIN_EXPECTED`), two decimals.
+ */
+expected: number, 
+/**
+ * observed ÷ expected, two decimals.
+ */
+ratio: number, 
+/**
+ * P(X ≥ observed) for X ~ Poisson(expected).
+ */
+p_value: number, 
+/**
+ * The threshold it was tested against: `ALPHA` ÷ the values tested in its dimension.
+ */
+threshold: number, 
+/**
+ * The periods the expectation came from, oldest first.
+ */
+history: Array<HistoryPoint>, 
+/**
+ * The ledger filter of its cases in the period.
+ */
+cases: Record<string, unknown>, };
+
+export type HotspotMethod = { alpha: number, min_count: number, min_ratio: number, min_expected: number, min_history: number, };
+
+export type HotspotsRequest = { 
+/**
+ * `2026-10`, `2026-Q3` or `2026`.
+ */
+period: string, 
+/**
+ * The dimensions tested (default: category, product, store, department, channel, root
+ * cause).
+ */
+dimensions?: Array<StatsDimension>, };
+
+export type HotspotsResponse = { period: Period, label: string, 
+/**
+ * The periods of history used (as many as there is data for, up to 12 months, 8
+ * quarters or 5 years).
+ */
+history: Array<Period>, method: HotspotMethod, 
+/**
+ * Values tested per dimension.
+ */
+tested: Array<[StatsDimension, number]>, 
+/**
+ * The hotspots, the most significant first.
+ */
+items: Array<Hotspot>, };
+
 export type ImportBatchView = { id: string, source: string, file_name: string, rows: number, started_at: string, started_by: string, 
 /**
  * `running` (or interrupted: no process finished it), `done`, `cancelled`.
@@ -961,6 +1057,104 @@ export type JobRequest = { job_id: string, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
+export type KpiCode = "complaint_rate" | "on_time_rate" | "satisfaction_rate" | "mean_score" | "first_contact_rate" | "mean_handling_days" | "median_handling_days" | "reopen_rate" | "overdue";
+
+export type KpiGroupBy = "company" | "branch" | "department" | "store" | "handler";
+
+export type KpiLine = { 
+/**
+ * The unit's or handler's id; none for the whole scope, or for cases without one.
+ */
+key: string | null, name: string | null, 
+/**
+ * Disputes received in the period.
+ */
+received: number, 
+/**
+ * Cases closed in the period.
+ */
+closed: number, 
+/**
+ * Orders in the period (none when a month has none recorded).
+ */
+orders: number | null, values: Array<KpiValue>, };
+
+export type KpiRating = "green" | "amber" | "red";
+
+export type KpiRequest = { 
+/**
+ * `2026-10`, `2026-Q3` or `2026`.
+ */
+period: string, 
+/**
+ * The lines wanted (default: the company alone).
+ */
+by?: KpiGroupBy, };
+
+export type KpiResponse = { period: Period, label: string, by: KpiGroupBy, 
+/**
+ * Everything in the actor's scope.
+ */
+total: KpiLine, 
+/**
+ * One per branch, department, store or handler (none for `company`), the largest first.
+ */
+lines: Array<KpiLine>, };
+
+export type KpiTargetRow = { unit_id: string | null, unit_name: string | null, period: string, kpi: KpiCode, goal: number, limit: number, updated_by: string, };
+
+export type KpiTargetSetRequest = { 
+/**
+ * The unit (a branch, department or store); none: the company.
+ */
+unit_id?: string, 
+/**
+ * `2026`, `2026-Q3` or `2026-10`.
+ */
+period: string, kpi: KpiCode, 
+/**
+ * The goal (green when met) and the limit (red when worse); both none: remove the target.
+ */
+goal?: number, limit?: number, };
+
+export type KpiTargetView = { 
+/**
+ * The unit (none: the company).
+ */
+unit_id: string | null, 
+/**
+ * The period the target was set for (the KPI's own, its quarter or its year).
+ */
+period: string, kpi: KpiCode, goal: number, limit: number, };
+
+export type KpiTargetsRequest = { 
+/**
+ * Targets for this period and those it falls in (its quarter, its year); none: every one.
+ */
+period?: string, };
+
+export type KpiValue = { kpi: KpiCode, 
+/**
+ * None when there is nothing to measure (no case closed, no business volume…).
+ */
+value: number | null, 
+/**
+ * Cases counted (for a mean: the working days summed).
+ */
+numerator: number | null, 
+/**
+ * What they are counted against (cases, orders).
+ */
+denominator: number | null, target: KpiTargetView | null, rating: KpiRating | null, 
+/**
+ * The ledger filter of the cases counted.
+ */
+cases: Record<string, unknown> | null, 
+/**
+ * The ledger filter of the cases counted against (for a rate of cases).
+ */
+base: Record<string, unknown> | null, };
+
 export type Lang = "zh-CN" | "en";
 
 export type LedgerColumn = "case_no" | "received_at" | "channel" | "consumer" | "product" | "category" | "severity" | "department" | "store" | "status" | "handler" | "due_at" | "overdue" | "satisfaction" | "result";
@@ -1049,7 +1243,7 @@ new_password: string, };
 
 export type Period = { from: string, to: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -1312,6 +1506,47 @@ export type TrendUnit = "month" | "quarter" | "year";
 
 export type UnlockRequest = { password: string, };
 
+export type VolumeImportRequest = { 
+/**
+ * CSV text: `unit,month,orders[,sales]` with a header line; the unit by code or id,
+ * sales in yuan (`12345.67`).
+ */
+text: string, 
+/**
+ * The file's name, recorded as the source.
+ */
+file_name?: string, 
+/**
+ * Check only: nothing saved.
+ */
+dry_run?: boolean, };
+
+export type VolumeInput = { 
+/**
+ * The unit's id or its code.
+ */
+unit: string, 
+/**
+ * `YYYY-MM`.
+ */
+month: string, orders: number, 
+/**
+ * Sales in fen.
+ */
+sales_fen?: number, };
+
+export type VolumeListRequest = { 
+/**
+ * The year whose months are listed.
+ */
+year: number, };
+
+export type VolumeRow = { unit_id: string, unit_code: string, unit_name: string, month: string, orders: number, sales_fen: number | null, };
+
+export type VolumeSaved = { entries: number, months: Array<string>, dry_run: boolean, };
+
+export type VolumeSetRequest = { entries: Array<VolumeInput>, };
+
 export type WorkList = { 
 /**
  * Open cases the person handles or is on the team of, the most urgent first.
@@ -1337,6 +1572,13 @@ export type WorkListRequest = Record<symbol, never>;
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "stats.summary": { request: StatsRequest; response: StatsResponse };
+  "stats.hotspots": { request: HotspotsRequest; response: HotspotsResponse };
+  "kpi.summary": { request: KpiRequest; response: KpiResponse };
+  "kpi.targets": { request: KpiTargetsRequest; response: Array<KpiTargetRow> };
+  "kpi.target_set": { request: KpiTargetSetRequest; response: Array<KpiTargetRow> };
+  "volume.list": { request: VolumeListRequest; response: Array<VolumeRow> };
+  "volume.set": { request: VolumeSetRequest; response: VolumeSaved };
+  "volume.import": { request: VolumeImportRequest; response: VolumeSaved };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
   "imports.inspect": { request: ImportInspectRequest; response: ImportInspection };
@@ -1417,6 +1659,13 @@ export type Operations = {
 export const COMMANDS = {
   "cases.list": "cases_list",
   "stats.summary": "stats_summary",
+  "stats.hotspots": "stats_hotspots",
+  "kpi.summary": "kpi_summary",
+  "kpi.targets": "kpi_targets",
+  "kpi.target_set": "kpi_target_set",
+  "volume.list": "volume_list",
+  "volume.set": "volume_set",
+  "volume.import": "volume_import",
   "cases.search": "cases_search",
   "cases.export": "cases_export",
   "imports.inspect": "imports_inspect",

@@ -54,10 +54,13 @@ pub enum Permission {
     /// Import cases from spreadsheets (old ledgers, other systems).
     #[serde(rename = "data.import")]
     DataImport,
+    /// Set KPI targets and record business volume (orders per unit and month).
+    #[serde(rename = "kpi.manage")]
+    KpiManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -73,6 +76,7 @@ impl Permission {
         Permission::DemoGenerate,
         Permission::BulletinIssue,
         Permission::DataImport,
+        Permission::KpiManage,
     ];
 }
 
@@ -176,6 +180,7 @@ impl RoleCode {
                     DataImport,
                     AuditVerify,
                     BulletinIssue,
+                    KpiManage,
                 ],
                 CaseScope::All,
             ),

@@ -121,6 +121,41 @@ pub enum EventBody {
     /// Two records of the same person made one: the duplicate's cases now belong to the other.
     #[serde(rename = "consumer.merged")]
     ConsumerMerged(ConsumerMerged),
+    /// Orders and sales of units per month, entered or imported (the complaint rate's base).
+    #[serde(rename = "volume.recorded")]
+    VolumeRecorded(VolumeRecorded),
+    /// A KPI target set, or removed, for a unit and a period.
+    #[serde(rename = "kpi.target_set")]
+    KpiTargetSet(KpiTargetSet),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolumeEntry {
+    pub unit_id: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub orders: i64,
+    pub sales_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolumeRecorded {
+    pub entries: Vec<VolumeEntry>,
+    /// `edit`, or the name of the file imported.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiTargetSet {
+    /// The unit the target is for; none: the company.
+    pub unit_id: Option<String>,
+    /// `2026`, `2026-Q3` or `2026-10`.
+    pub period: String,
+    /// The KPI's code (`on_time_rate`, …).
+    pub kpi: String,
+    /// Goal (green when met) and limit (red when worse); none: the target removed.
+    pub goal: Option<f64>,
+    pub limit: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,6 +21,23 @@ pub const MAX_PAGE: u32 = 500;
 const WALK_ORDER_ABOVE: i64 = 2_000;
 
 /// A case still being handled.
+/// A case that missed its deadline (with `AND c.due_at < now`): closed after it, or open with
+/// its clock running (a paused clock is not late). Withdrawn and merged cases are neither.
+pub(crate) const MISSED: &str = "((c.status = 'closed' AND c.closed_at > c.due_at) OR \
+    (c.status NOT IN ('closed', 'withdrawn', 'merged') AND c.paused_at IS NULL))";
+
+/// Settled in the intake sitting (a simple case is closed there) and never reopened.
+pub(crate) const FIRST_CONTACT: &str =
+    "c.status = 'closed' AND c.complexity = 'simple' AND c.reopen_count = 0";
+
+/// The kinds of unit a case's branch is: the nearest of them above its store or department.
+pub(crate) const BRANCH_KINDS: &str = "('branch', 'subsidiary')";
+/// `WITH RECURSIVE u(id) AS (` start `UNION` the units below, not through another branch `)`
+/// `SELECT id FROM u`: a branch's own units.
+const BRANCH_UNITS: &str = "WITH RECURSIVE u(id) AS (";
+const BRANCH_UNITS_STEP: &str = " UNION SELECT o.id FROM org_units o JOIN u ON o.parent_id = u.id \
+    WHERE o.kind NOT IN ('branch', 'subsidiary')) SELECT id FROM u";
+
 pub(crate) const OPEN: &str = "c.status NOT IN ('closed', 'withdrawn', 'merged')";
 
 /// An open case whose deadline clock runs (not paused).
@@ -160,6 +177,31 @@ pub struct CasesListRequest {
     /// `true`: leave out cases merged into another (they are the same dispute).
     #[ts(optional)]
     pub exclude_merged: Option<bool>,
+    /// Closed on or after this day (`YYYY-MM-DD`, China time).
+    #[ts(optional)]
+    pub closed_from: Option<String>,
+    /// Closed on or before this day.
+    #[ts(optional)]
+    pub closed_to: Option<String>,
+    /// `true`: closed by their deadline; `false`: closed after it (cases without a deadline
+    /// are neither).
+    #[ts(optional)]
+    pub closed_on_time: Option<bool>,
+    /// `true`: cases that missed their deadline: closed after it, or still open with the clock
+    /// running past it; `false`: every other case.
+    #[ts(optional)]
+    pub missed_deadline: Option<bool>,
+    /// `true`: reopened at least once because the consumer was not satisfied; `false`: never.
+    #[ts(optional)]
+    pub reopened: Option<bool>,
+    /// `true`: settled in the intake sitting and never reopened (first-contact resolution).
+    #[ts(optional)]
+    pub first_contact: Option<bool>,
+    /// Cases of this branch or subsidiary: their store's (or, without a store, their
+    /// department's) nearest branch or subsidiary is this one; `""`: cases of no branch
+    /// (headquarters).
+    #[ts(optional)]
+    pub branch_id: Option<String>,
 }
 
 /// One line of the ledger.
@@ -302,6 +344,7 @@ pub(crate) struct LedgerFilter<'r> {
     now: String,
     received: (Option<String>, Option<String>),
     due: (Option<String>, Option<String>),
+    closed: (Option<String>, Option<String>),
 }
 
 /// The first instant of a China-time day (`YYYY-MM-DD`), and of the day after it.
@@ -348,8 +391,9 @@ impl<'r> LedgerFilter<'r> {
         let received =
             range(&req.received_from, &req.received_to, ("received_from", "received_to"));
         let due = range(&req.due_from, &req.due_to, ("due_from", "due_to"));
+        let closed = range(&req.closed_from, &req.closed_to, ("closed_from", "closed_to"));
         crate::error::ensure_valid(problems)?;
-        Ok(LedgerFilter { req, now: now.to_owned(), received, due })
+        Ok(LedgerFilter { req, now: now.to_owned(), received, due, closed })
     }
 
     /// Appends the `WHERE` clause: the actor's scope, then every filter given.
@@ -480,7 +524,11 @@ impl<'r> LedgerFilter<'r> {
             and(qb);
             push_prefix(qb, &col("c.product_name"), prefix);
         }
-        for (name, (from, to)) in [("c.received_at", &self.received), ("c.due_at", &self.due)] {
+        for (name, (from, to)) in [
+            ("c.received_at", &self.received),
+            ("c.due_at", &self.due),
+            ("c.closed_at", &self.closed),
+        ] {
             let column = col(name);
             if let Some(from) = from {
                 and(qb);
@@ -496,6 +544,36 @@ impl<'r> LedgerFilter<'r> {
             qb.push("c.id IN (SELECT case_id FROM case_imports WHERE batch_id = ")
                 .push_bind(batch.to_owned())
                 .push(")");
+        }
+        if let Some(on_time) = req.closed_on_time {
+            and(qb);
+            qb.push("c.status = 'closed' AND c.due_at IS NOT NULL AND c.closed_at ");
+            qb.push(if on_time { "<=" } else { ">" }).push(" c.due_at");
+        }
+        if let Some(missed) = req.missed_deadline {
+            and(qb);
+            qb.push(if missed { "(" } else { "NOT (" });
+            qb.push(MISSED).push(" AND c.due_at < ").push_bind(now.clone()).push(")");
+        }
+        if let Some(reopened) = req.reopened {
+            and(qb);
+            qb.push(if reopened { "c.reopen_count > 0" } else { "c.reopen_count = 0" });
+        }
+        if let Some(first) = req.first_contact {
+            and(qb);
+            qb.push(if first { "(" } else { "NOT (" }).push(FIRST_CONTACT).push(")");
+        }
+        if let Some(branch) = req.branch_id.as_deref() {
+            and(qb);
+            if branch.is_empty() {
+                qb.push("(COALESCE(c.store_id, c.department_id) IS NULL OR ");
+                qb.push("COALESCE(c.store_id, c.department_id) NOT IN (").push(BRANCH_UNITS);
+                qb.push("SELECT id FROM org_units WHERE kind IN ").push(BRANCH_KINDS);
+                qb.push(BRANCH_UNITS_STEP).push("))");
+            } else {
+                qb.push("COALESCE(c.store_id, c.department_id) IN (").push(BRANCH_UNITS);
+                qb.push("SELECT ").push_bind(branch.to_owned()).push(BRANCH_UNITS_STEP).push(")");
+            }
         }
         if let Some(typical) = req.typical {
             and(qb);

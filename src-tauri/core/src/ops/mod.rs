@@ -14,8 +14,10 @@ pub mod demo;
 pub mod documents;
 pub mod evidence;
 pub mod handling;
+pub mod hotspots;
 pub mod imports;
 pub mod intake;
+pub mod kpi;
 pub mod links;
 pub mod org;
 pub mod roles;
@@ -60,6 +62,13 @@ macro_rules! operations {
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
     "stats.summary" => stats_summary = stats::summary : stats::StatsRequest => stats::StatsResponse;
+    "stats.hotspots" => stats_hotspots = hotspots::hotspots : hotspots::HotspotsRequest => hotspots::HotspotsResponse;
+    "kpi.summary" => kpi_summary = kpi::summary : kpi::KpiRequest => kpi::KpiResponse;
+    "kpi.targets" => kpi_targets = kpi::targets : kpi::KpiTargetsRequest => Vec<kpi::KpiTargetRow>;
+    "kpi.target_set" => kpi_target_set = kpi::target_set : kpi::KpiTargetSetRequest => Vec<kpi::KpiTargetRow>;
+    "volume.list" => volume_list = kpi::volume_list : kpi::VolumeListRequest => Vec<kpi::VolumeRow>;
+    "volume.set" => volume_set = kpi::volume_set : kpi::VolumeSetRequest => kpi::VolumeSaved;
+    "volume.import" => volume_import = kpi::volume_import : kpi::VolumeImportRequest => kpi::VolumeSaved;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;
     "imports.inspect" => imports_inspect = imports::inspect : imports::ImportInspectRequest => imports::ImportInspection;

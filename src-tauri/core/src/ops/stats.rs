@@ -46,7 +46,7 @@ impl StatsDimension {
         StatsDimension::Status,
     ];
 
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             StatsDimension::Category => "c.category",
             StatsDimension::Channel => "c.channel",
@@ -60,7 +60,7 @@ impl StatsDimension {
     }
 
     /// The ledger filter that lists the cases of one value (`None`: the value is missing).
-    fn narrow(self, filter: &mut CasesListRequest, key: Option<&str>) {
+    pub(crate) fn narrow(self, filter: &mut CasesListRequest, key: Option<&str>) {
         let value = key.unwrap_or_default().to_owned();
         match self {
             StatsDimension::Category => filter.categories = Some(vec![value]),
@@ -270,7 +270,7 @@ impl Periods {
 }
 
 /// The first instant of a China-time day, as stored.
-fn start_of(day: NaiveDate) -> String {
+pub(crate) fn start_of(day: NaiveDate) -> String {
     day.and_hms_opt(0, 0, 0)
         .and_then(|t| t.and_local_timezone(time::china()).single())
         .map(|t| time::to_db(t.with_timezone(&chrono::Utc)))
@@ -299,7 +299,8 @@ fn filter_of((from, to): (NaiveDate, NaiveDate)) -> CasesListRequest {
     }
 }
 
-fn json(filter: &CasesListRequest) -> CoreResult<serde_json::Value> {
+/// A ledger filter as JSON, without the fields it leaves unset.
+pub(crate) fn json(filter: &CasesListRequest) -> CoreResult<serde_json::Value> {
     let mut value = serde_json::to_value(filter).map_err(|e| CoreError::Internal(e.to_string()))?;
     if let Some(map) = value.as_object_mut() {
         map.retain(|_, v| !v.is_null());

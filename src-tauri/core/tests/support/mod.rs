@@ -175,3 +175,33 @@ pub async fn drive_to(db: &Db, stage: Stage) -> Driven {
     .await;
     driven
 }
+
+/// Imports rows `编号,受理时间,产品,问题,状态` (received `YYYY-MM-DD HH:MM`, China time) as
+/// hotline complaints about product quality, as the system; returns the import's report.
+pub async fn import_rows(db: &Db, dir: &std::path::Path, source: &str, rows: &str) -> Value {
+    let file = dir.join(format!("{source}.csv"));
+    std::fs::write(&file, format!("编号,受理时间,产品,问题,状态\n{rows}")).expect("write");
+    let mapping = redress_core::import::ImportMapping::from_toml(&format!(
+        r#"
+source = "{source}"
+external_id = ["编号"]
+date_formats = ["%Y-%m-%d %H:%M"]
+[fields.received_at]
+column = "受理时间"
+[fields.channel]
+value = "hotline"
+[fields.product_name]
+column = "产品"
+[fields.content]
+column = "问题"
+[fields.category]
+value = "product_quality"
+[fields.status]
+column = "状态"
+"#
+    ))
+    .expect("mapping");
+    call(db, &Actor::system(), "imports.run", serde_json::json!({"path": file, "mapping": mapping}))
+        .await
+        .expect("import")
+}
