@@ -79,6 +79,27 @@ enum Command {
         #[arg(long)]
         issue: bool,
     },
+    /// The statistical analysis report of a month, quarter or year as PDF: a new draft from
+    /// the figures as they stand (or `--id` an existing report); `--conclusions` and
+    /// `--proposals` fill its text (files), `--issue` numbers and issues it.
+    Report {
+        /// `2026-10`, `2026-Q3` or `2026`.
+        #[arg(long, required_unless_present = "id")]
+        period: Option<String>,
+        /// An existing report (issued ones print as they were issued).
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// A text file with the conclusions (结论).
+        #[arg(long)]
+        conclusions: Option<PathBuf>,
+        /// A text file with the proposals and measures (建议和措施).
+        #[arg(long)]
+        proposals: Option<PathBuf>,
+        #[arg(long)]
+        issue: bool,
+    },
     /// Full-text search over cases (Chinese: one character or more), ranked, as JSON.
     Search {
         query: String,
@@ -419,6 +440,39 @@ async fn run_command(
             let pdf = redress_core::ops::dispatch(db, actor, "documents.notice", &req.to_string())
                 .await?;
             write_pdf(&pdf, &out)
+        }
+        Command::Report { period, id, out, conclusions, proposals, issue } => {
+            redress_core::ops::check_password_change_gate(must_change, "reports.pdf")?;
+            let call = |op: &'static str, req: serde_json::Value| async move {
+                redress_core::ops::dispatch(db, actor, op, &req.to_string()).await
+            };
+            let mut view = match id {
+                Some(id) => call("reports.get", serde_json::json!({ "id": id })).await?,
+                None => call("reports.draft", serde_json::json!({ "period": period })).await?,
+            };
+            if conclusions.is_some() || proposals.is_some() {
+                let read = |f: Option<PathBuf>, old: &serde_json::Value| match f {
+                    Some(f) => std::fs::read_to_string(f).map(serde_json::Value::String),
+                    None => Ok(old.clone()),
+                };
+                let req = serde_json::json!({
+                    "id": view["id"],
+                    "title": view["title"],
+                    "conclusions": read(conclusions, &view["conclusions"])?,
+                    "proposals": read(proposals, &view["proposals"])?,
+                });
+                view = call("reports.save", req).await?;
+            }
+            let id = serde_json::json!({ "id": view["id"] });
+            if issue {
+                view = call("reports.issue", id.clone()).await?;
+            }
+            let pdf = call("reports.pdf", id).await?;
+            let mut written = write_pdf(&pdf, &out)?;
+            written["report_id"] = view["id"].clone();
+            written["doc_no"] = view["doc_no"].clone();
+            written["status"] = view["status"].clone();
+            Ok(written)
         }
         Command::Bulletin { cases, out, issue } => {
             redress_core::ops::check_password_change_gate(must_change, "bulletins.draft")?;

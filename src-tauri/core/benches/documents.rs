@@ -12,6 +12,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use redress_core::documents::bulletin::{self, BulletinCase, BulletinContent, Issue};
+use redress_core::documents::chart::{draw, Shape};
 use redress_core::documents::fonts::{self, Face};
 use redress_core::documents::mask::{Masking, Personal};
 use redress_core::documents::notice::{self, MeasureFact, NoticeFacts, NoticeKind};
@@ -157,7 +158,41 @@ fn blocks_html(blocks: &[Block], out: &mut String) {
             Block::Space(s) => out.push_str(&format!("<div style=\"height:{s}pt\"></div>")),
             Block::PageBreak => out.push_str("<div style=\"break-after:page\"></div>"),
             Block::AtFoot(inner) => blocks_html(inner, out),
-            Block::Image { .. } | Block::Stamp { .. } => {}
+            // The same shapes as inline SVG, so that the browser draws what printpdf draws.
+            Block::Chart(chart) => {
+                let width = 480.0;
+                let measure = |t: &str, size: f32| t.chars().count() as f32 * size;
+                let rgb = |c: redress_core::documents::pdf::Colour| {
+                    format!("rgb({},{},{})", c.0 * 255.0, c.1 * 255.0, c.2 * 255.0)
+                };
+                out.push_str(&format!(
+                    "<svg width=\"{width}pt\" height=\"{}pt\" viewBox=\"0 0 {width} {}\">",
+                    chart.height, chart.height
+                ));
+                for shape in draw(chart, 0.0, 0.0, width, &measure) {
+                    out.push_str(&match shape {
+                        Shape::Text { x, baseline, size, colour, text } => format!(
+                            "<text x=\"{x}\" y=\"{baseline}\" font-size=\"{size}\" fill=\"{}\" font-family=\"RSans\">{}</text>",
+                            rgb(colour),
+                            escape(&text)
+                        ),
+                        Shape::Line { x1, y1, x2, y2, thickness, colour } => format!(
+                            "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke-width=\"{thickness}\" stroke=\"{}\"/>",
+                            rgb(colour)
+                        ),
+                        Shape::Rect { x, y, w, h, colour } => format!(
+                            "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{}\"/>",
+                            rgb(colour)
+                        ),
+                        Shape::Polygon { points, colour } => {
+                            let p: Vec<String> = points.iter().map(|(x, y)| format!("{x},{y}")).collect();
+                            format!("<polygon points=\"{}\" fill=\"{}\"/>", p.join(" "), rgb(colour))
+                        }
+                    });
+                }
+                out.push_str("</svg>");
+            }
+            Block::Image { .. } | Block::Stamp { .. } | Block::Anchor(_) => {}
         }
     }
 }

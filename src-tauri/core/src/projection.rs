@@ -12,7 +12,7 @@ use crate::pii;
 use crate::storage::Db;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 28] = [
     "case_search",
     "search_rows",
     "search_dirty",
@@ -37,6 +37,7 @@ const TABLES: [&str; 27] = [
     "settings",
     "code_entries",
     "calendar_days",
+    "reports",
     "business_volume",
     "kpi_targets",
     "org_units",
@@ -318,6 +319,46 @@ pub async fn apply(
             .bind(&c.key)
             .bind(json_text(&c.value)?)
             .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::ReportSaved(r) => {
+            sqlx::query(
+                "INSERT INTO reports (id, period, status, title, conclusions, proposals, created_by, \
+                 created_at, updated_at, updated_hlc) VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6, ?7, ?7, ?8) \
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, \
+                 conclusions = excluded.conclusions, proposals = excluded.proposals, \
+                 updated_at = excluded.updated_at, updated_hlc = excluded.updated_hlc \
+                 WHERE reports.status = 'draft'",
+            )
+            .bind(&r.report_id)
+            .bind(&r.period)
+            .bind(&r.title)
+            .bind(&r.conclusions)
+            .bind(&r.proposals)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::ReportIssued(r) => {
+            sqlx::query(
+                "UPDATE reports SET status = 'issued', doc_no = ?, year = ?, seq = ?, issued_on = ?, \
+                 issued_by = ?, pdf_sha256 = ?, pdf_size = ?, pages = ?, updated_at = ?, \
+                 updated_hlc = ? WHERE id = ? AND status = 'draft'",
+            )
+            .bind(&r.doc_no)
+            .bind(r.year)
+            .bind(r.seq)
+            .bind(&r.issued_on)
+            .bind(&ev.actor)
+            .bind(&r.pdf_sha256)
+            .bind(r.pdf_size)
+            .bind(r.pages)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .bind(&r.report_id)
             .execute(&mut *conn)
             .await?;
         }

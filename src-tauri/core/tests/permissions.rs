@@ -83,6 +83,12 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("bulletins.save", [false, false, true, true, true, false]),
     ("bulletins.pdf", [true, true, true, true, true, true]),
     ("bulletins.issue", [false, false, true, true, true, false]),
+    ("reports.list", [true, true, true, true, true, true]),
+    ("reports.get", [true, true, true, true, true, true]),
+    ("reports.pdf", [true, true, true, true, true, true]),
+    ("reports.draft", [false, false, true, true, true, false]),
+    ("reports.save", [false, false, true, true, true, false]),
+    ("reports.issue", [false, false, true, true, true, false]),
     ("bulletins.discard", [false, false, true, true, true, false]),
     ("cases.export", [true, true, true, true, true, true]),
     ("imports.inspect", [false, false, false, false, true, true]),
@@ -125,6 +131,9 @@ struct Ids {
     /// A draft bulletin on `investigating`, and an issued one.
     bulletin_draft: serde_json::Value,
     bulletin_issued: String,
+    /// A report draft with its text written, and an issued report.
+    report_draft: String,
+    report_issued: String,
     /// A small ledger spreadsheet to import.
     sheet: String,
 }
@@ -291,6 +300,13 @@ fn sample(op: &str, ids: &Ids) -> String {
             json!({"profile": profile, "templates": templates}).to_string()
         }
         "bulletins.get" | "bulletins.pdf" => json!({"id": ids.bulletin_issued}).to_string(),
+        "reports.list" => "{}".into(),
+        "reports.get" | "reports.pdf" => json!({"id": ids.report_issued}).to_string(),
+        "reports.draft" => r#"{"period": "2026-Q4"}"#.into(),
+        "reports.save" => json!({"id": ids.report_draft, "title": "2026年11月消费纠纷统计分析报告",
+            "conclusions": "受理量平稳。", "proposals": "加强安装培训。"})
+        .to_string(),
+        "reports.issue" => json!({"id": ids.report_draft}).to_string(),
         "bulletins.draft" => json!({"cases": [ids.investigating.case_id]}).to_string(),
         "bulletins.save" => {
             let mut content = ids.bulletin_draft["content"].clone();
@@ -419,11 +435,36 @@ async fn every_operation_for_every_role() {
     )
     .await
     .expect("issued");
+    let report = |db: &redress_core::Db| {
+        let db = db.clone();
+        async move {
+            let sys = |op: &'static str, req: serde_json::Value| {
+                let db = db.clone();
+                async move { dispatch(&db, &Actor::system(), op, &req.to_string()).await.expect(op) }
+            };
+            let draft = sys("reports.draft", json!({"period": "2026-11"})).await;
+            let id = draft["id"].as_str().expect("id").to_owned();
+            sys(
+                "reports.save",
+                json!({"id": id, "title": draft["title"],
+                "conclusions": "本月纠纷以产品质量为主。", "proposals": "一、加强进货检验。"}),
+            )
+            .await;
+            id
+        }
+    };
+    let report_draft = report(&t.db).await;
+    let report_issued = report(&t.db).await;
+    dispatch(&t.db, &Actor::system(), "reports.issue", &json!({"id": report_issued}).to_string())
+        .await
+        .expect("report issued");
     let sheet = t.dir.path().join("旧台账.csv");
     std::fs::write(&sheet, "编号,受理日期,商品,问题\n1,2024-05-01,空调,不制冷\n").expect("sheet");
     let ids = Ids {
         sheet: sheet.to_string_lossy().into_owned(),
         bulletin_draft,
+        report_draft,
+        report_issued,
         bulletin_issued: issued["summary"]["id"].as_str().expect("id").to_owned(),
         file: file.to_string_lossy().into_owned(),
         evidence_id: attached["items"][0]["id"].as_str().expect("id").to_owned(),

@@ -1,9 +1,13 @@
 //! Statistics, KPIs and reports (§五(二)–(三), §七(二)).
 
+use redress_core::ops::documents::GeneratedPdf;
 use redress_core::ops::hotspots::{self, HotspotsRequest, HotspotsResponse};
 use redress_core::ops::kpi::{
     self, KpiRequest, KpiResponse, KpiTargetRow, KpiTargetSetRequest, KpiTargetsRequest,
     VolumeImportRequest, VolumeListRequest, VolumeRow, VolumeSaved, VolumeSetRequest,
+};
+use redress_core::ops::reports::{
+    self, ReportDraftRequest, ReportRequest, ReportSaveRequest, ReportView, ReportsListRequest,
 };
 use redress_core::ops::stats::{self, StatsRequest, StatsResponse};
 use redress_core::ApiError;
@@ -74,4 +78,52 @@ pub async fn stats_hotspots(
     request: HotspotsRequest,
 ) -> Result<HotspotsResponse, ApiError> {
     operation!(state, "stats.hotspots", hotspots::hotspots, request)
+}
+
+#[tauri::command]
+pub async fn reports_list(
+    state: State<'_, AppState>,
+    request: ReportsListRequest,
+) -> Result<Vec<ReportView>, ApiError> {
+    operation!(state, "reports.list", reports::list, request)
+}
+
+#[tauri::command]
+pub async fn reports_get(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+) -> Result<ReportView, ApiError> {
+    operation!(state, "reports.get", reports::get, request)
+}
+
+#[tauri::command]
+pub async fn reports_draft(
+    state: State<'_, AppState>,
+    request: ReportDraftRequest,
+) -> Result<ReportView, ApiError> {
+    operation!(state, "reports.draft", reports::draft, request)
+}
+
+#[tauri::command]
+pub async fn reports_save(
+    state: State<'_, AppState>,
+    request: ReportSaveRequest,
+) -> Result<ReportView, ApiError> {
+    operation!(state, "reports.save", reports::save, request)
+}
+
+#[tauri::command]
+pub async fn reports_pdf(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+) -> Result<GeneratedPdf, ApiError> {
+    operation!(state, "reports.pdf", reports::pdf, request)
+}
+
+#[tauri::command]
+pub async fn reports_issue(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+) -> Result<ReportView, ApiError> {
+    operation!(state, "reports.issue", reports::issue, request)
 }

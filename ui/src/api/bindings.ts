@@ -1293,6 +1293,22 @@ mobile?: string, order_no?: string,
  */
 days?: number, };
 
+export type ReportDraftRequest = { 
+/**
+ * `2026-10`, `2026-Q3` or `2026`.
+ */
+period: string, };
+
+export type ReportRequest = { id: string, };
+
+export type ReportSaveRequest = { id: string, title: string, conclusions: string, proposals: string, };
+
+export type ReportStatus = "draft" | "issued";
+
+export type ReportView = { id: string, period: string, status: ReportStatus, title: string, conclusions: string, proposals: string, doc_no: string | null, issued_on: string | null, issued_by: string | null, pages: number | null, author: string, created_at: string, updated_at: string, };
+
+export type ReportsListRequest = Record<symbol, never>;
+
 export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
 
 export type RoleUpdateRequest = { code: RoleCode, permissions: Array<Permission>, case_scope: CaseScope, };
@@ -1573,6 +1589,12 @@ export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "stats.summary": { request: StatsRequest; response: StatsResponse };
   "stats.hotspots": { request: HotspotsRequest; response: HotspotsResponse };
+  "reports.list": { request: ReportsListRequest; response: Array<ReportView> };
+  "reports.get": { request: ReportRequest; response: ReportView };
+  "reports.draft": { request: ReportDraftRequest; response: ReportView };
+  "reports.save": { request: ReportSaveRequest; response: ReportView };
+  "reports.pdf": { request: ReportRequest; response: GeneratedPdf };
+  "reports.issue": { request: ReportRequest; response: ReportView };
   "kpi.summary": { request: KpiRequest; response: KpiResponse };
   "kpi.targets": { request: KpiTargetsRequest; response: Array<KpiTargetRow> };
   "kpi.target_set": { request: KpiTargetSetRequest; response: Array<KpiTargetRow> };
@@ -1660,6 +1682,12 @@ export const COMMANDS = {
   "cases.list": "cases_list",
   "stats.summary": "stats_summary",
   "stats.hotspots": "stats_hotspots",
+  "reports.list": "reports_list",
+  "reports.get": "reports_get",
+  "reports.draft": "reports_draft",
+  "reports.save": "reports_save",
+  "reports.pdf": "reports_pdf",
+  "reports.issue": "reports_issue",
   "kpi.summary": "kpi_summary",
   "kpi.targets": "kpi_targets",
   "kpi.target_set": "kpi_target_set",

@@ -9,9 +9,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use printpdf::{
     Color, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, WindingOrder, XObjectTransform,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rect, Rgb, TextItem, WindingOrder,
+    XObjectTransform,
 };
 
+use super::chart::{Chart, Shape};
 use super::fonts::{Face, FontSet};
 use super::linebreak::{break_lines, Line};
 use crate::error::{CoreError, CoreResult};
@@ -181,6 +183,11 @@ pub enum Block {
     /// Blocks set at the foot of the text block (GB/T 9704's 版记), on a new page if they do
     /// not fit below what came before.
     AtFoot(Vec<Block>),
+    /// A vector chart across the text block, moved whole to the next page if it does not fit.
+    Chart(Chart),
+    /// Marks the page the next line of text is set on (for a table of contents); takes no
+    /// space.
+    Anchor(String),
 }
 
 impl Block {
@@ -250,6 +257,10 @@ enum Item {
         w: f32,
         h: f32,
     },
+    Polygon {
+        points: Vec<(f32, f32)>,
+        colour: Colour,
+    },
 }
 
 /// A document laid out: what each page holds, and the text written, in order.
@@ -257,11 +268,18 @@ pub struct Laid {
     pages: Vec<Vec<Item>>,
     /// Images under the text (seals), per page.
     under: Vec<Vec<Item>>,
+    /// Each anchor's page, counted from 1.
+    anchors: Vec<(String, usize)>,
 }
 
 impl Laid {
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// The page (from 1) an anchor is on.
+    pub fn anchor(&self, name: &str) -> Option<usize> {
+        self.anchors.iter().find(|(n, _)| n == name).map(|(_, p)| *p)
     }
 
     /// Every line of text as it will be written, page by page (for checks).
@@ -301,6 +319,9 @@ struct Layout<'a> {
     under: Vec<Vec<Item>>,
     /// The last line laid out: page, left and right edge, top.
     last_line: Option<(usize, f32, f32, f32, f32)>,
+    anchors: Vec<(String, usize)>,
+    /// Anchors waiting for the next line of text, whose page they take.
+    pending: Vec<String>,
 }
 
 impl<'a> Layout<'a> {
@@ -408,6 +429,9 @@ impl<'a> Layout<'a> {
         }
         let right = x + line.width + extra * gaps as f32;
         let page = self.pages.len() - 1;
+        for name in std::mem::take(&mut self.pending) {
+            self.anchors.push((name, page + 1));
+        }
         self.last_line = Some((page, x, right, top, style.leading));
         self.page().extend(items);
     }
@@ -594,6 +618,29 @@ impl<'a> Layout<'a> {
         self.y += h;
     }
 
+    fn chart(&mut self, chart: &Chart) {
+        self.ensure(chart.height);
+        let fonts = self.fonts;
+        let measure = |t: &str, size: f32| {
+            t.chars().map(|c| fonts.advance(Face::Sans, c) * size).sum::<f32>()
+        };
+        let shapes = super::chart::draw(chart, self.left, self.y, self.width, &measure);
+        let items = shapes.into_iter().map(|shape| match shape {
+            Shape::Text { x, baseline, size, colour, text } => {
+                let style = Style::new(Face::Sans, size).colour(colour);
+                text_item(fonts, &style, x, baseline, &text)
+            }
+            Shape::Line { x1, y1, x2, y2, thickness, colour } => {
+                Item::Line { x1, y1, x2, y2, thickness, colour }
+            }
+            Shape::Rect { x, y, w, h, colour } => Item::Fill { x, y, w, h, colour },
+            Shape::Polygon { points, colour } => Item::Polygon { points, colour },
+        });
+        let items: Vec<Item> = items.collect();
+        self.page().extend(items);
+        self.y += chart.height;
+    }
+
     /// The height `blocks` take (for blocks set at the foot of the page).
     fn height_of(&self, blocks: &[Block]) -> f32 {
         let mut h = 0.0;
@@ -610,6 +657,7 @@ impl<'a> Layout<'a> {
                 }
                 Block::Space(s) => *s,
                 Block::Table(t) => self.table_height(t),
+                Block::Chart(c) => c.height,
                 _ => 0.0,
             };
         }
@@ -669,6 +717,8 @@ impl<'a> Layout<'a> {
                     }
                 }
                 Block::PageBreak => self.new_page(),
+                Block::Chart(chart) => self.chart(chart),
+                Block::Anchor(name) => self.pending.push(name.clone()),
                 Block::AtFoot(inner) => {
                     let h = self.height_of(inner);
                     if h > self.room() + 0.01 {
@@ -695,6 +745,8 @@ pub fn lay_out(fonts: &FontSet, doc: &Document) -> Laid {
         pages: Vec::new(),
         under: Vec::new(),
         last_line: None,
+        anchors: Vec::new(),
+        pending: Vec::new(),
     };
     layout.new_page();
     layout.blocks(&doc.blocks);
@@ -741,7 +793,11 @@ pub fn lay_out(fonts: &FontSet, doc: &Document) -> Laid {
         }
         page.extend(extra);
     }
-    Laid { pages: layout.pages, under: layout.under }
+    // Anchors no text followed point at the last page.
+    let mut anchors = layout.anchors;
+    anchors.extend(layout.pending.into_iter().map(|n| (n, count)));
+    let anchors = anchors.into_iter().map(|(n, p)| (n, p.min(count))).collect();
+    Laid { pages: layout.pages, under: layout.under, anchors }
 }
 
 fn text_item(fonts: &FontSet, style: &Style, x: f32, baseline: f32, text: &str) -> Item {
@@ -845,6 +901,23 @@ pub fn write(fonts: &FontSet, doc: &Document, laid: &Laid) -> Vec<u8> {
                             height: Pt(*h),
                             mode: Some(PaintMode::Fill),
                             winding_order: Some(WindingOrder::NonZero),
+                        },
+                    });
+                }
+                Item::Polygon { points, colour } => {
+                    ops.push(Op::SetFillColor { col: colour.pdf() });
+                    let ring = points
+                        .iter()
+                        .map(|(x, y)| LinePoint {
+                            p: Point { x: Pt(*x), y: Pt(A4.1 - y) },
+                            bezier: false,
+                        })
+                        .collect();
+                    ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: vec![PolygonRing { points: ring }],
+                            mode: PaintMode::Fill,
+                            winding_order: WindingOrder::NonZero,
                         },
                     });
                 }

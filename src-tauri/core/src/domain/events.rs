@@ -127,6 +127,36 @@ pub enum EventBody {
     /// A KPI target set, or removed, for a unit and a period.
     #[serde(rename = "kpi.target_set")]
     KpiTargetSet(KpiTargetSet),
+    /// A statistical analysis report drafted or its text edited (as it now stands).
+    #[serde(rename = "report.saved")]
+    ReportSaved(ReportSaved),
+    /// A report issued: numbered, dated, its PDF kept.
+    #[serde(rename = "report.issued")]
+    ReportIssued(ReportIssued),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSaved {
+    pub report_id: String,
+    /// `2026-10`, `2026-Q3` or `2026`.
+    pub period: String,
+    pub title: String,
+    /// 结论: the author's conclusions.
+    pub conclusions: String,
+    /// 建议和措施.
+    pub proposals: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportIssued {
+    pub report_id: String,
+    pub doc_no: String,
+    pub year: i32,
+    pub seq: i64,
+    pub issued_on: String,
+    pub pdf_sha256: String,
+    pub pdf_size: i64,
+    pub pages: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -40,7 +40,12 @@ pub struct GeneratedPdf {
     pub data: String,
 }
 
-fn generated(file_name: String, title: String, pages: usize, bytes: &[u8]) -> GeneratedPdf {
+pub(crate) fn generated(
+    file_name: String,
+    title: String,
+    pages: usize,
+    bytes: &[u8],
+) -> GeneratedPdf {
     GeneratedPdf {
         file_name,
         title,
@@ -584,7 +589,7 @@ fn end_sentence(s: &str) -> String {
     }
 }
 
-fn root_cause_label(code: &str) -> &'static str {
+pub(crate) fn root_cause_label(code: &str) -> &'static str {
     match code {
         "product_defect" => "商品质量缺陷",
         "supplier" => "供应商原因",
@@ -787,7 +792,7 @@ pub async fn pdf(db: &Db, actor: &Actor, req: BulletinRequest) -> CoreResult<Gen
 }
 
 /// Pages of a PDF this module wrote (its page objects).
-fn count_pages(bytes: &[u8]) -> usize {
+pub(crate) fn count_pages(bytes: &[u8]) -> usize {
     let needle = b"/Type /Page\n";
     let alt = b"/Type/Page";
     let n = bytes.windows(needle.len()).filter(|w| *w == needle).count();
