@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod calendar;
 pub mod case_no;
 pub mod codes;
+pub mod counts;
 pub mod demo;
 pub mod documents;
 pub mod domain;

@@ -947,6 +947,8 @@ pub fn parse_case_no(case_no: &str) -> Option<(i64, i64)> {
 /// Empties the projections and folds the whole log again, in one transaction.
 pub async fn rebuild(db: &Db) -> CoreResult<u64> {
     let mut tx = db.begin_write().await?;
+    // The statistics' daily counts are counted once at the end, not case by case.
+    crate::counts::defer(&mut tx).await?;
     for table in TABLES {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
     }
@@ -968,6 +970,8 @@ pub async fn rebuild(db: &Db) -> CoreResult<u64> {
         .execute(&mut *tx)
         .await?;
     crate::search::flush(&mut tx).await?;
+    crate::counts::recount(&mut tx).await?;
+    crate::counts::resume(&mut tx).await?;
     tx.commit().await?;
     Ok(applied)
 }

@@ -158,6 +158,10 @@ async fn assert_rebuilds_alike(db: &Db, queries: &[&str]) {
     let broken: Vec<(String, i64, String, i64)> =
         sqlx::query_as("PRAGMA foreign_key_check").fetch_all(db.pool()).await.expect("fk check");
     assert!(broken.is_empty(), "references broken by the import: {broken:?}");
+    let mut conn = db.pool().acquire().await.expect("conn");
+    let off = redress_core::counts::differences(&mut conn).await.expect("counts");
+    assert!(off.is_empty(), "the statistics' daily counts after the import: {off:?}");
+    drop(conn);
     let search = |q: &str| {
         let q = q.to_owned();
         async move {

@@ -177,6 +177,12 @@ async fn figures_match_an_independent_count_and_each_lists_its_cases() {
     .expect("merge");
     let all = cases(&t.db).await;
     assert!(all.iter().any(|c| c.merged), "a merged case to leave out");
+    // The daily counts the statistics read agree with the cases: kept through intake,
+    // handling, closing, reopening, the merge and the import, and rebuilt alike.
+    let mut conn = t.db.pool().acquire().await.expect("conn");
+    let off = redress_core::counts::differences(&mut conn).await.expect("counts");
+    assert!(off.is_empty(), "kept counts: {off:?}");
+    drop(conn);
 
     let march = summary(
         &t.db,

@@ -288,6 +288,9 @@ pub(super) async fn write_batch(
     if rows.is_empty() {
         return Ok(());
     }
+    // The statistics' daily counts: the batch's cases are counted together at the end.
+    let before = crate::counts::last_rowid(conn).await?;
+    crate::counts::defer(conn).await?;
     let consumer_ids = consumers(conn, rows).await?;
     let keys = keys(conn, &consumer_ids).await?;
     let year_of = |r: &ImportedCase| r.received_at.with_timezone(&china()).year();
@@ -454,5 +457,7 @@ pub(super) async fn write_batch(
         });
         qb.build().execute(&mut *conn).await?;
     }
+    crate::counts::add_since(conn, before).await?;
+    crate::counts::resume(conn).await?;
     Ok(())
 }

@@ -15,7 +15,9 @@ use crate::auth::Permission;
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::ops::cases::{push_scope, CasesListRequest};
 use crate::ops::kpi::KpiPeriod;
-use crate::ops::stats::{json, start_of, Period, StatsDimension};
+use crate::ops::stats::{
+    from_counts, json, push_counts_of, push_day_sums, start_of, Period, StatsDimension,
+};
 use crate::storage::Db;
 use crate::time;
 
@@ -187,13 +189,22 @@ pub async fn hotspots(
         _ => 8,
     };
     // History as far back as there are cases in the scope, up to `most` periods.
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT MIN(c.received_at) FROM cases c");
-    push_scope(&mut qb, actor);
-    let first: Option<String> = qb.build_query_scalar().fetch_one(db.pool()).await?;
-    let first_day = first
-        .as_deref()
-        .and_then(time::from_db)
-        .map(|t| t.with_timezone(&time::china()).date_naive());
+    let first_day = if from_counts(actor) {
+        let day: Option<String> = sqlx::query_scalar(
+            "SELECT MIN(day) FROM case_counts WHERE dimension = 'status' AND n > 0",
+        )
+        .fetch_one(db.pool())
+        .await?;
+        day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+    } else {
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT MIN(c.received_at) FROM cases c");
+        push_scope(&mut qb, actor);
+        let first: Option<String> = qb.build_query_scalar().fetch_one(db.pool()).await?;
+        first
+            .as_deref()
+            .and_then(time::from_db)
+            .map(|t| t.with_timezone(&time::china()).date_naive())
+    };
     let mut history = Vec::new();
     let mut at = period.clone();
     for _ in 0..most {
@@ -236,17 +247,27 @@ pub async fn hotspots(
         .map(|p| (start_of(p.from), start_of(p.to + chrono::Duration::days(1))))
         .collect();
     let dimensions = req.dimensions.unwrap_or_else(|| DIMENSIONS.to_vec());
+    let days: Vec<(chrono::NaiveDate, chrono::NaiveDate)> =
+        history.iter().chain(std::iter::once(&period)).map(|p| (p.from, p.to)).collect();
     for dimension in dimensions {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {} AS k", dimension.column()));
-        for (start, end) in &windows {
-            qb.push(", SUM(c.received_at >= ").push_bind(start.clone());
-            qb.push(" AND c.received_at < ").push_bind(end.clone()).push(")");
-        }
-        qb.push(" FROM cases c");
-        let scoped = push_scope(&mut qb, actor);
-        qb.push(if scoped { " AND " } else { " WHERE " }).push("c.status <> 'merged'");
-        qb.push(" AND c.received_at >= ").push_bind(windows[0].0.clone());
-        qb.push(" AND c.received_at < ").push_bind(windows[windows.len() - 1].1.clone());
+        let mut qb = if from_counts(actor) {
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT NULLIF(key, '') AS k, ");
+            push_day_sums(&mut qb, &days);
+            push_counts_of(&mut qb, dimension, &[(days[0].0, days[days.len() - 1].1)]);
+            qb
+        } else {
+            let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {} AS k", dimension.column()));
+            for (start, end) in &windows {
+                qb.push(", SUM(c.received_at >= ").push_bind(start.clone());
+                qb.push(" AND c.received_at < ").push_bind(end.clone()).push(")");
+            }
+            qb.push(" FROM cases c");
+            let scoped = push_scope(&mut qb, actor);
+            qb.push(if scoped { " AND " } else { " WHERE " }).push("c.status <> 'merged'");
+            qb.push(" AND c.received_at >= ").push_bind(windows[0].0.clone());
+            qb.push(" AND c.received_at < ").push_bind(windows[windows.len() - 1].1.clone());
+            qb
+        };
         qb.push(" GROUP BY k");
         let rows = qb.build().fetch_all(db.pool()).await?;
         // Every value with a case in the period is tested.

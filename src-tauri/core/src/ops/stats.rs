@@ -342,6 +342,37 @@ fn push_any_range(qb: &mut QueryBuilder<'_, Sqlite>, ranges: &[(String, String)]
     qb.push(")");
 }
 
+/// Whether the actor's figures can be read from the daily counts (`case_counts`), which are
+/// of every case: only for those who see every case.
+pub(crate) fn from_counts(actor: &Actor) -> bool {
+    actor.grant.case_scope == crate::auth::CaseScope::All
+}
+
+/// `SUM(CASE WHEN day BETWEEN first AND last THEN n END), …` over `case_counts`.
+pub(crate) fn push_day_sums(qb: &mut QueryBuilder<'_, Sqlite>, days: &[(NaiveDate, NaiveDate)]) {
+    for (i, (from, to)) in days.iter().enumerate() {
+        qb.push(if i > 0 { ", " } else { "" });
+        qb.push("SUM(CASE WHEN day BETWEEN ").push_bind(from.to_string());
+        qb.push(" AND ").push_bind(to.to_string()).push(" THEN n END)");
+    }
+}
+
+/// ` FROM case_counts WHERE dimension = … AND (day in any of the ranges)`.
+pub(crate) fn push_counts_of(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    dimension: StatsDimension,
+    days: &[(NaiveDate, NaiveDate)],
+) {
+    qb.push(" FROM case_counts WHERE dimension = ").push_bind(crate::counts::code(dimension));
+    qb.push(" AND (");
+    for (i, (from, to)) in days.iter().enumerate() {
+        qb.push(if i > 0 { " OR " } else { "" });
+        qb.push("day BETWEEN ").push_bind(from.to_string());
+        qb.push(" AND ").push_bind(to.to_string());
+    }
+    qb.push(")");
+}
+
 /// A figure per row of `SELECT [key,] SUM(current), SUM(previous), SUM(last year)`, read
 /// from column `first`.
 fn figure_at(row: &sqlx::sqlite::SqliteRow, first: usize) -> Figure {
@@ -394,6 +425,13 @@ pub async fn summary(db: &Db, actor: &Actor, req: StatsRequest) -> CoreResult<St
         Some(first) => {
             let sum = |f: fn(&Figure) -> i64| first.items.iter().map(|i| f(&i.figure)).sum();
             Figure::new(sum(|f| f.count), sum(|f| f.previous), sum(|f| f.last_year))
+        }
+        None if from_counts(actor) => {
+            let days = [periods.current, periods.previous, periods.last_year];
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
+            push_day_sums(&mut qb, &days);
+            push_counts_of(&mut qb, StatsDimension::Status, &days);
+            figure_at(&qb.build().fetch_one(db.pool()).await?, 0)
         }
         None => {
             let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
@@ -455,11 +493,21 @@ async fn breakdown(
     top_products: u32,
     names: &BTreeMap<String, String>,
 ) -> CoreResult<Breakdown> {
-    let column = dimension.column();
-    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {column} AS k, "));
-    push_sums(&mut qb, ranges);
-    push_counted(&mut qb, actor);
-    push_any_range(&mut qb, ranges);
+    let qb = if from_counts(actor) {
+        let days = [periods.current, periods.previous, periods.last_year];
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT NULLIF(key, '') AS k, ");
+        push_day_sums(&mut qb, &days);
+        push_counts_of(&mut qb, dimension, &days);
+        qb
+    } else {
+        let column = dimension.column();
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {column} AS k, "));
+        push_sums(&mut qb, ranges);
+        push_counted(&mut qb, actor);
+        push_any_range(&mut qb, ranges);
+        qb
+    };
+    let mut qb = qb;
     qb.push(" GROUP BY k");
     let rows = qb.build().fetch_all(db.pool()).await?;
     let mut lines: Vec<(Option<String>, Figure)> = rows
@@ -546,13 +594,20 @@ async fn trend(
     let mut out = Vec::with_capacity(steps.len());
     for (chunk_steps, chunk_ranges) in steps.chunks(60).zip(ranges.chunks(60)) {
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
-        push_sums(&mut qb, chunk_ranges);
-        push_counted(&mut qb, actor);
-        let span = (
-            chunk_ranges.first().map(|r| r.0.clone()).unwrap_or_default(),
-            chunk_ranges.last().map(|r| r.1.clone()).unwrap_or_default(),
-        );
-        push_any_range(&mut qb, &[span]);
+        if from_counts(actor) {
+            let days: Vec<(NaiveDate, NaiveDate)> = chunk_steps.iter().map(|(_, d)| *d).collect();
+            push_day_sums(&mut qb, &days);
+            let span = (days[0].0, days[days.len() - 1].1);
+            push_counts_of(&mut qb, StatsDimension::Status, &[span]);
+        } else {
+            push_sums(&mut qb, chunk_ranges);
+            push_counted(&mut qb, actor);
+            let span = (
+                chunk_ranges.first().map(|r| r.0.clone()).unwrap_or_default(),
+                chunk_ranges.last().map(|r| r.1.clone()).unwrap_or_default(),
+            );
+            push_any_range(&mut qb, &[span]);
+        }
         let row = qb.build().fetch_one(db.pool()).await?;
         for (i, (label, days)) in chunk_steps.iter().enumerate() {
             out.push(TrendPoint {
