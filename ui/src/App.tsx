@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   DashboardOutlined,
   FormOutlined,
+  FundOutlined,
   SettingOutlined,
   FileTextOutlined,
   ImportOutlined,
@@ -36,11 +37,23 @@ import { Workbench } from "./pages/Workbench";
 
 // Statistics bring the charting library: loaded when first opened, in a chunk of their own.
 const Statistics = lazy(() => import("./pages/Statistics").then((module) => ({ default: module.Statistics })));
+// KPIs, their targets and the business volume: loaded when first opened, like statistics.
+const Kpi = lazy(() => import("./pages/Kpi").then((module) => ({ default: module.Kpi })));
 
-export type Section = "workbench" | "intake" | "ledger" | "imports" | "bulletins" | "stats" | "emergency" | "supervision" | "settings";
+export type Section =
+  | "workbench"
+  | "intake"
+  | "ledger"
+  | "imports"
+  | "bulletins"
+  | "stats"
+  | "kpi"
+  | "emergency"
+  | "supervision"
+  | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "stats", "imports", "bulletins", "settings"]);
+const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "stats", "kpi", "imports", "bulletins", "settings"]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -140,6 +153,7 @@ function Workspace() {
     imports: <ImportOutlined />,
     bulletins: <FileTextOutlined />,
     stats: <BarChartOutlined />,
+    kpi: <FundOutlined />,
     emergency: <AlertOutlined />,
     supervision: <AuditOutlined />,
     settings: <SettingOutlined />,
@@ -148,8 +162,8 @@ function Workspace() {
   const mayView = can("case.view");
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
-    ["workbench", "intake", "ledger", "stats", "imports", "bulletins", "emergency", "supervision", "settings"] as const
-  ).filter((key) => (key !== "imports" || mayImport) && (key !== "stats" || mayView));
+    ["workbench", "intake", "ledger", "stats", "kpi", "imports", "bulletins", "emergency", "supervision", "settings"] as const
+  ).filter((key) => (key !== "imports" || mayImport) && ((key !== "stats" && key !== "kpi") || mayView));
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -158,7 +172,7 @@ function Workspace() {
   } else if (!info) {
     body = <Spin style={{ marginTop: 120, width: "100%" }} />;
   } else if (section === "workbench") {
-    body = <Workbench onOpenLedger={() => setSection("ledger")} />;
+    body = <Workbench onOpenLedger={() => setSection("ledger")} onOpenCases={openLedger} />;
   } else if (section === "intake") {
     body = <Intake onOpenLedger={() => setSection("ledger")} />;
   } else if (section === "imports" && mayImport) {
@@ -172,6 +186,12 @@ function Workspace() {
     body = (
       <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
         <Statistics onOpenLedger={openLedger} />
+      </Suspense>
+    );
+  } else if (section === "kpi" && mayView) {
+    body = (
+      <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
+        <Kpi onOpenLedger={openLedger} />
       </Suspense>
     );
   } else if (section === "bulletins") {

@@ -2,7 +2,8 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { CaseRow, Permission, StepView, WorkList } from "../api";
+import type { CaseRow, KpiCode, KpiRating, KpiResponse, Permission, StepView, WorkList } from "../api";
+import { chinaToday } from "../components/handling/common";
 import { core } from "../test/core";
 
 // A stand-in for the core (../test/core) and the shell's session, with these permissions.
@@ -91,31 +92,67 @@ const WORK: WorkList = {
   unit_overdue_steps: [],
 };
 
-function serve() {
+const MONTH = chinaToday().slice(0, 7);
+const CLOSED = { statuses: ["closed"], closed_from: `${MONTH}-01`, closed_to: `${MONTH}-28`, exclude_merged: true };
+const kpiValue = (kpi: KpiCode, value: number | null, numerator: number, denominator: number | null, rating: KpiRating | null) => ({
+  kpi,
+  value,
+  numerator,
+  denominator,
+  target: rating && { unit_id: null, period: MONTH.slice(0, 4), kpi, goal: 1, limit: 2 },
+  rating,
+  cases: { ...CLOSED, kpi },
+  base: null,
+});
+const KPIS: KpiResponse = {
+  period: { from: `${MONTH}-01`, to: `${MONTH}-28` },
+  label: MONTH,
+  by: "company",
+  total: {
+    key: null,
+    name: null,
+    received: 40,
+    closed: 36,
+    orders: null,
+    values: [
+      kpiValue("complaint_rate", null, 40, null, null),
+      kpiValue("on_time_rate", 94.4, 34, 36, "amber"),
+      kpiValue("satisfaction_rate", 96, 24, 25, "green"),
+      kpiValue("mean_handling_days", 4.2, 151, 36, null),
+      kpiValue("overdue", 3, 3, null, "red"),
+    ],
+  },
+  lines: [],
+};
+
+function serve(kpi: () => Promise<unknown> = () => new Promise(() => undefined)) {
   core.answer = (name) => {
     switch (name) {
       case "cases.list":
         return Promise.resolve({ total: 0, offset: 0, items: [] });
       case "work.list":
         return Promise.resolve(WORK);
+      case "kpi.summary":
+        return kpi();
       default:
         return new Promise(() => undefined);
     }
   };
 }
 
-function renderWorkbench() {
-  return render(
+function renderWorkbench(onOpenCases = vi.fn()) {
+  render(
     <I18nProvider>
       <AntApp>
         <SessionProvider>
           <CodesProvider initial={{ channels: [], categories: [] }}>
-            <Workbench onOpenLedger={() => undefined} />
+            <Workbench onOpenLedger={() => undefined} onOpenCases={onOpenCases} />
           </CodesProvider>
         </SessionProvider>
       </AntApp>
     </I18nProvider>,
   );
+  return onOpenCases;
 }
 
 describe("Workbench", { timeout: 20_000 }, () => {
@@ -146,5 +183,38 @@ describe("Workbench", { timeout: 20_000 }, () => {
     fireEvent.click(await within(steps).findByRole("button", { name: "打开案件 2026-HQ-000003" }));
     await waitFor(() => expect(core.calls).toContainEqual(["cases.get", { id: "id-3" }]));
     expect(screen.queryByTestId("work-approvals")).toBeNull();
+  });
+
+  it("shows this month's KPIs in their ratings' colours, each opening its cases", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(() => Promise.resolve(KPIS));
+    const onOpenCases = renderWorkbench();
+    const kpis = await screen.findByTestId("workbench-kpi");
+    await within(kpis).findByTestId("kpi-tile-on_time_rate");
+    expect(core.calls).toContainEqual(["kpi.summary", { period: MONTH }]);
+    expect(kpis.textContent).toContain(`本月考核指标（${MONTH}）`);
+    // The four a person checks first, no more.
+    expect(kpis.querySelectorAll('[data-testid^="kpi-tile-value-"]')).toHaveLength(4);
+    expect(within(kpis).getByTestId("kpi-tile-value-on_time_rate").textContent).toBe("94.4%");
+    expect(within(kpis).getByTestId("kpi-tile-on_time_rate").getAttribute("data-rating")).toBe("amber");
+    expect(within(kpis).getByTestId("kpi-tile-satisfaction_rate").getAttribute("data-rating")).toBe("green");
+    expect(within(kpis).getByTestId("kpi-tile-overdue").getAttribute("data-rating")).toBe("red");
+    expect(within(kpis).getByTestId("kpi-tile-mean_handling_days").getAttribute("data-rating")).toBe("none");
+    expect(within(kpis).getByTestId("kpi-tile-value-mean_handling_days").textContent).toBe("4.2 个工作日");
+
+    fireEvent.click(within(kpis).getByTestId("kpi-tile-overdue"));
+    expect(onOpenCases).toHaveBeenLastCalledWith({ ...CLOSED, kpi: "overdue" }, `考核指标：超期件数 ${MONTH}`);
+    // The rest of the page is there as well.
+    expect(await within(screen.getByTestId("work-cases")).findByText("2026-HQ-000001")).toBeTruthy();
+  });
+
+  it("leaves the KPIs out when they cannot be loaded, and shows the rest", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(() => Promise.reject(new Error("kpi.summary failed")));
+    renderWorkbench();
+    await screen.findByTestId("workbench-kpi-failed");
+    expect(screen.queryByTestId("workbench-kpi")).toBeNull();
+    expect(await within(screen.getByTestId("work-cases")).findByText("2026-HQ-000001")).toBeTruthy();
+    expect(screen.getByTestId("figure-total")).toBeTruthy();
   });
 });

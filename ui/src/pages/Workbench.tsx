@@ -2,7 +2,7 @@ import { App, Button, Card, Col, List, Row, Space, Statistic, Table, Tag, Typogr
 import type { ColumnsType } from "antd/es/table";
 import { useCallback, useEffect, useState, type HTMLAttributes } from "react";
 
-import { call, type ApprovalView, type CaseRow, type OperationError, type StepView, type WorkList } from "../api";
+import { call, type ApprovalView, type CaseRow, type KpiCode, type KpiResponse, type OperationError, type StepView, type WorkList } from "../api";
 import { useCodes } from "../codes";
 import { CaseDrawer } from "../components/CaseDrawer";
 import { chinaToday } from "../components/handling/common";
@@ -10,6 +10,7 @@ import { StatusTag } from "../components/labels";
 import { formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
+import { KpiTiles, type OpenLedger } from "./kpi/shared";
 
 interface Figures {
   total: number;
@@ -19,11 +20,21 @@ interface Figures {
   recent: CaseRow[];
 }
 
+/** The KPIs a person checks first, for the current month. */
+const WORKBENCH_KPIS: KpiCode[] = ["on_time_rate", "satisfaction_rate", "mean_handling_days", "overdue"];
+
 /** Props for a table row: antd types `onRow` without `data-*` attributes. */
 const rowProps = (testId: string) => ({ "data-testid": testId }) as HTMLAttributes<HTMLElement>;
 
 /** 工作台: the figures a person checks first, and their own work: cases, steps, approvals. */
-export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
+export function Workbench({
+  onOpenLedger,
+  onOpenCases,
+}: {
+  onOpenLedger: () => void;
+  /** Lists the cases behind a KPI in the ledger: its filter, and the KPI in words. */
+  onOpenCases: OpenLedger;
+}) {
   const { m } = useI18n();
   const codes = useCodes();
   const { can } = useSession();
@@ -32,6 +43,9 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
   const [work, setWork] = useState<WorkList | null>(null);
   const [reloads, setReloads] = useState(0);
   const [openCase, setOpenCase] = useState<string | null>(null);
+  // This month's KPIs: on their own, so that the rest of the page never waits for them.
+  const [kpi, setKpi] = useState<KpiResponse | "failed" | null>(null);
+  const mayView = can("case.view");
 
   useEffect(() => {
     Promise.all([
@@ -48,6 +62,17 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
       .then(setWork)
       .catch((e: OperationError) => message.error(e.message));
   }, [message, reloads]);
+
+  useEffect(() => {
+    if (!mayView) return;
+    let live = true;
+    call("kpi.summary", { period: chinaToday().slice(0, 7) })
+      .then((data) => live && setKpi(data))
+      .catch(() => live && setKpi("failed"));
+    return () => {
+      live = false;
+    };
+  }, [mayView, reloads]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   const canApprove = can("compensation.approve");
@@ -138,6 +163,29 @@ export function Workbench({ onOpenLedger }: { onOpenLedger: () => void }) {
           </Col>
         ))}
       </Row>
+      {mayView && kpi !== "failed" && (
+        <div data-testid="workbench-kpi">
+          <Typography.Title level={5} style={{ margin: "20px 0 12px" }}>
+            {w.kpi(kpi?.label ?? chinaToday().slice(0, 7))}
+          </Typography.Title>
+          {kpi ? (
+            <KpiTiles
+              line={kpi.total}
+              period={kpi.label}
+              kpis={WORKBENCH_KPIS}
+              onOpen={onOpenCases}
+              span={{ xs: 24, sm: 12, xl: 6 }}
+            />
+          ) : (
+            <Card size="small" loading data-testid="workbench-kpi-loading" />
+          )}
+        </div>
+      )}
+      {kpi === "failed" && (
+        <Typography.Paragraph type="secondary" style={{ margin: "12px 0 0" }} data-testid="workbench-kpi-failed">
+          {w.kpiFailed}
+        </Typography.Paragraph>
+      )}
       <Typography.Title level={5} style={{ margin: "20px 0 12px" }}>
         {t.title}
       </Typography.Title>

@@ -26,12 +26,39 @@ const TEXTS = [
   "received_to",
   "due_from",
   "due_to",
+  "closed_from",
+  "closed_to",
   "import_batch",
 ] as const;
-const FLAGS = ["open", "overdue", "typical", "exclude_merged"] as const;
+const FLAGS = [
+  "open",
+  "overdue",
+  "typical",
+  "exclude_merged",
+  // Set by a click on a KPI.
+  "closed_on_time",
+  "missed_deadline",
+  "reopened",
+  "first_contact",
+] as const;
+/** Ids where "" has a meaning of its own (no handler yet; no branch: headquarters): kept. */
+const IDS = ["handler_id", "branch_id"] as const;
 
-/** The filters only a statistic sets (the filter bar has no control for them). */
-export const STATS_ONLY = ["department_ids", "store_ids", "products", "root_causes", "exclude_merged"] as const;
+/** The filters only a statistic or a KPI sets (the filter bar has no control for them). */
+export const STATS_ONLY = [
+  "department_ids",
+  "store_ids",
+  "products",
+  "root_causes",
+  "exclude_merged",
+  "closed_from",
+  "closed_to",
+  "closed_on_time",
+  "missed_deadline",
+  "reopened",
+  "first_contact",
+  "branch_id",
+] as const;
 
 /** Whether the filter narrows the way a statistic does (exact values, merged cases left out). */
 export function narrowedByStats(f: LedgerFilter): boolean {
@@ -58,8 +85,10 @@ export function cleanFilter(f: LedgerFilter): LedgerFilter {
     const v = f[k];
     if (typeof v === "string" && v.trim() !== "") out[k] = v.trim();
   }
-  // "" means "nobody handles it yet": kept.
-  if (typeof f.handler_id === "string") out.handler_id = f.handler_id;
+  for (const k of IDS) {
+    const v = f[k];
+    if (typeof v === "string") out[k] = v;
+  }
   for (const k of FLAGS) {
     if (typeof f[k] === "boolean") out[k] = f[k];
   }
@@ -72,6 +101,7 @@ export function activeFilters(f: LedgerFilter): number {
   let n = Object.keys(c).length;
   if (c.received_from && c.received_to) n -= 1;
   if (c.due_from && c.due_to) n -= 1;
+  if (c.closed_from && c.closed_to) n -= 1;
   return n;
 }
 
@@ -84,7 +114,7 @@ export function filterFromJson(value: unknown): LedgerFilter {
   for (const k of ARRAYS) {
     if (Array.isArray(v[k])) f[k] = (v[k] as unknown[]).filter((x) => typeof x === "string");
   }
-  for (const k of [...TEXTS, "handler_id"]) {
+  for (const k of [...TEXTS, ...IDS]) {
     if (typeof v[k] === "string") f[k] = v[k];
   }
   for (const k of FLAGS) {

@@ -20,6 +20,7 @@ const PERMISSIONS: Permission[] = [
   "audit.verify",
   "demo.generate",
   "bulletin.issue",
+  "kpi.manage",
 ];
 const SCOPES: CaseScope[] = ["all", "department", "own"];
 
