@@ -46,8 +46,16 @@ pub async fn last_rowid(conn: &mut SqliteConnection) -> CoreResult<i64> {
         .await?)
 }
 
-/// Counts the cases inserted after `rowid` (with the triggers deferred).
+/// Counts the cases inserted after `rowid` (with the triggers deferred), and marks their days
+/// changed.
 pub async fn add_since(conn: &mut SqliteConnection, rowid: i64) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT INTO count_days (day, version) SELECT DISTINCT date(c.received_at, '+8 hours'), 1 \
+         FROM cases c WHERE c.rowid > ? ON CONFLICT (day) DO UPDATE SET version = version + 1",
+    )
+    .bind(rowid)
+    .execute(&mut *conn)
+    .await?;
     for (_, code, key) in DIMENSIONS {
         sqlx::query(&format!(
             "INSERT INTO case_counts (dimension, day, key, n) \
@@ -62,10 +70,119 @@ pub async fn add_since(conn: &mut SqliteConnection, rowid: i64) -> CoreResult<()
     Ok(())
 }
 
-/// Counts every case afresh.
+/// Counts every case afresh (and forgets every cached cross tabulation).
 pub async fn recount(conn: &mut SqliteConnection) -> CoreResult<()> {
-    sqlx::query("DELETE FROM case_counts").execute(&mut *conn).await?;
+    for table in ["case_counts", "cross_cache", "cross_cached"] {
+        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
+    }
     add_since(conn, i64::MIN).await
+}
+
+/// A cross tabulation of the cases received from `from` to `to` (China-time days, both
+/// included) by two dimensions, merged cases left out: (value of the first, value of the
+/// second, count), '' for a missing value. Read from the cache, after recounting the days of
+/// the pair whose cases changed since they were cached.
+pub async fn cross(
+    db: &crate::storage::Db,
+    pair: (StatsDimension, StatsDimension),
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+) -> CoreResult<Vec<(String, String, i64)>> {
+    let name = format!("{}*{}", code(pair.0), code(pair.1));
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut conn = db.pool().acquire().await?;
+    if !stale_days(&mut conn, &name, (&from, &to)).await?.is_empty() {
+        drop(conn);
+        let mut tx = db.begin_write().await?;
+        // Read again under the write lock: what changed meanwhile is counted too.
+        let days = stale_days(&mut tx, &name, (&from, &to)).await?;
+        let key = |d: StatsDimension| {
+            DIMENSIONS.iter().find(|(x, _, _)| *x == d).map_or("c.status", |(_, _, k)| k)
+        };
+        for run in runs(&days) {
+            let (first, last) = (run[0].0.clone(), run[run.len() - 1].0.clone());
+            sqlx::query("DELETE FROM cross_cache WHERE pair = ? AND day BETWEEN ? AND ?")
+                .bind(&name)
+                .bind(&first)
+                .bind(&last)
+                .execute(&mut *tx)
+                .await?;
+            let start = crate::ops::stats::start_of(parse(&first));
+            let end = crate::ops::stats::start_of(parse(&last) + chrono::Duration::days(1));
+            sqlx::query(&format!(
+                "INSERT INTO cross_cache (pair, day, a, b, n) \
+                 SELECT ?, date(c.received_at, '+8 hours') AS day, {} AS a, {} AS b, COUNT(*) \
+                 FROM cases c WHERE c.status <> 'merged' AND c.received_at >= ? \
+                 AND c.received_at < ? GROUP BY day, a, b",
+                key(pair.0),
+                key(pair.1)
+            ))
+            .bind(&name)
+            .bind(start)
+            .bind(end)
+            .execute(&mut *tx)
+            .await?;
+            for (day, version) in run {
+                sqlx::query(
+                    "INSERT INTO cross_cached (pair, day, version) VALUES (?, ?, ?) \
+                     ON CONFLICT (pair, day) DO UPDATE SET version = excluded.version",
+                )
+                .bind(&name)
+                .bind(day)
+                .bind(*version)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        conn = db.pool().acquire().await?;
+    }
+    Ok(sqlx::query_as(
+        "SELECT a, b, SUM(n) FROM cross_cache WHERE pair = ? AND day BETWEEN ? AND ? \
+         GROUP BY a, b HAVING SUM(n) > 0",
+    )
+    .bind(&name)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The days of a period whose cases changed since the pair's counts of them were cached (or
+/// that were never cached), with their current version.
+async fn stale_days(
+    conn: &mut SqliteConnection,
+    pair: &str,
+    (from, to): (&str, &str),
+) -> CoreResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT d.day, d.version FROM count_days d LEFT JOIN cross_cached k \
+         ON k.pair = ? AND k.day = d.day WHERE d.day BETWEEN ? AND ? \
+         AND k.version IS NOT d.version ORDER BY d.day",
+    )
+    .bind(pair)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+fn parse(day: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// Consecutive days in runs (each recounted with one range of the received-time index).
+fn runs(days: &[(String, i64)]) -> Vec<&[(String, i64)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=days.len() {
+        let broken = i == days.len()
+            || parse(&days[i].0) != parse(&days[i - 1].0) + chrono::Duration::days(1);
+        if broken {
+            out.push(&days[start..i]);
+            start = i;
+        }
+    }
+    out
 }
 
 /// Where the kept counts differ from a fresh count (none when they agree), for checks.

@@ -215,6 +215,41 @@ async fn figures_match_an_independent_count_and_each_lists_its_cases() {
     assert_eq!(kettle["figure"]["previous"], 1);
     assert_eq!(kettle["figure"]["last_year"], 1);
 
+    // The cross tabulation is cached per day: after March changes (a case imported, one of
+    // its cases merged away), it is counted again for the days that changed.
+    let report = support::import_rows(
+        &t.db,
+        t.dir.path(),
+        "later",
+        "L1,2026-03-15 09:30,电热水壶,底座漏电,received\nL2,2026-03-16 10:00,电热水壶,底座漏电,closed\n",
+    )
+    .await;
+    assert_eq!(report["imported"], 2);
+    let march_cases: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status = 'received' AND received_at >= '2026-02-28T16:00:00.000Z' \
+         AND received_at < '2026-03-31T16:00:00.000Z' ORDER BY rowid LIMIT 2",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .expect("ids");
+    call(
+        &t.db,
+        &manager,
+        "cases.merge",
+        json!({"id": march_cases[0], "into": march_cases[1], "reason": "同一消费者重复来电"}),
+    )
+    .await
+    .expect("merge");
+    let all = cases(&t.db).await;
+    let again = summary(
+        &t.db,
+        &Actor::system(),
+        json!({"from": "2026-03-01", "to": "2026-03-31", "cross": ["category", "department"]}),
+    )
+    .await;
+    check(&t.db, &Actor::system(), &all, &again).await;
+    assert_ne!(again["cross"], march["cross"], "the changes show");
+
     let year =
         summary(&t.db, &Actor::system(), json!({"from": "2026-01-01", "to": "2026-11-28"})).await;
     check(&t.db, &Actor::system(), &all, &year).await;

@@ -628,16 +628,24 @@ async fn cross(
     current: (NaiveDate, NaiveDate),
     names: &BTreeMap<String, String>,
 ) -> CoreResult<CrossTab> {
-    let mut qb = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {} AS r, {} AS k, COUNT(*)",
-        rows_by.column(),
-        columns_by.column()
-    ));
-    push_counted(&mut qb, actor);
-    push_any_range(&mut qb, &[bounds(current)]);
-    qb.push(" GROUP BY r, k");
-    let found: Vec<(Option<String>, Option<String>, i64)> =
-        qb.build_query_as().fetch_all(db.pool()).await?;
+    let found: Vec<(Option<String>, Option<String>, i64)> = if from_counts(actor) {
+        let some = |v: String| (!v.is_empty()).then_some(v);
+        crate::counts::cross(db, (rows_by, columns_by), current)
+            .await?
+            .into_iter()
+            .map(|(r, k, n)| (some(r), some(k), n))
+            .collect()
+    } else {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {} AS r, {} AS k, COUNT(*)",
+            rows_by.column(),
+            columns_by.column()
+        ));
+        push_counted(&mut qb, actor);
+        push_any_range(&mut qb, &[bounds(current)]);
+        qb.push(" GROUP BY r, k");
+        qb.build_query_as().fetch_all(db.pool()).await?
+    };
     let mut row_totals: BTreeMap<Option<String>, i64> = BTreeMap::new();
     let mut column_totals: BTreeMap<Option<String>, i64> = BTreeMap::new();
     for (r, k, n) in &found {
