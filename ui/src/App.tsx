@@ -5,6 +5,7 @@ import {
   DashboardOutlined,
   FormOutlined,
   FundOutlined,
+  ProfileOutlined,
   SettingOutlined,
   FileTextOutlined,
   ImportOutlined,
@@ -39,6 +40,8 @@ import { Workbench } from "./pages/Workbench";
 const Statistics = lazy(() => import("./pages/Statistics").then((module) => ({ default: module.Statistics })));
 // KPIs, their targets and the business volume: loaded when first opened, like statistics.
 const Kpi = lazy(() => import("./pages/Kpi").then((module) => ({ default: module.Kpi })));
+// Analysis reports and their PDF preview: loaded when first opened as well.
+const Reports = lazy(() => import("./pages/Reports").then((module) => ({ default: module.Reports })));
 
 export type Section =
   | "workbench"
@@ -48,12 +51,23 @@ export type Section =
   | "bulletins"
   | "stats"
   | "kpi"
+  | "reports"
   | "emergency"
   | "supervision"
   | "settings";
 
 /** Sections whose screens exist; the others are listed but not yet open. */
-const READY: ReadonlySet<Section> = new Set(["workbench", "intake", "ledger", "stats", "kpi", "imports", "bulletins", "settings"]);
+const READY: ReadonlySet<Section> = new Set([
+  "workbench",
+  "intake",
+  "ledger",
+  "stats",
+  "kpi",
+  "reports",
+  "imports",
+  "bulletins",
+  "settings",
+]);
 
 /** The locale providers around whatever the session calls for. */
 export function App() {
@@ -154,6 +168,7 @@ function Workspace() {
     bulletins: <FileTextOutlined />,
     stats: <BarChartOutlined />,
     kpi: <FundOutlined />,
+    reports: <ProfileOutlined />,
     emergency: <AlertOutlined />,
     supervision: <AuditOutlined />,
     settings: <SettingOutlined />,
@@ -162,8 +177,8 @@ function Workspace() {
   const mayView = can("case.view");
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
-    ["workbench", "intake", "ledger", "stats", "kpi", "imports", "bulletins", "emergency", "supervision", "settings"] as const
-  ).filter((key) => (key !== "imports" || mayImport) && ((key !== "stats" && key !== "kpi") || mayView));
+    ["workbench", "intake", "ledger", "stats", "kpi", "reports", "imports", "bulletins", "emergency", "supervision", "settings"] as const
+  ).filter((key) => (key !== "imports" || mayImport) && ((key !== "stats" && key !== "kpi" && key !== "reports") || mayView));
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -192,6 +207,12 @@ function Workspace() {
     body = (
       <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
         <Kpi onOpenLedger={openLedger} />
+      </Suspense>
+    );
+  } else if (section === "reports" && mayView) {
+    body = (
+      <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
+        <Reports />
       </Suspense>
     );
   } else if (section === "bulletins") {

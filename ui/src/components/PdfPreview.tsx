@@ -25,13 +25,29 @@ export function PdfPreview({
 }) {
   return (
     <Modal open={open} title={title} width={PAGE_WIDTH + 64} onCancel={onClose} destroyOnHidden footer={null}>
-      {open && <PdfBody load={load} onClose={onClose} />}
+      {open && <PdfBody load={load} onClose={onClose} width={PAGE_WIDTH} />}
     </Modal>
   );
 }
 
-/** The preview's content, mounted afresh each time the preview opens. */
-function PdfBody({ load, onClose }: { load: () => Promise<GeneratedPdf>; onClose: () => void }) {
+/**
+ * A generated document previewed in place, on the page rather than in a dialog, with its
+ * summary and a button to print it. It loads once: mount it afresh (a new `key`) to load it
+ * again.
+ */
+export function PdfPanel({ load, width, testId }: { load: () => Promise<GeneratedPdf>; width: number; testId?: string }) {
+  return (
+    <div data-testid={testId}>
+      <PdfBody load={load} width={width} />
+    </div>
+  );
+}
+
+/**
+ * The preview's content, mounted afresh each time the preview opens. In a dialog (`onClose`)
+ * it offers to close, save and print; in place, to print.
+ */
+function PdfBody({ load, onClose, width }: { load: () => Promise<GeneratedPdf>; onClose?: () => void; width: number }) {
   const { m } = useI18n();
   const d = m.documents;
   const { message } = App.useApp();
@@ -54,8 +70,8 @@ function PdfBody({ load, onClose }: { load: () => Promise<GeneratedPdf>; onClose
 
   useEffect(() => {
     if (!pdf || !pages.current) return;
-    renderPdf(fromBase64(pdf.data), pages.current, PAGE_WIDTH).catch(() => setRenderFailed(true));
-  }, [pdf]);
+    renderPdf(fromBase64(pdf.data), pages.current, width).catch(() => setRenderFailed(true));
+  }, [pdf, width]);
 
   const save = async () => {
     if (!pdf) return;
@@ -97,7 +113,7 @@ function PdfBody({ load, onClose }: { load: () => Promise<GeneratedPdf>; onClose
         ref={pages}
         data-testid="pdf-pages"
         className="pdf-pages"
-        style={{ maxHeight: "70vh", overflowY: "auto", background: "#e9e9e9", padding: 8, display: pdf ? "block" : "none" }}
+        style={{ maxHeight: "70vh", overflow: "auto", background: "#e9e9e9", padding: 8, display: pdf ? "block" : "none" }}
       />
       <div style={{ display: "flex", justifyContent: "flex-end", marginTop: 16 }}>
         <Space>
@@ -106,12 +122,16 @@ function PdfBody({ load, onClose }: { load: () => Promise<GeneratedPdf>; onClose
               {d.summary(pdf.pages, (pdf.size / 1024).toFixed(1))}
             </Typography.Text>
           )}
-          <Button onClick={onClose} data-testid="pdf-close">
-            {d.close}
-          </Button>
-          <Button onClick={save} disabled={!pdf} loading={busy === "save"} data-testid="pdf-save">
-            {d.save}
-          </Button>
+          {onClose && (
+            <>
+              <Button onClick={onClose} data-testid="pdf-close">
+                {d.close}
+              </Button>
+              <Button onClick={save} disabled={!pdf} loading={busy === "save"} data-testid="pdf-save">
+                {d.save}
+              </Button>
+            </>
+          )}
           <Button type="primary" onClick={print} disabled={!pdf} loading={busy === "print"} data-testid="pdf-print">
             {d.print}
           </Button>

@@ -1,7 +1,6 @@
 import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Card, DatePicker, Empty, Flex, Radio, Result, Select, Space, Spin, Table, Tabs, Typography } from "antd";
+import { App, Button, Card, Empty, Flex, Result, Select, Space, Spin, Table, Tabs, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import dayjs, { type Dayjs } from "dayjs";
 import { useCallback, useEffect, useMemo, useState, type HTMLAttributes } from "react";
 
 import { call, type KpiCode, type KpiGroupBy, type KpiLine, type KpiRating, type KpiRequest, type KpiResponse, type OperationError } from "../api";
@@ -10,11 +9,10 @@ import type { LedgerFilter } from "../components/ledger/filter";
 import { useI18n } from "../i18n";
 import type { KpiPeriodKind } from "../i18n/zh-CN";
 import { useSession } from "../session";
-import { KPI_CODES, KpiHelp, KpiTiles, count, kpiNumber, periodOf, periodStart, useKpiText, useRatingColors, type OpenLedger } from "./kpi/shared";
+import { KPI_CODES, KpiHelp, KpiTiles, PeriodPicker, count, kpiNumber, periodOf, useKpiText, useRatingColors, type OpenLedger } from "./kpi/shared";
 import { Targets } from "./kpi/Targets";
 import { Volume } from "./kpi/Volume";
 
-const KINDS: KpiPeriodKind[] = ["month", "quarter", "year"];
 const GROUPS: KpiGroupBy[] = ["company", "branch", "department", "store", "handler"];
 type Tab = "overview" | "targets" | "volume";
 
@@ -305,32 +303,17 @@ export function Kpi({
   const loading = !current(reply) && error === null;
   const data = reply?.data ?? null;
 
-  // Periods not begun yet have nothing to show.
-  const today = chinaToday();
-  const notYet = (d: Dayjs) => periodStart(kind, d.format("YYYY-MM-DD")) > today;
-
+  // Periods not begun yet have nothing to show (the picker offers none).
   const periodControls = (
-    <Flex wrap gap={8} align="center">
-      <Radio.Group
-        optionType="button"
-        buttonStyle="solid"
-        aria-label={k.periodKindLabel}
-        data-testid="kpi-period-kind"
-        value={kind}
-        onChange={(e) => setKind(e.target.value as KpiPeriodKind)}
-        options={KINDS.map((x) => ({ value: x, label: k.periodKind[x] }))}
-      />
-      <DatePicker
-        picker={kind}
-        allowClear={false}
-        aria-label={k.periodLabel}
-        data-testid="kpi-period-picker"
-        style={{ width: 130 }}
-        value={dayjs(periodStart(kind, day))}
-        disabledDate={notYet}
-        onChange={(d: Dayjs | null) => d && setDay(d.format("YYYY-MM-DD"))}
-      />
-    </Flex>
+    <PeriodPicker
+      kind={kind}
+      day={day}
+      onKind={setKind}
+      onDay={setDay}
+      testId="kpi"
+      kindLabel={k.periodKindLabel}
+      periodLabel={k.periodLabel}
+    />
   );
 
   const controls =

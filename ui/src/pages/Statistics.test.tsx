@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { App as AntApp } from "antd";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { BreakdownItem, Figure, StatsDimension, StatsRequest, StatsResponse } from "../api";
+import type { BreakdownItem, Figure, HotspotsResponse, StatsDimension, StatsRequest, StatsResponse } from "../api";
 import { core } from "../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
@@ -110,6 +110,49 @@ const RESPONSE: StatsResponse = {
   },
 };
 
+const YEARS = ["2021", "2022", "2023", "2024", "2025"];
+const HOTSPOTS: HotspotsResponse = {
+  period: { from: "2026-01-01", to: "2026-12-31" },
+  label: "2026",
+  history: YEARS.map((y) => ({ from: `${y}-01-01`, to: `${y}-12-31` })),
+  method: { alpha: 0.01, min_count: 5, min_ratio: 1.5, min_expected: 0.5, min_history: 3 },
+  tested: [
+    ["category", 2],
+    ["product", 12],
+  ],
+  items: [
+    {
+      dimension: "product",
+      key: "智能净水器R9",
+      name: null,
+      observed: 30,
+      expected: 0.5,
+      ratio: 60,
+      p_value: 3.14e-38,
+      threshold: 0.01 / 12,
+      history: YEARS.map((label) => ({ label, count: label === "2025" ? 2 : 0 })),
+      cases: { received_from: "2026-01-01", received_to: "2026-12-31", exclude_merged: true, products: ["智能净水器R9"] },
+    },
+    {
+      dimension: "department",
+      key: null,
+      name: null,
+      observed: 12,
+      expected: 4.4,
+      ratio: 2.73,
+      p_value: 0.0023,
+      threshold: 0.01 / 2,
+      history: YEARS.map((label, i) => ({ label, count: i + 2 })),
+      cases: { received_from: "2026-01-01", received_to: "2026-12-31", exclude_merged: true, department_ids: [""] },
+    },
+  ],
+};
+
+const serve = (hotspots: HotspotsResponse = HOTSPOTS) =>
+  (core.answer = (name) =>
+    Promise.resolve(name === "stats.summary" ? RESPONSE : name === "stats.hotspots" ? hotspots : null));
+
+const hotspotRequests = () => core.calls.filter(([n]) => n === "stats.hotspots").map(([, r]) => r);
 const requests = () => core.calls.filter(([n]) => n === "stats.summary").map(([, r]) => r as StatsRequest);
 const lastRequest = () => requests().at(-1);
 
@@ -144,7 +187,7 @@ describe("Statistics", { timeout: 60_000 }, () => {
     vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
     vi.setSystemTime(NOW);
     core.calls = [];
-    core.answer = (name) => Promise.resolve(name === "stats.summary" ? RESPONSE : null);
+    serve();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -324,10 +367,12 @@ describe("Statistics", { timeout: 60_000 }, () => {
 
   it("shows the core's error, and asks again on request", async () => {
     let fail = true;
-    core.answer = () =>
-      fail
-        ? Promise.reject(new OperationError({ code: "validation.failed", message: "结束日期不能早于开始日期", fields: [] }))
-        : Promise.resolve(RESPONSE);
+    core.answer = (name) =>
+      name === "stats.hotspots"
+        ? Promise.resolve(HOTSPOTS)
+        : fail
+          ? Promise.reject(new OperationError({ code: "validation.failed", message: "结束日期不能早于开始日期", fields: [] }))
+          : Promise.resolve(RESPONSE);
     renderPage();
     const error = await screen.findByTestId("stats-error");
     expect(error.textContent).toContain("结束日期不能早于开始日期");
@@ -357,5 +402,82 @@ describe("Statistics", { timeout: 60_000 }, () => {
       { ...BASE, categories: ["product_quality"], department_ids: ["u-after"] },
       "Category “Product quality” × Department “售后服务部”, 2026-01-01 to 2026-05-14",
     );
+  });
+
+  it("lists the hotspots of the year so far with their evidence, each row opening its cases", async () => {
+    const onOpen = renderPage();
+    const card = await screen.findByTestId("stats-hotspots");
+    const row = await within(card).findByTestId("hotspot-row-product-智能净水器R9");
+    expect(hotspotRequests()).toEqual([{ period: "2026" }]);
+    expect(card.textContent).toContain("热点（2026）");
+    expect(row.textContent).toContain("产品/服务");
+    expect(row.textContent).toContain("智能净水器R9");
+    expect(row.textContent).toContain("30");
+    expect(text("hotspot-ratio-product-智能净水器R9")).toBe("60×");
+    // Tiny p-values in scientific notation; the threshold in the tooltip.
+    expect(text("hotspot-p-product-智能净水器R9")).toBe("3.1×10⁻³⁸");
+    expect(screen.getByTestId("hotspot-p-product-智能净水器R9").getAttribute("title")).toBe("检验阈值 8.3×10⁻⁴");
+    expect(text("hotspot-p-department-none")).toBe("0.0023");
+    // The history, oldest first, then the period itself.
+    expect(screen.getByTestId("hotspot-history-product-智能净水器R9").getAttribute("data-counts")).toBe("0,0,0,0,2,30");
+    const other = screen.getByTestId("hotspot-row-department-none");
+    expect(other.textContent).toContain("责任部门");
+    expect(other.textContent).toContain("未记录");
+    expect(other.textContent).toContain("4.4");
+    expect(other.textContent).toContain("2.73×");
+    expect(text("hotspots-method")).toBe("与前5期平均数比较的泊松检验，显著性0.01（Bonferroni校正），至少5件且不低于预期1.5倍");
+
+    fireEvent.click(row);
+    expect(onOpen).toHaveBeenLastCalledWith(HOTSPOTS.items[0]?.cases, "热点：产品/服务“智能净水器R9”，2026");
+    fireEvent.click(within(other).getByTestId("hotspot-name-department-none"));
+    expect(onOpen).toHaveBeenLastCalledWith(HOTSPOTS.items[1]?.cases, "热点：责任部门“未记录”，2026");
+    expect(onOpen).toHaveBeenCalledTimes(2);
+  });
+
+  it("asks for the hotspots of the month, quarter or year chosen, and not for other ranges", async () => {
+    serve({ ...HOTSPOTS, items: [] });
+    renderPage();
+    expect(await screen.findByTestId("hotspots-empty")).toBeTruthy();
+    expect(screen.getByText("本期未发现显著上升的热点")).toBeTruthy();
+    const quick = async (label: string, period: string) => {
+      fireEvent.click(within(screen.getByTestId("stats-quick")).getByText(label));
+      await waitFor(() => expect(hotspotRequests().at(-1)).toEqual({ period }));
+    };
+    await quick("上月", "2026-04");
+    await quick("本月", "2026-05");
+    await quick("上季度", "2026-Q1");
+    await quick("本季度", "2026-Q2");
+    await quick("上年", "2025");
+
+    const asked = hotspotRequests().length;
+    const [from, to] = screen.getAllByTestId("stats-range") as HTMLInputElement[];
+    fireEvent.mouseDown(from as HTMLInputElement);
+    fireEvent.focus(from as HTMLInputElement);
+    fireEvent.change(from as HTMLInputElement, { target: { value: "2025-11-03" } });
+    fireEvent.keyDown(from as HTMLInputElement, { key: "Enter", code: "Enter", keyCode: 13 });
+    fireEvent.focus(to as HTMLInputElement);
+    fireEvent.change(to as HTMLInputElement, { target: { value: "2026-02-10" } });
+    fireEvent.keyDown(to as HTMLInputElement, { key: "Enter", code: "Enter", keyCode: 13 });
+    await waitFor(() => expect(lastRequest()).toMatchObject({ from: "2025-11-03", to: "2026-02-10" }));
+    expect(await screen.findByTestId("hotspots-unavailable")).toBeTruthy();
+    expect(hotspotRequests()).toHaveLength(asked);
+  });
+
+  it("says when there is too little history to test", async () => {
+    serve({ ...HOTSPOTS, history: HOTSPOTS.history.slice(0, 2), items: [] });
+    renderPage();
+    expect((await screen.findByTestId("hotspots-no-history")).textContent).toBe("历史数据不足 3 期（现有 2 期），暂不检验热点");
+    expect(screen.queryByTestId("hotspots-method")).toBeNull();
+  });
+
+  it("shows a failure of the hotspots in their card only", async () => {
+    core.answer = (name) =>
+      name === "stats.summary"
+        ? Promise.resolve(RESPONSE)
+        : Promise.reject(new OperationError({ code: "validation.failed", message: "期间格式不正确", fields: [] }));
+    renderPage();
+    const error = await screen.findByTestId("hotspots-error");
+    expect(error.textContent).toContain("期间格式不正确");
+    expect(screen.getByTestId("stats-breakdowns")).toBeTruthy();
   });
 });

@@ -1,5 +1,6 @@
 import { ArrowDownOutlined, ArrowUpOutlined, ReloadOutlined } from "@ant-design/icons";
 import {
+  Alert,
   App,
   Button,
   Card,
@@ -11,6 +12,7 @@ import {
   Result,
   Row,
   Select,
+  Skeleton,
   Space,
   Spin,
   Statistic,
@@ -26,22 +28,32 @@ import {
   call,
   type Breakdown,
   type BreakdownItem,
-  type CaseStatus,
   type CrossLine,
   type CrossTab,
+  type Hotspot,
+  type HotspotsResponse,
   type OperationError,
   type Period,
-  type Severity,
   type StatsDimension,
   type StatsRequest,
   type StatsResponse,
   type TrendUnit,
 } from "../api";
-import { useCodes } from "../codes";
 import { Chart, type ChartDatum, type ChartKind } from "../components/charts/Chart";
 import { chinaToday } from "../components/handling/common";
 import type { LedgerFilter } from "../components/ledger/filter";
 import { useI18n } from "../i18n";
+import type { KpiPeriodKind } from "../i18n/zh-CN";
+import {
+  HotspotHistory,
+  TOP_PRODUCTS,
+  expectedText,
+  hotspotId,
+  pValueText,
+  useHotspotText,
+  useLineName,
+  wholePeriod,
+} from "./stats/shared";
 
 /** Every dimension, in the order the core lists them. */
 export const DIMENSIONS: StatsDimension[] = [
@@ -55,13 +67,20 @@ export const DIMENSIONS: StatsDimension[] = [
   "status",
 ];
 const UNITS: TrendUnit[] = ["month", "quarter", "year"];
-/** Products listed one by one; the others are summed in one line. */
-export const TOP_PRODUCTS = 20;
 /** Dimensions of few values, drawn as pies (the others as bars: their names are long). */
 const PIES: ReadonlySet<StatsDimension> = new Set(["channel", "severity"]);
 
 export type QuickPeriod = "thisMonth" | "lastMonth" | "thisQuarter" | "lastQuarter" | "thisYear" | "lastYear";
 const QUICK: QuickPeriod[] = ["thisMonth", "lastMonth", "thisQuarter", "lastQuarter", "thisYear", "lastYear"];
+/** The kind of period each quick choice is. */
+const QUICK_KIND: Record<QuickPeriod, KpiPeriodKind> = {
+  thisMonth: "month",
+  lastMonth: "month",
+  thisQuarter: "quarter",
+  lastQuarter: "quarter",
+  thisYear: "year",
+  lastYear: "year",
+};
 
 /**
  * The days of a quick choice, `today` being a China-time day. The current month, quarter or
@@ -143,37 +162,6 @@ function CountLink({
     >
       {count(value)}
     </Button>
-  );
-}
-
-/** The name of a line of a breakdown or a cross tabulation. */
-function useLineName() {
-  const { m } = useI18n();
-  const codes = useCodes();
-  return useCallback(
-    (dimension: StatsDimension, line: Pick<BreakdownItem, "key" | "name"> & { others?: boolean }): string => {
-      if (line.others) return m.stats.otherProducts(TOP_PRODUCTS);
-      const key = line.key;
-      if (key === null) return m.stats.notRecorded;
-      switch (dimension) {
-        case "category":
-          return codes.label("category", key);
-        case "channel":
-          return codes.label("channel", key);
-        case "department":
-        case "store":
-          return line.name ?? key;
-        case "product":
-          return key;
-        case "severity":
-          return m.labels.severity[key as Severity] ?? key;
-        case "status":
-          return m.labels.status[key as CaseStatus] ?? key;
-        case "root_cause":
-          return m.labels.rootCause[key] ?? key;
-      }
-    },
-    [m, codes],
   );
 }
 
@@ -438,6 +426,146 @@ function CrossTable({ cross, data, onOpen }: { cross: CrossTab; data: StatsRespo
   );
 }
 
+/**
+ * 热点: the values whose disputes rose significantly in a month, quarter or year against their
+ * own history, each with its evidence; a row lists its cases. `period` is null for any other
+ * range (hotspots are computed for calendar periods only).
+ */
+function Hotspots({ period, reloads, onOpen }: { period: string | null; reloads: number; onOpen: OpenLedger }) {
+  const { m } = useI18n();
+  const s = m.stats;
+  const h = s.hotspots;
+  const text = useHotspotText();
+  // The answer (or failure) and the period it is for; while neither is the current one's, one
+  // is on its way. A failure stays in this card: the rest of the page does not depend on it.
+  const [reply, setReply] = useState<{ period: string; reloads: number; data: HotspotsResponse } | null>(null);
+  const [failure, setFailure] = useState<{ period: string; reloads: number; error: OperationError } | null>(null);
+
+  useEffect(() => {
+    if (!period) return;
+    let live = true;
+    call("stats.hotspots", { period })
+      .then((data) => live && setReply({ period, reloads, data }))
+      .catch((error: OperationError) => live && setFailure({ period, reloads, error }));
+    return () => {
+      live = false;
+    };
+  }, [period, reloads]);
+
+  const current = (r: { period: string; reloads: number } | null) => r !== null && r.period === period && r.reloads === reloads;
+  const data = current(reply) ? (reply?.data ?? null) : null;
+  const error = current(failure) ? (failure?.error ?? null) : null;
+
+  let body: React.ReactNode;
+  if (!period) {
+    body = (
+      <Typography.Text type="secondary" data-testid="hotspots-unavailable">
+        {h.calendarOnly}
+      </Typography.Text>
+    );
+  } else if (error) {
+    body = <Alert type="warning" showIcon message={h.loadFailed} description={error.message} data-testid="hotspots-error" />;
+  } else if (!data) {
+    body = <Skeleton active paragraph={{ rows: 2 }} title={false} data-testid="hotspots-loading" />;
+  } else {
+    const { method, label } = data;
+    const open = (item: Hotspot) => onOpen(item.cases as LedgerFilter, text.origin(item, label));
+    const columns: ColumnsType<Hotspot> = [
+      { key: "dimension", title: h.columns.dimension, width: 110, render: (_, item) => s.dimension[item.dimension] },
+      {
+        key: "name",
+        title: h.columns.name,
+        ellipsis: true,
+        // No handler of its own: the click reaches the row (from the keyboard as well).
+        render: (_, item) => (
+          <Button type="link" size="small" style={{ padding: 0 }} title={s.openHint} data-testid={`hotspot-name-${hotspotId(item)}`}>
+            {text.name(item)}
+          </Button>
+        ),
+      },
+      { key: "observed", title: h.columns.observed, width: 80, align: "right", className: "num", render: (_, item) => count(item.observed) },
+      {
+        key: "expected",
+        title: h.columns.expected,
+        width: 80,
+        align: "right",
+        className: "num",
+        render: (_, item) => expectedText(item.expected),
+      },
+      {
+        key: "ratio",
+        title: h.columns.ratio,
+        width: 80,
+        align: "right",
+        className: "num",
+        render: (_, item) => <span data-testid={`hotspot-ratio-${hotspotId(item)}`}>{`${expectedText(item.ratio)}×`}</span>,
+      },
+      {
+        key: "p",
+        title: h.columns.p,
+        width: 110,
+        align: "right",
+        className: "num",
+        render: (_, item) => (
+          <span title={h.threshold(pValueText(item.threshold))} data-testid={`hotspot-p-${hotspotId(item)}`}>
+            {pValueText(item.p_value)}
+          </span>
+        ),
+      },
+      {
+        key: "history",
+        title: h.columns.history,
+        width: 130,
+        render: (_, item) => <HotspotHistory hotspot={item} label={label} testId={`hotspot-history-${hotspotId(item)}`} />,
+      },
+    ];
+    body = (
+      <>
+        {data.history.length < method.min_history ? (
+          <Typography.Text type="secondary" data-testid="hotspots-no-history">
+            {h.noHistory(method.min_history, data.history.length)}
+          </Typography.Text>
+        ) : data.items.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={h.empty} data-testid="hotspots-empty" />
+        ) : (
+          <Table<Hotspot>
+            size="small"
+            rowKey={hotspotId}
+            dataSource={data.items}
+            columns={columns}
+            pagination={false}
+            data-testid="hotspots-table"
+            onRow={(item) =>
+              ({
+                "data-testid": `hotspot-row-${hotspotId(item)}`,
+                onClick: () => open(item),
+                style: { cursor: "pointer" },
+              }) as React.HTMLAttributes<HTMLElement>
+            }
+          />
+        )}
+        {data.history.length >= method.min_history && (
+          <Typography.Paragraph type="secondary" style={{ margin: "8px 0 0", fontSize: 12 }} data-testid="hotspots-method">
+            {h.method(data.history.length, method.alpha, method.min_count, method.min_ratio)}
+          </Typography.Paragraph>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Card
+      size="small"
+      style={{ marginTop: 16 }}
+      title={period ? h.titleOf(period) : h.title}
+      extra={<Typography.Text type="secondary">{h.hint}</Typography.Text>}
+      data-testid="stats-hotspots"
+    >
+      {body}
+    </Card>
+  );
+}
+
 /** 统计分析: the disputes received in a period, by every dimension, with their trend. */
 export function Statistics({
   onOpenLedger,
@@ -483,6 +611,9 @@ export function Statistics({
   const error = current(failure) ? (failure?.error ?? null) : null;
   const loading = !current(reply) && error === null;
   const data = reply?.data ?? null;
+
+  // Hotspots are for a month, quarter or year (the current one so far).
+  const hotspotPeriod = useMemo(() => wholePeriod(range, chinaToday(), quick ? QUICK_KIND[quick] : undefined), [range, quick]);
 
   const choose = (choice: QuickPeriod) => {
     setQuick(choice);
@@ -592,6 +723,7 @@ export function Statistics({
                 testId="stats-trend"
               />
             </Card>
+            <Hotspots period={hotspotPeriod} reloads={reloads} onOpen={onOpenLedger} />
             <Card size="small" style={{ marginTop: 16 }} title={s.breakdowns} extra={<Typography.Text type="secondary">{s.openHint}</Typography.Text>}>
               <Tabs
                 data-testid="stats-breakdowns"

@@ -1,8 +1,8 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { CaseRow, KpiCode, KpiRating, KpiResponse, Permission, StepView, WorkList } from "../api";
+import type { CaseRow, Hotspot, HotspotsResponse, KpiCode, KpiRating, KpiResponse, Permission, StatsResponse, StepView, WorkList } from "../api";
 import { chinaToday } from "../components/handling/common";
 import { core } from "../test/core";
 
@@ -125,7 +125,12 @@ const KPIS: KpiResponse = {
   lines: [],
 };
 
-function serve(kpi: () => Promise<unknown> = () => new Promise(() => undefined)) {
+const never = () => new Promise(() => undefined);
+
+function serve(
+  kpi: () => Promise<unknown> = never,
+  { hotspots = never, summary = never }: { hotspots?: () => Promise<unknown>; summary?: () => Promise<unknown> } = {},
+) {
   core.answer = (name) => {
     switch (name) {
       case "cases.list":
@@ -134,11 +139,68 @@ function serve(kpi: () => Promise<unknown> = () => new Promise(() => undefined))
         return Promise.resolve(WORK);
       case "kpi.summary":
         return kpi();
+      case "stats.hotspots":
+        return hotspots();
+      case "stats.summary":
+        return summary();
       default:
         return new Promise(() => undefined);
     }
   };
 }
+
+const MONTH_CASES = { received_from: `${MONTH}-01`, received_to: `${MONTH}-28`, exclude_merged: true };
+function hotspot(dimension: Hotspot["dimension"], key: string | null, observed: number, expected: number, name: string | null = null): Hotspot {
+  return {
+    dimension,
+    key,
+    name,
+    observed,
+    expected,
+    ratio: Math.round((observed / expected) * 100) / 100,
+    p_value: 1e-9,
+    threshold: 0.001,
+    history: [],
+    cases: { ...MONTH_CASES, [dimension]: key },
+  };
+}
+const HOTSPOTS: HotspotsResponse = {
+  period: { from: `${MONTH}-01`, to: `${MONTH}-28` },
+  label: MONTH,
+  history: [],
+  method: { alpha: 0.01, min_count: 5, min_ratio: 1.5, min_expected: 0.5, min_history: 3 },
+  tested: [],
+  items: [
+    hotspot("product", "智能净水器R9", 30, 0.5),
+    hotspot("store", "u-xuhui", 14, 3.25, "上海徐汇店"),
+    hotspot("category", "product_quality", 40, 12),
+    hotspot("department", null, 9, 2),
+    hotspot("root_cause", "product_defect", 8, 2.5),
+    hotspot("channel", "hotline", 60, 30),
+  ],
+};
+
+/** The first days of the last twelve months, oldest first. */
+const MONTHS = Array.from({ length: 12 }, (_, i) => {
+  const [y, mo] = MONTH.split("-").map(Number) as [number, number];
+  const index = y * 12 + (mo - 1) - (11 - i);
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+});
+const TREND: StatsResponse = {
+  period: { from: `${MONTHS[0]}-01`, to: chinaToday() },
+  previous: { from: "2000-01-01", to: "2000-12-31" },
+  last_year: { from: "2000-01-01", to: "2000-12-31" },
+  total: { count: 0, previous: 0, last_year: 0, change_previous: null, change_last_year: null },
+  cases: {},
+  breakdowns: [],
+  trend: MONTHS.map((label, i) => ({
+    label,
+    period: { from: `${label}-01`, to: `${label}-28` },
+    count: i * 3,
+    cases: { received_from: `${label}-01`, received_to: `${label}-28`, exclude_merged: true },
+  })),
+  cross: null,
+};
 
 function renderWorkbench(onOpenCases = vi.fn()) {
   render(
@@ -216,5 +278,77 @@ describe("Workbench", { timeout: 20_000 }, () => {
     expect(screen.queryByTestId("workbench-kpi")).toBeNull();
     expect(await within(screen.getByTestId("work-cases")).findByText("2026-HQ-000001")).toBeTruthy();
     expect(screen.getByTestId("figure-total")).toBeTruthy();
+  });
+
+  it("alerts this month's hotspots, five at most, each opening its cases", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(never, { hotspots: () => Promise.resolve(HOTSPOTS) });
+    const onOpenCases = renderWorkbench();
+    const alerts = await screen.findByTestId("workbench-hotspots");
+    expect(core.calls).toContainEqual(["stats.hotspots", { period: MONTH }]);
+    expect(alerts.textContent).toContain(`本月热点（${MONTH}）`);
+    const first = within(alerts).getByTestId("workbench-hotspot-product-智能净水器R9");
+    expect(first.textContent).toContain("智能净水器R9：本月30件，预期0.5件");
+    expect(within(alerts).getByTestId("workbench-hotspot-store-u-xuhui").textContent).toContain("上海徐汇店：本月14件，预期3.25件");
+    expect(within(alerts).getByTestId("workbench-hotspot-department-none").textContent).toContain("未记录：本月9件，预期2件");
+    expect(alerts.querySelectorAll('[data-testid^="workbench-hotspot-"]')).toHaveLength(5);
+    expect(within(alerts).queryByTestId("workbench-hotspot-channel-hotline")).toBeNull();
+    expect(within(alerts).getByTestId("workbench-hotspots-more").textContent).toBe("另有 1 项热点，详见统计分析");
+
+    fireEvent.click(first);
+    expect(onOpenCases).toHaveBeenLastCalledWith(HOTSPOTS.items[0]?.cases, `热点：产品/服务“智能净水器R9”，${MONTH}`);
+    // The button in it is the same click, from the keyboard.
+    fireEvent.click(within(within(alerts).getByTestId("workbench-hotspot-store-u-xuhui")).getByRole("button"));
+    expect(onOpenCases).toHaveBeenLastCalledWith(HOTSPOTS.items[1]?.cases, `热点：门店/分公司“上海徐汇店”，${MONTH}`);
+    expect(onOpenCases).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows no hotspots when there are none, or when they cannot be loaded", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(never, { hotspots: () => Promise.resolve({ ...HOTSPOTS, items: [] }) });
+    renderWorkbench();
+    await within(await screen.findByTestId("work-cases")).findByText("2026-HQ-000001");
+    await waitFor(() => expect(core.calls.map(([n]) => n)).toContain("stats.hotspots"));
+    expect(screen.queryByTestId("workbench-hotspots")).toBeNull();
+    cleanup();
+
+    serve(never, { hotspots: () => Promise.reject(new Error("stats.hotspots failed")) });
+    renderWorkbench();
+    await within(await screen.findByTestId("work-cases")).findByText("2026-HQ-000001");
+    expect(screen.queryByTestId("workbench-hotspots")).toBeNull();
+    expect(screen.getByTestId("figure-total")).toBeTruthy();
+  });
+
+  it("draws the last twelve months' cases received, each month opening its cases", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(never, { summary: () => Promise.resolve(TREND) });
+    const onOpenCases = renderWorkbench();
+    const trend = await screen.findByTestId("workbench-trend");
+    await within(trend).findByTestId("workbench-trend-chart");
+    expect(core.calls).toContainEqual(["stats.summary", { from: `${MONTHS[0]}-01`, to: chinaToday(), dimensions: [], by: "month" }]);
+    expect(trend.textContent).toContain("近 12 个月受理趋势");
+    expect(within(trend).getByTestId("workbench-trend-chart-point-0").textContent).toBe(`${MONTHS[0]}0`);
+    expect(within(trend).getByTestId("workbench-trend-chart-point-11").getAttribute("data-value")).toBe("33");
+
+    fireEvent.click(within(trend).getByTestId("workbench-trend-chart-pick-11"));
+    expect(onOpenCases).toHaveBeenLastCalledWith(TREND.trend[11]?.cases, `全部纠纷，${MONTHS[11]}-01 至 ${MONTHS[11]}-28`);
+  });
+
+  it("leaves the trend out when it cannot be loaded, and asks nothing of statistics without case.view", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    serve(never, { summary: () => Promise.reject(new Error("stats.summary failed")) });
+    renderWorkbench();
+    await screen.findByTestId("workbench-trend-failed");
+    expect(screen.queryByTestId("workbench-trend")).toBeNull();
+    cleanup();
+
+    core.calls = [];
+    granted.permissions = ["case.handle"];
+    renderWorkbench();
+    await within(await screen.findByTestId("work-cases")).findByText("2026-HQ-000001");
+    const names = core.calls.map(([n]) => n);
+    expect(names).not.toContain("stats.summary");
+    expect(names).not.toContain("stats.hotspots");
+    expect(screen.queryByTestId("workbench-trend")).toBeNull();
   });
 });

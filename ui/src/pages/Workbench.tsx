@@ -1,16 +1,35 @@
-import { App, Button, Card, Col, List, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Col, List, Row, Space, Spin, Statistic, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import { useCallback, useEffect, useState, type HTMLAttributes } from "react";
+import dayjs from "dayjs";
+import { lazy, Suspense, useCallback, useEffect, useState, type HTMLAttributes } from "react";
 
-import { call, type ApprovalView, type CaseRow, type KpiCode, type KpiResponse, type OperationError, type StepView, type WorkList } from "../api";
+import {
+  call,
+  type ApprovalView,
+  type CaseRow,
+  type Hotspot,
+  type HotspotsResponse,
+  type KpiCode,
+  type KpiResponse,
+  type OperationError,
+  type StatsResponse,
+  type StepView,
+  type WorkList,
+} from "../api";
 import { useCodes } from "../codes";
 import { CaseDrawer } from "../components/CaseDrawer";
 import { chinaToday } from "../components/handling/common";
+import type { LedgerFilter } from "../components/ledger/filter";
 import { StatusTag } from "../components/labels";
 import { formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
-import { KpiTiles, type OpenLedger } from "./kpi/shared";
+import { KpiTiles, count, type OpenLedger } from "./kpi/shared";
+import { expectedText, hotspotId, useHotspotText } from "./stats/shared";
+
+// The charting library is loaded when the trend first shows, in a chunk of its own (the
+// workbench is the first screen: it does not wait for it).
+const Chart = lazy(() => import("../components/charts/Chart").then((module) => ({ default: module.Chart })));
 
 interface Figures {
   total: number;
@@ -22,6 +41,9 @@ interface Figures {
 
 /** The KPIs a person checks first, for the current month. */
 const WORKBENCH_KPIS: KpiCode[] = ["on_time_rate", "satisfaction_rate", "mean_handling_days", "overdue"];
+
+/** Hotspots listed at most. */
+const WORKBENCH_HOTSPOTS = 5;
 
 /** Props for a table row: antd types `onRow` without `data-*` attributes. */
 const rowProps = (testId: string) => ({ "data-testid": testId }) as HTMLAttributes<HTMLElement>;
@@ -45,7 +67,12 @@ export function Workbench({
   const [openCase, setOpenCase] = useState<string | null>(null);
   // This month's KPIs: on their own, so that the rest of the page never waits for them.
   const [kpi, setKpi] = useState<KpiResponse | "failed" | null>(null);
+  // This month's hotspots and the last twelve months' trend: on their own as well; a failure
+  // leaves them out.
+  const [hotspots, setHotspots] = useState<HotspotsResponse | null>(null);
+  const [trend, setTrend] = useState<StatsResponse | "failed" | null>(null);
   const mayView = can("case.view");
+  const hotspotText = useHotspotText();
 
   useEffect(() => {
     Promise.all([
@@ -69,6 +96,30 @@ export function Workbench({
     call("kpi.summary", { period: chinaToday().slice(0, 7) })
       .then((data) => live && setKpi(data))
       .catch(() => live && setKpi("failed"));
+    return () => {
+      live = false;
+    };
+  }, [mayView, reloads]);
+
+  useEffect(() => {
+    if (!mayView) return;
+    let live = true;
+    call("stats.hotspots", { period: chinaToday().slice(0, 7) })
+      .then((data) => live && setHotspots(data))
+      .catch(() => live && setHotspots(null));
+    return () => {
+      live = false;
+    };
+  }, [mayView, reloads]);
+
+  useEffect(() => {
+    if (!mayView) return;
+    let live = true;
+    const today = chinaToday();
+    const from = dayjs(today).startOf("month").subtract(11, "month").format("YYYY-MM-DD");
+    call("stats.summary", { from, to: today, dimensions: [], by: "month" })
+      .then((data) => live && setTrend(data))
+      .catch(() => live && setTrend("failed"));
     return () => {
       live = false;
     };
@@ -143,6 +194,8 @@ export function Workbench({
   const todaySteps = mySteps.filter((s) => !s.overdue && s.due_on === today).length;
   const unitCases = work?.unit_overdue_cases ?? [];
   const unitSteps = work?.unit_overdue_steps ?? [];
+  const hotspotItems = hotspots?.items ?? [];
+  const openHotspot = (h: Hotspot) => onOpenCases(h.cases as LedgerFilter, hotspotText.origin(h, hotspots?.label ?? ""));
   const small = { size: "small" as const, pagination: false as const, scroll: { y: 240 }, locale: { emptyText: t.none } };
 
   return (
@@ -163,6 +216,40 @@ export function Workbench({
           </Col>
         ))}
       </Row>
+      {hotspots && hotspotItems.length > 0 && (
+        <Card
+          size="small"
+          style={{ marginTop: 16 }}
+          title={w.hotspots(hotspots.label)}
+          extra={<Typography.Text type="secondary">{w.hotspotsHint}</Typography.Text>}
+          data-testid="workbench-hotspots"
+        >
+          <Space orientation="vertical" style={{ width: "100%" }}>
+            {hotspotItems.slice(0, WORKBENCH_HOTSPOTS).map((h) => (
+              <Alert
+                key={hotspotId(h)}
+                type="warning"
+                showIcon
+                title={w.hotspotLine(hotspotText.name(h), count(h.observed), expectedText(h.expected))}
+                onClick={() => openHotspot(h)}
+                style={{ cursor: "pointer" }}
+                // No handler of its own: the click reaches the alert (from the keyboard as well).
+                action={
+                  <Button size="small" type="link">
+                    {w.hotspotOpen}
+                  </Button>
+                }
+                data-testid={`workbench-hotspot-${hotspotId(h)}`}
+              />
+            ))}
+            {hotspotItems.length > WORKBENCH_HOTSPOTS && (
+              <Typography.Text type="secondary" data-testid="workbench-hotspots-more">
+                {w.hotspotsMore(hotspotItems.length - WORKBENCH_HOTSPOTS)}
+              </Typography.Text>
+            )}
+          </Space>
+        </Card>
+      )}
       {mayView && kpi !== "failed" && (
         <div data-testid="workbench-kpi">
           <Typography.Title level={5} style={{ margin: "20px 0 12px" }}>
@@ -184,6 +271,38 @@ export function Workbench({
       {kpi === "failed" && (
         <Typography.Paragraph type="secondary" style={{ margin: "12px 0 0" }} data-testid="workbench-kpi-failed">
           {w.kpiFailed}
+        </Typography.Paragraph>
+      )}
+      {mayView && trend !== "failed" && (
+        <Card
+          size="small"
+          style={{ marginTop: 16 }}
+          title={w.trend}
+          extra={<Typography.Text type="secondary">{w.trendHint}</Typography.Text>}
+          loading={trend === null}
+          data-testid="workbench-trend"
+        >
+          {trend && (
+            <Suspense fallback={<Spin style={{ display: "block", padding: 48 }} />}>
+              <Chart
+                kind="bar"
+                data={trend.trend.map((p) => ({ name: p.label, value: p.count }))}
+                title={w.trend}
+                seriesName={m.stats.columns.count}
+                height={220}
+                onPick={(i) => {
+                  const p = trend.trend[i];
+                  if (p) onOpenCases(p.cases as LedgerFilter, m.stats.origin.within(m.stats.origin.all, p.period.from, p.period.to));
+                }}
+                testId="workbench-trend-chart"
+              />
+            </Suspense>
+          )}
+        </Card>
+      )}
+      {trend === "failed" && (
+        <Typography.Paragraph type="secondary" style={{ margin: "12px 0 0" }} data-testid="workbench-trend-failed">
+          {w.trendFailed}
         </Typography.Paragraph>
       )}
       <Typography.Title level={5} style={{ margin: "20px 0 12px" }}>

@@ -1,10 +1,12 @@
 // What the KPI page and the workbench share: the KPIs in order, their figures in words, their
 // rating colours, their definitions, and a tile per KPI that lists its cases in the ledger.
 import { QuestionCircleOutlined } from "@ant-design/icons";
-import { Button, Card, Col, Flex, Popover, Row, Tag, Typography, theme } from "antd";
+import { Button, Card, Col, DatePicker, Flex, Popover, Radio, Row, Tag, Typography, theme } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
 import { useCallback } from "react";
 
 import type { KpiCode, KpiLine, KpiRating, KpiTargetView, KpiValue } from "../../api";
+import { chinaToday } from "../../components/handling/common";
 import type { LedgerFilter } from "../../components/ledger/filter";
 import { useI18n } from "../../i18n";
 import type { KpiPeriodKind } from "../../i18n/zh-CN";
@@ -84,6 +86,59 @@ export function periodStart(kind: KpiPeriodKind, day: string): string {
     case "year":
       return `${year}-01-01`;
   }
+}
+
+/** The kinds of period, shortest first. */
+export const PERIOD_KINDS: KpiPeriodKind[] = ["month", "quarter", "year"];
+
+/**
+ * Choosing a month, a quarter or a year: its kind, then the period in a picker of that kind
+ * (periods not begun yet cannot be chosen). `day` is a China-time day of the period shown;
+ * `testId` prefixes the test ids: `{testId}-period-kind`, `{testId}-period-picker`.
+ */
+export function PeriodPicker({
+  kind,
+  day,
+  onKind,
+  onDay,
+  testId,
+  kindLabel,
+  periodLabel,
+}: {
+  kind: KpiPeriodKind;
+  day: string;
+  onKind: (kind: KpiPeriodKind) => void;
+  onDay: (day: string) => void;
+  testId: string;
+  kindLabel: string;
+  periodLabel: string;
+}) {
+  const { m } = useI18n();
+  const today = chinaToday();
+  const notYet = (d: Dayjs) => periodStart(kind, d.format("YYYY-MM-DD")) > today;
+  return (
+    <Flex wrap gap={8} align="center">
+      <Radio.Group
+        optionType="button"
+        buttonStyle="solid"
+        aria-label={kindLabel}
+        data-testid={`${testId}-period-kind`}
+        value={kind}
+        onChange={(e) => onKind(e.target.value as KpiPeriodKind)}
+        options={PERIOD_KINDS.map((x) => ({ value: x, label: m.kpi.periodKind[x] }))}
+      />
+      <DatePicker
+        picker={kind}
+        allowClear={false}
+        aria-label={periodLabel}
+        data-testid={`${testId}-period-picker`}
+        style={{ width: 130 }}
+        value={dayjs(periodStart(kind, day))}
+        disabledDate={notYet}
+        onChange={(d: Dayjs | null) => d && onDay(d.format("YYYY-MM-DD"))}
+      />
+    </Flex>
+  );
 }
 
 /** A KPI's figures in words. */
