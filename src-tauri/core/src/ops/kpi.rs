@@ -433,27 +433,6 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
         }
     }
 
-    // Closed in the period.
-    let mut qb = select(&format!(
-        "COUNT(*), SUM(c.closed_at <= c.due_at), \
-         SUM(c.satisfaction IS NOT NULL), SUM(c.satisfaction IN ('satisfied', 'fairly_satisfied')), \
-         SUM(c.score), COUNT(c.score), SUM({FIRST_CONTACT}), SUM(c.reopen_count > 0)"
-    ));
-    qb.push(" AND c.status = 'closed' AND c.closed_at >= ").push_bind(start.clone());
-    qb.push(" AND c.closed_at < ").push_bind(end.clone()).push(" GROUP BY g");
-    for row in qb.build().fetch_all(db.pool()).await? {
-        let n = |i: usize| row.get::<Option<i64>, _>(i).unwrap_or(0);
-        let c = lines.entry(line_of(row.get(0))).or_default();
-        c.closed += n(1);
-        c.on_time += n(2);
-        c.with_feedback += n(3);
-        c.satisfied += n(4);
-        c.score_sum += n(5);
-        c.scored += n(6);
-        c.first_contact += n(7);
-        c.reopened += n(8);
-    }
-
     // Deadlines in the period, missed.
     let mut qb = select("COUNT(*)");
     qb.push(" AND c.due_at >= ").push_bind(start.clone());
@@ -464,8 +443,13 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
         lines.entry(line_of(row.get(0))).or_default().overdue += row.get::<i64, _>(1);
     }
 
-    // Handling time of each case closed in the period, in working days, less its pauses.
-    let mut qb = select("c.received_at, c.closed_at, c.paused_working_days");
+    // Each case closed in the period, once: its flags (computed in SQL) summed per line, and
+    // its handling time in working days, less the days its clock stood still.
+    let mut qb = select(&format!(
+        "c.received_at, c.closed_at, c.paused_working_days, c.closed_at <= c.due_at, \
+         c.satisfaction IS NOT NULL, c.satisfaction IN ('satisfied', 'fairly_satisfied'), \
+         c.score, {FIRST_CONTACT}, c.reopen_count > 0"
+    ));
     qb.push(" AND c.status = 'closed' AND c.closed_at >= ").push_bind(start.clone());
     qb.push(" AND c.closed_at < ").push_bind(end.clone());
     let rows = qb.build().fetch_all(db.pool()).await?;
@@ -480,6 +464,18 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
             .unwrap_or(period.from);
         let index = calendar.index(first.min(period.from), period.to + chrono::Duration::days(1));
         for row in &rows {
+            let flag = |i: usize| i64::from(row.get::<Option<bool>, _>(i).unwrap_or(false));
+            let c = lines.entry(line_of(row.get(0))).or_default();
+            c.closed += 1;
+            c.on_time += flag(4);
+            c.with_feedback += flag(5);
+            c.satisfied += flag(6);
+            if let Some(score) = row.get::<Option<i64>, _>(7) {
+                c.score_sum += score;
+                c.scored += 1;
+            }
+            c.first_contact += flag(8);
+            c.reopened += flag(9);
             let (Some(received), Some(closed)) =
                 (time::from_db(row.get::<&str, _>(1)), time::from_db(row.get::<&str, _>(2)))
             else {
@@ -489,7 +485,7 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
                 .between(received, closed)
                 .unwrap_or_else(|| calendar.working_days_between(received, closed));
             let paused: i64 = row.get(3);
-            lines.entry(line_of(row.get(0))).or_default().days.push((days - paused).max(0));
+            c.days.push((days - paused).max(0));
         }
     }
 
