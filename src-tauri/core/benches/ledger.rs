@@ -347,6 +347,40 @@ fn bench_stats(c: &mut Criterion) {
     group.bench_function("kpi.summary/year_by_department", |b| {
         b.iter(|| rt.block_on(kpi::summary(&db, &Actor::system(), kpis.clone())).expect("kpis"))
     });
+    // The workbench (工作台) as it opens in the data's last month: the ledger's counts and
+    // latest cases, the person's work, the month's KPIs and hotspots, the twelve-month trend.
+    let dashboard = || async {
+        let sys = Actor::system();
+        let filter_of =
+            |v: serde_json::Value| serde_json::from_value::<CasesListRequest>(v).expect("filter");
+        for filter in [
+            json!({"limit": 8}),
+            json!({"limit": 1, "open": true}),
+            json!({"limit": 1, "overdue": true}),
+            json!({"limit": 1, "status": "closed"}),
+        ] {
+            list(&db, &sys, filter_of(filter)).await.expect("cases");
+        }
+        redress_core::ops::work::list(&db, &sys, serde_json::from_value(json!({})).expect("work"))
+            .await
+            .expect("work");
+        kpi::summary(&db, &sys, KpiRequest { period: "2025-12".into(), by: None })
+            .await
+            .expect("kpis");
+        redress_core::ops::hotspots::hotspots(
+            &db,
+            &sys,
+            serde_json::from_value(json!({"period": "2025-12"})).expect("hotspots"),
+        )
+        .await
+        .expect("hotspots");
+        let trend: StatsRequest = serde_json::from_value(
+            json!({"from": "2025-01-01", "to": "2025-12-31", "dimensions": [], "by": "month"}),
+        )
+        .expect("trend");
+        summary(&db, &sys, trend).await.expect("trend");
+    };
+    group.bench_function("workbench/open", |b| b.iter(|| rt.block_on(dashboard())));
     // The annual report: drafted once, its PDF made from the figures each time.
     let draft = rt
         .block_on(reports::draft(
