@@ -434,9 +434,12 @@ pub async fn list(db: &Db, actor: &Actor, _req: WorkListRequest) -> CoreResult<W
     let me = actor.id.clone();
 
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS} WHERE "));
-    qb.push(OPEN).push(" AND (c.handler_id = ").push_bind(me.clone());
-    qb.push(" OR EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.account_id = ");
-    qb.push_bind(me.clone()).push(")) ORDER BY c.due_at IS NULL, c.due_at LIMIT ");
+    // The person's cases found through the handler and team indexes (an `OR` of the two would
+    // read every open case: 0.75 s at a million).
+    qb.push(OPEN).push(" AND c.id IN (SELECT h.id FROM cases h WHERE h.handler_id = ");
+    qb.push_bind(me.clone());
+    qb.push(" UNION SELECT t.case_id FROM case_team t WHERE t.account_id = ");
+    qb.push_bind(me.clone()).push(") ORDER BY c.due_at IS NULL, c.due_at LIMIT ");
     qb.push_bind(WORK_LIMIT);
     let rows = qb.build().fetch_all(db.pool()).await?;
     let cases = rows
