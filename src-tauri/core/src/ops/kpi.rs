@@ -17,10 +17,13 @@ use crate::auth::{CaseScope, Permission};
 use crate::domain::events::{EventBody, KpiTargetSet, VolumeEntry, VolumeRecorded};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log;
-use crate::ops::cases::{push_scope, CasesListRequest, FIRST_CONTACT, MISSED};
+use crate::ops::cases::{push_scope, CasesListRequest, FIRST_CONTACT};
 use crate::ops::stats::{json, start_of, StatsDimension};
 use crate::storage::Db;
 use crate::time;
+
+/// Closed after the deadline: the WHERE of the partial index `cases_closed_late` (0015).
+const CLOSED_LATE: &str = "c.status = 'closed' AND c.closed_at > c.due_at";
 
 /// The KPIs, each defined in docs/METRICS.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -433,14 +436,17 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
         }
     }
 
-    // Deadlines in the period, missed.
-    let mut qb = select("COUNT(*)");
-    qb.push(" AND c.due_at >= ").push_bind(start.clone());
-    qb.push(" AND c.due_at < ").push_bind(end.clone());
-    qb.push(" AND c.due_at < ").push_bind(now.clone());
-    qb.push(" AND ").push(MISSED).push(" GROUP BY g");
-    for row in qb.build().fetch_all(db.pool()).await? {
-        lines.entry(line_of(row.get(0))).or_default().overdue += row.get::<i64, _>(1);
+    // Deadlines in the period, missed: closed after them, or still running past them; each
+    // set counted from its own partial index (migration 0015).
+    for missed in [CLOSED_LATE, crate::ops::cases::RUNNING] {
+        let mut qb = select("COUNT(*)");
+        qb.push(" AND ").push(missed);
+        qb.push(" AND c.due_at >= ").push_bind(start.clone());
+        qb.push(" AND c.due_at < ").push_bind(end.clone());
+        qb.push(" AND c.due_at < ").push_bind(now.clone()).push(" GROUP BY g");
+        for row in qb.build().fetch_all(db.pool()).await? {
+            lines.entry(line_of(row.get(0))).or_default().overdue += row.get::<i64, _>(1);
+        }
     }
 
     // Each case closed in the period, once: its flags (computed in SQL) summed per line, and
