@@ -1,6 +1,6 @@
 //! Signing in, locking out, the first administrator, and what each role sees of cases.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

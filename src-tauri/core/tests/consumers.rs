@@ -1,7 +1,7 @@
 //! One consumer, many cases (§二(三)): the history seen from any of their cases, contact data
 //! corrected on the timeline (and found by search under the new name), duplicates merged.
 
-mod support;
+use crate::support;
 
 use redress_core::{Actor, Db, Lang};
 use serde_json::{json, Value};

@@ -1,8 +1,8 @@
 //! Notices and bulletins from real cases, checked as files: `qpdf --check`, `pdffonts` (only
 //! embedded subsets), `pdftotext` (the Chinese comes back exactly), sizes, masking.
 
-mod pdf_tools;
-mod support;
+use crate::pdf_tools;
+use crate::support;
 
 use base64::Engine;
 use proptest::prelude::*;

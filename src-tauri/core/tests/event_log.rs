@@ -1,7 +1,7 @@
 //! The event log: projections rebuilt from it equal the live ones; the chain detects
 //! tampering; erased consumers leave no readable personal data behind.
 
-mod support;
+use crate::support;
 
 use redress_core::{event_log, projection};
 

@@ -2,7 +2,7 @@
 //! stored file is found; an export whose SHA256SUMS `sha256sum -c` accepts; viewing and
 //! exporting on the record.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

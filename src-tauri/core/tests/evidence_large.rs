@@ -2,7 +2,7 @@
 //! fixed blocks, and the stored copy keeps its holes. Alone in its test binary so that the
 //! process's peak memory is this test's.
 
-mod support;
+use crate::support;
 
 use std::io::{Seek, SeekFrom, Write};
 

@@ -2,7 +2,7 @@
 //! delay and a reopening; the moves the workflow refuses; and random sequences of commands by
 //! random roles, which must never reach an invalid state and must replay to the same state.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use redress_core::auth::accounts::load_actor;

@@ -4,7 +4,7 @@
 //! must be exactly those found here. A planted burst (a product that suddenly draws thirty
 //! complaints in October) is among them, with its cases listed; without history there are none.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

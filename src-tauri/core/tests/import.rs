@@ -4,7 +4,7 @@
 //! reported by row and column; re-import without duplicates; a cancel leaves whole batches;
 //! and the ledger's export and filters.
 
-mod support;
+use crate::support;
 
 use support::call;
 

@@ -1,7 +1,7 @@
 //! Recording complaints: every field rule, the on-the-spot and the transfer paths, deadlines
 //! in working days, and the example request in docs/.
 
-mod support;
+use crate::support;
 
 use redress_core::ops::dispatch;
 use redress_core::{Actor, Lang};

@@ -1,7 +1,7 @@
 //! What an administrator sets up for intake — channels, categories, time limits, the holiday
 //! calendar — and what agents do with earlier complaints: link, merge, acknowledge.
 
-mod support;
+use crate::support;
 
 use chrono::{Datelike, Duration, Weekday};
 use redress_core::calendar::Calendar;

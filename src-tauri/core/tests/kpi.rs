@@ -6,7 +6,7 @@
 //! ledger filter lists exactly the cases it counts. Business volume, targets and their ratings,
 //! and bad input, too.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,6 +1,6 @@
 //! Operations by name, as the CLI and the app call them.
 
-mod support;
+use crate::support;
 
 use redress_core::ops::dispatch;
 use redress_core::{Actor, Lang};

@@ -1,6 +1,6 @@
 //! The layout engine on its own: pages, fonts subset, text that copies out, tables that split.
 
-mod pdf_tools;
+use crate::pdf_tools;
 
 use chrono::TimeZone;
 use redress_core::documents::fonts::{self, Face};

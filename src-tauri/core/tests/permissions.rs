@@ -2,7 +2,7 @@
 //! `auth.forbidden` and change nothing. The expected matrix is written out here by hand, from
 //! the policy's roles, not derived from the code it checks.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -4,8 +4,8 @@
 //! PDF, which prints again byte for byte even after the data changed; bad input and the wrong
 //! role are refused.
 
-mod pdf_tools;
-mod support;
+use crate::pdf_tools;
+use crate::support;
 
 use base64::Engine;
 use redress_core::Db;

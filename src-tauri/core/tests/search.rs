@@ -2,7 +2,7 @@
 //! scan finds (recall and precision), any input is a valid query, and the index survives a
 //! rebuild.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

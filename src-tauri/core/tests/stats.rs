@@ -4,7 +4,7 @@
 //! filter lists exactly its cases; a department head's figures cover their scope; and the CFPB
 //! file's counts per month, product, channel and response against its reference statistics.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Opening, re-opening and refusing database files.
 
-mod support;
+use crate::support;
 
 use redress_core::storage::{self, OpenOptions};
 use redress_core::CoreError;
