@@ -183,6 +183,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The current early-warning alerts (as `call alerts.list`): each cluster with its
+    /// dimension, value, window, observed and expected counts, p-value and case ids.
+    Alerts {
+        /// The moment of the check: `YYYY-MM-DD HH:MM` (China time), `YYYY-MM-DD` (the end of
+        /// that day) or RFC 3339. Default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
     /// Record business volume from a CSV file `unit,month,orders[,sales]` (as `call
     /// volume.import`).
     Volume {
@@ -560,6 +571,11 @@ async fn run_command(
                 req["by"] = serde_json::json!(by);
             }
             redress_core::ops::dispatch(db, actor, "kpi.summary", &req.to_string()).await
+        }
+        Command::Alerts { at, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "alerts.list")?;
+            let req = serde_json::json!({ "at": at });
+            redress_core::ops::dispatch(db, actor, "alerts.list", &req.to_string()).await
         }
         Command::Volume { file, dry_run } => {
             redress_core::ops::check_password_change_gate(must_change, "volume.import")?;

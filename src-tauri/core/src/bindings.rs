@@ -69,7 +69,10 @@ pub fn typescript() -> String {
     let mut decls: BTreeMap<String, String> = BTreeMap::new();
     for op in &ops {
         for (name, decl) in &op.declarations {
-            decls.insert(name.clone(), decl.clone());
+            // Two Rust types of one name would leave only one of them in the file.
+            if let Some(other) = decls.insert(name.clone(), decl.clone()) {
+                assert!(other == *decl, "two types are named {name} in the bindings: rename one");
+            }
         }
     }
     // Types the shell's own commands use (errors, language, the signed-in session).

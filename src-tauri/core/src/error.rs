@@ -92,6 +92,11 @@ pub enum CoreError {
     /// `issued` (an issued bulletin cannot change), `fonts`.
     #[error("document not available ({reason})")]
     DocumentUnavailable { reason: &'static str },
+    /// An emergency plan or incident step not possible now: `incident_closed`, `plan_active`,
+    /// `no_plan_in_force`, `plan_approved`, `step_started`, `step_done`, `report_made`,
+    /// `report_not_made`, `review_required`, `reports_outstanding`.
+    #[error("not possible in the incident's or plan's present state ({reason})")]
+    EmergencyState { reason: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -131,6 +136,7 @@ impl CoreError {
             CoreError::AlreadySetUp => "auth.already_set_up",
             CoreError::InvalidState { .. } => "case.invalid_state",
             CoreError::DocumentUnavailable { .. } => "document.unavailable",
+            CoreError::EmergencyState { .. } => "emergency.invalid_state",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -233,6 +239,41 @@ impl CoreError {
                 "issued" => "The bulletin has been issued and can no longer change".into(),
                 "no_cases" => "Choose at least one case".into(),
                 _ => "This document cannot be produced now".into(),
+            },
+            (EmergencyState { reason }, Lang::Zh) => match *reason {
+                "incident_closed" => "该突发事件已结案，不能再修改".into(),
+                "plan_active" => "该事件已启动应急预案".into(),
+                "no_plan_in_force" => "该预案没有已批准并生效的版本，请先批准".into(),
+                "plan_approved" => "该版本已批准，不能再修改；请起草新版本".into(),
+                "step_started" => "该步骤已经开始".into(),
+                "step_done" => "该步骤已经完成".into(),
+                "report_made" => "该报告已经报送".into(),
+                "report_not_made" => "该报告尚未报送，不能登记回复".into(),
+                "review_required" => "结案前须完成总结评估（原因、问题、经验教训）".into(),
+                "reports_outstanding" => "还有应报告的部门尚未报告，不能结案".into(),
+                _ => "当前状态下不能这样操作".into(),
+            },
+            (EmergencyState { reason }, Lang::En) => match *reason {
+                "incident_closed" => "The incident is closed and can no longer change".into(),
+                "plan_active" => "A plan is already active for this incident".into(),
+                "no_plan_in_force" => {
+                    "The plan has no approved version in force: approve one first".into()
+                }
+                "plan_approved" => {
+                    "That version is approved and cannot change: draft a new version".into()
+                }
+                "step_started" => "That step has already started".into(),
+                "step_done" => "That step is already done".into(),
+                "report_made" => "That report has already been made".into(),
+                "report_not_made" => "That report has not been made yet, so it has no reply".into(),
+                "review_required" => {
+                    "Write the after-action review (causes, problems, lessons) before closing"
+                        .into()
+                }
+                "reports_outstanding" => {
+                    "Some required reports to the authorities have not been made".into()
+                }
+                _ => "Not possible in the present state".into(),
             },
             (InvalidState { .. }, Lang::Zh) => "案件当前状态下不能这样操作".into(),
             (InvalidState { .. }, Lang::En) => {

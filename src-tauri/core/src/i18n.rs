@@ -35,6 +35,10 @@ pub fn entity_name(entity: &str, lang: Lang) -> &str {
         ("org_unit", Lang::En) => "Organisation unit",
         ("bulletin", Lang::Zh) => "通报",
         ("bulletin", Lang::En) => "Bulletin",
+        ("contingency_plan", Lang::Zh) => "应急预案",
+        ("contingency_plan", Lang::En) => "Contingency plan",
+        ("incident", Lang::Zh) => "突发事件",
+        ("incident", Lang::En) => "Incident",
         (other, _) => other,
     }
 }

@@ -11,8 +11,19 @@ use crate::event_log::{self, StoredEvent};
 use crate::pii;
 use crate::storage::Db;
 
+mod emergency;
+
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 28] = [
+const TABLES: [&str; 37] = [
+    "incident_log",
+    "incident_measures",
+    "incident_reports",
+    "incident_steps",
+    "incident_cases",
+    "incidents",
+    "drills",
+    "plan_versions",
+    "contingency_plans",
     "case_search",
     "search_rows",
     "search_dirty",
@@ -322,6 +333,19 @@ pub async fn apply(
             .execute(&mut *conn)
             .await?;
         }
+        EventBody::ContingencyPlanSaved(_)
+        | EventBody::ContingencyPlanApproved(_)
+        | EventBody::DrillRecorded(_)
+        | EventBody::IncidentDeclared(_)
+        | EventBody::IncidentCasesLinked(_)
+        | EventBody::IncidentPlanActivated(_)
+        | EventBody::IncidentStepUpdated(_)
+        | EventBody::IncidentReported(_)
+        | EventBody::IncidentReplyRecorded(_)
+        | EventBody::IncidentMeasureRecorded(_)
+        | EventBody::IncidentMeasureAssessed(_)
+        | EventBody::IncidentReviewed(_)
+        | EventBody::IncidentClosed(_) => emergency::apply(conn, ev, body).await?,
         EventBody::ReportSaved(r) => {
             sqlx::query(
                 "INSERT INTO reports (id, period, status, title, conclusions, proposals, created_by, \

@@ -104,6 +104,27 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("consumers.get", [true, true, true, true, true, true]),
     ("consumers.update", [false, false, true, true, true, false]),
     ("consumers.merge", [true, true, true, true, true, false]),
+    ("alerts.list", [true, true, true, true, true, true]),
+    ("contingency.list", [true, true, true, true, true, true]),
+    ("contingency.get", [true, true, true, true, true, true]),
+    ("contingency.pdf", [true, true, true, true, true, true]),
+    ("contingency.save", [false, false, true, true, true, false]),
+    ("contingency.approve", [false, false, false, false, true, false]),
+    ("drills.list", [true, true, true, true, true, true]),
+    ("drills.record", [false, false, true, true, true, false]),
+    ("incidents.list", [true, true, true, true, true, true]),
+    ("incidents.get", [true, true, true, true, true, true]),
+    ("incidents.pdf", [true, true, true, true, true, true]),
+    ("incidents.declare", [false, false, true, true, true, false]),
+    ("incidents.link", [false, false, true, true, true, false]),
+    ("incidents.activate", [false, false, true, true, true, false]),
+    ("incidents.step", [false, false, true, true, true, false]),
+    ("incidents.report", [false, false, true, true, true, false]),
+    ("incidents.reply", [false, false, true, true, true, false]),
+    ("incidents.measure", [false, false, true, true, true, false]),
+    ("incidents.assess", [false, false, true, true, true, false]),
+    ("incidents.review", [false, false, true, true, true, false]),
+    ("incidents.close", [false, false, false, false, true, false]),
 ];
 
 struct Ids {
@@ -136,6 +157,93 @@ struct Ids {
     report_issued: String,
     /// A small ledger spreadsheet to import.
     sheet: String,
+    /// Emergency handling: a plan in force with a draft next version, and incidents.
+    emergency: Emergency,
+}
+
+struct Emergency {
+    plan: String,
+    /// Plan activated; a required report outstanding, another made; a measure; reviewed.
+    worked: String,
+    required_report: String,
+    made_report: String,
+    measure: String,
+    /// Declared, nothing else.
+    fresh: String,
+    /// Reviewed, nothing outstanding: may be closed.
+    closable: String,
+}
+
+fn plan_content() -> serde_json::Value {
+    json!({"scope": "同一批次商品短期内集中投诉", "communication": "指挥组微信群，每日17时通报",
+        "organisation": [{"role": "总指挥", "name": "王强", "phone": "13800001111"},
+                         {"role": "联络员", "name": "李娜", "phone": "021-64001234"}],
+        "steps": [{"title": "核实事件情况", "role": "联络员", "within_hours": 2},
+                  {"title": "通知门店暂停销售", "role": "总指挥", "within_hours": 4}],
+        "reporting": [{"authority": "市场监督管理局", "within_hours": 24, "content": "事件概况"}]})
+}
+
+async fn emergency_samples(db: &redress_core::Db, case_id: &str) -> Emergency {
+    let sys = |op: &'static str, req: serde_json::Value| {
+        let db = db.clone();
+        async move { dispatch(&db, &Actor::system(), op, &req.to_string()).await.expect(op) }
+    };
+    let plan = sys(
+        "contingency.save",
+        json!({"kind": "product_safety", "title": "产品质量安全事件应急预案",
+        "content": plan_content()}),
+    )
+    .await;
+    let plan_id = plan["id"].as_str().expect("plan").to_owned();
+    sys("contingency.approve", json!({"id": plan_id, "version": 1, "effective_from": today()}))
+        .await;
+    sys("contingency.save", json!({"id": plan_id, "kind": "product_safety",
+        "title": "产品质量安全事件应急预案", "content": plan_content(), "change_note": "增加联络员替补"}))
+    .await;
+    let declare = |title: &'static str| {
+        sys(
+            "incidents.declare",
+            json!({"title": title, "kind": "product_safety", "level": "mass",
+            "summary": "同一批次热水器集中投诉漏水", "case_ids": [case_id]}),
+        )
+    };
+    let worked = declare("热水器漏水群体投诉").await;
+    let worked_id = worked["id"].as_str().expect("incident").to_owned();
+    let active = sys("incidents.activate", json!({"id": worked_id, "plan_id": plan_id})).await;
+    let required_report = active["reports"][0]["id"].as_str().expect("required").to_owned();
+    let made = sys(
+        "incidents.report",
+        json!({"id": worked_id, "authority": "集团总部",
+        "channel": "电话", "content": "初步情况"}),
+    )
+    .await;
+    let made_report = made["reports"]
+        .as_array()
+        .expect("reports")
+        .iter()
+        .find(|r| r["authority"] == "集团总部")
+        .expect("made")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let measured =
+        sys("incidents.measure", json!({"id": worked_id, "measure": "全部门店下架该批次"})).await;
+    let measure = measured["measures"][0]["id"].as_str().expect("measure").to_owned();
+    let review = json!({"causes": "供应商密封圈批次缺陷", "problems": "预警后两小时才启动",
+        "worked": "门店统一口径", "lessons": "进货抽检", "plan_revisions": "缩短核实时限"});
+    sys("incidents.review", json!({"id": worked_id, "review": review})).await;
+    let fresh = declare("门店闭店集中退款").await["id"].as_str().expect("fresh").to_owned();
+    let closable = declare("已处置完毕的事件").await["id"].as_str().expect("closable").to_owned();
+    sys("incidents.review", json!({"id": closable, "review": review})).await;
+    Emergency {
+        plan: plan_id,
+        worked: worked_id,
+        required_report,
+        made_report,
+        measure,
+        fresh,
+        closable,
+    }
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -344,6 +452,50 @@ fn sample(op: &str, ids: &Ids) -> String {
         "evidence.export" => json!({"case_id": ids.investigating.case_id,
             "out_dir": format!("{}/{}", ids.scratch, uuid_like())})
         .to_string(),
+        "alerts.list" => r#"{"at": "2026-11-20"}"#.into(),
+        "contingency.list" | "drills.list" | "incidents.list" => "{}".into(),
+        "contingency.get" | "contingency.pdf" => json!({"id": ids.emergency.plan}).to_string(),
+        "contingency.save" => json!({"id": ids.emergency.plan, "kind": "product_safety",
+            "title": "产品质量安全事件应急预案", "content": plan_content(),
+            "change_note": "调整报告时限"})
+        .to_string(),
+        "contingency.approve" => {
+            json!({"id": ids.emergency.plan, "version": 2, "effective_from": today()}).to_string()
+        }
+        "drills.record" => json!({"plan_id": ids.emergency.plan, "held_on": today(),
+            "scenario": "热水器批次漏水", "participants": ["王强", "李娜"], "duration_minutes": 90,
+            "problems": "联络员电话未接通", "revisions": "增设替补"})
+        .to_string(),
+        "incidents.get" | "incidents.pdf" => json!({"id": ids.emergency.worked}).to_string(),
+        "incidents.declare" => json!({"title": "空调集中投诉", "kind": "mass_refund",
+            "level": "major", "summary": "多名消费者要求退款", "case_ids": [ids.new_case]})
+        .to_string(),
+        "incidents.link" => {
+            json!({"id": ids.emergency.worked, "case_ids": [ids.new_case]}).to_string()
+        }
+        "incidents.activate" => {
+            json!({"id": ids.emergency.fresh, "plan_id": ids.emergency.plan}).to_string()
+        }
+        "incidents.step" => {
+            json!({"id": ids.emergency.worked, "seq": 1, "action": "start"}).to_string()
+        }
+        "incidents.report" => json!({"id": ids.emergency.worked,
+            "report_id": ids.emergency.required_report, "authority": "市场监督管理局",
+            "channel": "书面", "content": "事件概况及处置情况"})
+        .to_string(),
+        "incidents.reply" => json!({"id": ids.emergency.worked,
+            "report_id": ids.emergency.made_report, "reply": "请持续报告进展"})
+        .to_string(),
+        "incidents.measure" => {
+            json!({"id": ids.emergency.worked, "measure": "开通专线受理"}).to_string()
+        }
+        "incidents.assess" => json!({"id": ids.emergency.worked,
+            "measure_id": ids.emergency.measure, "effect": "新增投诉明显减少"})
+        .to_string(),
+        "incidents.review" => json!({"id": ids.emergency.worked, "review": {"causes": "批次缺陷",
+            "problems": "启动慢", "worked": "", "lessons": "加强抽检", "plan_revisions": ""}})
+        .to_string(),
+        "incidents.close" => json!({"id": ids.emergency.closable}).to_string(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -460,7 +612,9 @@ async fn every_operation_for_every_role() {
         .expect("report issued");
     let sheet = t.dir.path().join("旧台账.csv");
     std::fs::write(&sheet, "编号,受理日期,商品,问题\n1,2024-05-01,空调,不制冷\n").expect("sheet");
+    let emergency = emergency_samples(&t.db, &open_in_after_sales[0]).await;
     let ids = Ids {
+        emergency,
         sheet: sheet.to_string_lossy().into_owned(),
         bulletin_draft,
         report_draft,

@@ -8,6 +8,7 @@ mod accounts;
 mod bindings;
 mod consumers;
 mod documents;
+mod emergency;
 mod event_log;
 mod evidence;
 mod evidence_large;

@@ -34,6 +34,53 @@ move: Move,
  */
 note?: string, };
 
+export type Alert = { dimension: WatchDimension, value: string, 
+/**
+ * The value as people read it (the store's name, the category's label).
+ */
+label: string, window_hours: number, window_start: string, window_end: string, observed: number, expected: number, ratio: number, p_value: number, 
+/**
+ * Cases per window-length in the baseline before the window.
+ */
+baseline_expected: number, 
+/**
+ * How much the same dates last year rose over their own baseline (1 when they did not).
+ */
+seasonal_factor: number, 
+/**
+ * `own` (the value's last year), `all` (all cases' last year) or `none`.
+ */
+seasonal_source: string, case_ids: Array<string>, cases: Array<AlertCase>, 
+/**
+ * The open incident that already watches this value.
+ */
+incident: AlertIncident | null, };
+
+export type AlertCase = { id: string, case_no: string, received_at: string, status: string, store: string | null, product: string | null, category: string, };
+
+export type AlertEvidence = { dimension: WatchDimension, value: string, label: string, window_hours: number, window_start: string, window_end: string, observed: number, expected: number, p_value: number, };
+
+export type AlertIncident = { id: string, incident_no: string, };
+
+export type AlertMethod = { windows_hours: Array<number>, baseline_days: number, season_shift_days: number, min_season_cases: number, alpha: number, min_count: number, min_ratio: number, min_expected: number, 
+/**
+ * Tests made (values × windows): the Bonferroni divisor.
+ */
+tests: number, 
+/**
+ * The p-value an alert must be below.
+ */
+threshold: number, };
+
+export type AlertsRequest = { 
+/**
+ * The moment of the check: RFC 3339, `YYYY-MM-DD HH:MM` (China time) or `YYYY-MM-DD` (the
+ * end of that day). Default: now.
+ */
+at?: string, };
+
+export type AlertsResponse = { at: string, method: AlertMethod, alerts: Array<Alert>, };
+
 export type ApiError = { code: string, message: string, fields: Array<FieldError>, };
 
 export type ApprovalView = { plan_id: string, case_id: string, case_no: string, version: number, summary: string, money_fen: number, author: string, drafted_at: string, };
@@ -567,6 +614,110 @@ merged: number, };
 
 export type ContactMethod = "phone" | "sms" | "in_person" | "online" | "email" | "letter";
 
+export type ContingencyApproveRequest = { id: string, version: number, 
+/**
+ * `YYYY-MM-DD`, today or later.
+ */
+effective_from: string, };
+
+export type ContingencyContent = { 
+/**
+ * 适用范围 and the conditions that start it.
+ */
+scope: string, 
+/**
+ * 组织机构 and 职责分工.
+ */
+organisation: Array<ContingencyRole>, 
+/**
+ * 处理流程.
+ */
+steps: Array<ContingencyStep>, 
+/**
+ * 沟通协调机制.
+ */
+communication: string, 
+/**
+ * 信息报告.
+ */
+reporting: Array<ContingencyReporting>, };
+
+export type ContingencyListRequest = Record<symbol, never>;
+
+export type ContingencyReporting = { 
+/**
+ * 上级主管部门, 市场监督管理局, 消费者协会…
+ */
+authority: string, within_hours: number, 
+/**
+ * What the report must contain.
+ */
+content: string, };
+
+export type ContingencyRequest = { id: string, 
+/**
+ * For `contingency.pdf`: the version printed (default: the one in force, else the latest).
+ */
+version?: number, };
+
+export type ContingencyRole = { 
+/**
+ * 总指挥, 副总指挥, 联络员…
+ */
+role: string, name: string, phone: string, deputy: string, deputy_phone: string, 
+/**
+ * 职责分工.
+ */
+duties: string, };
+
+export type ContingencySaveRequest = { 
+/**
+ * None: a new plan.
+ */
+id?: string, kind: EmergencyKind, title: string, content: ContingencyContent, 
+/**
+ * What this version changes (required from the second version on).
+ */
+change_note: string, source?: ContingencySource, };
+
+export type ContingencySource = { kind: ContingencySourceKind, id: string, 
+/**
+ * `2026-11-20 演练：…` or the incident's number, as people read it.
+ */
+label?: string, };
+
+export type ContingencySourceKind = "drill" | "incident";
+
+export type ContingencyStep = { title: string, 
+/**
+ * The role of the command group that carries it out.
+ */
+role: string, 
+/**
+ * Hours from the plan's activation by which it should be done.
+ */
+within_hours: number | null, };
+
+export type ContingencySummary = { id: string, kind: EmergencyKind, title: string, 
+/**
+ * The version in force today, if one is.
+ */
+in_force: number | null, effective_from: string | null, latest_version: number, latest_status: ContingencyVersionStatus, drills: number, last_drill: string | null, };
+
+export type ContingencyVersionStatus = "draft" | "approved";
+
+export type ContingencyVersionView = { version: number, status: ContingencyVersionStatus, title: string, content: ContingencyContent, change_note: string, source: ContingencySource | null, drafted_by: string, drafted_at: string, approved_by: string | null, approved_at: string | null, effective_from: string | null, 
+/**
+ * The version in force today.
+ */
+in_force: boolean, };
+
+export type ContingencyView = { id: string, kind: EmergencyKind, title: string, 
+/**
+ * Newest first.
+ */
+versions: Array<ContingencyVersionView>, drills: Array<DrillView>, };
+
 export type Created = { id: string, };
 
 export type CrossLine = { key: string | null, name: string | null, 
@@ -627,6 +778,30 @@ placeholders: DocumentPlaceholders, };
 export type DocumentSettingsRequest = Record<symbol, never>;
 
 export type DocumentSettingsSave = { profile: CompanyProfile, templates: Templates, };
+
+export type DrillRecordRequest = { plan_id: string, 
+/**
+ * Default: the version in force on the day of the drill.
+ */
+plan_version?: number, held_on: string, scenario: string, participants: Array<string>, duration_minutes: number, 
+/**
+ * 演练中发现的问题.
+ */
+problems: string, 
+/**
+ * 决定的修订.
+ */
+revisions: string, };
+
+export type DrillView = { id: string, plan_id: string, plan_title: string, plan_version: number, held_on: string, scenario: string, participants: Array<string>, duration_minutes: number, problems: string, revisions: string, 
+/**
+ * The plan versions drafted from this drill's findings.
+ */
+revised_versions: Array<number>, recorded_by: string, recorded_at: string, };
+
+export type DrillsListRequest = { plan_id?: string, };
+
+export type EmergencyKind = "product_safety" | "mass_refund" | "store_closure" | "data_leak" | "media_crisis" | "other";
 
 export type Encoding = "auto" | "utf8" | "gb18030";
 
@@ -978,6 +1153,112 @@ dry_run: boolean,
  */
 job_id?: string, };
 
+export type IncidentActivateRequest = { id: string, plan_id: string, };
+
+export type IncidentAssessRequest = { id: string, measure_id: string, effect: string, };
+
+export type IncidentCaseRow = { 
+/**
+ * Linked as it arrived, by the incident's watch.
+ */
+auto: boolean, id: string, case_no: string, received_at: string, status: string, store: string | null, product: string | null, category: string, };
+
+export type IncidentDeclareRequest = { title: string, kind: EmergencyKind, level: IncidentLevel, summary: string, 
+/**
+ * New cases with this value are linked as they arrive.
+ */
+watch?: IncidentWatch, 
+/**
+ * The early-warning alert it is declared from.
+ */
+origin?: AlertEvidence, case_ids: Array<string>, };
+
+export type IncidentLevel = "major" | "mass";
+
+export type IncidentLinkRequest = { id: string, case_ids: Array<string>, };
+
+export type IncidentLive = { cases: number, open_cases: number, new_24h: number, stores: Array<NamedCount>, products: Array<NamedCount>, steps_done: number, steps_total: number, reports_made: number, reports_overdue: number, };
+
+export type IncidentLogEntry = { at: string, actor: string, 
+/**
+ * The event's kind: `incident.declared`, `incident.reported`…
+ */
+kind: string, detail: JsonValue, };
+
+export type IncidentMeasureRequest = { id: string, measure: string, effect?: string, taken_at?: string, };
+
+export type IncidentMeasureView = { id: string, taken_at: string, taken_by: string, measure: string, effect: string | null, effect_at: string | null, };
+
+export type IncidentReplyRequest = { id: string, report_id: string, reply: string, replied_at?: string, };
+
+export type IncidentReportRequest = { id: string, 
+/**
+ * A report the plan requires (its row); none for any other authority.
+ */
+report_id?: string, authority: string, 
+/**
+ * 电话, 书面, 平台报送, 当面…
+ */
+channel: string, content: string, 
+/**
+ * Default: now.
+ */
+reported_at?: string, };
+
+export type IncidentReportView = { id: string, authority: string, due_at: string | null, reported_at: string | null, reported_by: string | null, channel: string, content: string, reply: string | null, replied_at: string | null, 
+/**
+ * Due and not made, or made after it was due.
+ */
+overdue: boolean, };
+
+export type IncidentRequest = { id: string, };
+
+export type IncidentReview = { 
+/**
+ * 事件发生的原因.
+ */
+causes: string, 
+/**
+ * 处理过程中存在的问题.
+ */
+problems: string, 
+/**
+ * 有效做法.
+ */
+worked: string, 
+/**
+ * 经验教训.
+ */
+lessons: string, 
+/**
+ * 预案完善建议 (§六(三)2).
+ */
+plan_revisions: string, };
+
+export type IncidentReviewRequest = { id: string, review: IncidentReview, };
+
+export type IncidentStatus = "open" | "closed";
+
+export type IncidentStepRequest = { id: string, seq: number, action: StepAction, owner?: string, note?: string, };
+
+export type IncidentStepView = { seq: number, title: string, role: string, owner: string, due_at: string | null, started_at: string | null, done_at: string | null, note: string, overdue: boolean, };
+
+export type IncidentSummary = { id: string, incident_no: string, title: string, kind: EmergencyKind, level: IncidentLevel, status: IncidentStatus, declared_at: string, closed_at: string | null, cases: number, new_24h: number, steps_done: number, steps_total: number, reports_overdue: number, reviewed: boolean, };
+
+export type IncidentView = { id: string, incident_no: string, title: string, kind: EmergencyKind, level: IncidentLevel, summary: string, status: IncidentStatus, watch: IncidentWatch | null, origin: AlertEvidence | null, declared_at: string, declared_by: string, plan_id: string | null, plan_title: string | null, plan_version: number | null, activated_at: string | null, steps: Array<IncidentStepView>, reports: Array<IncidentReportView>, measures: Array<IncidentMeasureView>, review: IncidentReview | null, reviewed_at: string | null, reviewed_by: string | null, revised_plans: Array<RevisedPlanVersion>, closed_at: string | null, closed_by: string | null, live: IncidentLive, 
+/**
+ * Newest first, at most 500 (`live.cases` counts them all).
+ */
+cases: Array<IncidentCaseRow>, 
+/**
+ * Oldest first.
+ */
+timeline: Array<IncidentLogEntry>, };
+
+export type IncidentWatch = { dimension: WatchDimension, value: string, label: string, };
+
+export type IncidentsListRequest = { status?: IncidentStatus, };
+
 export type IntakeRequest = { consumer: ConsumerContact, 
 /**
  * A code of the channel list (`codes.list`), e.g. `hotline`.
@@ -1183,6 +1464,8 @@ export type Move = "start_investigation" | "start_planning" | "offer" | "accept"
 
 export type Moved = { id: string, status: CaseStatus, };
 
+export type NamedCount = { name: string, count: number, };
+
 export type NegotiateRequest = { case_id: string, 
 /**
  * `YYYY-MM-DD`, not in the future.
@@ -1243,7 +1526,7 @@ new_password: string, };
 
 export type Period = { from: string, to: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage" | "emergency.manage" | "emergency.approve";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -1308,6 +1591,8 @@ export type ReportStatus = "draft" | "issued";
 export type ReportView = { id: string, period: string, status: ReportStatus, title: string, conclusions: string, proposals: string, doc_no: string | null, issued_on: string | null, issued_by: string | null, pages: number | null, author: string, created_at: string, updated_at: string, };
 
 export type ReportsListRequest = Record<symbol, never>;
+
+export type RevisedPlanVersion = { plan_id: string, title: string, version: number, status: ContingencyVersionStatus, };
 
 export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
 
@@ -1440,6 +1725,8 @@ top_products?: number, };
 
 export type StatsResponse = { period: Period, previous: Period, last_year: Period, total: Figure, cases: Record<string, unknown>, breakdowns: Array<Breakdown>, trend: Array<TrendPoint>, cross: CrossTab | null, };
 
+export type StepAction = "start" | "done" | "update";
+
 export type StepCompleteRequest = { step_id: string, 
 /**
  * `YYYY-MM-DD`, not in the future.
@@ -1563,6 +1850,8 @@ export type VolumeSaved = { entries: number, months: Array<string>, dry_run: boo
 
 export type VolumeSetRequest = { entries: Array<VolumeInput>, };
 
+export type WatchDimension = "product" | "store" | "category";
+
 export type WorkList = { 
 /**
  * Open cases the person handles or is on the team of, the most urgent first.
@@ -1588,6 +1877,27 @@ export type WorkListRequest = Record<symbol, never>;
 export type Operations = {
   "cases.list": { request: CasesListRequest; response: CasesListResponse };
   "stats.summary": { request: StatsRequest; response: StatsResponse };
+  "alerts.list": { request: AlertsRequest; response: AlertsResponse };
+  "contingency.list": { request: ContingencyListRequest; response: Array<ContingencySummary> };
+  "contingency.get": { request: ContingencyRequest; response: ContingencyView };
+  "contingency.save": { request: ContingencySaveRequest; response: ContingencyView };
+  "contingency.approve": { request: ContingencyApproveRequest; response: ContingencyView };
+  "contingency.pdf": { request: ContingencyRequest; response: GeneratedPdf };
+  "drills.list": { request: DrillsListRequest; response: Array<DrillView> };
+  "drills.record": { request: DrillRecordRequest; response: DrillView };
+  "incidents.list": { request: IncidentsListRequest; response: Array<IncidentSummary> };
+  "incidents.get": { request: IncidentRequest; response: IncidentView };
+  "incidents.declare": { request: IncidentDeclareRequest; response: IncidentView };
+  "incidents.link": { request: IncidentLinkRequest; response: IncidentView };
+  "incidents.activate": { request: IncidentActivateRequest; response: IncidentView };
+  "incidents.step": { request: IncidentStepRequest; response: IncidentView };
+  "incidents.report": { request: IncidentReportRequest; response: IncidentView };
+  "incidents.reply": { request: IncidentReplyRequest; response: IncidentView };
+  "incidents.measure": { request: IncidentMeasureRequest; response: IncidentView };
+  "incidents.assess": { request: IncidentAssessRequest; response: IncidentView };
+  "incidents.review": { request: IncidentReviewRequest; response: IncidentView };
+  "incidents.close": { request: IncidentRequest; response: IncidentView };
+  "incidents.pdf": { request: IncidentRequest; response: GeneratedPdf };
   "stats.hotspots": { request: HotspotsRequest; response: HotspotsResponse };
   "reports.list": { request: ReportsListRequest; response: Array<ReportView> };
   "reports.get": { request: ReportRequest; response: ReportView };
@@ -1681,6 +1991,27 @@ export type Operations = {
 export const COMMANDS = {
   "cases.list": "cases_list",
   "stats.summary": "stats_summary",
+  "alerts.list": "alerts_list",
+  "contingency.list": "contingency_list",
+  "contingency.get": "contingency_get",
+  "contingency.save": "contingency_save",
+  "contingency.approve": "contingency_approve",
+  "contingency.pdf": "contingency_pdf",
+  "drills.list": "drills_list",
+  "drills.record": "drills_record",
+  "incidents.list": "incidents_list",
+  "incidents.get": "incidents_get",
+  "incidents.declare": "incidents_declare",
+  "incidents.link": "incidents_link",
+  "incidents.activate": "incidents_activate",
+  "incidents.step": "incidents_step",
+  "incidents.report": "incidents_report",
+  "incidents.reply": "incidents_reply",
+  "incidents.measure": "incidents_measure",
+  "incidents.assess": "incidents_assess",
+  "incidents.review": "incidents_review",
+  "incidents.close": "incidents_close",
+  "incidents.pdf": "incidents_pdf",
   "stats.hotspots": "stats_hotspots",
   "reports.list": "reports_list",
   "reports.get": "reports_get",

@@ -57,10 +57,17 @@ pub enum Permission {
     /// Set KPI targets and record business volume (orders per unit and month).
     #[serde(rename = "kpi.manage")]
     KpiManage,
+    /// Handle emergencies (§六): draft contingency plans, record drills, declare incidents and
+    /// work them (link cases, run the plan's steps, report to authorities, measures, review).
+    #[serde(rename = "emergency.manage")]
+    EmergencyManage,
+    /// Approve contingency plan versions and close incidents (a managing role).
+    #[serde(rename = "emergency.approve")]
+    EmergencyApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -77,6 +84,8 @@ impl Permission {
         Permission::BulletinIssue,
         Permission::DataImport,
         Permission::KpiManage,
+        Permission::EmergencyManage,
+        Permission::EmergencyApprove,
     ];
 }
 
@@ -163,11 +172,18 @@ impl RoleCode {
             RoleCode::IntakeAgent => (&[CaseView, CaseIntake], CaseScope::All),
             RoleCode::Handler => (&[CaseView, CaseIntake, CaseHandle], CaseScope::Department),
             RoleCode::Legal => (
-                &[CaseView, CaseContact, CaseHandle, CompensationApprove, BulletinIssue],
+                &[
+                    CaseView,
+                    CaseContact,
+                    CaseHandle,
+                    CompensationApprove,
+                    BulletinIssue,
+                    EmergencyManage,
+                ],
                 CaseScope::All,
             ),
             RoleCode::DepartmentHead => (
-                &[CaseView, CaseContact, CaseHandle, DataExport, BulletinIssue],
+                &[CaseView, CaseContact, CaseHandle, DataExport, BulletinIssue, EmergencyManage],
                 CaseScope::Department,
             ),
             RoleCode::Manager => (
@@ -181,6 +197,8 @@ impl RoleCode {
                     AuditVerify,
                     BulletinIssue,
                     KpiManage,
+                    EmergencyManage,
+                    EmergencyApprove,
                 ],
                 CaseScope::All,
             ),

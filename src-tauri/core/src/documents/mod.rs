@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod chart;
+pub mod emergency;
 pub mod fonts;
 pub mod linebreak;
 pub mod mask;

@@ -8,6 +8,12 @@ use super::case::{
     CaseStatus, Complexity, ConsumerContact, ContactMethod, Demand, EvidenceKind, MeasureKind,
     OfferResponse, Satisfaction, Severity, SourceKind, TeamRole,
 };
+use super::emergency::{
+    ContingencyPlanApproved, ContingencyPlanSaved, DrillRecorded, IncidentCasesLinked,
+    IncidentClosed, IncidentDeclared, IncidentMeasureAssessed, IncidentMeasureRecorded,
+    IncidentPlanActivated, IncidentReplyRecorded, IncidentReported, IncidentReviewed,
+    IncidentStepUpdated,
+};
 use super::org::OrgUnitKind;
 use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::calendar::SpecialDay;
@@ -133,6 +139,44 @@ pub enum EventBody {
     /// A report issued: numbered, dated, its PDF kept.
     #[serde(rename = "report.issued")]
     ReportIssued(ReportIssued),
+    /// A contingency plan's version drafted or its draft edited (as it now stands, §六(一)).
+    #[serde(rename = "contingency_plan.saved")]
+    ContingencyPlanSaved(Box<ContingencyPlanSaved>),
+    /// A plan version approved by a managing role, in force from a date.
+    #[serde(rename = "contingency_plan.approved")]
+    ContingencyPlanApproved(ContingencyPlanApproved),
+    /// A drill of a plan held (§六(一)2).
+    #[serde(rename = "drill.recorded")]
+    DrillRecorded(DrillRecorded),
+    /// A major or mass incident declared (§六(二)).
+    #[serde(rename = "incident.declared")]
+    IncidentDeclared(Box<IncidentDeclared>),
+    /// Cases found to belong to an incident.
+    #[serde(rename = "incident.cases_linked")]
+    IncidentCasesLinked(IncidentCasesLinked),
+    /// A plan activated for an incident: its steps a checklist, its reports due.
+    #[serde(rename = "incident.plan_activated")]
+    IncidentPlanActivated(IncidentPlanActivated),
+    /// A checklist step taken up, handed to someone, or done.
+    #[serde(rename = "incident.step_updated")]
+    IncidentStepUpdated(IncidentStepUpdated),
+    /// A report made to a superior department or a government agency (§六(二)2).
+    #[serde(rename = "incident.reported")]
+    IncidentReported(IncidentReported),
+    /// The authority's reply to a report.
+    #[serde(rename = "incident.reply_recorded")]
+    IncidentReplyRecorded(IncidentReplyRecorded),
+    /// A measure taken to contain the incident (§六(二)3).
+    #[serde(rename = "incident.measure_recorded")]
+    IncidentMeasureRecorded(IncidentMeasureRecorded),
+    /// The effect a measure had.
+    #[serde(rename = "incident.measure_assessed")]
+    IncidentMeasureAssessed(IncidentMeasureAssessed),
+    /// The after-action review (§六(三)).
+    #[serde(rename = "incident.reviewed")]
+    IncidentReviewed(Box<IncidentReviewed>),
+    #[serde(rename = "incident.closed")]
+    IncidentClosed(IncidentClosed),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

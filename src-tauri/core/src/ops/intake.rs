@@ -478,6 +478,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
     };
     let event = |body| NewEvent { case_id: Some(case_id.clone()), occurred_at: now, body };
     event_log::append(&mut tx, db, actor, event(EventBody::CaseCreated(Box::new(created)))).await?;
+    crate::ops::emergency::link_arriving(&mut tx, db, actor, &case_id).await?;
     for (other_id, other_no) in &checked.related {
         let linked = CaseLinked {
             other_case_id: other_id.clone(),

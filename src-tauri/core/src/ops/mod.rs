@@ -4,6 +4,7 @@
 //! for dispatch by name and for the generated TypeScript bindings.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -12,6 +13,7 @@ pub mod codes;
 pub mod consumers;
 pub mod demo;
 pub mod documents;
+pub mod emergency;
 pub mod evidence;
 pub mod handling;
 pub mod hotspots;
@@ -63,6 +65,27 @@ macro_rules! operations {
 operations! {
     "cases.list" => cases_list = cases::list : cases::CasesListRequest => cases::CasesListResponse;
     "stats.summary" => stats_summary = stats::summary : stats::StatsRequest => stats::StatsResponse;
+    "alerts.list" => alerts_list = alerts::list : alerts::AlertsRequest => alerts::AlertsResponse;
+    "contingency.list" => contingency_list = emergency::plans_list : emergency::ContingencyListRequest => Vec<emergency::ContingencySummary>;
+    "contingency.get" => contingency_get = emergency::plans_get : emergency::ContingencyRequest => emergency::ContingencyView;
+    "contingency.save" => contingency_save = emergency::plans_save : emergency::ContingencySaveRequest => emergency::ContingencyView;
+    "contingency.approve" => contingency_approve = emergency::plans_approve : emergency::ContingencyApproveRequest => emergency::ContingencyView;
+    "contingency.pdf" => contingency_pdf = emergency::plans_pdf : emergency::ContingencyRequest => crate::ops::documents::GeneratedPdf;
+    "drills.list" => drills_list = emergency::drills_list : emergency::DrillsListRequest => Vec<emergency::DrillView>;
+    "drills.record" => drills_record = emergency::drills_record : emergency::DrillRecordRequest => emergency::DrillView;
+    "incidents.list" => incidents_list = emergency::incidents_list : emergency::IncidentsListRequest => Vec<emergency::IncidentSummary>;
+    "incidents.get" => incidents_get = emergency::incidents_get : emergency::IncidentRequest => emergency::IncidentView;
+    "incidents.declare" => incidents_declare = emergency::incidents_declare : emergency::IncidentDeclareRequest => emergency::IncidentView;
+    "incidents.link" => incidents_link = emergency::incidents_link : emergency::IncidentLinkRequest => emergency::IncidentView;
+    "incidents.activate" => incidents_activate = emergency::incidents_activate : emergency::IncidentActivateRequest => emergency::IncidentView;
+    "incidents.step" => incidents_step = emergency::incidents_step : emergency::IncidentStepRequest => emergency::IncidentView;
+    "incidents.report" => incidents_report = emergency::incidents_report : emergency::IncidentReportRequest => emergency::IncidentView;
+    "incidents.reply" => incidents_reply = emergency::incidents_reply : emergency::IncidentReplyRequest => emergency::IncidentView;
+    "incidents.measure" => incidents_measure = emergency::incidents_measure : emergency::IncidentMeasureRequest => emergency::IncidentView;
+    "incidents.assess" => incidents_assess = emergency::incidents_assess : emergency::IncidentAssessRequest => emergency::IncidentView;
+    "incidents.review" => incidents_review = emergency::incidents_review : emergency::IncidentReviewRequest => emergency::IncidentView;
+    "incidents.close" => incidents_close = emergency::incidents_close : emergency::IncidentRequest => emergency::IncidentView;
+    "incidents.pdf" => incidents_pdf = emergency::incidents_pdf : emergency::IncidentRequest => crate::ops::documents::GeneratedPdf;
     "stats.hotspots" => stats_hotspots = hotspots::hotspots : hotspots::HotspotsRequest => hotspots::HotspotsResponse;
     "reports.list" => reports_list = reports::list : reports::ReportsListRequest => Vec<reports::ReportView>;
     "reports.get" => reports_get = reports::get : reports::ReportRequest => reports::ReportView;
