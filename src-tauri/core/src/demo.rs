@@ -624,10 +624,173 @@ pub async fn generate(
         tx.commit().await?;
         progress(outcome.cases_created);
     }
+    ensure_contingency_plans(db, actor, plan.seed, until_cn).await?;
     let events_after: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(db.pool()).await?;
     outcome.events_written = u64::try_from(events_after - events_before).unwrap_or(0);
     Ok(outcome)
+}
+
+/// Two contingency plans in force for a year, and a drill of one (§六), when there are none:
+/// the emergency screens have something to show. A stream of their own keeps the cases the same.
+async fn ensure_contingency_plans(
+    db: &Db,
+    actor: &Actor,
+    seed: u64,
+    until: DateTime<Utc>,
+) -> CoreResult<()> {
+    use crate::domain::emergency::{
+        ContingencyContent, ContingencyPlanApproved, ContingencyPlanSaved, ContingencyReporting,
+        ContingencyRole, ContingencyStep, DrillRecorded, EmergencyKind,
+    };
+    let plans: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM contingency_plans").fetch_one(db.pool()).await?;
+    if plans > 0 {
+        return Ok(());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(u64::MAX);
+    let role =
+        |role: &str, name: &str, phone: &str, deputy: &str, deputy_phone: &str, duties: &str| {
+            ContingencyRole {
+                role: role.into(),
+                name: name.into(),
+                phone: phone.into(),
+                deputy: deputy.into(),
+                deputy_phone: deputy_phone.into(),
+                duties: duties.into(),
+            }
+        };
+    let step = |title: &str, role: &str, hours: Option<u32>| ContingencyStep {
+        title: title.into(),
+        role: role.into(),
+        within_hours: hours,
+    };
+    let organisation = vec![
+        role(
+            "总指挥",
+            "周建国",
+            "13801010001",
+            "吴立新",
+            "13801010002",
+            "决定启动、升级和结束应急响应",
+        ),
+        role(
+            "联络员",
+            "孙晓燕",
+            "13801010003",
+            "郑凯",
+            "13801010004",
+            "对内通报、对外联络政府部门",
+        ),
+        role("法务", "钱文", "13801010005", "", "", "审核对外口径与赔付方案"),
+        role("门店协调", "冯涛", "13801010006", "", "", "组织门店下架、接待和回访"),
+    ];
+    let reporting = vec![
+        ContingencyReporting {
+            authority: "集团总部".into(),
+            within_hours: 2,
+            content: "事件概况、涉及数量、已采取措施".into(),
+        },
+        ContingencyReporting {
+            authority: "市场监督管理局".into(),
+            within_hours: 24,
+            content: "事件概况、原因初判、处置措施及进展".into(),
+        },
+    ];
+    let plans = [
+        (
+            EmergencyKind::ProductSafety,
+            "产品质量安全事件应急预案",
+            "同一型号或批次商品短期内集中投诉，或投诉涉及人身、财产安全。",
+            vec![
+                step("核实事件情况，确定涉及型号、批次和门店", "联络员", Some(2)),
+                step("通知全部门店暂停销售并下架涉事批次", "门店协调", Some(4)),
+                step("确定对外统一口径，开设专线受理", "法务", Some(6)),
+                step("逐一回访涉事消费者，登记诉求", "门店协调", Some(48)),
+                step("与供应商协商召回或赔付方案", "总指挥", Some(72)),
+            ],
+        ),
+        (
+            EmergencyKind::StoreClosure,
+            "门店停业集中退款应急预案",
+            "门店因故停业、搬迁，消费者集中要求退卡、退款。",
+            vec![
+                step("公告停业安排和退款渠道", "联络员", Some(4)),
+                step("门店现场设立退款接待点", "门店协调", Some(12)),
+                step("每日汇总退款进度并通报", "联络员", Some(24)),
+            ],
+        ),
+    ];
+    let approved_on = (until - Duration::days(365)).with_timezone(&china()).date_naive();
+    let mut tx = db.begin_write().await?;
+    let mut first = None;
+    for (kind, title, scope, steps) in plans {
+        let at = until - Duration::days(380);
+        let plan_id = seeded_uuid(&mut rng, at);
+        let content = ContingencyContent {
+            scope: scope.into(),
+            organisation: organisation.clone(),
+            steps,
+            communication:
+                "启动后建立指挥组工作群，每日17时通报进展；对外口径由法务审核后统一发布。".into(),
+            reporting: reporting.clone(),
+        };
+        let saved = EventBody::ContingencyPlanSaved(Box::new(ContingencyPlanSaved {
+            plan_id: plan_id.clone(),
+            version: 1,
+            kind,
+            title: title.into(),
+            content,
+            change_note: String::new(),
+            source_kind: None,
+            source_id: None,
+        }));
+        event_log::append(
+            &mut tx,
+            db,
+            actor,
+            NewEvent { case_id: None, occurred_at: at, body: saved },
+        )
+        .await?;
+        let approved = EventBody::ContingencyPlanApproved(ContingencyPlanApproved {
+            plan_id: plan_id.clone(),
+            version: 1,
+            effective_from: approved_on.to_string(),
+        });
+        let at = until - Duration::days(370);
+        event_log::append(
+            &mut tx,
+            db,
+            actor,
+            NewEvent { case_id: None, occurred_at: at, body: approved },
+        )
+        .await?;
+        first.get_or_insert(plan_id);
+    }
+    if let Some(plan_id) = first {
+        let at = until - Duration::days(90);
+        let drill = EventBody::DrillRecorded(DrillRecorded {
+            drill_id: seeded_uuid(&mut rng, at),
+            plan_id,
+            plan_version: 1,
+            held_on: at.with_timezone(&china()).date_naive().to_string(),
+            scenario: "某型号燃气热水器两天内在三家门店集中出现漏水投诉".into(),
+            participants: vec!["周建国".into(), "孙晓燕".into(), "钱文".into(), "冯涛".into()],
+            duration_minutes: 150,
+            problems: "联络员替补未及时接到通知；门店下架指令传达用时超过4小时。".into(),
+            revisions: "明确替补的通知方式；下架指令改由系统群发并要求门店回执。".into(),
+        });
+        event_log::append(
+            &mut tx,
+            db,
+            actor,
+            NewEvent { case_id: None, occurred_at: at, body: drill },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn ensure_organisation(
