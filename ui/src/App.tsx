@@ -42,6 +42,8 @@ const Statistics = lazy(() => import("./pages/Statistics").then((module) => ({ d
 const Kpi = lazy(() => import("./pages/Kpi").then((module) => ({ default: module.Kpi })));
 // Analysis reports and their PDF preview: loaded when first opened as well.
 const Reports = lazy(() => import("./pages/Reports").then((module) => ({ default: module.Reports })));
+// Emergency management (alerts, incidents, plans, drills): loaded when first opened as well.
+const Emergency = lazy(() => import("./pages/Emergency").then((module) => ({ default: module.Emergency })));
 
 export type Section =
   | "workbench"
@@ -66,6 +68,7 @@ const READY: ReadonlySet<Section> = new Set([
   "reports",
   "imports",
   "bulletins",
+  "emergency",
   "settings",
 ]);
 
@@ -134,6 +137,16 @@ function Workspace() {
     setLedgerOpening((o) => ({ filter, origin, opened: (o?.opened ?? 0) + 1 }));
     setSection("ledger");
   }, []);
+  // The alert the emergency page shows first (`dimension:value`, from the workbench); none from
+  // the menu. `opened` counts: each opening from the workbench starts afresh.
+  const [emergencyOpening, setEmergencyOpening] = useState<{ alert: string | null; opened: number }>({
+    alert: null,
+    opened: 0,
+  });
+  const openEmergency = useCallback((alert?: string) => {
+    setEmergencyOpening((o) => ({ alert: alert ?? null, opened: o.opened + 1 }));
+    setSection("emergency");
+  }, []);
 
   const refreshInfo = useCallback(() => {
     call("system.info", {})
@@ -178,7 +191,11 @@ function Workspace() {
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
     ["workbench", "intake", "ledger", "stats", "kpi", "reports", "imports", "bulletins", "emergency", "supervision", "settings"] as const
-  ).filter((key) => (key !== "imports" || mayImport) && ((key !== "stats" && key !== "kpi" && key !== "reports") || mayView));
+  ).filter(
+    (key) =>
+      (key !== "imports" || mayImport) &&
+      ((key !== "stats" && key !== "kpi" && key !== "reports" && key !== "emergency") || mayView),
+  );
   const account = phase.kind === "ready" ? phase.session.account : null;
 
   let body: React.ReactNode;
@@ -187,7 +204,7 @@ function Workspace() {
   } else if (!info) {
     body = <Spin style={{ marginTop: 120, width: "100%" }} />;
   } else if (section === "workbench") {
-    body = <Workbench onOpenLedger={() => setSection("ledger")} onOpenCases={openLedger} />;
+    body = <Workbench onOpenLedger={() => setSection("ledger")} onOpenCases={openLedger} onOpenEmergency={openEmergency} />;
   } else if (section === "intake") {
     body = <Intake onOpenLedger={() => setSection("ledger")} />;
   } else if (section === "imports" && mayImport) {
@@ -213,6 +230,12 @@ function Workspace() {
     body = (
       <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
         <Reports />
+      </Suspense>
+    );
+  } else if (section === "emergency" && mayView) {
+    body = (
+      <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
+        <Emergency key={emergencyOpening.opened} focusAlert={emergencyOpening.alert} />
       </Suspense>
     );
   } else if (section === "bulletins") {
@@ -248,6 +271,7 @@ function Workspace() {
           data-testid="nav"
           onClick={({ key }) => {
             setLedgerOpening(null);
+            setEmergencyOpening((o) => ({ ...o, alert: null }));
             setSection(key as Section);
           }}
           items={order.map((key) => ({

@@ -202,13 +202,13 @@ const TREND: StatsResponse = {
   cross: null,
 };
 
-function renderWorkbench(onOpenCases = vi.fn()) {
+function renderWorkbench(onOpenCases = vi.fn(), onOpenEmergency = vi.fn()) {
   render(
     <I18nProvider>
       <AntApp>
         <SessionProvider>
           <CodesProvider initial={{ channels: [], categories: [] }}>
-            <Workbench onOpenLedger={() => undefined} onOpenCases={onOpenCases} />
+            <Workbench onOpenLedger={() => undefined} onOpenCases={onOpenCases} onOpenEmergency={onOpenEmergency} />
           </CodesProvider>
         </SessionProvider>
       </AntApp>
@@ -350,5 +350,57 @@ describe("Workbench", { timeout: 20_000 }, () => {
     expect(names).not.toContain("stats.summary");
     expect(names).not.toContain("stats.hotspots");
     expect(screen.queryByTestId("workbench-trend")).toBeNull();
+  });
+
+  it("warns of mass disputes, each alert opening emergency management, and leaves them out when they fail", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    const base = core.answer;
+    const alert = (dimension: "product" | "store", value: string, label: string, incident: { id: string; incident_no: string } | null) => ({
+      dimension,
+      value,
+      label,
+      window_hours: 48,
+      window_start: "2026-11-18T04:00:00Z",
+      window_end: "2026-11-20T04:00:00Z",
+      observed: 15,
+      expected: 1.2,
+      ratio: 12.5,
+      p_value: 1e-9,
+      baseline_expected: 0.8,
+      seasonal_factor: 1.5,
+      seasonal_source: "own",
+      case_ids: [],
+      cases: [],
+      incident,
+    });
+    core.answer = (name, request) =>
+      name === "alerts.list"
+        ? Promise.resolve({
+            at: "2026-11-20T04:00:00Z",
+            method: {},
+            alerts: [
+              alert("product", "智能净水器R9", "智能净水器R9", null),
+              alert("store", "u-xuhui", "上海徐汇店", { id: "i1", incident_no: "纠纷应急〔2026〕1号" }),
+            ],
+          })
+        : base(name, request);
+    const onOpenEmergency = vi.fn();
+    renderWorkbench(vi.fn(), onOpenEmergency);
+    const card = await screen.findByTestId("workbench-alerts");
+    expect(core.calls).toContainEqual(["alerts.list", {}]);
+    expect(card.textContent).toContain("群体性纠纷预警（2 项）");
+    const lines = within(card).getAllByTestId("workbench-alert");
+    expect(lines[0]?.textContent).toContain("智能净水器R9：48 小时内 15 件，预期 1.2 件，12.5 倍");
+    expect(lines[1]?.textContent).toContain("已立为 纠纷应急〔2026〕1号");
+    fireEvent.click(within(lines[1] as HTMLElement).getByTestId("workbench-alert-open"));
+    expect(onOpenEmergency).toHaveBeenLastCalledWith("store:u-xuhui");
+    cleanup();
+
+    core.answer = (name, request) => (name === "alerts.list" ? Promise.reject(new Error("alerts.list failed")) : base(name, request));
+    renderWorkbench();
+    await within(await screen.findByTestId("work-cases")).findByText("2026-HQ-000001");
+    await waitFor(() => expect(core.calls.filter(([n]) => n === "alerts.list")).toHaveLength(2));
+    expect(screen.queryByTestId("workbench-alerts")).toBeNull();
+    expect(screen.getByTestId("figure-total")).toBeTruthy();
   });
 });

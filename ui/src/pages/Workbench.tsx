@@ -1,10 +1,12 @@
-import { Alert, App, Button, Card, Col, List, Row, Space, Spin, Statistic, Table, Tag, Typography } from "antd";
+import { AlertOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Card, Col, Flex, List, Row, Space, Spin, Statistic, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import dayjs from "dayjs";
 import { lazy, Suspense, useCallback, useEffect, useState, type HTMLAttributes } from "react";
 
 import {
   call,
+  type AlertsResponse,
   type ApprovalView,
   type CaseRow,
   type Hotspot,
@@ -25,6 +27,7 @@ import { formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { KpiTiles, count, type OpenLedger } from "./kpi/shared";
+import { num } from "./emergency/shared";
 import { expectedText, hotspotId, useHotspotText } from "./stats/shared";
 
 // The charting library is loaded when the trend first shows, in a chunk of its own (the
@@ -44,6 +47,8 @@ const WORKBENCH_KPIS: KpiCode[] = ["on_time_rate", "satisfaction_rate", "mean_ha
 
 /** Hotspots listed at most. */
 const WORKBENCH_HOTSPOTS = 5;
+/** Alerts listed at most (the emergency page lists them all). */
+const WORKBENCH_ALERTS = 5;
 
 /** Props for a table row: antd types `onRow` without `data-*` attributes. */
 const rowProps = (testId: string) => ({ "data-testid": testId }) as HTMLAttributes<HTMLElement>;
@@ -52,10 +57,13 @@ const rowProps = (testId: string) => ({ "data-testid": testId }) as HTMLAttribut
 export function Workbench({
   onOpenLedger,
   onOpenCases,
+  onOpenEmergency,
 }: {
   onOpenLedger: () => void;
   /** Lists the cases behind a KPI in the ledger: its filter, and the KPI in words. */
   onOpenCases: OpenLedger;
+  /** Opens emergency management on an alert (`dimension:value`). */
+  onOpenEmergency?: (alert: string) => void;
 }) {
   const { m } = useI18n();
   const codes = useCodes();
@@ -71,6 +79,8 @@ export function Workbench({
   // leaves them out.
   const [hotspots, setHotspots] = useState<HotspotsResponse | null>(null);
   const [trend, setTrend] = useState<StatsResponse | "failed" | null>(null);
+  // Early warnings of mass disputes: on their own as well; a failure leaves them out.
+  const [alerts, setAlerts] = useState<AlertsResponse | null>(null);
   const mayView = can("case.view");
   const hotspotText = useHotspotText();
 
@@ -107,6 +117,17 @@ export function Workbench({
     call("stats.hotspots", { period: chinaToday().slice(0, 7) })
       .then((data) => live && setHotspots(data))
       .catch(() => live && setHotspots(null));
+    return () => {
+      live = false;
+    };
+  }, [mayView, reloads]);
+
+  useEffect(() => {
+    if (!mayView) return;
+    let live = true;
+    call("alerts.list", {})
+      .then((data) => live && setAlerts(data))
+      .catch(() => live && setAlerts(null));
     return () => {
       live = false;
     };
@@ -216,6 +237,55 @@ export function Workbench({
           </Col>
         ))}
       </Row>
+      {alerts && alerts.alerts.length > 0 && (
+        <Card
+          size="small"
+          style={{ marginTop: 16, borderColor: "#ffbb96" }}
+          title={
+            <Space size={8}>
+              <AlertOutlined style={{ color: "#fa541c" }} />
+              <span>{w.alerts(alerts.alerts.length)}</span>
+            </Space>
+          }
+          extra={<Typography.Text type="secondary">{w.alertsHint}</Typography.Text>}
+          data-testid="workbench-alerts"
+        >
+          <Space orientation="vertical" size={4} style={{ width: "100%" }}>
+            {alerts.alerts.slice(0, WORKBENCH_ALERTS).map((a) => (
+              <Flex
+                key={`${a.dimension}:${a.value}`}
+                align="center"
+                justify="space-between"
+                gap={8}
+                wrap
+                data-testid="workbench-alert"
+                data-value={a.value}
+              >
+                <Space size={8} wrap>
+                  <Tag color="volcano">{m.emergency.dimension[a.dimension]}</Tag>
+                  <Typography.Text strong>
+                    {w.alertLine(a.label, m.emergency.alerts.burst(a.window_hours, a.observed, num(a.expected), num(a.ratio)))}
+                  </Typography.Text>
+                  {a.incident && <Tag color="red">{w.alertDeclared(a.incident.incident_no)}</Tag>}
+                </Space>
+                {onOpenEmergency && (
+                  <Button
+                    size="small"
+                    type="link"
+                    onClick={() => onOpenEmergency(`${a.dimension}:${a.value}`)}
+                    data-testid="workbench-alert-open"
+                  >
+                    {w.alertOpen}
+                  </Button>
+                )}
+              </Flex>
+            ))}
+            {alerts.alerts.length > WORKBENCH_ALERTS && (
+              <Typography.Text type="secondary">{w.alertsMore(alerts.alerts.length - WORKBENCH_ALERTS)}</Typography.Text>
+            )}
+          </Space>
+        </Card>
+      )}
       {hotspots && hotspotItems.length > 0 && (
         <Card
           size="small"
