@@ -94,7 +94,7 @@ pub enum CoreError {
     DocumentUnavailable { reason: &'static str },
     /// An emergency plan or incident step not possible now: `incident_closed`, `plan_active`,
     /// `no_plan_in_force`, `plan_approved`, `step_started`, `step_done`, `report_made`,
-    /// `report_not_made`, `review_required`, `reports_outstanding`.
+    /// `report_not_made`, `review_required`, `reports_outstanding`, `no_watch`.
     #[error("not possible in the incident's or plan's present state ({reason})")]
     EmergencyState { reason: &'static str },
     #[error("database error: {0}")]
@@ -251,6 +251,7 @@ impl CoreError {
                 "report_not_made" => "该报告尚未报送，不能登记回复".into(),
                 "review_required" => "结案前须完成总结评估（原因、问题、经验教训）".into(),
                 "reports_outstanding" => "还有应报告的部门尚未报告，不能结案".into(),
+                "no_watch" => "该事件未设定监测的商品、门店或类别".into(),
                 _ => "当前状态下不能这样操作".into(),
             },
             (EmergencyState { reason }, Lang::En) => match *reason {
@@ -273,6 +274,7 @@ impl CoreError {
                 "reports_outstanding" => {
                     "Some required reports to the authorities have not been made".into()
                 }
+                "no_watch" => "The incident watches no product, store or category".into(),
                 _ => "Not possible in the present state".into(),
             },
             (InvalidState { .. }, Lang::Zh) => "案件当前状态下不能这样操作".into(),

@@ -683,6 +683,54 @@ async fn an_incident_from_alert_to_close() {
         );
     }
 
+    // Linking by hand: by case numbers as people paste them, and every earlier case the watch
+    // matches.
+    let second = call(
+        db,
+        &legal,
+        "incidents.declare",
+        json!({"title": "热水器漏水（复查）",
+        "kind": "product_safety", "level": "major", "summary": "复查同型号既往投诉",
+        "watch": {"dimension": "product", "value": "JSQ16-X9", "label": "JSQ16-X9"}}),
+    )
+    .await
+    .expect("second");
+    let second_id = second["id"].clone();
+    assert_eq!(second["live"]["cases"], 0);
+    let bad = call(
+        db,
+        &legal,
+        "incidents.link",
+        json!({"id": second_id, "case_nos": ["2026-XX-999999"]}),
+    )
+    .await
+    .expect_err("unknown number");
+    assert_eq!(bad.fields[0].field, "case_nos[0]");
+    let other_no: String = sqlx::query_scalar(
+        "SELECT case_no FROM cases WHERE COALESCE(product_model, '') <> 'JSQ16-X9' LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("another case");
+    let by_no =
+        call(db, &legal, "incidents.link", json!({"id": second_id, "case_nos": [other_no]}))
+            .await
+            .expect("by number");
+    assert_eq!(by_no["live"]["cases"], 1);
+    let since = call(
+        db,
+        &legal,
+        "incidents.link",
+        json!({"id": second_id,
+        "watched_since": today.to_string()}),
+    )
+    .await
+    .expect("by watch");
+    assert_eq!(since["live"]["cases"], 14, "the 13 watched cases join the one linked by number");
+    let nothing =
+        call(db, &legal, "incidents.link", json!({"id": second_id})).await.expect_err("empty");
+    assert_eq!(nothing.fields[0].field, "case_nos");
+
     // The projections are a fold of the log.
     let before = redress_core::projection::snapshot(db).await.expect("snapshot");
     redress_core::projection::rebuild(db).await.expect("rebuild");

@@ -1175,7 +1175,16 @@ origin?: AlertEvidence, case_ids: Array<string>, };
 
 export type IncidentLevel = "major" | "mass";
 
-export type IncidentLinkRequest = { id: string, case_ids: Array<string>, };
+export type IncidentLinkRequest = { id: string, case_ids: Array<string>, 
+/**
+ * Cases by their numbers (`2026-HQ-001001`), as people paste them.
+ */
+case_nos: Array<string>, 
+/**
+ * Every case the incident's watch matches received on or after this day (`YYYY-MM-DD`):
+ * the earlier complaints that turn out to belong to it.
+ */
+watched_since?: string, };
 
 export type IncidentLive = { cases: number, open_cases: number, new_24h: number, stores: Array<NamedCount>, products: Array<NamedCount>, steps_done: number, steps_total: number, reports_made: number, reports_overdue: number, };
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
 use ts_rs::TS;
@@ -969,7 +969,16 @@ pub struct IncidentDeclareRequest {
 #[serde(deny_unknown_fields)]
 pub struct IncidentLinkRequest {
     pub id: String,
+    #[serde(default)]
     pub case_ids: Vec<String>,
+    /// Cases by their numbers (`2026-HQ-001001`), as people paste them.
+    #[serde(default)]
+    pub case_nos: Vec<String>,
+    /// Every case the incident's watch matches received on or after this day (`YYYY-MM-DD`):
+    /// the earlier complaints that turn out to belong to it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub watched_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -1530,23 +1539,58 @@ pub async fn incidents_link(
     req: IncidentLinkRequest,
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
-    if req.case_ids.is_empty() {
-        return Err(CoreError::Validation(vec![problem("case_ids", FieldRule::Required)]));
+    let mut problems = Vec::new();
+    let since = req.watched_since.as_deref().and_then(|d| date(&mut problems, "watched_since", d));
+    if req.case_ids.is_empty() && req.case_nos.is_empty() && req.watched_since.is_none() {
+        problems.push(problem("case_nos", FieldRule::Required));
     }
+    if req.case_ids.len() + req.case_nos.len() > 100_000 {
+        problems.push(problem("case_nos", FieldRule::OutOfRange { min: 1, max: 100_000 }));
+    }
+    ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
-    let cases = linkable(&mut tx, &req.id, &req.case_ids).await?;
-    if !cases.is_empty() {
-        append(
-            &mut tx,
-            db,
-            actor,
-            EventBody::IncidentCasesLinked(IncidentCasesLinked {
-                incident_id: req.id.clone(),
-                case_ids: cases,
-                auto: false,
-            }),
-        )
+    let mut ids = req.case_ids.clone();
+    for (i, no) in req.case_nos.iter().enumerate() {
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE case_no = ?")
+            .bind(no.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        ids.push(id.ok_or_else(|| unknown(format!("case_nos[{i}]"), no.trim()))?);
+    }
+    if let Some(day) = since {
+        let (dimension, value): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT watch_dimension, watch_value FROM incidents WHERE id = ?")
+                .bind(&req.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let (Some(dimension), Some(value)) =
+            (dimension.as_deref().and_then(WatchDimension::from_code), value)
+        else {
+            return Err(state("no_watch"));
+        };
+        let start = china()
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map_or_else(|| db.now(), |t| t.with_timezone(&chrono::Utc));
+        let matching: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT c.id FROM cases c WHERE {} = ? AND c.received_at >= ? AND c.status <> 'merged' \
+             ORDER BY c.received_at",
+            dimension.key_sql()
+        ))
+        .bind(&value)
+        .bind(time::to_db(start))
+        .fetch_all(&mut *tx)
         .await?;
+        ids.extend(matching);
+    }
+    let cases = linkable(&mut tx, &req.id, &ids).await?;
+    if !cases.is_empty() {
+        let body = EventBody::IncidentCasesLinked(IncidentCasesLinked {
+            incident_id: req.id.clone(),
+            case_ids: cases,
+            auto: false,
+        });
+        append(&mut tx, db, actor, body).await?;
     }
     let view = load_incident(&mut tx, db, &req.id).await?;
     tx.commit().await?;
