@@ -381,6 +381,42 @@ fn bench_stats(c: &mut Criterion) {
         summary(&db, &sys, trend).await.expect("trend");
     };
     group.bench_function("workbench/open", |b| b.iter(|| rt.block_on(dashboard())));
+    // Early warning (§六) at the end of the data: 64 days of cases and the same season a year
+    // before, tested per product, store and category; against sqlite3 counting the same rows
+    // per value.
+    let at = json!({"at": "2025-12-31 18:00"});
+    let alerts = rt
+        .block_on(redress_core::ops::alerts::list(
+            &db,
+            &Actor::system(),
+            serde_json::from_value(at.clone()).expect("alerts"),
+        ))
+        .expect("alerts");
+    println!("alerts at the end of 2025: {} ({} tests)", alerts.alerts.len(), alerts.method.tests);
+    let ranges = "c.status <> 'merged' AND ((c.received_at >= '2025-10-29T10:00:00.000Z' \
+        AND c.received_at < '2025-12-31T10:00:00.000Z') OR (c.received_at >= \
+        '2024-10-26T10:00:00.000Z' AND c.received_at < '2025-01-03T10:00:00.000Z'))";
+    let alert_sql: String =
+        ["COALESCE(NULLIF(TRIM(c.product_model), ''), c.product_name)", "store_id", "category"]
+            .iter()
+            .map(|k| format!("SELECT {k}, COUNT(*) FROM cases c WHERE {ranges} GROUP BY 1;"))
+            .collect();
+    let alert_baseline = || {
+        let out = Command::new("sqlite3").arg(&path).arg(&alert_sql).output().expect("sqlite3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    group.bench_function("alerts.list/end_of_year", |b| {
+        b.iter(|| {
+            rt.block_on(redress_core::ops::alerts::list(
+                &db,
+                &Actor::system(),
+                serde_json::from_value(at.clone()).expect("alerts"),
+            ))
+            .expect("alerts")
+        })
+    });
+    group.bench_function("sqlite3_cli/alert_counts", |b| b.iter(alert_baseline));
     // The annual report: drafted once, its PDF made from the figures each time.
     let draft = rt
         .block_on(reports::draft(
