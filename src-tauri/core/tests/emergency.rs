@@ -475,6 +475,9 @@ async fn an_incident_from_alert_to_close() {
     assert_eq!(declared["live"]["cases"], 12);
     assert_eq!(declared["live"]["new_24h"], 12);
     assert_eq!(declared["origin"]["observed"], alert["observed"]);
+    let case = call(db, &legal, "cases.get", json!({"id": ids[0]})).await.expect("case");
+    assert_eq!(case["incidents"][0]["id"], json!(id), "the case shows its incident");
+    assert_eq!(case["incidents"][0]["status"], "open");
     let again = call(db, &manager, "alerts.list", json!({})).await.expect("alerts");
     let covered = again["alerts"]
         .as_array()

@@ -280,9 +280,19 @@ merged_into: LinkedCase | null,
 /**
  * Related complaints, and duplicates merged into this case or it into another.
  */
-links: Array<LinkedCase>, timeline: Array<TimelineEntry>, };
+links: Array<LinkedCase>, 
+/**
+ * The major or mass incidents (§六) the case belongs to.
+ */
+incidents: Array<CaseIncident>, timeline: Array<TimelineEntry>, };
 
 export type CaseGetRequest = { id: string, };
+
+export type CaseIncident = { id: string, incident_no: string, title: string, 
+/**
+ * `open` or `closed`.
+ */
+status: string, };
 
 export type CaseLinkRequest = { 
 /**

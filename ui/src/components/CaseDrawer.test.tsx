@@ -99,6 +99,7 @@ const DETAIL: CaseDetail = {
   acknowledged_at: null,
   merged_into: null,
   links: [],
+  incidents: [],
   timeline: TIMELINE,
 };
 
@@ -207,6 +208,23 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     timeline.getByText("延期：配件缺货，新日期 2026-12-05，已短信告知消费者");
     timeline.getByText("完成：上门更换（2026-12-05）");
     timeline.getByText("结果反馈：基本满意（4 分）");
+  });
+
+  it("says which incident the case belongs to", async () => {
+    core.answer = (name) => {
+      if (name === "cases.get") {
+        return Promise.resolve({
+          ...DETAIL,
+          incidents: [{ id: "i1", incident_no: "纠纷应急〔2026〕1号", title: "热水器漏水群体投诉", status: "open" }],
+        });
+      }
+      if (name === "cases.handling") return Promise.resolve(HANDLING);
+      if (name === "consumers.get") return Promise.resolve(VIEW);
+      return new Promise(() => undefined);
+    };
+    renderDrawer();
+    const banner = await screen.findByTestId("case-incidents");
+    expect(banner.textContent).toContain("本件属于突发事件：纠纷应急〔2026〕1号 热水器漏水群体投诉");
   });
 
   it("loads the case again after a handling action, and tells the page", async () => {

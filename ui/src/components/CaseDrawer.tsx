@@ -335,6 +335,16 @@ export function CaseDrawer({
               }
             />
           )}
+          {detail.incidents.length > 0 && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="case-incidents"
+              message={d.incidentBanner(
+                detail.incidents.map((i) => `${i.incident_no} ${i.title}${i.status === "closed" ? d.incidentClosed : ""}`).join("；"),
+              )}
+            />
+          )}
           {detail.case.ack_due_at && (
             <Alert
               type={detail.case.ack_overdue ? "error" : "warning"}

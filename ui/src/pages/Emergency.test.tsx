@@ -535,6 +535,7 @@ describe("Emergency", { timeout: 120_000 }, () => {
     fireEvent.click(screen.getByTestId("plan-save"));
 
     // The core's error lands on the field it names; nothing typed is lost.
+    await waitFor(() => expect(calls("contingency.save")).toHaveLength(1));
     await waitFor(() => expect(errorsOf("plan-phone-0")).toEqual(["电话号码格式不正确"]));
     expect(calls("contingency.save")[0]).toEqual({
       kind: "product_safety",
@@ -661,7 +662,7 @@ describe("Emergency", { timeout: 120_000 }, () => {
     fireEvent.click(await screen.findByTestId("incident-row"));
     await screen.findByTestId("incident-step-1");
     expect(screen.queryByTestId("incident-new")).toBeNull();
-    for (const testId of ["step-start-1", "step-done-1", "report-make-0", "measure-add", "review-open", "incident-close"]) {
+    for (const testId of ["step-start-1", "step-done-1", "report-make-0", "measure-add", "review-open", "incident-close", "incident-link-open"]) {
       expect(screen.queryByTestId(testId)).toBeNull();
     }
     expect(screen.getByTestId("incident-pdf")).toBeTruthy();
@@ -673,6 +674,60 @@ describe("Emergency", { timeout: 120_000 }, () => {
     await screen.findByTestId("drill-row");
     expect(screen.queryByTestId("drill-new")).toBeNull();
     expect(screen.queryByTestId("drill-revise")).toBeNull();
+  });
+
+  it("links cases by their numbers as pasted, and since a day by the incident's watch, naming an unknown number", async () => {
+    let current = incident();
+    core.answer = (name, request) => {
+      const r = request as { case_nos: string[]; watched_since?: string };
+      switch (name) {
+        case "alerts.list":
+          return Promise.resolve({ ...ALERTS, alerts: [] });
+        case "incidents.list":
+          return Promise.resolve([SUMMARY]);
+        case "incidents.get":
+          return Promise.resolve(current);
+        case "incidents.link":
+          if (r.case_nos.includes("2026-HQ-000002")) {
+            return Promise.reject(
+              refusal("validation.failed", "1 项需要更正", [{ field: "case_nos[1]", code: "field.not_found", message: "案件不存在" }]),
+            );
+          }
+          current = { ...current, live: { ...current.live, cases: current.live.cases + 4 } };
+          return Promise.resolve(current);
+        default:
+          return new Promise(() => undefined);
+      }
+    };
+    renderPage();
+    await openTab("incidents");
+    fireEvent.click(await screen.findByTestId("incident-row"));
+    await waitFor(() => expect(screen.getByTestId("incident-live-cases").textContent).toBe("15"));
+    fireEvent.click(within(screen.getByTestId("incident-cases")).getByTestId("incident-link-open"));
+    await screen.findByTestId("incident-link-numbers");
+    expect(screen.getByTestId("incident-link-since-hint").textContent).toContain(
+      "同时关联受理日期在此日及以后、产品/型号“智能净水器R9”的全部案件",
+    );
+
+    // Pasted numbers: split, trimmed, each once; the core's unknown one named at the text area.
+    type("incident-link-numbers", " 2026-HQ-000001，2026-HQ-000002\n2026-HQ-000001 ");
+    fireEvent.click(screen.getByTestId("incident-link-submit"));
+    await waitFor(() => expect(errorsOf("incident-link-numbers")).toEqual(["案件编号 2026-HQ-000002 不存在"]));
+    expect(calls("incidents.link")).toEqual([{ id: "i1", case_ids: [], case_nos: ["2026-HQ-000001", "2026-HQ-000002"] }]);
+    expect(value("incident-link-numbers")).toContain("2026-HQ-000002");
+
+    type("incident-link-numbers", "2026-HQ-000001、2026-HQ-000003; 2026-HQ-000001");
+    type("incident-link-since", "2026-11-01");
+    fireEvent.click(screen.getByTestId("incident-link-submit"));
+    await waitFor(() => expect(calls("incidents.link")).toHaveLength(2));
+    expect(calls("incidents.link")[1]).toEqual({
+      id: "i1",
+      case_ids: [],
+      case_nos: ["2026-HQ-000001", "2026-HQ-000003"],
+      watched_since: "2026-11-01",
+    });
+    expect(await screen.findByText("已关联 4 件案件")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("incident-live-cases").textContent).toBe("19"));
   });
 
   it("says when there are no alerts", async () => {

@@ -654,7 +654,18 @@ pub struct CaseDetail {
     pub merged_into: Option<LinkedCase>,
     /// Related complaints, and duplicates merged into this case or it into another.
     pub links: Vec<LinkedCase>,
+    /// The major or mass incidents (§六) the case belongs to.
+    pub incidents: Vec<CaseIncident>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CaseIncident {
+    pub id: String,
+    pub incident_no: String,
+    pub title: String,
+    /// `open` or `closed`.
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -771,7 +782,18 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
     let merged_into_id: Option<String> = row.get(36);
     let links = links_of(&mut conn, &req.id, merged_into_id.as_deref()).await?;
     let merged_into = links.iter().find(|l| l.kind == LinkKind::MergedInto).cloned();
+    let incidents = sqlx::query_as::<_, (String, String, String, String)>(
+        "SELECT i.id, i.incident_no, i.title, i.status FROM incident_cases ic \
+         JOIN incidents i ON i.id = ic.incident_id WHERE ic.case_id = ? ORDER BY i.declared_at",
+    )
+    .bind(&req.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, incident_no, title, status)| CaseIncident { id, incident_no, title, status })
+    .collect();
     Ok(CaseDetail {
+        incidents,
         acknowledged_at: row.get(37),
         merged_into,
         links,

@@ -29,6 +29,7 @@ import { PdfPreview } from "../../components/PdfPreview";
 import { formatDateTime } from "../../format";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
+import { IncidentLinkCases } from "./IncidentLinkCases";
 import { IncidentMeasures } from "./IncidentMeasures";
 import { IncidentPlan } from "./IncidentPlan";
 import { IncidentReports } from "./IncidentReports";
@@ -316,7 +317,12 @@ export function IncidentDetail({
                   }
                   onOpenPlan={onOpenPlan}
                 />
-                <Card size="small" title={t.cases(live.cases)} data-testid="incident-cases">
+                <Card
+                  size="small"
+                  title={t.cases(live.cases)}
+                  data-testid="incident-cases"
+                  extra={<IncidentLinkCases view={view} editable={editable} onView={onView} />}
+                >
                   {live.cases > view.cases.length && (
                     <Typography.Paragraph type="secondary">{t.casesShown(view.cases.length)}</Typography.Paragraph>
                   )}
