@@ -204,7 +204,7 @@ function EditorForm({
   const required: Rule = { required: true, whitespace: true, message: e.required };
   /** Required unless the whole row is empty (it is dropped then). */
   const inRow =
-    (list: ListName, i: number, extra?: (value: unknown) => string | null): Rule =>
+    (list: ListName, i: number, extra?: (value: unknown) => string | null) =>
     ({ getFieldValue }: Pick<FormInstance, "getFieldValue">) => ({
       validator: (_: unknown, value: unknown) => {
         if (blank(list, getFieldValue(["content", list, i]))) return Promise.resolve();
@@ -440,7 +440,13 @@ function EditorForm({
                     name={[i, "role"]}
                     dependencies={[["content", "organisation"]]}
                     rules={[
-                      inRow("steps", i, (value) => (roles.includes(String(value).trim()) ? null : t.unknownRole)),
+                      // The roles as they stand when it is checked (the watched list may lag a
+                      // render behind what was just typed).
+                      (f: Pick<FormInstance, "getFieldValue">) =>
+                        inRow("steps", i, (value) => {
+                          const now = ((f.getFieldValue(["content", "organisation"]) ?? []) as RoleValues[]).map((r) => text(r?.role));
+                          return now.includes(String(value).trim()) ? null : t.unknownRole;
+                        })(f),
                     ]}
                   >
                     <AutoComplete options={roles.map((r) => ({ value: r }))} filterOption={false}>
