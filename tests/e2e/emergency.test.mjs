@@ -47,6 +47,11 @@ async function pick(testId, text) {
     timeout: 10_000,
     timeoutMsg: `${testId} did not take ${text}`,
   });
+  // The options' panel is gone before the next field is used.
+  await app.browser.waitUntil(async () => (await app.browser.$$(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")).length === 0, {
+    timeout: 10_000,
+    timeoutMsg: `${testId}'s options stayed open`,
+  });
 }
 
 /** Waits until an element's text satisfies `ok`. */
