@@ -972,7 +972,7 @@ pub fn parse_case_no(case_no: &str) -> Option<(i64, i64)> {
 pub async fn rebuild(db: &Db) -> CoreResult<u64> {
     let mut tx = db.begin_write().await?;
     // The statistics' daily counts are counted once at the end, not case by case.
-    crate::counts::defer(&mut tx).await?;
+    let triggers = crate::counts::suspend(&mut tx).await?;
     for table in TABLES {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
     }
@@ -995,7 +995,7 @@ pub async fn rebuild(db: &Db) -> CoreResult<u64> {
         .await?;
     crate::search::flush(&mut tx).await?;
     crate::counts::recount(&mut tx).await?;
-    crate::counts::resume(&mut tx).await?;
+    triggers.restore(&mut tx).await?;
     tx.commit().await?;
     Ok(applied)
 }

@@ -159,7 +159,16 @@ async fn import_edges(db: &Db, dir: &Path) {
 #[tokio::test]
 async fn figures_match_an_independent_count_and_each_lists_its_cases() {
     let t = support::with_demo(400, 21).await;
+    // The importer takes the counting triggers out for each batch and puts them back.
+    let triggers = "SELECT group_concat(name || ':' || sql, ';') FROM \
+                    (SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name)";
+    let before: String =
+        sqlx::query_scalar(triggers).fetch_one(t.db.pool()).await.expect("triggers");
     import_edges(&t.db, t.dir.path()).await;
+    let after: String =
+        sqlx::query_scalar(triggers).fetch_one(t.db.pool()).await.expect("triggers");
+    assert_eq!(after, before, "the schema's triggers after an import");
+    assert!(before.contains("case_counts_insert") && before.contains("count_days_update"));
     // A merged duplicate: the same dispute as the case it went into, never counted twice.
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM cases WHERE status = 'received' ORDER BY rowid LIMIT 2")

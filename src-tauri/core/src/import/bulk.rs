@@ -290,7 +290,7 @@ pub(super) async fn write_batch(
     }
     // The statistics' daily counts: the batch's cases are counted together at the end.
     let before = crate::counts::last_rowid(conn).await?;
-    crate::counts::defer(conn).await?;
+    let triggers = crate::counts::suspend(conn).await?;
     let consumer_ids = consumers(conn, rows).await?;
     let keys = keys(conn, &consumer_ids).await?;
     let year_of = |r: &ImportedCase| r.received_at.with_timezone(&china()).year();
@@ -458,6 +458,6 @@ pub(super) async fn write_batch(
         qb.build().execute(&mut *conn).await?;
     }
     crate::counts::add_since(conn, before).await?;
-    crate::counts::resume(conn).await?;
+    triggers.restore(conn).await?;
     Ok(())
 }

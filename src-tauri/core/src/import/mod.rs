@@ -35,7 +35,11 @@ pub const BATCH: usize = 5_000;
 
 /// The importing connection's settings: a 256 MiB page cache (the ledger's indexes are written
 /// all over), and no per-row foreign-key checks (see [`run`]).
-const IMPORT_SETTINGS: [&str; 2] = ["PRAGMA cache_size = -262144", "PRAGMA foreign_keys = OFF"];
+const IMPORT_SETTINGS: [&str; 3] = [
+    "PRAGMA cache_size = -262144",
+    "PRAGMA foreign_keys = OFF",
+    "PRAGMA wal_autocheckpoint = 16384",
+];
 
 /// What the consumer is called when the file does not say.
 pub const UNNAMED: &str = "未留名";
