@@ -12,6 +12,20 @@ use redress_core::auth::Permission;
 use redress_core::ops::demo::DemoRequest;
 use redress_core::{Actor, CoreError, Db, Lang, OpenOptions};
 
+#[derive(Subcommand)]
+enum RetentionAction {
+    /// Anonymise the personal data of consumers whose last case closed longer ago than the
+    /// retention period (cases under legal hold exempt); the run is logged.
+    Run {
+        /// List who would be anonymised; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Parser)]
 #[command(name = "redress-cli", version, about = "Redress 消费纠纷管理台 — command line")]
 struct Cli {
@@ -193,6 +207,37 @@ enum Command {
         /// Print JSON (the only format; accepted for scripts that ask for it).
         #[arg(long)]
         json: bool,
+    },
+    /// Automatic compliance checks (as `call compliance.list`): every finding with its rule
+    /// code, case id and number, department and handler, and counts per rule.
+    Compliance {
+        /// Cases of this department (or store) only: its id.
+        #[arg(long)]
+        department: Option<String>,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Scorecards of a period (as `call scorecard.get`): each department's or staff member's
+    /// KPIs against their targets, the score, rewards and penalties; `--xlsx FILE` writes
+    /// them for the HR system instead.
+    Scorecard {
+        /// `2026-10`, `2026-Q3` or `2026`.
+        #[arg(long)]
+        period: String,
+        /// department (default) or staff.
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        /// Print JSON (the only format; accepted for scripts that ask for it).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The personal-data retention rule: `retention run [--dry-run]` (as `call retention.run`).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionAction,
     },
     /// Record business volume from a CSV file `unit,month,orders[,sales]` (as `call
     /// volume.import`).
@@ -576,6 +621,32 @@ async fn run_command(
             redress_core::ops::check_password_change_gate(must_change, "alerts.list")?;
             let req = serde_json::json!({ "at": at });
             redress_core::ops::dispatch(db, actor, "alerts.list", &req.to_string()).await
+        }
+        Command::Compliance { department, json: _ } => {
+            redress_core::ops::check_password_change_gate(must_change, "compliance.list")?;
+            let req = serde_json::json!({ "department_id": department });
+            redress_core::ops::dispatch(db, actor, "compliance.list", &req.to_string()).await
+        }
+        Command::Scorecard { period, by, xlsx, json: _ } => {
+            let by = by.map(|b| if b == "handler" { "staff".to_owned() } else { b });
+            match xlsx {
+                Some(path) => {
+                    redress_core::ops::check_password_change_gate(must_change, "scorecard.export")?;
+                    let req = serde_json::json!({ "period": period, "by": by, "path": path });
+                    redress_core::ops::dispatch(db, actor, "scorecard.export", &req.to_string())
+                        .await
+                }
+                None => {
+                    redress_core::ops::check_password_change_gate(must_change, "scorecard.get")?;
+                    let req = serde_json::json!({ "period": period, "by": by });
+                    redress_core::ops::dispatch(db, actor, "scorecard.get", &req.to_string()).await
+                }
+            }
+        }
+        Command::Retention { action: RetentionAction::Run { dry_run, json: _ } } => {
+            redress_core::ops::check_password_change_gate(must_change, "retention.run")?;
+            let req = serde_json::json!({ "dry_run": dry_run });
+            redress_core::ops::dispatch(db, actor, "retention.run", &req.to_string()).await
         }
         Command::Volume { file, dry_run } => {
             redress_core::ops::check_password_change_gate(must_change, "volume.import")?;

@@ -1005,6 +1005,10 @@ async fn write_case(
                 EventBody::CaseClockResumed(CaseClockResumed {
                     paused_working_days,
                     due_at: to_db(due),
+                    informed_by: Some(ContactMethod::Phone),
+                    informed_on: Some(
+                        at.with_timezone(&crate::time::china()).date_naive().to_string(),
+                    ),
                 })
             }
             Step::Feedback(satisfaction, score) => {

@@ -97,6 +97,10 @@ pub enum CoreError {
     /// `report_not_made`, `review_required`, `reports_outstanding`, `no_watch`.
     #[error("not possible in the incident's or plan's present state ({reason})")]
     EmergencyState { reason: &'static str },
+    /// Supervision (inspections, rewards and penalties) or personal data (legal hold,
+    /// anonymisation) refuses a step in its present state; the reason says why.
+    #[error("supervision: {reason}")]
+    SupervisionState { reason: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -137,6 +141,7 @@ impl CoreError {
             CoreError::InvalidState { .. } => "case.invalid_state",
             CoreError::DocumentUnavailable { .. } => "document.unavailable",
             CoreError::EmergencyState { .. } => "emergency.invalid_state",
+            CoreError::SupervisionState { .. } => "supervision.invalid_state",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -239,6 +244,42 @@ impl CoreError {
                 "issued" => "The bulletin has been issued and can no longer change".into(),
                 "no_cases" => "Choose at least one case".into(),
                 _ => "This document cannot be produced now".into(),
+            },
+            (SupervisionState { reason }, Lang::Zh) => match *reason {
+                "inspection_closed" => "该次检查已结束，不能再修改".into(),
+                "rectifications_open" => "还有整改事项未完成，不能结束检查".into(),
+                "samples_pending" => "还有抽查案件未给出结论，不能结束检查".into(),
+                "rectification_done" => "该整改事项已经完成".into(),
+                "sanction_decided" => "该奖惩已经审批".into(),
+                "own_sanction" => "不能审批本人提出的奖惩".into(),
+                "legal_hold" => "该消费者有案件处于法律保全（诉讼或监管调查），不能匿名化".into(),
+                "case_open" => "该消费者还有未结案件，不能匿名化".into(),
+                "already_anonymised" => "该消费者的个人信息已经匿名化".into(),
+                "empty_population" => "所选范围内没有可抽查的案件".into(),
+                _ => "当前状态下不能这样操作".into(),
+            },
+            (SupervisionState { reason }, Lang::En) => match *reason {
+                "inspection_closed" => "The inspection is closed and can no longer change".into(),
+                "rectifications_open" => {
+                    "Some rectification items are not done yet: the inspection stays open".into()
+                }
+                "samples_pending" => {
+                    "Some sampled cases have no verdict yet: the inspection stays open".into()
+                }
+                "rectification_done" => "That rectification item is already done".into(),
+                "sanction_decided" => "That reward or penalty has already been decided".into(),
+                "own_sanction" => "You cannot decide a reward or penalty you proposed".into(),
+                "legal_hold" => {
+                    "A case of this consumer is under legal hold (litigation or an inquiry): \
+                     their data cannot be anonymised"
+                        .into()
+                }
+                "case_open" => "This consumer still has open cases: finish them first".into(),
+                "already_anonymised" => {
+                    "This consumer's personal data is already anonymised".into()
+                }
+                "empty_population" => "No case in the chosen scope to sample".into(),
+                _ => "Not possible in the present state".into(),
             },
             (EmergencyState { reason }, Lang::Zh) => match *reason {
                 "incident_closed" => "该突发事件已结案，不能再修改".into(),
@@ -438,6 +479,7 @@ mod tests {
             (CoreError::LastAdministrator, "auth.last_administrator"),
             (CoreError::AlreadySetUp, "auth.already_set_up"),
             (CoreError::InvalidState { detail: "clock" }, "case.invalid_state"),
+            (CoreError::SupervisionState { reason: "x" }, "supervision.invalid_state"),
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),

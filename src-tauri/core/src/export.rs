@@ -260,7 +260,7 @@ enum Sink {
     Csv(csv::Writer<std::io::BufWriter<std::fs::File>>),
 }
 
-fn io_error(path: &str, detail: impl std::fmt::Display) -> CoreError {
+pub(crate) fn io_error(path: &str, detail: impl std::fmt::Display) -> CoreError {
     CoreError::Validation(vec![FieldProblem {
         field: "path".into(),
         rule: FieldRule::Invalid { detail: format!("{path}: {detail}") },

@@ -12,9 +12,15 @@ use crate::pii;
 use crate::storage::Db;
 
 mod emergency;
+mod supervision;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 37] = [
+const TABLES: [&str; 42] = [
+    "privacy_log",
+    "sanctions",
+    "rectifications",
+    "inspection_cases",
+    "inspections",
     "incident_log",
     "incident_measures",
     "incident_reports",
@@ -346,6 +352,17 @@ pub async fn apply(
         | EventBody::IncidentMeasureAssessed(_)
         | EventBody::IncidentReviewed(_)
         | EventBody::IncidentClosed(_) => emergency::apply(conn, ev, body).await?,
+        EventBody::InspectionOpened(_)
+        | EventBody::InspectionCaseChecked(_)
+        | EventBody::InspectionFindingsSaved(_)
+        | EventBody::RectificationAdded(_)
+        | EventBody::RectificationDone(_)
+        | EventBody::InspectionClosed(_)
+        | EventBody::SanctionProposed(_)
+        | EventBody::SanctionDecided(_)
+        | EventBody::CaseLegalHold(_)
+        | EventBody::ConsumerAnonymised(_)
+        | EventBody::ConsumerExported(_) => supervision::apply(conn, ev, body).await?,
         EventBody::ReportSaved(r) => {
             sqlx::query(
                 "INSERT INTO reports (id, period, status, title, conclusions, proposals, created_by, \

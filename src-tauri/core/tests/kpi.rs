@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use support::call;
 
 #[derive(Debug, Clone)]
-struct Row {
+pub(crate) struct Row {
     received: DateTime<Utc>,
     closed: Option<DateTime<Utc>>,
     due: Option<DateTime<Utc>>,
@@ -27,9 +27,9 @@ struct Row {
     complexity: String,
     paused_at: Option<String>,
     unit: Option<String>,
-    department: Option<String>,
+    pub(crate) department: Option<String>,
     store: Option<String>,
-    handler: Option<String>,
+    pub(crate) handler: Option<String>,
     /// From the log: working days the clock stood still, and times reopened.
     paused_days: i64,
     reopened: i64,
@@ -43,7 +43,7 @@ fn china_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&redress_core::time::china()).date_naive()
 }
 
-async fn rows(db: &Db) -> Vec<Row> {
+pub(crate) async fn rows(db: &Db) -> Vec<Row> {
     use sqlx::Row as _;
     let mut paused: HashMap<String, i64> = HashMap::new();
     let mut reopened: HashMap<String, i64> = HashMap::new();
@@ -126,7 +126,7 @@ async fn branches(db: &Db) -> HashMap<String, Option<String>> {
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
-struct Expected {
+pub(crate) struct Expected {
     received: i64,
     closed: i64,
     on_time: i64,
@@ -140,7 +140,7 @@ struct Expected {
     days: Vec<i64>,
 }
 
-fn expected(
+pub(crate) fn expected(
     rows: &[&Row],
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
@@ -225,7 +225,7 @@ async fn listed(db: &Db, actor: &Actor, filter: &Value) -> i64 {
 }
 
 /// Checks one line against the independent figures, and each figure's cases.
-async fn check_line(db: &Db, actor: &Actor, line: &Value, e: &Expected, what: &str) {
+pub(crate) async fn check_line(db: &Db, actor: &Actor, line: &Value, e: &Expected, what: &str) {
     assert_eq!(line["received"], e.received, "{what}: received");
     assert_eq!(line["closed"], e.closed, "{what}: closed");
     let checks = [
@@ -276,7 +276,7 @@ async fn check_line(db: &Db, actor: &Actor, line: &Value, e: &Expected, what: &s
     }
 }
 
-fn period_days(response: &Value) -> (NaiveDate, NaiveDate) {
+pub(crate) fn period_days(response: &Value) -> (NaiveDate, NaiveDate) {
     let d =
         |s: &Value| NaiveDate::parse_from_str(s.as_str().expect("day"), "%Y-%m-%d").expect("day");
     (d(&response["period"]["from"]), d(&response["period"]["to"]))

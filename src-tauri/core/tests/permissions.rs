@@ -125,6 +125,27 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("incidents.assess", [false, false, true, true, true, false]),
     ("incidents.review", [false, false, true, true, true, false]),
     ("incidents.close", [false, false, false, false, true, false]),
+    ("compliance.list", [true, true, true, true, true, true]),
+    ("scorecard.get", [false, false, true, true, true, false]),
+    ("scorecard.export", [false, false, true, true, true, false]),
+    ("inspections.list", [false, false, true, true, true, false]),
+    ("inspections.get", [false, false, true, true, true, false]),
+    ("inspections.open", [false, false, true, true, true, false]),
+    ("inspections.check", [false, false, true, true, true, false]),
+    ("inspections.findings", [false, false, true, true, true, false]),
+    ("inspections.rectify", [false, false, true, true, true, false]),
+    ("inspections.rectified", [false, false, true, true, true, false]),
+    ("inspections.close", [false, false, true, true, true, false]),
+    ("sanctions.list", [false, false, true, true, true, false]),
+    ("sanctions.propose", [false, false, true, true, true, false]),
+    ("sanctions.decide", [false, false, false, false, true, false]),
+    ("privacy.settings", [false, false, true, false, true, false]),
+    ("privacy.settings_set", [false, false, true, false, true, false]),
+    ("privacy.log", [false, false, true, false, true, false]),
+    ("retention.run", [false, false, true, false, true, false]),
+    ("consumers.anonymise", [false, false, true, false, true, false]),
+    ("consumers.export", [false, false, true, false, true, false]),
+    ("cases.legal_hold", [false, false, true, false, true, false]),
 ];
 
 struct Ids {
@@ -159,6 +180,84 @@ struct Ids {
     sheet: String,
     /// Emergency handling: a plan in force with a draft next version, and incidents.
     emergency: Emergency,
+    supervision: Supervision,
+}
+
+struct Supervision {
+    /// An open inspection, one of its sampled cases, and its open rectification item (owned
+    /// by agent02).
+    inspection: String,
+    sampled: String,
+    rectification: String,
+    /// Every sample judged, nothing open: may be closed.
+    closable: String,
+    /// Proposed by legal01.
+    sanction: String,
+    /// A case whose consumer has no open case.
+    finished_case: String,
+}
+
+async fn supervision_samples(db: &redress_core::Db, agent02: &str) -> Supervision {
+    let sys = |op: &'static str, req: serde_json::Value| {
+        let db = db.clone();
+        async move { dispatch(&db, &Actor::system(), op, &req.to_string()).await.expect(op) }
+    };
+    let open = |n: i64| {
+        sys(
+            "inspections.open",
+            json!({"title": "售后部季度检查", "held_on": today(), "scope": ["process"],
+            "period_from": "2024-01-01", "period_to": today(), "sample_size": n,
+            "seed": "00000000000000ab"}),
+        )
+    };
+    let inspection = open(3).await;
+    let id = inspection["summary"]["id"].as_str().expect("inspection").to_owned();
+    let sampled = inspection["cases"][0]["case_id"].as_str().expect("sampled").to_owned();
+    let rectified = sys(
+        "inspections.rectify",
+        json!({"id": id, "item": "补录回访记录", "owner_id": agent02, "due_on": today()}),
+    )
+    .await;
+    let rectification = rectified["rectifications"][0]["id"].as_str().expect("item").to_owned();
+    let closable = open(1).await;
+    let closable_id = closable["summary"]["id"].as_str().expect("closable").to_owned();
+    sys(
+        "inspections.check",
+        json!({"id": closable_id, "case_id": closable["cases"][0]["case_id"],
+        "verdict": "compliant"}),
+    )
+    .await;
+    // Proposed by legal01: nobody decides their own proposal, not even the system identity.
+    let legal = support::actor(db, "legal01").await;
+    let sanction = dispatch(
+        db,
+        &legal,
+        "sanctions.propose",
+        &json!({"kind": "reward", "subject_kind": "staff", "subject_id": agent02,
+        "period": "2026-Q3", "reason": "满意率连续三个月第一", "points": 5})
+        .to_string(),
+    )
+    .await
+    .expect("proposed")["id"]
+        .as_str()
+        .expect("sanction")
+        .to_owned();
+    let finished_case: String = sqlx::query_scalar(
+        "SELECT c.id FROM cases c WHERE c.status = 'closed' AND NOT EXISTS (SELECT 1 FROM cases o \
+         WHERE o.consumer_id = c.consumer_id AND o.status NOT IN ('closed', 'withdrawn', 'merged')) \
+         LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a finished consumer");
+    Supervision {
+        inspection: id,
+        sampled,
+        rectification,
+        closable: closable_id,
+        sanction,
+        finished_case,
+    }
 }
 
 struct Emergency {
@@ -496,6 +595,50 @@ fn sample(op: &str, ids: &Ids) -> String {
             "problems": "启动慢", "worked": "", "lessons": "加强抽检", "plan_revisions": ""}})
         .to_string(),
         "incidents.close" => json!({"id": ids.emergency.closable}).to_string(),
+        "compliance.list" => "{}".into(),
+        "scorecard.get" => json!({"period": "2026", "by": "staff"}).to_string(),
+        "scorecard.export" => json!({"period": "2026-Q3", "by": "department",
+            "path": Path::new(&ids.scratch).join(format!("{}.xlsx", uuid_like()))})
+        .to_string(),
+        "inspections.list" => "{}".into(),
+        "inspections.get" => json!({"id": ids.supervision.inspection}).to_string(),
+        "inspections.open" => json!({"title": "门店受理抽查", "held_on": today(),
+            "scope": ["intake", "satisfaction"], "period_from": "2025-01-01", "period_to": today(),
+            "sample_size": 5})
+        .to_string(),
+        "inspections.check" => json!({"id": ids.supervision.inspection,
+            "case_id": ids.supervision.sampled, "verdict": "issue", "note": "结案前未回访"})
+        .to_string(),
+        "inspections.findings" => json!({"id": ids.supervision.inspection,
+            "findings": "回访记录普遍缺失。"})
+        .to_string(),
+        "inspections.rectify" => json!({"id": ids.supervision.inspection,
+            "item": "组织回访规范培训", "owner_id": ids.agent02, "due_on": today()})
+        .to_string(),
+        "inspections.rectified" => json!({"rectification_id": ids.supervision.rectification,
+            "note": "已补录"})
+        .to_string(),
+        "inspections.close" => json!({"id": ids.supervision.closable}).to_string(),
+        "sanctions.list" => json!({"period": "2026"}).to_string(),
+        "sanctions.propose" => json!({"kind": "penalty", "subject_kind": "unit",
+            "subject_id": ids.store_unit, "period": "2026-10", "reason": "逾期件数超标",
+            "amount_fen": 50000})
+        .to_string(),
+        "sanctions.decide" => json!({"id": ids.supervision.sanction, "approved": true}).to_string(),
+        "privacy.settings" => "{}".into(),
+        "privacy.settings_set" => json!({"retention_months": 24}).to_string(),
+        "privacy.log" => "{}".into(),
+        "retention.run" => json!({"dry_run": true}).to_string(),
+        "consumers.anonymise" => json!({"case_id": ids.supervision.finished_case,
+            "note": "消费者来电要求删除个人信息"})
+        .to_string(),
+        "consumers.export" => json!({"case_id": ids.supervision.finished_case,
+            "note": "消费者书面申请查阅",
+            "path": Path::new(&ids.scratch).join(format!("{}.json", uuid_like()))})
+        .to_string(),
+        "cases.legal_hold" => json!({"id": ids.case_in_after_sales,
+            "reason": "消费者已起诉"})
+        .to_string(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -613,7 +756,13 @@ async fn every_operation_for_every_role() {
     let sheet = t.dir.path().join("旧台账.csv");
     std::fs::write(&sheet, "编号,受理日期,商品,问题\n1,2024-05-01,空调,不制冷\n").expect("sheet");
     let emergency = emergency_samples(&t.db, &open_in_after_sales[0]).await;
+    let agent02: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = 'agent02'")
+        .fetch_one(t.db.pool())
+        .await
+        .expect("agent02");
+    let supervision = supervision_samples(&t.db, &agent02).await;
     let ids = Ids {
+        supervision,
         emergency,
         sheet: sheet.to_string_lossy().into_owned(),
         bulletin_draft,

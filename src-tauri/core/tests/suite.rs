@@ -25,3 +25,4 @@ mod reports;
 mod search;
 mod stats;
 mod storage;
+mod supervision;

@@ -122,7 +122,7 @@ pub async fn dialog_pick_spreadsheet(app: AppHandle, title: String) -> Option<St
         .map(|p| p.to_string_lossy().into_owned())
 }
 
-/// The native "save as" dialog for an export (.xlsx or .csv); the chosen path, if any.
+/// The native "save as" dialog for an export (.xlsx, .csv or .json); the chosen path, if any.
 #[tauri::command]
 pub async fn dialog_save_spreadsheet(
     app: AppHandle,
@@ -130,10 +130,14 @@ pub async fn dialog_save_spreadsheet(
     file_name: String,
 ) -> Option<String> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let csv = file_name.to_lowercase().ends_with(".csv");
+    let lower = file_name.to_lowercase();
     let dialog = app.dialog().file().set_title(title).set_file_name(file_name);
-    let dialog = if csv {
+    // The file's kind by its suggested name: a ledger as CSV or Excel, a consumer's data
+    // (exported on their request) as JSON.
+    let dialog = if lower.ends_with(".csv") {
         dialog.add_filter("CSV (UTF-8)", &["csv"])
+    } else if lower.ends_with(".json") {
+        dialog.add_filter("JSON", &["json"])
     } else {
         dialog.add_filter("Excel", &["xlsx"])
     };

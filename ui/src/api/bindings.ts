@@ -81,6 +81,8 @@ at?: string, };
 
 export type AlertsResponse = { at: string, method: AlertMethod, alerts: Array<Alert>, };
 
+export type AnonymisedConsumer = { consumer_id: string, case_ids: Array<string>, };
+
 export type ApiError = { code: string, message: string, fields: Array<FieldError>, };
 
 export type ApprovalView = { plan_id: string, case_id: string, case_no: string, version: number, summary: string, money_fen: number, author: string, drafted_at: string, };
@@ -284,7 +286,15 @@ links: Array<LinkedCase>,
 /**
  * The major or mass incidents (§六) the case belongs to.
  */
-incidents: Array<CaseIncident>, timeline: Array<TimelineEntry>, };
+incidents: Array<CaseIncident>, 
+/**
+ * Under legal hold (its personal data kept past the retention period): the reason.
+ */
+legal_hold: string | null, 
+/**
+ * The consumer's personal data has been anonymised.
+ */
+anonymised: boolean, timeline: Array<TimelineEntry>, };
 
 export type CaseGetRequest = { id: string, };
 
@@ -480,7 +490,11 @@ first_contact?: boolean,
  * department's) nearest branch or subsidiary is this one; `""`: cases of no branch
  * (headquarters).
  */
-branch_id?: string, };
+branch_id?: string, 
+/**
+ * Exactly these cases (a compliance check's or an inspection's findings; at most 5,000).
+ */
+case_ids?: Array<string>, };
 
 export type CasesListResponse = { 
 /**
@@ -494,7 +508,16 @@ export type ClockPauseRequest = { id: string,
  */
 reason: string, };
 
-export type ClockResumeRequest = { id: string, };
+export type ClockResumeRequest = { id: string, 
+/**
+ * How the consumer was told of the new deadline (a compliance finding when the deadline
+ * moved and this is missing).
+ */
+informed_by?: ContactMethod, 
+/**
+ * The day they were told (`YYYY-MM-DD`, not after today); default: today.
+ */
+informed_on?: string, };
 
 export type ClockState = { id: string, paused: boolean, due_at: string | null, };
 
@@ -574,9 +597,78 @@ seal: string | null, };
 
 export type Complexity = "simple" | "complex";
 
+export type ComplianceFinding = { rule: ComplianceRule, case_id: string, case_no: string, received_at: string, status: string, department_id: string | null, department: string | null, handler_id: string | null, handler: string | null, 
+/**
+ * The fact behind the finding: the amount offered (fen), the moved deadline, the closing
+ * time, the missed deadline, the severity, or the times reopened.
+ */
+detail: string | null, };
+
+export type ComplianceGroup = { rule: ComplianceRule, 
+/**
+ * The department's or handler's id (none: cases without one).
+ */
+key: string | null, name: string | null, count: number, 
+/**
+ * The cases, for the ledger (`case_ids`), at most 5,000.
+ */
+case_ids: Array<string>, };
+
+export type ComplianceRequest = { 
+/**
+ * Cases of this department (or store) only.
+ */
+department_id?: string, 
+/**
+ * Cases of this handler only.
+ */
+handler_id?: string, 
+/**
+ * These rules only (default: all).
+ */
+rules?: Array<ComplianceRule>, };
+
+export type ComplianceResponse = { 
+/**
+ * When the checks ran.
+ */
+checked_at: string, 
+/**
+ * Findings per rule, every rule listed (0 when none).
+ */
+rules: Array<ComplianceGroup>, by_department: Array<ComplianceGroup>, by_handler: Array<ComplianceGroup>, 
+/**
+ * Every finding, by rule and case number.
+ */
+findings: Array<ComplianceFinding>, };
+
+export type ComplianceRule = "compensation_without_evidence" | "deadline_moved_uninformed" | "closed_without_feedback" | "overdue_without_reason" | "major_without_team" | "reopened_closed_without_new_plan";
+
+export type ConsumerAnonymiseRequest = { 
+/**
+ * A case of the consumer.
+ */
+case_id: string, 
+/**
+ * The request: who asked, when, how (kept in the log).
+ */
+note: string, };
+
 export type ConsumerCase = { id: string, case_no: string, received_at: string, status: CaseStatus, product_name: string, category: string, result: string | null, };
 
 export type ConsumerContact = { name: string, mobile: string | null, landline: string | null, email: string | null, address: string | null, };
+
+export type ConsumerExportRequest = { case_id: string, 
+/**
+ * The .json file to write.
+ */
+path: string, 
+/**
+ * The request (who asked, when, how).
+ */
+note: string, };
+
+export type ConsumerExportResult = { path: string, cases: number, };
 
 export type ConsumerMergeRequest = { 
 /**
@@ -1278,6 +1370,62 @@ export type IncidentWatch = { dimension: WatchDimension, value: string, label: s
 
 export type IncidentsListRequest = { status?: IncidentStatus, };
 
+export type InspectionAspect = "intake" | "process" | "satisfaction";
+
+export type InspectionCheckRequest = { id: string, case_id: string, verdict: SampleVerdict, 
+/**
+ * What was found (required when the verdict is `issue`).
+ */
+note: string, };
+
+export type InspectionFindingsRequest = { id: string, findings: string, };
+
+export type InspectionOpenRequest = { title: string, 
+/**
+ * The day of the inspection (`YYYY-MM-DD`, not in the future).
+ */
+held_on: string, 
+/**
+ * The department, branch or store inspected (none: the whole company).
+ */
+unit_id?: string, 
+/**
+ * A case status (stage) to inspect; none: every stage.
+ */
+stage?: CaseStatus, scope: Array<InspectionAspect>, 
+/**
+ * Cases received from … to … (China-time days).
+ */
+period_from: string, period_to: string, 
+/**
+ * How many cases to draw (1–200; fewer when the population is smaller).
+ */
+sample_size: number, 
+/**
+ * 16 hex digits; none: a fresh random seed (kept, so the draw can be repeated).
+ */
+seed?: string, };
+
+export type InspectionRequest = { id: string, };
+
+export type InspectionSummary = { id: string, title: string, held_on: string, inspector: string, unit_id: string | null, unit: string | null, stage: string | null, scope: Array<InspectionAspect>, period_from: string, period_to: string, population: number, sample_size: number, seed: string, status: string, 
+/**
+ * Sampled cases found wanting, and those not yet looked at.
+ */
+issues: number, pending: number, rectifications: number, rectifications_open: number, 
+/**
+ * Open items past their deadline.
+ */
+rectifications_overdue: number, };
+
+export type InspectionView = { summary: InspectionSummary, findings: string, cases: Array<SampledCase>, rectifications: Array<RectificationView>, };
+
+export type InspectionsListRequest = { 
+/**
+ * `open` or `closed` (default: both).
+ */
+status?: string, };
+
 export type IntakeRequest = { consumer: ConsumerContact, 
 /**
  * A code of the channel list (`codes.list`), e.g. `hotline`.
@@ -1401,11 +1549,20 @@ total: KpiLine,
  */
 lines: Array<KpiLine>, };
 
-export type KpiTargetRow = { unit_id: string | null, unit_name: string | null, period: string, kpi: KpiCode, goal: number, limit: number, updated_by: string, };
+export type KpiTargetRow = { 
+/**
+ * The unit or, when `staff`, the staff member's account.
+ */
+unit_id: string | null, 
+/**
+ * The target is a staff member's.
+ */
+staff: boolean, unit_name: string | null, period: string, kpi: KpiCode, goal: number, limit: number, updated_by: string, };
 
 export type KpiTargetSetRequest = { 
 /**
- * The unit (a branch, department or store); none: the company.
+ * The unit (a branch, department or store) or a staff member's account; none: the
+ * company.
  */
 unit_id?: string, 
 /**
@@ -1458,6 +1615,14 @@ base: Record<string, unknown> | null, };
 export type Lang = "zh-CN" | "en";
 
 export type LedgerColumn = "case_no" | "received_at" | "channel" | "consumer" | "product" | "category" | "severity" | "department" | "store" | "status" | "handler" | "due_at" | "overdue" | "satisfaction" | "result";
+
+export type LegalHoldRequest = { id: string, 
+/**
+ * The reason (litigation, a regulator's inquiry); none or empty: lift the hold.
+ */
+reason?: string, };
+
+export type LegalHoldState = { id: string, legal_hold: string | null, };
 
 export type LinkKind = "related" | "merged_into" | "merged_from";
 
@@ -1545,7 +1710,7 @@ new_password: string, };
 
 export type Period = { from: string, to: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage" | "emergency.manage" | "emergency.approve";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage" | "emergency.manage" | "emergency.approve" | "supervision.manage" | "sanction.approve" | "privacy.manage";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -1574,6 +1739,44 @@ export type PreviewRow = { row: number,
  * Field code → the value as it will be stored (codes, dates in China time).
  */
 values: { [key in string]: string }, problems: Array<RowProblem>, duplicate: boolean, };
+
+export type PrivacyLogRequest = { consumer_id?: string, 
+/**
+ * Rows (default 200, at most 1,000), newest first.
+ */
+limit?: number, };
+
+export type PrivacyLogRow = { event_id: string, 
+/**
+ * `anonymised` or `exported`.
+ */
+action: string, basis: string, consumer_id: string, case_no: string | null, note: string, actor: string, at: string, };
+
+export type PrivacySettings = { 
+/**
+ * Months after the last case closed (0: the rule is off; else 6–240).
+ */
+retention_months: number, };
+
+export type PrivacySettingsRequest = Record<symbol, never>;
+
+export type RectificationAddRequest = { id: string, item: string, 
+/**
+ * The account responsible.
+ */
+owner_id: string, due_on: string, };
+
+export type RectificationDoneRequest = { rectification_id: string, 
+/**
+ * Default: today.
+ */
+done_on?: string, 
+/**
+ * What was done.
+ */
+note: string, };
+
+export type RectificationView = { id: string, item: string, owner_id: string, owner: string, due_on: string, done_on: string | null, done_note: string | null, overdue: boolean, };
 
 export type RelatedCases = { 
 /**
@@ -1611,6 +1814,40 @@ export type ReportView = { id: string, period: string, status: ReportStatus, tit
 
 export type ReportsListRequest = Record<symbol, never>;
 
+export type RetentionItem = { consumer_id: string, case_ids: Array<string>, case_nos: Array<string>, 
+/**
+ * When their last case closed.
+ */
+last_closed_at: string, 
+/**
+ * Under legal hold: kept.
+ */
+held: boolean, };
+
+export type RetentionReport = { retention_months: number, 
+/**
+ * Consumers whose last case closed before this moment are due.
+ */
+cutoff: string | null, dry_run: boolean, 
+/**
+ * Due (anonymised unless a dry run), and held back by a legal hold.
+ */
+due: Array<RetentionItem>, held: Array<RetentionItem>, 
+/**
+ * Consumers anonymised by this run.
+ */
+anonymised: number, 
+/**
+ * Their cases.
+ */
+cases: number, };
+
+export type RetentionRunRequest = { 
+/**
+ * List what would be anonymised, change nothing.
+ */
+dry_run: boolean, };
+
 export type RevisedPlanVersion = { plan_id: string, title: string, version: number, status: ContingencyVersionStatus, };
 
 export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
@@ -1635,7 +1872,84 @@ export type RowProblem = { row: number,
  */
 column: string, reason: string, };
 
+export type SampleVerdict = "pending" | "compliant" | "issue";
+
+export type SampledCase = { case_id: string, case_no: string, status: string, received_at: string, department: string | null, handler: string | null, verdict: SampleVerdict, note: string, };
+
+export type SanctionDecideRequest = { id: string, approved: boolean, note: string, };
+
+export type SanctionKind = "reward" | "penalty";
+
+export type SanctionProposeRequest = { kind: SanctionKind, subject_kind: SanctionSubject, subject_id: string, 
+/**
+ * `2026`, `2026-Q3` or `2026-10`.
+ */
+period: string, reason: string, 
+/**
+ * Money (fen), points, or both; at least one.
+ */
+amount_fen?: number, points?: number, 
+/**
+ * The cases it rests on.
+ */
+case_ids: Array<string>, 
+/**
+ * The scorecard (its period) it rests on.
+ */
+scorecard?: string, };
+
+export type SanctionSubject = "staff" | "unit";
+
+export type SanctionView = { id: string, kind: SanctionKind, subject_kind: SanctionSubject, subject_id: string, subject: string, period: string, reason: string, amount_fen: number | null, points: number | null, case_ids: Array<string>, case_nos: Array<string>, scorecard: string | null, 
+/**
+ * `proposed`, `approved` or `rejected`.
+ */
+status: string, proposed_by: string, proposed_at: string, decided_by: string | null, decided_at: string | null, decision_note: string | null, };
+
+export type SanctionsListRequest = { 
+/**
+ * Sanctions of this period and the periods within it (`2026` takes in `2026-Q3`, `2026-10`).
+ */
+period?: string, subject_id?: string, };
+
 export type Satisfaction = "satisfied" | "fairly_satisfied" | "dissatisfied";
+
+export type ScorecardBy = "department" | "staff";
+
+export type ScorecardExportRequest = { period: string, by?: ScorecardBy, 
+/**
+ * The .xlsx file to write.
+ */
+path: string, lang?: Lang, };
+
+export type ScorecardExported = { path: string, rows: number, };
+
+export type ScorecardLine = { 
+/**
+ * The KPIs, their targets and ratings, each with the ledger filter of its cases.
+ */
+kpi: KpiLine, 
+/**
+ * The mean of the rated KPIs' points (green 100, amber 60, red 0), one decimal; none
+ * when no KPI of the line has a target.
+ */
+score: number | null, 
+/**
+ * KPIs with a target (those the score averages).
+ */
+rated: number, 
+/**
+ * Approved rewards and penalties of the period (and periods within it).
+ */
+reward_points: number, penalty_points: number, reward_fen: number, penalty_fen: number, };
+
+export type ScorecardRequest = { 
+/**
+ * `2026-10`, `2026-Q3` or `2026`.
+ */
+period: string, by?: ScorecardBy, };
+
+export type ScorecardResponse = { period: string, label: string, by: ScorecardBy, lines: Array<ScorecardLine>, };
 
 export type SearchHit = { case: CaseRow, 
 /**
@@ -1930,6 +2244,27 @@ export type Operations = {
   "volume.list": { request: VolumeListRequest; response: Array<VolumeRow> };
   "volume.set": { request: VolumeSetRequest; response: VolumeSaved };
   "volume.import": { request: VolumeImportRequest; response: VolumeSaved };
+  "compliance.list": { request: ComplianceRequest; response: ComplianceResponse };
+  "scorecard.get": { request: ScorecardRequest; response: ScorecardResponse };
+  "scorecard.export": { request: ScorecardExportRequest; response: ScorecardExported };
+  "inspections.list": { request: InspectionsListRequest; response: Array<InspectionSummary> };
+  "inspections.get": { request: InspectionRequest; response: InspectionView };
+  "inspections.open": { request: InspectionOpenRequest; response: InspectionView };
+  "inspections.check": { request: InspectionCheckRequest; response: InspectionView };
+  "inspections.findings": { request: InspectionFindingsRequest; response: InspectionView };
+  "inspections.rectify": { request: RectificationAddRequest; response: InspectionView };
+  "inspections.rectified": { request: RectificationDoneRequest; response: InspectionView };
+  "inspections.close": { request: InspectionRequest; response: InspectionView };
+  "sanctions.list": { request: SanctionsListRequest; response: Array<SanctionView> };
+  "sanctions.propose": { request: SanctionProposeRequest; response: SanctionView };
+  "sanctions.decide": { request: SanctionDecideRequest; response: SanctionView };
+  "privacy.settings": { request: PrivacySettingsRequest; response: PrivacySettings };
+  "privacy.settings_set": { request: PrivacySettings; response: PrivacySettings };
+  "privacy.log": { request: PrivacyLogRequest; response: Array<PrivacyLogRow> };
+  "retention.run": { request: RetentionRunRequest; response: RetentionReport };
+  "consumers.anonymise": { request: ConsumerAnonymiseRequest; response: AnonymisedConsumer };
+  "consumers.export": { request: ConsumerExportRequest; response: ConsumerExportResult };
+  "cases.legal_hold": { request: LegalHoldRequest; response: LegalHoldState };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
   "imports.inspect": { request: ImportInspectRequest; response: ImportInspection };
@@ -2044,6 +2379,27 @@ export const COMMANDS = {
   "volume.list": "volume_list",
   "volume.set": "volume_set",
   "volume.import": "volume_import",
+  "compliance.list": "compliance_list",
+  "scorecard.get": "scorecard_get",
+  "scorecard.export": "scorecard_export",
+  "inspections.list": "inspections_list",
+  "inspections.get": "inspections_get",
+  "inspections.open": "inspections_open",
+  "inspections.check": "inspections_check",
+  "inspections.findings": "inspections_findings",
+  "inspections.rectify": "inspections_rectify",
+  "inspections.rectified": "inspections_rectified",
+  "inspections.close": "inspections_close",
+  "sanctions.list": "sanctions_list",
+  "sanctions.propose": "sanctions_propose",
+  "sanctions.decide": "sanctions_decide",
+  "privacy.settings": "privacy_settings",
+  "privacy.settings_set": "privacy_settings_set",
+  "privacy.log": "privacy_log",
+  "retention.run": "retention_run",
+  "consumers.anonymise": "consumers_anonymise",
+  "consumers.export": "consumers_export",
+  "cases.legal_hold": "cases_legal_hold",
   "cases.search": "cases_search",
   "cases.export": "cases_export",
   "imports.inspect": "imports_inspect",

@@ -64,10 +64,21 @@ pub enum Permission {
     /// Approve contingency plan versions and close incidents (a managing role).
     #[serde(rename = "emergency.approve")]
     EmergencyApprove,
+    /// Supervise (§七): inspections with samples and rectification, compliance findings,
+    /// scorecards of departments and staff, proposing rewards and penalties.
+    #[serde(rename = "supervision.manage")]
+    SupervisionManage,
+    /// Approve or reject rewards and penalties (a managing role).
+    #[serde(rename = "sanction.approve")]
+    SanctionApprove,
+    /// Consumers' personal data (PIPL): the retention rule and its runs, legal holds,
+    /// anonymisation and export on a consumer's request.
+    #[serde(rename = "privacy.manage")]
+    PrivacyManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 21] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -86,6 +97,9 @@ impl Permission {
         Permission::KpiManage,
         Permission::EmergencyManage,
         Permission::EmergencyApprove,
+        Permission::SupervisionManage,
+        Permission::SanctionApprove,
+        Permission::PrivacyManage,
     ];
 }
 
@@ -179,11 +193,21 @@ impl RoleCode {
                     CompensationApprove,
                     BulletinIssue,
                     EmergencyManage,
+                    SupervisionManage,
+                    PrivacyManage,
                 ],
                 CaseScope::All,
             ),
             RoleCode::DepartmentHead => (
-                &[CaseView, CaseContact, CaseHandle, DataExport, BulletinIssue, EmergencyManage],
+                &[
+                    CaseView,
+                    CaseContact,
+                    CaseHandle,
+                    DataExport,
+                    BulletinIssue,
+                    EmergencyManage,
+                    SupervisionManage,
+                ],
                 CaseScope::Department,
             ),
             RoleCode::Manager => (
@@ -199,6 +223,9 @@ impl RoleCode {
                     KpiManage,
                     EmergencyManage,
                     EmergencyApprove,
+                    SupervisionManage,
+                    SanctionApprove,
+                    PrivacyManage,
                 ],
                 CaseScope::All,
             ),

@@ -15,6 +15,11 @@ use super::emergency::{
     IncidentStepUpdated,
 };
 use super::org::OrgUnitKind;
+use super::supervision::{
+    CaseLegalHold, ConsumerAnonymised, ConsumerExported, InspectionCaseChecked, InspectionClosed,
+    InspectionFindingsSaved, InspectionOpened, RectificationAdded, RectificationDone,
+    SanctionDecided, SanctionProposed,
+};
 use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::calendar::SpecialDay;
 use crate::codes::CodeList;
@@ -177,6 +182,37 @@ pub enum EventBody {
     IncidentReviewed(Box<IncidentReviewed>),
     #[serde(rename = "incident.closed")]
     IncidentClosed(IncidentClosed),
+    /// An inspection of a department or stage opened, its cases sampled (§七(一)).
+    #[serde(rename = "inspection.opened")]
+    InspectionOpened(Box<InspectionOpened>),
+    /// The inspector's verdict on one sampled case.
+    #[serde(rename = "inspection.case_checked")]
+    InspectionCaseChecked(InspectionCaseChecked),
+    /// The inspection's findings as they now stand.
+    #[serde(rename = "inspection.findings_saved")]
+    InspectionFindingsSaved(InspectionFindingsSaved),
+    /// A rectification item (整改) with its owner and deadline.
+    #[serde(rename = "rectification.added")]
+    RectificationAdded(RectificationAdded),
+    #[serde(rename = "rectification.done")]
+    RectificationDone(RectificationDone),
+    #[serde(rename = "inspection.closed")]
+    InspectionClosed(InspectionClosed),
+    /// A reward or penalty proposed (§七(三)).
+    #[serde(rename = "sanction.proposed")]
+    SanctionProposed(SanctionProposed),
+    /// Approved or rejected by a managing role.
+    #[serde(rename = "sanction.decided")]
+    SanctionDecided(SanctionDecided),
+    /// A legal hold put on a case, or lifted.
+    #[serde(rename = "case.legal_hold")]
+    CaseLegalHold(CaseLegalHold),
+    /// The consumer's personal data anonymised (by the retention rule or on request).
+    #[serde(rename = "consumer.anonymised")]
+    ConsumerAnonymised(ConsumerAnonymised),
+    /// The consumer's personal data exported at their request.
+    #[serde(rename = "consumer.exported")]
+    ConsumerExported(ConsumerExported),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -531,6 +567,12 @@ pub struct CaseClockPaused {
 pub struct CaseClockResumed {
     pub paused_working_days: i64,
     pub due_at: String,
+    /// How the consumer was told of the new deadline, and on which day (absent on events of
+    /// earlier versions, and where nobody recorded it: a compliance finding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_by: Option<ContactMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,4 +4,5 @@ pub mod case;
 pub mod emergency;
 pub mod events;
 pub mod org;
+pub mod supervision;
 pub mod workflow;

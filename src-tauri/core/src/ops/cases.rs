@@ -202,6 +202,9 @@ pub struct CasesListRequest {
     /// (headquarters).
     #[ts(optional)]
     pub branch_id: Option<String>,
+    /// Exactly these cases (a compliance check's or an inspection's findings; at most 5,000).
+    #[ts(optional)]
+    pub case_ids: Option<Vec<String>>,
 }
 
 /// One line of the ledger.
@@ -306,6 +309,9 @@ pub(crate) fn order_by(req: &CasesListRequest) -> String {
     format!(" ORDER BY {column} {dir}{nulls}, c.rowid {dir}")
 }
 
+/// The most cases a ledger filter may name one by one.
+pub const MAX_CASE_IDS: usize = 5_000;
+
 pub async fn list(db: &Db, actor: &Actor, req: CasesListRequest) -> CoreResult<CasesListResponse> {
     actor.require(Permission::CaseView)?;
     let limit = req.limit.unwrap_or(50);
@@ -392,6 +398,12 @@ impl<'r> LedgerFilter<'r> {
             range(&req.received_from, &req.received_to, ("received_from", "received_to"));
         let due = range(&req.due_from, &req.due_to, ("due_from", "due_to"));
         let closed = range(&req.closed_from, &req.closed_to, ("closed_from", "closed_to"));
+        if req.case_ids.as_ref().is_some_and(|ids| ids.len() > MAX_CASE_IDS) {
+            problems.push(FieldProblem {
+                field: "case_ids".into(),
+                rule: FieldRule::OutOfRange { min: 0, max: MAX_CASE_IDS as i64 },
+            });
+        }
         crate::error::ensure_valid(problems)?;
         Ok(LedgerFilter { req, now: now.to_owned(), received, due, closed })
     }
@@ -480,6 +492,7 @@ impl<'r> LedgerFilter<'r> {
             ("c.store_id", &req.store_ids),
             ("c.product_name", &req.products),
             ("c.root_cause", &req.root_causes),
+            ("c.id", &req.case_ids),
         ] {
             let Some(list) = list.as_deref().filter(|l| !l.is_empty()) else { continue };
             and(qb);
@@ -656,6 +669,10 @@ pub struct CaseDetail {
     pub links: Vec<LinkedCase>,
     /// The major or mass incidents (§六) the case belongs to.
     pub incidents: Vec<CaseIncident>,
+    /// Under legal hold (its personal data kept past the retention period): the reason.
+    pub legal_hold: Option<String>,
+    /// The consumer's personal data has been anonymised.
+    pub anonymised: bool,
     pub timeline: Vec<TimelineEntry>,
 }
 
@@ -792,8 +809,17 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
     .into_iter()
     .map(|(id, incident_no, title, status)| CaseIncident { id, incident_no, title, status })
     .collect();
+    let (legal_hold, anonymised): (Option<String>, i64) = sqlx::query_as(
+        "SELECT c.legal_hold, k.erased FROM cases c JOIN consumers k ON k.id = c.consumer_id \
+         WHERE c.id = ?",
+    )
+    .bind(&req.id)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(CaseDetail {
         incidents,
+        legal_hold,
+        anonymised: anonymised != 0,
         acknowledged_at: row.get(37),
         merged_into,
         links,
@@ -963,6 +989,15 @@ pub struct ClockPauseRequest {
 #[serde(deny_unknown_fields)]
 pub struct ClockResumeRequest {
     pub id: String,
+    /// How the consumer was told of the new deadline (a compliance finding when the deadline
+    /// moved and this is missing).
+    #[serde(default)]
+    #[ts(optional)]
+    pub informed_by: Option<crate::domain::case::ContactMethod>,
+    /// The day they were told (`YYYY-MM-DD`, not after today); default: today.
+    #[serde(default)]
+    #[ts(optional)]
+    pub informed_on: Option<String>,
 }
 
 /// Where a case's deadline clock stands after a pause or a resume.
@@ -1030,6 +1065,34 @@ pub async fn pause(db: &Db, actor: &Actor, req: ClockPauseRequest) -> CoreResult
 /// Starts the clock again; the deadline moves by the working days it stood still.
 pub async fn resume(db: &Db, actor: &Actor, req: ClockResumeRequest) -> CoreResult<ClockState> {
     actor.require(Permission::CaseHandle)?;
+    let today = db.now().with_timezone(&time::china()).date_naive();
+    let informed_on = match (req.informed_by, req.informed_on.as_deref().map(str::trim)) {
+        (_, Some(day)) if !day.is_empty() => {
+            match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+                Ok(d) if d <= today => Some(d.to_string()),
+                Ok(_) => {
+                    return Err(CoreError::Validation(vec![FieldProblem {
+                        field: "informed_on".into(),
+                        rule: FieldRule::Invalid { detail: "not in the future".into() },
+                    }]))
+                }
+                Err(_) => {
+                    return Err(CoreError::Validation(vec![FieldProblem {
+                        field: "informed_on".into(),
+                        rule: FieldRule::Invalid { detail: "YYYY-MM-DD".into() },
+                    }]))
+                }
+            }
+        }
+        (Some(_), _) => Some(today.to_string()),
+        (None, _) => None,
+    };
+    if informed_on.is_some() && req.informed_by.is_none() {
+        return Err(CoreError::Validation(vec![FieldProblem {
+            field: "informed_by".into(),
+            rule: FieldRule::Required,
+        }]));
+    }
     let mut tx = db.begin_write().await?;
     let row = clock_row(&mut tx, actor, &req.id).await?;
     let Some(paused_at) = row.paused_at.as_deref().and_then(time::from_db) else {
@@ -1048,6 +1111,8 @@ pub async fn resume(db: &Db, actor: &Actor, req: ClockResumeRequest) -> CoreResu
         crate::domain::events::CaseClockResumed {
             paused_working_days: paused_days,
             due_at: time::to_db(due),
+            informed_by: req.informed_by,
+            informed_on,
         },
     );
     crate::event_log::append(

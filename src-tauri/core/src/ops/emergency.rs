@@ -31,12 +31,18 @@ const CASES_SHOWN: i64 = 500;
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
 
-fn problem(field: impl Into<String>, rule: FieldRule) -> FieldProblem {
+pub(crate) fn problem(field: impl Into<String>, rule: FieldRule) -> FieldProblem {
     FieldProblem { field: field.into(), rule }
 }
 
 /// A text field: trimmed, required or not, at most `max` characters.
-fn text(problems: &mut Vec<FieldProblem>, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) {
     let v = value.trim();
     if required && v.is_empty() {
         problems.push(problem(field, FieldRule::Required));
@@ -49,7 +55,7 @@ fn valid_phone(raw: &str) -> bool {
     intake_rules::mobile(raw).is_some() || intake_rules::landline(raw).is_some()
 }
 
-fn date(problems: &mut Vec<FieldProblem>, field: &str, raw: &str) -> Option<NaiveDate> {
+pub(crate) fn date(problems: &mut Vec<FieldProblem>, field: &str, raw: &str) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -90,11 +96,11 @@ fn state(reason: &'static str) -> CoreError {
     CoreError::EmergencyState { reason }
 }
 
-fn today(db: &Db) -> NaiveDate {
+pub(crate) fn today(db: &Db) -> NaiveDate {
     db.now().with_timezone(&china()).date_naive()
 }
 
-async fn name_of(conn: &mut SqliteConnection, actor_id: &str) -> CoreResult<String> {
+pub(crate) async fn name_of(conn: &mut SqliteConnection, actor_id: &str) -> CoreResult<String> {
     let name: Option<String> = sqlx::query_scalar("SELECT display_name FROM accounts WHERE id = ?")
         .bind(actor_id)
         .fetch_optional(&mut *conn)
@@ -1442,14 +1448,14 @@ async fn record(
     Ok(view)
 }
 
-fn unknown(field: impl Into<String>, value: impl ToString) -> CoreError {
+pub(crate) fn unknown(field: impl Into<String>, value: impl ToString) -> CoreError {
     CoreError::Validation(vec![problem(
         field,
         FieldRule::UnknownValue { value: value.to_string() },
     )])
 }
 
-async fn append(
+pub(crate) async fn append(
     conn: &mut SqliteConnection,
     db: &Db,
     actor: &Actor,

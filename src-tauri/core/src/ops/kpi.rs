@@ -747,7 +747,10 @@ pub struct KpiTargetsRequest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct KpiTargetRow {
+    /// The unit or, when `staff`, the staff member's account.
     pub unit_id: Option<String>,
+    /// The target is a staff member's.
+    pub staff: bool,
     pub unit_name: Option<String>,
     pub period: String,
     pub kpi: KpiCode,
@@ -778,12 +781,21 @@ pub async fn targets(
     .fetch_all(db.pool())
     .await?;
     let units = units(db).await?;
+    let staff: HashMap<String, String> = sqlx::query_as("SELECT id, display_name FROM accounts")
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .filter(|r| chain.as_ref().is_none_or(|c| c.contains(&r.1)))
         .filter_map(|(unit, period, kpi, goal, limit, by)| {
             Some(KpiTargetRow {
-                unit_name: units.get(&unit).map(|(n, _, _)| n.clone()),
+                staff: staff.contains_key(&unit),
+                unit_name: units
+                    .get(&unit)
+                    .map(|(n, _, _)| n.clone())
+                    .or_else(|| staff.get(&unit).cloned()),
                 unit_id: (!unit.is_empty()).then_some(unit),
                 period,
                 kpi: KpiCode::from_code(&kpi)?,
@@ -798,7 +810,8 @@ pub async fn targets(
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct KpiTargetSetRequest {
-    /// The unit (a branch, department or store); none: the company.
+    /// The unit (a branch, department or store) or a staff member's account; none: the
+    /// company.
     #[serde(default)]
     #[ts(optional)]
     pub unit_id: Option<String>,
@@ -830,10 +843,14 @@ pub async fn target_set(
     }
     let unit = req.unit_id.as_deref().map(str::trim).filter(|u| !u.is_empty());
     if let Some(unit) = unit {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE id = ?")
-            .bind(unit)
-            .fetch_one(db.pool())
-            .await?;
+        // A unit, or a staff member's account (the handler lines of a scorecard).
+        let known: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM org_units WHERE id = ?1) \
+             + (SELECT COUNT(*) FROM accounts WHERE id = ?1)",
+        )
+        .bind(unit)
+        .fetch_one(db.pool())
+        .await?;
         if known == 0 {
             problems.push(FieldProblem {
                 field: "unit_id".into(),

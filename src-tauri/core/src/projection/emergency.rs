@@ -289,6 +289,6 @@ async fn log(conn: &mut SqliteConnection, ev: &StoredEvent, incident_id: &str) -
 }
 
 /// JSON text of a payload part (serialising our own types cannot fail).
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }

@@ -1,0 +1,175 @@
+//! Supervision and assessment (§七) and personal data (PIPL): the payloads of their events.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What an inspection looks at (§七(一)2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionAspect {
+    /// 受理情况: complaints taken in, acknowledged and routed as the policy says.
+    Intake,
+    /// 处理过程的合规性.
+    Process,
+    /// 处理结果的满意度.
+    Satisfaction,
+}
+
+/// An inspector's verdict on one sampled case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleVerdict {
+    Pending,
+    Compliant,
+    Issue,
+}
+
+impl SampleVerdict {
+    pub fn code(self) -> &'static str {
+        match self {
+            SampleVerdict::Pending => "pending",
+            SampleVerdict::Compliant => "compliant",
+            SampleVerdict::Issue => "issue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [SampleVerdict::Pending, SampleVerdict::Compliant, SampleVerdict::Issue]
+            .into_iter()
+            .find(|v| v.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionOpened {
+    pub inspection_id: String,
+    pub title: String,
+    pub held_on: String,
+    pub unit_id: Option<String>,
+    /// A case status code, or none for every stage.
+    pub stage: Option<String>,
+    pub scope: Vec<InspectionAspect>,
+    pub period_from: String,
+    pub period_to: String,
+    /// The cases the sample was drawn from, and the seed that drew it.
+    pub population: i64,
+    pub seed: String,
+    /// The sample, in the order drawn.
+    pub case_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionCaseChecked {
+    pub inspection_id: String,
+    pub case_id: String,
+    pub verdict: SampleVerdict,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionFindingsSaved {
+    pub inspection_id: String,
+    pub findings: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RectificationAdded {
+    pub rectification_id: String,
+    pub inspection_id: String,
+    pub item: String,
+    pub owner_id: String,
+    pub due_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RectificationDone {
+    pub rectification_id: String,
+    pub done_on: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionClosed {
+    pub inspection_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionKind {
+    Reward,
+    Penalty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionSubject {
+    /// A staff member (their account).
+    Staff,
+    /// A department, store or branch.
+    Unit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SanctionProposed {
+    pub sanction_id: String,
+    pub kind: SanctionKind,
+    pub subject_kind: SanctionSubject,
+    pub subject_id: String,
+    /// The assessment period it belongs to: `2026`, `2026-Q3` or `2026-10`.
+    pub period: String,
+    pub reason: String,
+    pub amount_fen: Option<i64>,
+    pub points: Option<i64>,
+    pub case_ids: Vec<String>,
+    /// The scorecard (its period) the decision rests on.
+    pub scorecard: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SanctionDecided {
+    pub sanction_id: String,
+    pub approved: bool,
+    pub note: String,
+}
+
+/// A case put under legal hold (its personal data kept past the retention period) or let go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLegalHold {
+    /// The reason; none: the hold is lifted.
+    pub reason: Option<String>,
+}
+
+/// Why personal data was anonymised or exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivacyBasis {
+    /// The retention rule: closed long enough ago.
+    Retention,
+    /// The consumer asked (PIPL art. 45, 47).
+    Request,
+}
+
+impl PrivacyBasis {
+    pub fn code(self) -> &'static str {
+        match self {
+            PrivacyBasis::Retention => "retention",
+            PrivacyBasis::Request => "request",
+        }
+    }
+}
+
+/// A consumer's personal data made unreadable for good: their key destroyed, the case's
+/// projections and search index emptied of it. One event on each of their cases' timelines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerAnonymised {
+    pub consumer_id: String,
+    pub basis: PrivacyBasis,
+    pub note: String,
+}
+
+/// A consumer's personal data exported at their request (PIPL art. 45).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerExported {
+    pub consumer_id: String,
+    pub note: String,
+}

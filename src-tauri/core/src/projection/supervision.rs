@@ -1,0 +1,222 @@
+//! The projection of `inspection.*`, `rectification.*`, `sanction.*` events (§七) and of what
+//! is done to consumers' personal data (`case.legal_hold`, `consumer.anonymised`,
+//! `consumer.exported`).
+
+use sqlx::SqliteConnection;
+
+use crate::domain::events::EventBody;
+use crate::error::CoreResult;
+use crate::event_log::StoredEvent;
+
+use super::emergency::json;
+
+pub(super) async fn apply(
+    conn: &mut SqliteConnection,
+    ev: &StoredEvent,
+    body: &EventBody,
+) -> CoreResult<()> {
+    match body {
+        EventBody::InspectionOpened(i) => {
+            sqlx::query(
+                "INSERT INTO inspections (id, title, held_on, inspector_id, unit_id, stage, scope, \
+                 period_from, period_to, population, sample_size, seed, status, created_by, \
+                 created_at, updated_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&i.inspection_id)
+            .bind(&i.title)
+            .bind(&i.held_on)
+            .bind(&ev.actor)
+            .bind(&i.unit_id)
+            .bind(&i.stage)
+            .bind(json(&i.scope))
+            .bind(&i.period_from)
+            .bind(&i.period_to)
+            .bind(i.population)
+            .bind(i.case_ids.len() as i64)
+            .bind(&i.seed)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            for (position, case_id) in i.case_ids.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO inspection_cases (inspection_id, case_id, position, verdict) \
+                     VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING",
+                )
+                .bind(&i.inspection_id)
+                .bind(case_id)
+                .bind(position as i64)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::InspectionCaseChecked(c) => {
+            sqlx::query(
+                "UPDATE inspection_cases SET verdict = ?, note = ? \
+                 WHERE inspection_id = ? AND case_id = ?",
+            )
+            .bind(c.verdict.code())
+            .bind(&c.note)
+            .bind(&c.inspection_id)
+            .bind(&c.case_id)
+            .execute(&mut *conn)
+            .await?;
+            touch(conn, &c.inspection_id, ev.hlc).await?;
+        }
+        EventBody::InspectionFindingsSaved(f) => {
+            sqlx::query("UPDATE inspections SET findings = ?, updated_hlc = ? WHERE id = ?")
+                .bind(&f.findings)
+                .bind(ev.hlc)
+                .bind(&f.inspection_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        EventBody::RectificationAdded(r) => {
+            sqlx::query(
+                "INSERT INTO rectifications (id, inspection_id, item, owner_id, due_on, created_at, \
+                 updated_hlc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&r.rectification_id)
+            .bind(&r.inspection_id)
+            .bind(&r.item)
+            .bind(&r.owner_id)
+            .bind(&r.due_on)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            touch(conn, &r.inspection_id, ev.hlc).await?;
+        }
+        EventBody::RectificationDone(r) => {
+            sqlx::query(
+                "UPDATE rectifications SET done_on = ?, done_note = ?, updated_hlc = ? \
+                 WHERE id = ? AND done_on IS NULL",
+            )
+            .bind(&r.done_on)
+            .bind(&r.note)
+            .bind(ev.hlc)
+            .bind(&r.rectification_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::InspectionClosed(c) => {
+            sqlx::query(
+                "UPDATE inspections SET status = 'closed', closed_at = ?, updated_hlc = ? \
+                 WHERE id = ?",
+            )
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .bind(&c.inspection_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::SanctionProposed(s) => {
+            sqlx::query(
+                "INSERT INTO sanctions (id, kind, subject_kind, subject_id, period, reason, \
+                 amount_fen, points, case_ids, scorecard, status, proposed_by, proposed_at, \
+                 updated_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&s.sanction_id)
+            .bind(json(&s.kind).trim_matches('"').to_owned())
+            .bind(json(&s.subject_kind).trim_matches('"').to_owned())
+            .bind(&s.subject_id)
+            .bind(&s.period)
+            .bind(&s.reason)
+            .bind(s.amount_fen)
+            .bind(s.points)
+            .bind(json(&s.case_ids))
+            .bind(&s.scorecard)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::SanctionDecided(d) => {
+            sqlx::query(
+                "UPDATE sanctions SET status = ?, decided_by = ?, decided_at = ?, \
+                 decision_note = ?, updated_hlc = ? WHERE id = ? AND status = 'proposed'",
+            )
+            .bind(if d.approved { "approved" } else { "rejected" })
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(&d.note)
+            .bind(ev.hlc)
+            .bind(&d.sanction_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::CaseLegalHold(h) => {
+            sqlx::query("UPDATE cases SET legal_hold = ?, updated_hlc = ? WHERE id = ?")
+                .bind(&h.reason)
+                .bind(ev.hlc)
+                .bind(&ev.case_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        EventBody::ConsumerAnonymised(a) => {
+            // The key is gone (destroyed with this event); what was read with it goes too.
+            sqlx::query(
+                "UPDATE consumers SET name = ?, mobile = NULL, landline = NULL, email = NULL, \
+                 address = NULL, erased = 1 WHERE id = ?",
+            )
+            .bind(super::ERASED_NAME)
+            .bind(&a.consumer_id)
+            .execute(&mut *conn)
+            .await?;
+            if let Some(case_id) = ev.case_id.as_deref() {
+                sqlx::query("UPDATE cases SET content = ?, updated_hlc = ? WHERE id = ?")
+                    .bind(super::ERASED_NAME)
+                    .bind(ev.hlc)
+                    .bind(case_id)
+                    .execute(&mut *conn)
+                    .await?;
+                // The search index follows: every event on a case re-indexes it.
+            }
+            log(conn, ev, "anonymised", a.basis.code(), &a.consumer_id, &a.note).await?;
+        }
+        EventBody::ConsumerExported(e) => {
+            log(conn, ev, "exported", "request", &e.consumer_id, &e.note).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn touch(conn: &mut SqliteConnection, inspection_id: &str, hlc: i64) -> CoreResult<()> {
+    sqlx::query("UPDATE inspections SET updated_hlc = ? WHERE id = ?")
+        .bind(hlc)
+        .bind(inspection_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn log(
+    conn: &mut SqliteConnection,
+    ev: &StoredEvent,
+    action: &str,
+    basis: &str,
+    consumer_id: &str,
+    note: &str,
+) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT INTO privacy_log (event_id, action, basis, consumer_id, case_ids, note, actor, at) \
+         VALUES (?, ?, ?, ?, json_array(?), ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(&ev.event_id)
+    .bind(action)
+    .bind(basis)
+    .bind(consumer_id)
+    .bind(&ev.case_id)
+    .bind(note)
+    .bind(&ev.actor)
+    .bind(&ev.occurred_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

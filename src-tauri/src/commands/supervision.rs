@@ -1,0 +1,191 @@
+//! Supervision and assessment (§七) and consumers' personal data (PIPL): compliance checks,
+//! scorecards, inspections, rewards and penalties, retention, legal holds, anonymisation.
+
+use redress_core::ops::compliance::{self, ComplianceRequest, ComplianceResponse};
+use redress_core::ops::privacy::{
+    self, AnonymisedConsumer, ConsumerAnonymiseRequest, ConsumerExportRequest,
+    ConsumerExportResult, LegalHoldRequest, LegalHoldState, PrivacyLogRequest, PrivacyLogRow,
+    PrivacySettings, PrivacySettingsRequest, RetentionReport, RetentionRunRequest,
+};
+use redress_core::ops::scorecard::{
+    self, ScorecardExportRequest, ScorecardExported, ScorecardRequest, ScorecardResponse,
+};
+use redress_core::ops::supervision::{
+    self, InspectionCheckRequest, InspectionFindingsRequest, InspectionOpenRequest,
+    InspectionRequest, InspectionSummary, InspectionView, InspectionsListRequest,
+    RectificationAddRequest, RectificationDoneRequest, SanctionDecideRequest,
+    SanctionProposeRequest, SanctionView, SanctionsListRequest,
+};
+use redress_core::ApiError;
+use tauri::State;
+
+use super::operation;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn compliance_list(
+    state: State<'_, AppState>,
+    request: ComplianceRequest,
+) -> Result<ComplianceResponse, ApiError> {
+    operation!(state, "compliance.list", compliance::list, request)
+}
+
+#[tauri::command]
+pub async fn scorecard_get(
+    state: State<'_, AppState>,
+    request: ScorecardRequest,
+) -> Result<ScorecardResponse, ApiError> {
+    operation!(state, "scorecard.get", scorecard::get, request)
+}
+
+#[tauri::command]
+pub async fn scorecard_export(
+    state: State<'_, AppState>,
+    request: ScorecardExportRequest,
+) -> Result<ScorecardExported, ApiError> {
+    operation!(state, "scorecard.export", scorecard::export, request)
+}
+
+#[tauri::command]
+pub async fn inspections_list(
+    state: State<'_, AppState>,
+    request: InspectionsListRequest,
+) -> Result<Vec<InspectionSummary>, ApiError> {
+    operation!(state, "inspections.list", supervision::list, request)
+}
+
+#[tauri::command]
+pub async fn inspections_get(
+    state: State<'_, AppState>,
+    request: InspectionRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.get", supervision::get, request)
+}
+
+#[tauri::command]
+pub async fn inspections_open(
+    state: State<'_, AppState>,
+    request: InspectionOpenRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.open", supervision::open, request)
+}
+
+#[tauri::command]
+pub async fn inspections_check(
+    state: State<'_, AppState>,
+    request: InspectionCheckRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.check", supervision::check, request)
+}
+
+#[tauri::command]
+pub async fn inspections_findings(
+    state: State<'_, AppState>,
+    request: InspectionFindingsRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.findings", supervision::findings, request)
+}
+
+#[tauri::command]
+pub async fn inspections_rectify(
+    state: State<'_, AppState>,
+    request: RectificationAddRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.rectify", supervision::rectify, request)
+}
+
+#[tauri::command]
+pub async fn inspections_rectified(
+    state: State<'_, AppState>,
+    request: RectificationDoneRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.rectified", supervision::rectified, request)
+}
+
+#[tauri::command]
+pub async fn inspections_close(
+    state: State<'_, AppState>,
+    request: InspectionRequest,
+) -> Result<InspectionView, ApiError> {
+    operation!(state, "inspections.close", supervision::close, request)
+}
+
+#[tauri::command]
+pub async fn sanctions_list(
+    state: State<'_, AppState>,
+    request: SanctionsListRequest,
+) -> Result<Vec<SanctionView>, ApiError> {
+    operation!(state, "sanctions.list", supervision::sanctions, request)
+}
+
+#[tauri::command]
+pub async fn sanctions_propose(
+    state: State<'_, AppState>,
+    request: SanctionProposeRequest,
+) -> Result<SanctionView, ApiError> {
+    operation!(state, "sanctions.propose", supervision::propose, request)
+}
+
+#[tauri::command]
+pub async fn sanctions_decide(
+    state: State<'_, AppState>,
+    request: SanctionDecideRequest,
+) -> Result<SanctionView, ApiError> {
+    operation!(state, "sanctions.decide", supervision::decide, request)
+}
+
+#[tauri::command]
+pub async fn privacy_settings(
+    state: State<'_, AppState>,
+    request: PrivacySettingsRequest,
+) -> Result<PrivacySettings, ApiError> {
+    operation!(state, "privacy.settings", privacy::settings, request)
+}
+
+#[tauri::command]
+pub async fn privacy_settings_set(
+    state: State<'_, AppState>,
+    request: PrivacySettings,
+) -> Result<PrivacySettings, ApiError> {
+    operation!(state, "privacy.settings_set", privacy::settings_set, request)
+}
+
+#[tauri::command]
+pub async fn privacy_log(
+    state: State<'_, AppState>,
+    request: PrivacyLogRequest,
+) -> Result<Vec<PrivacyLogRow>, ApiError> {
+    operation!(state, "privacy.log", privacy::log, request)
+}
+
+#[tauri::command]
+pub async fn retention_run(
+    state: State<'_, AppState>,
+    request: RetentionRunRequest,
+) -> Result<RetentionReport, ApiError> {
+    operation!(state, "retention.run", privacy::run, request)
+}
+
+#[tauri::command]
+pub async fn consumers_anonymise(
+    state: State<'_, AppState>,
+    request: ConsumerAnonymiseRequest,
+) -> Result<AnonymisedConsumer, ApiError> {
+    operation!(state, "consumers.anonymise", privacy::anonymise_on_request, request)
+}
+
+#[tauri::command]
+pub async fn consumers_export(
+    state: State<'_, AppState>,
+    request: ConsumerExportRequest,
+) -> Result<ConsumerExportResult, ApiError> {
+    operation!(state, "consumers.export", privacy::export, request)
+}
+
+#[tauri::command]
+pub async fn cases_legal_hold(
+    state: State<'_, AppState>,
+    request: LegalHoldRequest,
+) -> Result<LegalHoldState, ApiError> {
+    operation!(state, "cases.legal_hold", privacy::legal_hold, request)
+}
