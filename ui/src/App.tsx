@@ -44,6 +44,8 @@ const Kpi = lazy(() => import("./pages/Kpi").then((module) => ({ default: module
 const Reports = lazy(() => import("./pages/Reports").then((module) => ({ default: module.Reports })));
 // Emergency management (alerts, incidents, plans, drills): loaded when first opened as well.
 const Emergency = lazy(() => import("./pages/Emergency").then((module) => ({ default: module.Emergency })));
+// Supervision (compliance, scorecards, inspections, rewards and penalties): loaded when first opened.
+const Supervision = lazy(() => import("./pages/Supervision").then((module) => ({ default: module.Supervision })));
 
 export type Section =
   | "workbench"
@@ -69,6 +71,7 @@ const READY: ReadonlySet<Section> = new Set([
   "imports",
   "bulletins",
   "emergency",
+  "supervision",
   "settings",
 ]);
 
@@ -188,13 +191,15 @@ function Workspace() {
   };
   const mayImport = can("data.import");
   const mayView = can("case.view");
+  const maySupervise = can("supervision.manage") || can("kpi.manage") || can("sanction.approve");
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
     ["workbench", "intake", "ledger", "stats", "kpi", "reports", "imports", "bulletins", "emergency", "supervision", "settings"] as const
   ).filter(
     (key) =>
       (key !== "imports" || mayImport) &&
-      ((key !== "stats" && key !== "kpi" && key !== "reports" && key !== "emergency") || mayView),
+      ((key !== "stats" && key !== "kpi" && key !== "reports" && key !== "emergency") || mayView) &&
+      (key !== "supervision" || maySupervise),
   );
   const account = phase.kind === "ready" ? phase.session.account : null;
 
@@ -236,6 +241,12 @@ function Workspace() {
     body = (
       <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
         <Emergency key={emergencyOpening.opened} focusAlert={emergencyOpening.alert} />
+      </Suspense>
+    );
+  } else if (section === "supervision" && maySupervise) {
+    body = (
+      <Suspense fallback={<Spin style={{ marginTop: 120, width: "100%" }} />}>
+        <Supervision onOpenLedger={openLedger} />
       </Suspense>
     );
   } else if (section === "bulletins") {

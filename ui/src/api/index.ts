@@ -109,6 +109,12 @@ export const dialogs = {
   /** Where to write an export (.xlsx or .csv, by the suggested name), or null if cancelled. */
   saveSpreadsheet: (title: string, fileName: string) =>
     invokeTyped<string | null>("dialog_save_spreadsheet", { title, fileName }),
+  /**
+   * Where to write a JSON file (a consumer's personal data), or null if cancelled. The shell's
+   * "save as" dialog for exports, given a `.json` name.
+   */
+  saveJson: (title: string, fileName: string) =>
+    invokeTyped<string | null>("dialog_save_spreadsheet", { title, fileName }),
   /** Writes text (UTF-8 with a byte-order mark) where the person picks; the path, or null. */
   saveText: (title: string, fileName: string, text: string) =>
     invokeTyped<string | null>("text_save", { title, fileName, text }),

@@ -58,6 +58,11 @@ const TIMELINE: TimelineEntry[] = [
   entry("case.step_delayed", { step_id: "s1", title: "上门更换", reason: "配件缺货", old_due_on: "2026-11-30", new_due_on: "2026-12-05", informed_by: "sms", informed_on: "2026-11-25" }),
   entry("case.step_done", { step_id: "s1", title: "上门更换", done_on: "2026-12-05", note: null }),
   entry("case.feedback_recorded", { communicated_by: "phone", satisfaction: "fairly_satisfied", score: 4, comments: null }),
+  entry("case.clock_resumed", { paused_working_days: 3, due_at: "2026-12-10T10:00:00Z", informed_by: "phone", informed_on: "2026-11-29" }),
+  entry("case.legal_hold", { reason: "消费者已起诉" }),
+  entry("case.legal_hold", { reason: null }),
+  entry("consumer.exported", { consumer_id: "con-1", note: "本人来电申请" }),
+  entry("consumer.anonymised", { consumer_id: "con-1", basis: "retention", note: "保存期限 36 个月届满（截至 2026-11-30）" }),
 ];
 
 const DETAIL: CaseDetail = {
@@ -100,6 +105,8 @@ const DETAIL: CaseDetail = {
   merged_into: null,
   links: [],
   incidents: [],
+  legal_hold: null,
+  anonymised: false,
   timeline: TIMELINE,
 };
 
@@ -167,12 +174,20 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     };
   });
 
-  function renderDrawer(onChanged = vi.fn(), onOpenCase = vi.fn()) {
+  function renderDrawer(onChanged = vi.fn(), onOpenCase = vi.fn(), canPrivacy = false) {
     render(
       <I18nProvider>
         <AntApp>
           <CodesProvider initial={{ channels: [], categories: [] }}>
-            <CaseDrawer caseId="case-1" onClose={() => undefined} canHandle canWork onChanged={onChanged} onOpenCase={onOpenCase} />
+            <CaseDrawer
+              caseId="case-1"
+              onClose={() => undefined}
+              canHandle
+              canWork
+              canPrivacy={canPrivacy}
+              onChanged={onChanged}
+              onOpenCase={onOpenCase}
+            />
           </CodesProvider>
         </AntApp>
       </I18nProvider>,
@@ -208,6 +223,108 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     timeline.getByText("延期：配件缺货，新日期 2026-12-05，已短信告知消费者");
     timeline.getByText("完成：上门更换（2026-12-05）");
     timeline.getByText("结果反馈：基本满意（4 分）");
+  });
+
+  it("tells the clock resumed with how the consumer was told, legal holds, exports and anonymisation", async () => {
+    renderDrawer();
+    let timeline = within(await screen.findByTestId("case-timeline"));
+    timeline.getByText("恢复计时，已告知消费者（电话，2026-11-29）");
+    timeline.getByText("法律保全：消费者已起诉");
+    timeline.getByText("解除法律保全");
+    timeline.getByText("导出个人信息：本人来电申请");
+    timeline.getByText("匿名化个人信息（保存期限届满）：保存期限 36 个月届满（截至 2026-11-30）");
+    // Without the permission: none of the actions.
+    expect(screen.queryByTestId("case-privacy")).toBeNull();
+    cleanup();
+
+    localStorage.setItem("redress.lang", "en");
+    try {
+      renderDrawer();
+      timeline = within(await screen.findByTestId("case-timeline"));
+      timeline.getByText("Clock resumed; consumer told (phone, 2026-11-29)");
+      timeline.getByText("Legal hold lifted");
+      timeline.getByText("Personal data anonymised (retention period over): 保存期限 36 个月届满（截至 2026-11-30）");
+    } finally {
+      localStorage.removeItem("redress.lang");
+    }
+  });
+
+  it("resumes the clock recording how the consumer was told, or warns that nothing was recorded", async () => {
+    answer({
+      "cases.get": () => Promise.resolve({ ...DETAIL, case: { ...DETAIL.case, paused_reason: "等待检测报告" } }),
+      "cases.resume": () => Promise.resolve({ id: "case-1", paused: false, due_at: "2026-12-10T10:00:00Z" }),
+    });
+    const onChanged = renderDrawer();
+    fireEvent.click(await screen.findByTestId("clock-resume"));
+    expect((await screen.findByTestId("resume-uninformed")).textContent).toBe("未记录告知方式的延期将在合规检查中列出");
+    const input = screen.getByTestId("resume-informed_by").querySelector("input") as HTMLInputElement;
+    fireEvent.mouseDown(input);
+    fireEvent.change(input, { target: { value: "电话" } });
+    await waitFor(() => expect(document.querySelector(".ant-select-item-option-active")).not.toBeNull());
+    fireEvent.keyDown(input, { key: "Enter", code: "Enter", keyCode: 13 });
+    await waitFor(() => expect(screen.queryByTestId("resume-uninformed")).toBeNull());
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await waitFor(() => expect(sent("cases.resume")).toHaveLength(1));
+    const request = sent("cases.resume")[0] as { id: string; informed_by: string; informed_on: string };
+    expect(request.id).toBe("case-1");
+    expect(request.informed_by).toBe("phone");
+    expect(request.informed_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(1));
+    expect(sent("cases.get")).toHaveLength(2);
+  });
+
+  it("puts the case under legal hold with the reason typed, and shows the hold once loaded again", async () => {
+    let hold: string | null = null;
+    answer({
+      "cases.get": () => Promise.resolve({ ...DETAIL, legal_hold: hold }),
+      "cases.legal_hold": (request) => {
+        hold = (request as { reason: string }).reason;
+        return Promise.resolve({ id: "case-1", legal_hold: hold });
+      },
+    });
+    const onChanged = renderDrawer(vi.fn(), vi.fn(), true);
+    expect(screen.queryByTestId("legal-hold-banner")).toBeNull();
+    fireEvent.click(await screen.findByTestId("legal-hold-set"));
+    fireEvent.change(await screen.findByTestId("legal-hold-reason"), { target: { value: " 消费者已起诉，（2026）沪0115民初1234号 " } });
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await waitFor(() =>
+      expect(sent("cases.legal_hold")).toEqual([{ id: "case-1", reason: "消费者已起诉，（2026）沪0115民初1234号" }]),
+    );
+    const banner = await screen.findByTestId("legal-hold-banner");
+    expect(banner.textContent).toContain("法律保全：消费者已起诉，（2026）沪0115民初1234号");
+    expect(screen.queryByTestId("legal-hold-set")).toBeNull();
+    expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the core's refusal to anonymise, the form kept", async () => {
+    answer({
+      "consumers.anonymise": () =>
+        Promise.reject({ code: "supervision.invalid_state", message: "该消费者还有未结案件，不能匿名化", fields: [] }),
+    });
+    const onChanged = renderDrawer(vi.fn(), vi.fn(), true);
+    fireEvent.click(await screen.findByTestId("consumer-anonymise"));
+    await screen.findByText(/匿名化将永久清除该消费者的姓名、电话、地址等个人信息/);
+    const note = (await screen.findByTestId("consumer-anonymise-note")) as HTMLTextAreaElement;
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await within(note.closest(".ant-form-item") as HTMLElement).findByText("必填");
+    expect(sent("consumers.anonymise")).toEqual([]);
+
+    fireEvent.change(note, { target: { value: "消费者本人 2026-11-29 来电申请删除" } });
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await screen.findByText("该消费者还有未结案件，不能匿名化");
+    expect(sent("consumers.anonymise")).toEqual([{ case_id: "case-1", note: "消费者本人 2026-11-29 来电申请删除" }]);
+    expect(note.value).toBe("消费者本人 2026-11-29 来电申请删除");
+    expect(sent("cases.get")).toHaveLength(1);
+    expect(onChanged).not.toHaveBeenCalled();
+  });
+
+  it("says the consumer's personal data is anonymised, and offers no more export or anonymisation", async () => {
+    answer({ "cases.get": () => Promise.resolve({ ...DETAIL, anonymised: true }) });
+    renderDrawer(vi.fn(), vi.fn(), true);
+    expect((await screen.findByTestId("anonymised-banner")).textContent).toBe("该消费者的个人信息已匿名化");
+    expect(screen.queryByTestId("case-privacy")).toBeNull();
+    expect(screen.queryByTestId("consumer-export")).toBeNull();
+    expect(screen.queryByTestId("consumer-anonymise")).toBeNull();
   });
 
   it("says which incident the case belongs to", async () => {

@@ -1,4 +1,5 @@
 import { Alert, App, Button, Descriptions, Drawer, Form, Input, List, Modal, Select, Skeleton, Space, Tag, Timeline, Typography } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
 import { useEffect, useState } from "react";
 
 import {
@@ -16,9 +17,12 @@ import { useSubmit } from "../api/forms";
 import { useCodes } from "../codes";
 import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
+import { useCan } from "../session";
+import { CasePrivacy } from "./CasePrivacy";
 import { ConsumerSection } from "./ConsumerSection";
 import { Evidence } from "./Evidence";
 import { Handling } from "./Handling";
+import { ActionDialog, chinaToday, DateField, SearchSelect, ymd } from "./handling/common";
 import { PdfPreview } from "./PdfPreview";
 import { SeverityTag, StatusTag } from "./labels";
 
@@ -94,6 +98,62 @@ function CaseDialog({ kind, caseId, onClose, onDone }: { kind: Dialog; caseId: s
   );
 }
 
+interface ResumeValues {
+  informed_by?: ContactMethod;
+  informed_on?: Dayjs | null;
+}
+
+/**
+ * Resuming the deadline clock: how and when the consumer was told of the new deadline (not
+ * required, but a moved deadline nobody recorded telling them of is a compliance finding).
+ */
+function ResumeDialog({ open, caseId, onCancel, onDone }: { open: boolean; caseId: string; onCancel: () => void; onDone: () => void }) {
+  const { m } = useI18n();
+  const d = m.caseDetail;
+  const h = m.handling.step;
+  return (
+    <ActionDialog<ResumeValues>
+      open={open}
+      title={d.resume}
+      fields={["informed_by", "informed_on"]}
+      // How the consumer was told is never assumed: left empty until chosen.
+      initialValues={{ informed_on: dayjs(chinaToday()) }}
+      intro={<Typography.Paragraph type="secondary">{d.resumeIntro}</Typography.Paragraph>}
+      submit={(v) =>
+        call(
+          "cases.resume",
+          v.informed_by
+            ? { id: caseId, informed_by: v.informed_by, informed_on: ymd(v.informed_on) || undefined }
+            : { id: caseId },
+        )
+      }
+      onCancel={onCancel}
+      onDone={onDone}
+    >
+      <div style={{ display: "flex", gap: 12, alignItems: "flex-start" }}>
+        <Form.Item name="informed_by" label={h.informedBy} style={{ flex: 1 }}>
+          <SearchSelect<ContactMethod>
+            testId="resume-informed_by"
+            allowClear
+            placeholder={d.resumeNotRecorded}
+            options={METHODS.map((x) => ({ value: x, label: m.labels.contactMethod[x] }))}
+          />
+        </Form.Item>
+        <Form.Item name="informed_on" label={h.informedOn} style={{ width: 170 }}>
+          <DateField testId="resume-informed_on" limit="past" />
+        </Form.Item>
+      </div>
+      <Form.Item noStyle shouldUpdate={(a: ResumeValues, b: ResumeValues) => a.informed_by !== b.informed_by}>
+        {({ getFieldValue }) =>
+          !getFieldValue("informed_by") && (
+            <Alert type="warning" showIcon title={d.resumeUninformed} style={{ marginBottom: 12 }} data-testid="resume-uninformed" />
+          )
+        }
+      </Form.Item>
+    </ActionDialog>
+  );
+}
+
 const FINISHED = new Set(["closed", "withdrawn", "merged"]);
 
 /** One case: what was received, from whom, and everything that happened since. */
@@ -103,6 +163,7 @@ export function CaseDrawer({
   canHandle,
   canWork,
   canApprove = false,
+  canPrivacy,
   onChanged,
   onOpenCase,
 }: {
@@ -114,12 +175,18 @@ export function CaseDrawer({
   canWork: boolean;
   /** May approve or refuse plans above the approval threshold. */
   canApprove?: boolean;
+  /**
+   * May manage consumers' personal data: legal hold, export and anonymisation on request
+   * (default: the signed-in person's permission `privacy.manage`).
+   */
+  canPrivacy?: boolean;
   onChanged: () => void;
   /** Shows another case (a linked one) in the drawer. */
   onOpenCase: (id: string) => void;
 }) {
   const { m, lang } = useI18n();
   const codes = useCodes();
+  const privacyManager = useCan("privacy.manage");
   const [notice, setNotice] = useState<NoticeKind | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   // What was loaded, and for which case: a reply for an earlier case is never shown.
@@ -129,6 +196,7 @@ export function CaseDrawer({
   // Changes made here rather than in the handling part, which then loads its side again.
   const [ownChanges, setOwnChanges] = useState(0);
   const [pausing, setPausing] = useState(false);
+  const [resuming, setResuming] = useState(false);
   const [reason, setReason] = useState("");
   const { message } = App.useApp();
 
@@ -143,17 +211,21 @@ export function CaseDrawer({
     };
   }, [caseId, reloads]);
 
-  /** Pauses (with the reason typed) or resumes the deadline clock, then shows the case again. */
-  const clock = async (action: "pause" | "resume") => {
+  /** After a change made here: the case shown again, its handling loaded again, the page told. */
+  const changed = () => {
+    setReloads((n) => n + 1);
+    setOwnChanges((n) => n + 1);
+    onChanged();
+  };
+
+  /** Pauses the deadline clock (with the reason typed), then shows the case again. */
+  const pause = async () => {
     if (!caseId) return;
     try {
-      if (action === "pause") await call("cases.pause", { id: caseId, reason });
-      else await call("cases.resume", { id: caseId });
+      await call("cases.pause", { id: caseId, reason });
       setPausing(false);
       setReason("");
-      setReloads((n) => n + 1);
-      setOwnChanges((n) => n + 1);
-      onChanged();
+      changed();
     } catch (e) {
       message.error((e as OperationError).message);
     }
@@ -177,6 +249,16 @@ export function CaseDrawer({
     }
     if (entry.kind === "case.closed" && detail) return `${label}${m.labels.colon}${String(detail.result)}`;
     if (entry.kind === "case.clock_paused" && detail) return `${label}${m.labels.colon}${String(detail.reason)}`;
+    if (entry.kind === "case.clock_resumed" && detail?.informed_by) {
+      const method = m.labels.contactMethod[detail.informed_by as ContactMethod] ?? String(detail.informed_by);
+      return d.events.clockResumed(method, detail.informed_on ? String(detail.informed_on) : null);
+    }
+    if (entry.kind === "consumer.anonymised" && detail) {
+      const basis = m.labels.privacyBasis[String(detail.basis)] ?? String(detail.basis);
+      return d.events.anonymised(basis, detail.note ? String(detail.note) : null);
+    }
+    if (entry.kind === "consumer.exported") return d.events.exported(detail?.note ? String(detail.note) : null);
+    if (entry.kind === "case.legal_hold") return d.events.legalHold(detail?.reason ? String(detail.reason) : null);
     if ((entry.kind === "case.linked" || entry.kind === "case.unlinked") && detail) {
       return `${label}${m.labels.colon}${String(detail.other_case_no)}`;
     }
@@ -297,7 +379,7 @@ export function CaseDrawer({
             )}
             {canHandle && !FINISHED.has(detail.case.status) &&
               (detail.case.paused_reason ? (
-                <Button size="small" onClick={() => clock("resume")} data-testid="clock-resume">
+                <Button size="small" onClick={() => setResuming(true)} data-testid="clock-resume">
                   {d.resume}
                 </Button>
               ) : (
@@ -370,9 +452,16 @@ export function CaseDrawer({
             onClose={() => setDialog(null)}
             onDone={() => {
               setDialog(null);
-              setReloads((n) => n + 1);
-              setOwnChanges((n) => n + 1);
-              onChanged();
+              changed();
+            }}
+          />
+          <ResumeDialog
+            open={resuming}
+            caseId={detail.case.id}
+            onCancel={() => setResuming(false)}
+            onDone={() => {
+              setResuming(false);
+              changed();
             }}
           />
           {detail.case.paused_reason && (
@@ -382,7 +471,7 @@ export function CaseDrawer({
             open={pausing}
             title={d.pause}
             onCancel={() => setPausing(false)}
-            onOk={() => clock("pause")}
+            onOk={pause}
             okButtonProps={{ disabled: reason.trim() === "" }}
             destroyOnHidden
           >
@@ -396,6 +485,7 @@ export function CaseDrawer({
               data-testid="pause-reason"
             />
           </Modal>
+          <CasePrivacy key={`privacy-${detail.case.id}`} detail={detail} canManage={canPrivacy ?? privacyManager} onChanged={changed} />
           <ConsumerSection
             key={`consumer-${detail.case.id}`}
             caseId={detail.case.id}
@@ -403,11 +493,7 @@ export function CaseDrawer({
             canWork={canWork}
             reloadToken={reloads}
             onOpenCase={onOpenCase}
-            onChanged={() => {
-              setReloads((n) => n + 1);
-              setOwnChanges((n) => n + 1);
-              onChanged();
-            }}
+            onChanged={changed}
           />
           <Descriptions size="small" bordered column={2}>
             <Descriptions.Item label={m.ledger.columns.channel}>

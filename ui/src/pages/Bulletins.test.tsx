@@ -6,7 +6,7 @@ import type { BulletinContent, BulletinView, CaseRow } from "../api";
 import { core } from "../test/core";
 
 vi.mock("../api", async (original) => (await import("../test/core")).withCore(await original()));
-vi.mock("../session", () => ({ useSession: () => ({ can: () => true }) }));
+vi.mock("../session", () => ({ useSession: () => ({ can: () => true }), useCan: () => true }));
 // pdf.js draws on canvases, which jsdom has not: count what would be drawn instead.
 const drawn = { pages: 0 };
 vi.mock("../components/pdfRender", () => ({

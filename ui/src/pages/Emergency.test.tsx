@@ -19,7 +19,10 @@ import { core } from "../test/core";
 // The core stands in (../test/core); the session grants what each test says.
 vi.mock("../api", async (importOriginal) => (await import("../test/core")).withCore(await importOriginal<typeof import("../api")>()));
 const granted = { permissions: new Set<Permission>() };
-vi.mock("../session", () => ({ useSession: () => ({ can: (p: Permission) => granted.permissions.has(p) }) }));
+vi.mock("../session", () => ({
+  useSession: () => ({ can: (p: Permission) => granted.permissions.has(p) }),
+  useCan: (p: Permission) => granted.permissions.has(p),
+}));
 
 const { I18nProvider } = await import("../i18n");
 const { CodesProvider } = await import("../codes");

@@ -21,7 +21,10 @@ vi.mock("../api", async (importOriginal) => {
   };
 });
 const granted = { permissions: new Set<Permission>() };
-vi.mock("../session", () => ({ useSession: () => ({ can: (p: Permission) => granted.permissions.has(p) }) }));
+vi.mock("../session", () => ({
+  useSession: () => ({ can: (p: Permission) => granted.permissions.has(p) }),
+  useCan: (p: Permission) => granted.permissions.has(p),
+}));
 // pdf.js draws on canvases, which jsdom has not: count what would be drawn instead.
 const drawn = { pages: 0 };
 vi.mock("../components/pdfRender", () => ({

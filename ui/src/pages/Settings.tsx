@@ -11,6 +11,7 @@ import { Audit } from "./admin/Audit";
 import { DocumentSettings } from "./admin/DocumentSettings";
 import { IntakeSetup } from "./admin/IntakeSetup";
 import { Org } from "./admin/Org";
+import { Privacy } from "./admin/Privacy";
 import { Roles } from "./admin/Roles";
 import { Security } from "./admin/Security";
 
@@ -83,6 +84,7 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
       children: <DocumentSettings />,
       show: can("template.edit"),
     },
+    { key: "privacy", label: m.admin.privacy.title, children: <Privacy />, show: can("privacy.manage") },
     { key: "accounts", label: t.accounts, children: <Accounts />, show: can("account.manage") },
     { key: "roles", label: t.roles, children: <Roles />, show: can("role.edit") },
     { key: "org", label: t.org, children: <Org />, show: can("org.edit") },

@@ -128,3 +128,12 @@ export function useAccount(): AccountView | null {
   const ctx = useContext(Context);
   return ctx?.phase.kind === "ready" ? ctx.phase.session.account : null;
 }
+
+/**
+ * Whether the signed-in person has this permission (false outside a session, as in a
+ * component's own test).
+ */
+export function useCan(permission: Permission): boolean {
+  const ctx = useContext(Context);
+  return ctx?.can(permission) ?? false;
+}

@@ -16,6 +16,8 @@ const ARRAYS = [
   "store_ids",
   "products",
   "root_causes",
+  // Exactly these cases (a compliance check's findings, at most 5,000).
+  "case_ids",
 ] as const;
 const TEXTS = [
   "department_id",
@@ -58,6 +60,7 @@ export const STATS_ONLY = [
   "reopened",
   "first_contact",
   "branch_id",
+  "case_ids",
 ] as const;
 
 /** Whether the filter narrows the way a statistic does (exact values, merged cases left out). */

@@ -18,8 +18,8 @@ const UNITS: OrgUnitView[] = [
 ];
 
 const TARGETS: KpiTargetRow[] = [
-  { unit_id: null, unit_name: null, period: "2026", kpi: "on_time_rate", goal: 95, limit: 90, updated_by: "李娜" },
-  { unit_id: "u-after", unit_name: "售后服务部", period: "2026-Q2", kpi: "mean_handling_days", goal: 5, limit: 8, updated_by: "李娜" },
+  { unit_id: null, staff: false, unit_name: null, period: "2026", kpi: "on_time_rate", goal: 95, limit: 90, updated_by: "李娜" },
+  { unit_id: "u-after", staff: false, unit_name: "售后服务部", period: "2026-Q2", kpi: "mean_handling_days", goal: 5, limit: 8, updated_by: "李娜" },
 ];
 
 const answerNormally: Answer = (name) => {

@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState, type ComponentProps, type HTMLAttributes } from "react";
 
 import {
@@ -125,7 +125,16 @@ export function Targets({ period, mayManage, onChanged }: { period: string; mayM
           {
             key: "unit",
             title: c.unit,
-            render: (_: unknown, row) => (row.unit_id ? (row.unit_name ?? row.unit_id) : t.company),
+            render: (_: unknown, row) =>
+              row.unit_id ? (
+                <>
+                  {row.unit_name ?? row.unit_id}
+                  {/* A staff member's target, set from a scorecard. */}
+                  {row.staff && <Tag style={{ marginLeft: 6 }}>{m.supervision.sanctions.subjectKind.staff}</Tag>}
+                </>
+              ) : (
+                t.company
+              ),
           },
           { key: "period", title: c.period, dataIndex: "period", width: 100, className: "num" },
           {
@@ -310,6 +319,10 @@ function TargetModal({
             options={[
               { value: COMPANY, label: t.company },
               ...units.map((u) => ({ value: u.id, label: `${u.name}（${m.labels.orgKind[u.kind]}）` })),
+              // A staff member's target (set from a scorecard) is changed here as it is.
+              ...(target !== "new" && target.staff && target.unit_id
+                ? [{ value: target.unit_id, label: `${target.unit_name ?? target.unit_id}（${m.supervision.sanctions.subjectKind.staff}）` }]
+                : []),
             ]}
           />
         </Form.Item>

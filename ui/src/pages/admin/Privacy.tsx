@@ -1,0 +1,201 @@
+import { Alert, App, Button, Card, Form, InputNumber, Space, Table, Tag, Typography } from "antd";
+import { useEffect, useState } from "react";
+
+import {
+  call,
+  toOperationError,
+  type PrivacyLogRow,
+  type PrivacySettings,
+  type RetentionItem,
+  type RetentionReport,
+} from "../../api";
+import { useSubmit } from "../../api/forms";
+import { formatDateTime } from "../../format";
+import { useI18n } from "../../i18n";
+
+/** 个人信息保护: the retention period, the retention rule run by hand, and the log of what was done. */
+export function Privacy() {
+  const { m } = useI18n();
+  const t = m.admin.privacy;
+  const { message, modal } = App.useApp();
+  const [form] = Form.useForm<PrivacySettings>();
+  const { busy, run } = useSubmit(form);
+  const [loaded, setLoaded] = useState(false);
+  const [report, setReport] = useState<RetentionReport | null>(null);
+  const [running, setRunning] = useState<"preview" | "run" | null>(null);
+  const [log, setLog] = useState<PrivacyLogRow[] | null>(null);
+  const [logReloads, setLogReloads] = useState(0);
+
+  useEffect(() => {
+    call("privacy.settings", {})
+      .then((s) => {
+        form.setFieldsValue(s);
+        setLoaded(true);
+      })
+      .catch((e: unknown) => message.error(toOperationError(e).message));
+  }, [form, message]);
+
+  useEffect(() => {
+    let live = true;
+    call("privacy.log", {})
+      .then((rows) => live && setLog(rows))
+      .catch((e: unknown) => {
+        if (!live) return;
+        setLog([]);
+        message.error(toOperationError(e).message);
+      });
+    return () => {
+      live = false;
+    };
+  }, [logReloads, message]);
+
+  const save = async (values: PrivacySettings) => {
+    const done = await run(async () => form.setFieldsValue(await call("privacy.settings_set", { retention_months: values.retention_months })));
+    if (done) message.success(t.saved);
+  };
+
+  /** Runs the retention rule: a dry run lists who is due; otherwise they are anonymised. */
+  const retention = async (dryRun: boolean) => {
+    setRunning(dryRun ? "preview" : "run");
+    try {
+      const r = await call("retention.run", { dry_run: dryRun });
+      setReport(r);
+      if (!dryRun) {
+        message.success(t.done(r.anonymised, r.cases));
+        setLogReloads((n) => n + 1);
+      }
+    } catch (e) {
+      message.error(toOperationError(e).message);
+    } finally {
+      setRunning(null);
+    }
+  };
+
+  const confirmRun = () =>
+    modal.confirm({
+      title: t.runConfirmTitle,
+      content: t.runConfirm,
+      okText: t.runOk,
+      okButtonProps: { danger: true, "data-testid": "retention-confirm-ok" } as React.ComponentProps<typeof Button>,
+      onOk: () => retention(false),
+    });
+
+  const items = (testId: string, rows: RetentionItem[]) => (
+    <Table<RetentionItem>
+      size="small"
+      rowKey="consumer_id"
+      data-testid={testId}
+      pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+      dataSource={rows}
+      columns={[
+        {
+          key: "cases",
+          title: t.caseNos,
+          render: (_, r) => <span className="num">{r.case_nos.join("、")}</span>,
+        },
+        {
+          key: "last",
+          title: t.lastClosed,
+          width: 200,
+          render: (_, r) => formatDateTime(r.last_closed_at),
+        },
+      ]}
+    />
+  );
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Card title={t.retention}>
+        <Form<PrivacySettings> form={form} layout="vertical" onFinish={save} style={{ maxWidth: 640 }}>
+          <Form.Item
+            name="retention_months"
+            label={t.months}
+            extra={t.monthsHint}
+            rules={[{ required: true, message: m.auth.required }]}
+          >
+            <InputNumber min={0} max={240} precision={0} suffix={t.monthsUnit} style={{ width: 200 }} data-testid="privacy-months" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={busy} disabled={!loaded} data-testid="privacy-save">
+            {m.auth.save}
+          </Button>
+        </Form>
+      </Card>
+
+      <Card title={t.run}>
+        <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+          <Typography.Text type="secondary">{t.runHint}</Typography.Text>
+          <Space>
+            <Button onClick={() => retention(true)} loading={running === "preview"} disabled={running !== null} data-testid="retention-preview">
+              {t.preview}
+            </Button>
+            <Button danger onClick={confirmRun} loading={running === "run"} disabled={running !== null} data-testid="retention-run">
+              {t.runNow}
+            </Button>
+          </Space>
+          {report && (
+            <Space direction="vertical" size="small" style={{ width: "100%" }} data-testid="retention-report">
+              <Alert
+                showIcon
+                type={report.dry_run ? "info" : "success"}
+                title={
+                  report.cutoff === null
+                    ? t.off
+                    : report.dry_run
+                      ? t.cutoff(report.retention_months, formatDateTime(report.cutoff))
+                      : t.done(report.anonymised, report.cases)
+                }
+                description={report.cutoff !== null && report.dry_run ? t.previewNote : undefined}
+              />
+              {report.cutoff !== null && (
+                <>
+                  <Typography.Text strong>{t.due(report.due.length)}</Typography.Text>
+                  {items("retention-due", report.due)}
+                  <Typography.Text strong>{t.held(report.held.length)}</Typography.Text>
+                  {items("retention-held", report.held)}
+                </>
+              )}
+            </Space>
+          )}
+        </Space>
+      </Card>
+
+      <Card
+        title={t.log}
+        extra={
+          <Button size="small" onClick={() => setLogReloads((n) => n + 1)} data-testid="privacy-log-refresh">
+            {t.refresh}
+          </Button>
+        }
+      >
+        <Table<PrivacyLogRow>
+          size="small"
+          rowKey="event_id"
+          data-testid="privacy-log"
+          loading={log === null}
+          dataSource={log ?? []}
+          pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+          columns={[
+            { key: "at", title: t.columns.at, width: 170, render: (_, r) => formatDateTime(r.at) },
+            {
+              key: "action",
+              title: t.columns.action,
+              width: 90,
+              render: (_, r) => (
+                <Tag color={r.action === "anonymised" ? "red" : "blue"}>{m.labels.privacyAction[r.action] ?? r.action}</Tag>
+              ),
+            },
+            { key: "basis", title: t.columns.basis, width: 130, render: (_, r) => m.labels.privacyBasis[r.basis] ?? r.basis },
+            {
+              key: "case_no",
+              title: t.columns.case_no,
+              width: 150,
+              render: (_, r) => <span className="num">{r.case_no ?? "—"}</span>,
+            },
+            { key: "note", title: t.columns.note, dataIndex: "note" },
+            { key: "actor", title: t.columns.actor, width: 110, dataIndex: "actor" },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
