@@ -172,11 +172,15 @@ test("the handler pauses the transferred case's clock with a reason, and resumes
   const paused = await $('[data-testid="clock-paused"]');
   await paused.waitForDisplayed({ timeout: 10_000 });
   assert.match(await paused.getText(), /计时已暂停：等待厂家检测报告/);
-  await click($('[data-testid="clock-resume"]'));
+  // Resuming asks how the consumer was told of the new deadline (a compliance check lists
+  // moved deadlines nobody recorded telling them of).
+  await openWith(app.browser, '[data-testid="clock-resume"]', '[data-testid="resume-informed_by"]');
+  await choose("resume-informed_by", "电话");
+  await click($(".ant-modal-footer .ant-btn-primary"));
   await (await $('[data-testid="clock-pause"]')).waitForDisplayed({ timeout: 10_000 });
   const timeline = await (await $('[data-testid="case-timeline"]')).getText();
   assert.match(timeline, /暂停计时：等待厂家检测报告/);
-  assert.match(timeline, /恢复计时/);
+  assert.match(timeline, /恢复计时，已告知消费者（电话，\d{4}-\d{2}-\d{2}）/);
 });
 
 test("a repeat call is linked to the earlier complaint, and a true duplicate is merged into it", async () => {
