@@ -1065,34 +1065,18 @@ pub async fn pause(db: &Db, actor: &Actor, req: ClockPauseRequest) -> CoreResult
 /// Starts the clock again; the deadline moves by the working days it stood still.
 pub async fn resume(db: &Db, actor: &Actor, req: ClockResumeRequest) -> CoreResult<ClockState> {
     actor.require(Permission::CaseHandle)?;
-    let today = db.now().with_timezone(&time::china()).date_naive();
-    let informed_on = match (req.informed_by, req.informed_on.as_deref().map(str::trim)) {
-        (_, Some(day)) if !day.is_empty() => {
-            match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-                Ok(d) if d <= today => Some(d.to_string()),
-                Ok(_) => {
-                    return Err(CoreError::Validation(vec![FieldProblem {
-                        field: "informed_on".into(),
-                        rule: FieldRule::Invalid { detail: "not in the future".into() },
-                    }]))
-                }
-                Err(_) => {
-                    return Err(CoreError::Validation(vec![FieldProblem {
-                        field: "informed_on".into(),
-                        rule: FieldRule::Invalid { detail: "YYYY-MM-DD".into() },
-                    }]))
-                }
-            }
-        }
-        (Some(_), _) => Some(today.to_string()),
-        (None, _) => None,
+    // Told on a day (default today, when told at all): not after today; a day needs the way.
+    let mut problems = Vec::new();
+    let informed_on = match req.informed_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(raw) => crate::ops::fields::bounded_date(db, "informed_on", raw, true, &mut problems),
+        None => req.informed_by.map(|_| crate::ops::fields::today(db)),
     };
-    if informed_on.is_some() && req.informed_by.is_none() {
-        return Err(CoreError::Validation(vec![FieldProblem {
-            field: "informed_by".into(),
-            rule: FieldRule::Required,
-        }]));
+    if req.informed_on.as_deref().is_some_and(|d| !d.trim().is_empty()) && req.informed_by.is_none()
+    {
+        problems.push(crate::ops::fields::problem("informed_by", FieldRule::Required));
     }
+    crate::error::ensure_valid(problems)?;
+    let informed_on = informed_on.map(|d| d.to_string());
     let mut tx = db.begin_write().await?;
     let row = clock_row(&mut tx, actor, &req.id).await?;
     let Some(paused_at) = row.paused_at.as_deref().and_then(time::from_db) else {

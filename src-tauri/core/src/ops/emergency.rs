@@ -20,6 +20,7 @@ use crate::event_log::{self, NewEvent};
 use crate::intake_rules;
 use crate::ops::alerts::AlertCase;
 use crate::ops::documents::{generated, GeneratedPdf};
+use crate::ops::fields::{date, problem, text, today, unknown};
 use crate::storage::Db;
 use crate::time::{self, china};
 
@@ -31,38 +32,8 @@ const CASES_SHOWN: i64 = 500;
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
 
-pub(crate) fn problem(field: impl Into<String>, rule: FieldRule) -> FieldProblem {
-    FieldProblem { field: field.into(), rule }
-}
-
-/// A text field: trimmed, required or not, at most `max` characters.
-pub(crate) fn text(
-    problems: &mut Vec<FieldProblem>,
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) {
-    let v = value.trim();
-    if required && v.is_empty() {
-        problems.push(problem(field, FieldRule::Required));
-    } else if v.chars().count() > max {
-        problems.push(problem(field, FieldRule::TooLong { max }));
-    }
-}
-
 fn valid_phone(raw: &str) -> bool {
     intake_rules::mobile(raw).is_some() || intake_rules::landline(raw).is_some()
-}
-
-pub(crate) fn date(problems: &mut Vec<FieldProblem>, field: &str, raw: &str) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            problems.push(problem(field, FieldRule::Invalid { detail: "YYYY-MM-DD".into() }));
-            None
-        }
-    }
 }
 
 /// An instant given by a person (RFC 3339, or `YYYY-MM-DD HH:MM` China time); default now.
@@ -94,10 +65,6 @@ fn instant(
 
 fn state(reason: &'static str) -> CoreError {
     CoreError::EmergencyState { reason }
-}
-
-pub(crate) fn today(db: &Db) -> NaiveDate {
-    db.now().with_timezone(&china()).date_naive()
 }
 
 pub(crate) async fn name_of(conn: &mut SqliteConnection, actor_id: &str) -> CoreResult<String> {
@@ -369,17 +336,17 @@ pub async fn plans_get(
 }
 
 fn check_content(problems: &mut Vec<FieldProblem>, c: &ContingencyContent) {
-    text(problems, "content.scope", &c.scope, 5_000, true);
-    text(problems, "content.communication", &c.communication, 5_000, true);
+    text("content.scope", &c.scope, true, 5_000, problems);
+    text("content.communication", &c.communication, true, 5_000, problems);
     if c.organisation.is_empty() {
         problems.push(problem("content.organisation", FieldRule::Required));
     }
     for (i, r) in c.organisation.iter().enumerate() {
         let f = |x: &str| format!("content.organisation[{i}].{x}");
-        text(problems, &f("role"), &r.role, 40, true);
-        text(problems, &f("name"), &r.name, 40, true);
-        text(problems, &f("duties"), &r.duties, 2_000, false);
-        text(problems, &f("deputy"), &r.deputy, 40, false);
+        text(&f("role"), &r.role, true, 40, problems);
+        text(&f("name"), &r.name, true, 40, problems);
+        text(&f("duties"), &r.duties, false, 2_000, problems);
+        text(&f("deputy"), &r.deputy, false, 40, problems);
         if !valid_phone(&r.phone) {
             problems.push(problem(f("phone"), FieldRule::Invalid { detail: "phone".into() }));
         }
@@ -392,8 +359,8 @@ fn check_content(problems: &mut Vec<FieldProblem>, c: &ContingencyContent) {
         problems.push(problem("content.steps", FieldRule::Required));
     }
     for (i, s) in c.steps.iter().enumerate() {
-        text(problems, &format!("content.steps[{i}].title"), &s.title, 200, true);
-        text(problems, &format!("content.steps[{i}].role"), &s.role, 40, true);
+        text(&format!("content.steps[{i}].title"), &s.title, true, 200, problems);
+        text(&format!("content.steps[{i}].role"), &s.role, true, 40, problems);
         if !c.organisation.iter().any(|r| r.role.trim() == s.role.trim())
             && !s.role.trim().is_empty()
         {
@@ -412,8 +379,8 @@ fn check_content(problems: &mut Vec<FieldProblem>, c: &ContingencyContent) {
         }
     }
     for (i, r) in c.reporting.iter().enumerate() {
-        text(problems, &format!("content.reporting[{i}].authority"), &r.authority, 60, true);
-        text(problems, &format!("content.reporting[{i}].content"), &r.content, 2_000, false);
+        text(&format!("content.reporting[{i}].authority"), &r.authority, true, 60, problems);
+        text(&format!("content.reporting[{i}].content"), &r.content, false, 2_000, problems);
         if !(1..=720).contains(&r.within_hours) {
             problems.push(problem(
                 format!("content.reporting[{i}].within_hours"),
@@ -472,8 +439,8 @@ pub async fn plans_save(
 ) -> CoreResult<ContingencyView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "title", &req.title, 60, true);
-    text(&mut problems, "change_note", &req.change_note, 2_000, false);
+    text("title", &req.title, true, 60, &mut problems);
+    text("change_note", &req.change_note, false, 2_000, &mut problems);
     check_content(&mut problems, &req.content);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
@@ -541,7 +508,7 @@ pub async fn plans_approve(
 ) -> CoreResult<ContingencyView> {
     actor.require(Permission::EmergencyApprove)?;
     let mut problems = Vec::new();
-    let from = date(&mut problems, "effective_from", &req.effective_from);
+    let from = date("effective_from", &req.effective_from, &mut problems);
     if let Some(d) = from {
         if d < today(db) {
             problems.push(problem(
@@ -731,14 +698,14 @@ pub async fn drills_record(
 ) -> CoreResult<DrillView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    let held_on = date(&mut problems, "held_on", &req.held_on);
+    let held_on = date("held_on", &req.held_on, &mut problems);
     if held_on.is_some_and(|d| d > today(db)) {
         problems
             .push(problem("held_on", FieldRule::Invalid { detail: "not in the future".into() }));
     }
-    text(&mut problems, "scenario", &req.scenario, 500, true);
-    text(&mut problems, "problems", &req.problems, 10_000, false);
-    text(&mut problems, "revisions", &req.revisions, 10_000, false);
+    text("scenario", &req.scenario, true, 500, &mut problems);
+    text("problems", &req.problems, false, 10_000, &mut problems);
+    text("revisions", &req.revisions, false, 10_000, &mut problems);
     let participants: Vec<String> =
         req.participants.iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
     if participants.is_empty() {
@@ -1448,13 +1415,6 @@ async fn record(
     Ok(view)
 }
 
-pub(crate) fn unknown(field: impl Into<String>, value: impl ToString) -> CoreError {
-    CoreError::Validation(vec![problem(
-        field,
-        FieldRule::UnknownValue { value: value.to_string() },
-    )])
-}
-
 pub(crate) async fn append(
     conn: &mut SqliteConnection,
     db: &Db,
@@ -1476,10 +1436,10 @@ pub async fn incidents_declare(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "title", &req.title, 60, true);
-    text(&mut problems, "summary", &req.summary, 5_000, true);
+    text("title", &req.title, true, 60, &mut problems);
+    text("summary", &req.summary, true, 5_000, &mut problems);
     if let Some(w) = &req.watch {
-        text(&mut problems, "watch.value", &w.value, 200, true);
+        text("watch.value", &w.value, true, 200, &mut problems);
     }
     if req.case_ids.len() > 100_000 {
         problems.push(problem("case_ids", FieldRule::OutOfRange { min: 0, max: 100_000 }));
@@ -1546,7 +1506,7 @@ pub async fn incidents_link(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    let since = req.watched_since.as_deref().and_then(|d| date(&mut problems, "watched_since", d));
+    let since = req.watched_since.as_deref().and_then(|d| date("watched_since", d, &mut problems));
     if req.case_ids.is_empty() && req.case_nos.is_empty() && req.watched_since.is_none() {
         problems.push(problem("case_nos", FieldRule::Required));
     }
@@ -1710,10 +1670,10 @@ pub async fn incidents_step(
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
     if let Some(owner) = &req.owner {
-        text(&mut problems, "owner", owner, 40, true);
+        text("owner", owner, true, 40, &mut problems);
     }
     if let Some(note) = &req.note {
-        text(&mut problems, "note", note, 2_000, false);
+        text("note", note, false, 2_000, &mut problems);
     }
     ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
@@ -1762,9 +1722,9 @@ pub async fn incidents_report(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "authority", &req.authority, 60, true);
-    text(&mut problems, "channel", &req.channel, 20, true);
-    text(&mut problems, "content", &req.content, 10_000, true);
+    text("authority", &req.authority, true, 60, &mut problems);
+    text("channel", &req.channel, true, 20, &mut problems);
+    text("content", &req.content, true, 10_000, &mut problems);
     let reported_at = instant(&mut problems, db, "reported_at", req.reported_at.as_deref());
     ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
@@ -1809,7 +1769,7 @@ pub async fn incidents_reply(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "reply", &req.reply, 10_000, true);
+    text("reply", &req.reply, true, 10_000, &mut problems);
     let replied_at = instant(&mut problems, db, "replied_at", req.replied_at.as_deref());
     ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
@@ -1848,9 +1808,9 @@ pub async fn incidents_measure(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "measure", &req.measure, 5_000, true);
+    text("measure", &req.measure, true, 5_000, &mut problems);
     if let Some(e) = &req.effect {
-        text(&mut problems, "effect", e, 5_000, false);
+        text("effect", e, false, 5_000, &mut problems);
     }
     let taken_at = instant(&mut problems, db, "taken_at", req.taken_at.as_deref());
     ensure_valid(problems)?;
@@ -1878,7 +1838,7 @@ pub async fn incidents_assess(
 ) -> CoreResult<IncidentView> {
     actor.require(Permission::EmergencyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "effect", &req.effect, 5_000, true);
+    text("effect", &req.effect, true, 5_000, &mut problems);
     ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
     let found: Option<String> =
@@ -1914,11 +1874,11 @@ pub async fn incidents_review(
     actor.require(Permission::EmergencyManage)?;
     let r = &req.review;
     let mut problems = Vec::new();
-    text(&mut problems, "review.causes", &r.causes, 10_000, true);
-    text(&mut problems, "review.problems", &r.problems, 10_000, true);
-    text(&mut problems, "review.worked", &r.worked, 10_000, false);
-    text(&mut problems, "review.lessons", &r.lessons, 10_000, true);
-    text(&mut problems, "review.plan_revisions", &r.plan_revisions, 10_000, false);
+    text("review.causes", &r.causes, true, 10_000, &mut problems);
+    text("review.problems", &r.problems, true, 10_000, &mut problems);
+    text("review.worked", &r.worked, false, 10_000, &mut problems);
+    text("review.lessons", &r.lessons, true, 10_000, &mut problems);
+    text("review.plan_revisions", &r.plan_revisions, false, 10_000, &mut problems);
     ensure_valid(problems)?;
     let tx = open_change(db, &req.id).await?;
     record(

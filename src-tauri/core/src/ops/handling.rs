@@ -3,7 +3,6 @@
 //! change is an event on the case's timeline; the workflow's rules are in
 //! `domain::workflow` and are checked here, before anything is written.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use ts_rs::TS;
@@ -20,12 +19,12 @@ use crate::domain::events::{
     CaseTransitioned, EventBody, PlanMeasure, PlanStepDraft, TeamMember,
 };
 use crate::domain::workflow::{self, Move};
-use crate::error::{ensure_valid, CoreError, CoreResult, FieldProblem, FieldRule};
+use crate::error::{ensure_valid, CoreError, CoreResult, FieldRule};
 use crate::event_log;
 use crate::intake_rules::{money, text};
 use crate::ops::cases::in_scope;
+use crate::ops::fields::{bounded_date, problem};
 use crate::storage::Db;
-use crate::time::china;
 
 /// Where a case stands, as the handling operations need it.
 pub(crate) struct CaseState {
@@ -55,39 +54,6 @@ pub(crate) async fn case_state(
 /// Where `mv` takes the case, or `case.invalid_state`.
 fn allowed(state: &CaseState, mv: Move) -> CoreResult<CaseStatus> {
     workflow::next(state.status, mv).ok_or(CoreError::InvalidState { detail: "workflow" })
-}
-
-fn problem(field: impl Into<String>, rule: FieldRule) -> FieldProblem {
-    FieldProblem { field: field.into(), rule }
-}
-
-fn today(db: &Db) -> NaiveDate {
-    db.now().with_timezone(&china()).date_naive()
-}
-
-/// A date `YYYY-MM-DD`; `past`: not after today, else not before today.
-fn date(
-    db: &Db,
-    field: &str,
-    raw: &str,
-    past: bool,
-    problems: &mut Vec<FieldProblem>,
-) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-        Ok(d) if past && d > today(db) => {
-            problems.push(problem(field, FieldRule::Invalid { detail: "≤ today".into() }));
-            None
-        }
-        Ok(d) if !past && d < today(db) => {
-            problems.push(problem(field, FieldRule::Invalid { detail: "≥ today".into() }));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(_) => {
-            problems.push(problem(field, FieldRule::Invalid { detail: "YYYY-MM-DD".into() }));
-            None
-        }
-    }
 }
 
 fn trimmed(value: Option<String>) -> Option<String> {
@@ -335,7 +301,7 @@ pub async fn investigate(db: &Db, actor: &Actor, req: InvestigateRequest) -> Cor
     let mut problems = Vec::new();
     text("fact", &req.fact, true, 5_000, &mut problems);
     text("source", &req.source, true, 500, &mut problems);
-    let found_on = date(db, "found_on", &req.found_on, true, &mut problems);
+    let found_on = bounded_date(db, "found_on", &req.found_on, true, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let state = case_state(&mut tx, actor, &req.id).await?;
@@ -442,7 +408,13 @@ pub async fn draft(db: &Db, actor: &Actor, req: PlanDraftRequest) -> CoreResult<
         let mut steps = Vec::new();
         for (j, s) in m.steps.iter().enumerate() {
             text(&at(&format!("steps[{j}].title")), &s.title, true, 200, &mut problems);
-            let due = date(db, &at(&format!("steps[{j}].due_on")), &s.due_on, false, &mut problems);
+            let due = bounded_date(
+                db,
+                &at(&format!("steps[{j}].due_on")),
+                &s.due_on,
+                false,
+                &mut problems,
+            );
             steps.push(PlanStepDraft {
                 step_id: uuid::Uuid::now_v7().to_string(),
                 title: s.title.trim().to_owned(),
@@ -596,7 +568,7 @@ pub struct NegotiateRequest {
 pub async fn negotiate(db: &Db, actor: &Actor, req: NegotiateRequest) -> CoreResult<Moved> {
     actor.require(Permission::CaseHandle)?;
     let mut problems = Vec::new();
-    let held_on = date(db, "held_on", &req.held_on, true, &mut problems);
+    let held_on = bounded_date(db, "held_on", &req.held_on, true, &mut problems);
     let countered = req.response == OfferResponse::Counter;
     text("counter", req.counter.as_deref().unwrap_or(""), countered, 2_000, &mut problems);
     text("notes", req.notes.as_deref().unwrap_or(""), false, 2_000, &mut problems);
@@ -662,7 +634,7 @@ pub struct StepCompleteRequest {
 pub async fn complete(db: &Db, actor: &Actor, req: StepCompleteRequest) -> CoreResult<Created> {
     actor.require(Permission::CaseHandle)?;
     let mut problems = Vec::new();
-    let done_on = date(db, "done_on", &req.done_on, true, &mut problems);
+    let done_on = bounded_date(db, "done_on", &req.done_on, true, &mut problems);
     text("note", req.note.as_deref().unwrap_or(""), false, 1_000, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
@@ -695,8 +667,8 @@ pub async fn delay(db: &Db, actor: &Actor, req: StepDelayRequest) -> CoreResult<
     actor.require(Permission::CaseHandle)?;
     let mut problems = Vec::new();
     text("reason", &req.reason, true, 1_000, &mut problems);
-    let new_due = date(db, "new_due_on", &req.new_due_on, false, &mut problems);
-    let informed_on = date(db, "informed_on", &req.informed_on, true, &mut problems);
+    let new_due = bounded_date(db, "new_due_on", &req.new_due_on, false, &mut problems);
+    let informed_on = bounded_date(db, "informed_on", &req.informed_on, true, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let (state, title, old_due, _) = step_of(&mut tx, actor, &req.step_id).await?;

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod documents;
 pub mod emergency;
 pub mod evidence;
+pub mod fields;
 pub mod handling;
 pub mod hotspots;
 pub mod imports;

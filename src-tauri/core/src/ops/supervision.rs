@@ -18,7 +18,8 @@ use crate::domain::supervision::{
     SanctionKind, SanctionProposed, SanctionSubject,
 };
 use crate::error::{ensure_valid, CoreError, CoreResult, FieldRule};
-use crate::ops::emergency::{append, date, problem, text, today, unknown};
+use crate::ops::emergency::append;
+use crate::ops::fields::{bounded_date, date, problem, text, today, unknown};
 use crate::storage::Db;
 
 fn state(reason: &'static str) -> CoreError {
@@ -300,14 +301,10 @@ pub async fn open(
 ) -> CoreResult<InspectionView> {
     actor.require(Permission::SupervisionManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "title", &req.title, 200, true);
-    let held_on = date(&mut problems, "held_on", &req.held_on);
-    if held_on.is_some_and(|d| d > today(db)) {
-        problems
-            .push(problem("held_on", FieldRule::Invalid { detail: "not in the future".into() }));
-    }
-    let from = date(&mut problems, "period_from", &req.period_from);
-    let to = date(&mut problems, "period_to", &req.period_to);
+    text("title", &req.title, true, 200, &mut problems);
+    let held_on = bounded_date(db, "held_on", &req.held_on, true, &mut problems);
+    let from = date("period_from", &req.period_from, &mut problems);
+    let to = date("period_to", &req.period_to, &mut problems);
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
             problems.push(problem(
@@ -423,7 +420,7 @@ pub async fn check(
 ) -> CoreResult<InspectionView> {
     actor.require(Permission::SupervisionManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "note", &req.note, 2_000, req.verdict == SampleVerdict::Issue);
+    text("note", &req.note, req.verdict == SampleVerdict::Issue, 2_000, &mut problems);
     ensure_valid(problems)?;
     let mut tx = open_change(db, &req.id).await?;
     let sampled: i64 = sqlx::query_scalar(
@@ -459,7 +456,7 @@ pub async fn findings(
 ) -> CoreResult<InspectionView> {
     actor.require(Permission::SupervisionManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "findings", &req.findings, 20_000, false);
+    text("findings", &req.findings, false, 20_000, &mut problems);
     ensure_valid(problems)?;
     let tx = open_change(db, &req.id).await?;
     let body = EventBody::InspectionFindingsSaved(InspectionFindingsSaved {
@@ -487,11 +484,10 @@ pub async fn rectify(
 ) -> CoreResult<InspectionView> {
     actor.require(Permission::SupervisionManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "item", &req.item, 1_000, true);
-    let due = date(&mut problems, "due_on", &req.due_on);
+    text("item", &req.item, true, 1_000, &mut problems);
+    let due = date("due_on", &req.due_on, &mut problems);
     ensure_valid(problems)?;
-    let tx = open_change(db, &req.id).await?;
-    let mut tx = tx;
+    let mut tx = open_change(db, &req.id).await?;
     let owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id = ?")
         .bind(&req.owner_id)
         .fetch_one(&mut *tx)
@@ -528,15 +524,11 @@ pub async fn rectified(
     req: RectificationDoneRequest,
 ) -> CoreResult<InspectionView> {
     let mut problems = Vec::new();
-    text(&mut problems, "note", &req.note, 2_000, true);
+    text("note", &req.note, true, 2_000, &mut problems);
     let done_on = match req.done_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(raw) => date(&mut problems, "done_on", raw),
+        Some(raw) => bounded_date(db, "done_on", raw, true, &mut problems),
         None => Some(today(db)),
     };
-    if done_on.is_some_and(|d| d > today(db)) {
-        problems
-            .push(problem("done_on", FieldRule::Invalid { detail: "not in the future".into() }));
-    }
     ensure_valid(problems)?;
     let found: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT inspection_id, owner_id, done_on FROM rectifications WHERE id = ?")
@@ -720,7 +712,7 @@ pub async fn propose(
 ) -> CoreResult<SanctionView> {
     actor.require(Permission::SupervisionManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "reason", &req.reason, 2_000, true);
+    text("reason", &req.reason, true, 2_000, &mut problems);
     let period = crate::ops::kpi::KpiPeriod::parse(&req.period);
     if period.is_none() {
         problems.push(problem(
@@ -815,7 +807,7 @@ pub async fn decide(
 ) -> CoreResult<SanctionView> {
     actor.require(Permission::SanctionApprove)?;
     let mut problems = Vec::new();
-    text(&mut problems, "note", &req.note, 2_000, !req.approved);
+    text("note", &req.note, !req.approved, 2_000, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let found: Option<(String, String)> =
