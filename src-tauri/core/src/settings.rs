@@ -12,12 +12,17 @@ use crate::error::CoreResult;
 pub const IDLE_LOCK_MINUTES: &str = "security.idle_lock_minutes";
 pub const DEFAULT_IDLE_LOCK_MINUTES: i64 = 15;
 
-pub async fn idle_lock_minutes(conn: &mut SqliteConnection) -> CoreResult<i64> {
+/// A whole-number setting, or its default when unset.
+pub async fn integer(conn: &mut SqliteConnection, key: &str, default: i64) -> CoreResult<i64> {
     let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(IDLE_LOCK_MINUTES)
+        .bind(key)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
+pub async fn idle_lock_minutes(conn: &mut SqliteConnection) -> CoreResult<i64> {
+    integer(conn, IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES).await
 }
 
 /// Money to a consumer (refunds and compensation of one plan) above which a legal or managing
@@ -26,11 +31,7 @@ pub const APPROVAL_THRESHOLD: &str = "compensation.approval_threshold_fen";
 pub const DEFAULT_APPROVAL_THRESHOLD_FEN: i64 = 200_000;
 
 pub async fn approval_threshold_fen(conn: &mut SqliteConnection) -> CoreResult<i64> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(APPROVAL_THRESHOLD)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_APPROVAL_THRESHOLD_FEN))
+    integer(conn, APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD_FEN).await
 }
 
 /// The time limits for cases, as a list of rules (`deadline_rules`).

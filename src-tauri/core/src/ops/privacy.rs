@@ -16,7 +16,7 @@ use crate::domain::supervision::{
 };
 use crate::error::{ensure_valid, CoreError, CoreResult, FieldRule};
 use crate::event_log::{self, NewEvent};
-use crate::ops::emergency::{problem, text};
+use crate::ops::fields::{problem, text};
 use crate::storage::Db;
 use crate::time;
 
@@ -40,11 +40,7 @@ pub struct PrivacySettings {
 pub struct PrivacySettingsRequest {}
 
 async fn retention_months(conn: &mut SqliteConnection) -> CoreResult<i64> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(RETENTION_MONTHS)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_RETENTION_MONTHS))
+    crate::settings::integer(conn, RETENTION_MONTHS, DEFAULT_RETENTION_MONTHS).await
 }
 
 pub async fn settings(
@@ -69,14 +65,11 @@ pub async fn settings_set(
             FieldRule::OutOfRange { min: 6, max: 240 },
         )]));
     }
-    let mut tx = db.begin_write().await?;
     let body = EventBody::SettingChanged(SettingChanged {
         key: RETENTION_MONTHS.into(),
         value: serde_json::json!(req.retention_months),
     });
-    event_log::append(&mut tx, db, actor, NewEvent { case_id: None, occurred_at: db.now(), body })
-        .await?;
-    tx.commit().await?;
+    event_log::append_alone(db, actor, body).await?;
     Ok(req)
 }
 
@@ -283,7 +276,7 @@ pub async fn anonymise_on_request(
 ) -> CoreResult<AnonymisedConsumer> {
     actor.require(Permission::PrivacyManage)?;
     let mut problems = Vec::new();
-    text(&mut problems, "note", &req.note, 1_000, true);
+    text("note", &req.note, true, 1_000, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let consumer = consumer_of(&mut tx, &req.case_id).await?;
@@ -335,7 +328,7 @@ pub async fn legal_hold(
     actor.require(Permission::PrivacyManage)?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     let mut problems = Vec::new();
-    text(&mut problems, "reason", reason.as_deref().unwrap_or(""), 500, false);
+    text("reason", reason.as_deref().unwrap_or(""), false, 500, &mut problems);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
     let found: Option<Option<String>> =
@@ -389,7 +382,7 @@ pub async fn export(
     actor.require(Permission::PrivacyManage)?;
     actor.require(Permission::CaseContact)?;
     let mut problems = Vec::new();
-    text(&mut problems, "note", &req.note, 1_000, true);
+    text("note", &req.note, true, 1_000, &mut problems);
     if !req.path.to_lowercase().ends_with(".json") {
         problems.push(problem("path", FieldRule::Invalid { detail: "a .json file".into() }));
     }
