@@ -1,6 +1,17 @@
 // What the handling dialogs share: the dialog frame (a modal form whose core errors land on
 // their fields), searchable selects, dates as the core wants them, and the people to choose.
-import { Alert, Button, DatePicker, Form, Modal, Select, Typography, type DatePickerProps, type SelectProps } from "antd";
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Form,
+  Modal,
+  Select,
+  Typography,
+  type DatePickerProps,
+  type FormInstance,
+  type SelectProps,
+} from "antd";
 import type { Dayjs } from "dayjs";
 import { useEffect, useState, type ReactNode } from "react";
 
@@ -163,6 +174,56 @@ function reworded(
   return f;
 }
 
+/** The core's problems with fields a dialog does not show: listed above its form. */
+export interface StrayProblems {
+  message: string;
+  problems: string[];
+}
+
+/**
+ * Submits a dialog's form: the core's problems with the fields it shows (by their first name:
+ * `fields`) land on them, dates said in the user's words; any other is listed (`stray`), and an
+ * error naming no field is shown as a message. Resolves with whether it went through, and the
+ * answer.
+ */
+export function useDialogSubmit<V, R>(form: FormInstance<V>, fields: string[], submit: (values: V) => Promise<R>) {
+  const { m } = useI18n();
+  const { busy, run } = useSubmit(form);
+  const [stray, setStray] = useState<StrayProblems | null>(null);
+  const finish = async (values: V): Promise<{ ok: boolean; result?: R }> => {
+    setStray(null);
+    let result: R | undefined;
+    const ok = await run(async () => {
+      try {
+        result = await submit(values);
+      } catch (thrown) {
+        const error = toOperationError(thrown);
+        const problems = error.fields.map((f) => reworded(f, m.handling.dates));
+        const elsewhere = problems.filter((f) => !fields.includes(f.field.split(/[.[]/)[0] ?? ""));
+        if (elsewhere.length > 0) setStray({ message: error.message, problems: elsewhere.map((f) => f.message) });
+        throw new OperationError({ ...error.error, fields: problems });
+      }
+    });
+    return { ok, result };
+  };
+  return { busy, stray, finish };
+}
+
+/** The problems a dialog's form cannot show on a field. */
+export function StrayAlert({ stray, testId }: { stray: StrayProblems | null; testId?: string }) {
+  if (!stray) return null;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      style={{ marginBottom: 12 }}
+      title={stray.message}
+      description={stray.problems.join("；")}
+      data-testid={testId}
+    />
+  );
+}
+
 /**
  * A modal form for one handling action. `fields`: the top-level names the form shows; the
  * core's problems with any other field are listed above the form, the rest land on their
@@ -198,23 +259,10 @@ export function ActionDialog<V extends object>({
 }) {
   const { m } = useI18n();
   const [form] = Form.useForm<V>();
-  const { busy, run } = useSubmit(form);
-  const [stray, setStray] = useState<{ message: string; problems: string[] } | null>(null);
+  const { busy, stray, finish: send } = useDialogSubmit(form, fields, submit);
 
   const finish = async (values: V) => {
-    setStray(null);
-    const ok = await run(async () => {
-      try {
-        await submit(values);
-      } catch (thrown) {
-        const error = toOperationError(thrown);
-        const problems = error.fields.map((f) => reworded(f, m.handling.dates));
-        const elsewhere = problems.filter((f) => !fields.includes(f.field.split(/[.[]/)[0] ?? ""));
-        if (elsewhere.length > 0) setStray({ message: error.message, problems: elsewhere.map((f) => f.message) });
-        throw new OperationError({ ...error.error, fields: problems });
-      }
-    });
-    if (ok) onDone();
+    if ((await send(values)).ok) onDone();
   };
 
   return (
@@ -245,16 +293,7 @@ export function ActionDialog<V extends object>({
         }}
       >
         {intro}
-        {stray && (
-          <Alert
-            type="error"
-            showIcon
-            style={{ marginBottom: 12 }}
-            title={stray.message}
-            description={stray.problems.join("；")}
-            data-testid="dialog-problems"
-          />
-        )}
+        <StrayAlert stray={stray} testId="dialog-problems" />
         <Form<V>
           form={form}
           layout="vertical"

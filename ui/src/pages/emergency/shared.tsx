@@ -1,7 +1,7 @@
 // What the emergency screens share: labels and tags, numbers as people read them, the case
 // tables (each case opening in the case drawer), and a modal form whose core errors land on
 // their fields.
-import { Alert, App, Button, Form, Modal, Table, Tag, Typography, type FormInstance } from "antd";
+import { App, Button, Form, Modal, Table, Tag, Typography, type FormInstance } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useCallback, useEffect, useRef, useState, type ComponentProps, type HTMLAttributes, type ReactNode } from "react";
 
@@ -20,7 +20,7 @@ import {
   type IncidentView,
   type WatchDimension,
 } from "../../api";
-import { useSubmit } from "../../api/forms";
+import { StrayAlert, useDialogSubmit } from "../../components/handling/common";
 import { useCodes } from "../../codes";
 import { CaseDrawer } from "../../components/CaseDrawer";
 import { StatusTag } from "../../components/labels";
@@ -232,10 +232,9 @@ export function CaseTable({
 }
 
 /**
- * A modal form for one action. The core's problems with the fields the form shows (by their
- * first name: `fields`) land on them; any other is listed above the form, and an error naming
- * no field is shown as a message. Keeps what was typed on failure. Resolves `onDone` with the
- * result.
+ * A modal form for one action, submitted as the handling dialogs are (`useDialogSubmit`): the
+ * core's problems land on the fields shown, the others above the form. Keeps what was typed on
+ * failure; starts each opening from `initialValues`. Resolves `onDone` with the result.
  */
 export function FormModal<V extends object, R>({
   open,
@@ -270,8 +269,7 @@ export function FormModal<V extends object, R>({
   const { m } = useI18n();
   const [own] = Form.useForm<V>();
   const form = given ?? own;
-  const { busy, run } = useSubmit(form);
-  const [stray, setStray] = useState<{ message: string; problems: string[] } | null>(null);
+  const { busy, stray, finish: send } = useDialogSubmit(form, fields, submit);
   // Each opening starts from this opening's initial values: the form instance outlives the
   // modal's content, and would otherwise bring back what the last opening left in it.
   const initial = useRef(initialValues);
@@ -285,18 +283,7 @@ export function FormModal<V extends object, R>({
   }, [open, form]);
 
   const finish = async (values: V) => {
-    setStray(null);
-    let result: R | undefined;
-    const ok = await run(async () => {
-      try {
-        result = await submit(values);
-      } catch (thrown) {
-        const error = toOperationError(thrown);
-        const elsewhere = error.fields.filter((f) => !fields.includes(f.field.split(/[.[]/)[0] ?? ""));
-        if (elsewhere.length > 0) setStray({ message: error.message, problems: elsewhere.map((f) => f.message) });
-        throw error;
-      }
-    });
+    const { ok, result } = await send(values);
     if (ok) onDone(result as R);
   };
 
@@ -315,15 +302,7 @@ export function FormModal<V extends object, R>({
       destroyOnHidden
     >
       {intro}
-      {stray && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title={stray.message}
-          description={stray.problems.join("；")}
-        />
-      )}
+      <StrayAlert stray={stray} />
       <Form<V> form={form} layout="vertical" onFinish={finish} initialValues={initialValues} preserve={false}>
         {children}
       </Form>
