@@ -15,7 +15,10 @@ mod emergency;
 mod supervision;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 42] = [
+const TABLES: [&str; 45] = [
+    "risk_points",
+    "training_attendees",
+    "trainings",
     "privacy_log",
     "sanctions",
     "rectifications",
@@ -362,7 +365,10 @@ pub async fn apply(
         | EventBody::SanctionDecided(_)
         | EventBody::CaseLegalHold(_)
         | EventBody::ConsumerAnonymised(_)
-        | EventBody::ConsumerExported(_) => supervision::apply(conn, ev, body).await?,
+        | EventBody::ConsumerExported(_)
+        | EventBody::TrainingRecorded(_)
+        | EventBody::RiskPointRecorded(_)
+        | EventBody::RiskPointReviewed(_) => supervision::apply(conn, ev, body).await?,
         EventBody::ReportSaved(r) => {
             sqlx::query(
                 "INSERT INTO reports (id, period, status, title, conclusions, proposals, created_by, \

@@ -146,6 +146,12 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("consumers.anonymise", [false, false, true, false, true, false]),
     ("consumers.export", [false, false, true, false, true, false]),
     ("cases.legal_hold", [false, false, true, false, true, false]),
+    ("trainings.list", [false, false, true, true, true, false]),
+    ("trainings.record", [false, false, true, true, true, false]),
+    ("trainings.coverage", [false, false, true, true, true, false]),
+    ("risks.list", [true, true, true, true, true, true]),
+    ("risks.record", [false, false, true, true, true, false]),
+    ("risks.review", [false, false, true, true, true, false]),
 ];
 
 struct Ids {
@@ -195,6 +201,8 @@ struct Supervision {
     sanction: String,
     /// A case whose consumer has no open case.
     finished_case: String,
+    /// A risk point owned by agent02.
+    risk: String,
 }
 
 async fn supervision_samples(db: &redress_core::Db, agent02: &str) -> Supervision {
@@ -250,7 +258,18 @@ async fn supervision_samples(db: &redress_core::Db, agent02: &str) -> Supervisio
     .fetch_one(db.pool())
     .await
     .expect("a finished consumer");
+    let risk = sys(
+        "risks.record",
+        json!({"title": "热水器安装漏水投诉上升", "description": "近三月安装类投诉占比上升",
+        "source_kind": "manual", "measures": "安装前培训与复查", "owner_id": agent02,
+        "due_on": today()}),
+    )
+    .await["id"]
+        .as_str()
+        .expect("risk")
+        .to_owned();
     Supervision {
+        risk,
         inspection: id,
         sampled,
         rectification,
@@ -635,6 +654,21 @@ fn sample(op: &str, ids: &Ids) -> String {
         "consumers.export" => json!({"case_id": ids.supervision.finished_case,
             "note": "消费者书面申请查阅",
             "path": Path::new(&ids.scratch).join(format!("{}.json", uuid_like()))})
+        .to_string(),
+        "trainings.list" => "{}".into(),
+        "trainings.record" => json!({"topic": "consumer_rights_law", "title": "消费者权益保护法要点",
+            "held_on": today(), "trainer": "黄律", "hours": 2, "pass_score": 60,
+            "attendees": [{"account_id": ids.agent02, "score": 88}]})
+        .to_string(),
+        "trainings.coverage" => "{}".into(),
+        "risks.list" => "{}".into(),
+        "risks.record" => json!({"title": "门店退货政策口径不一", "description": "三家门店答复不同",
+            "source_kind": "hotspot", "source": {"dimension": "store", "value": "ST-SH-XH",
+            "observed": 12, "expected": 4.1}, "measures": "统一话术并培训", "owner_id": ids.agent02,
+            "due_on": today()})
+        .to_string(),
+        "risks.review" => json!({"id": ids.supervision.risk, "review": "话术已统一，投诉回落",
+            "status": "mitigated"})
         .to_string(),
         "cases.legal_hold" => json!({"id": ids.case_in_after_sales,
             "reason": "消费者已起诉"})

@@ -21,6 +21,7 @@ mod kpi;
 mod operations;
 mod pdf_engine;
 mod permissions;
+mod prevention;
 mod reports;
 mod search;
 mod stats;

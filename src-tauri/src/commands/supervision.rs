@@ -1,7 +1,12 @@
 //! Supervision and assessment (§七) and consumers' personal data (PIPL): compliance checks,
-//! scorecards, inspections, rewards and penalties, retention, legal holds, anonymisation.
+//! scorecards, inspections, rewards and penalties, retention, legal holds, anonymisation; and
+//! prevention (§二): training and the risk-point register.
 
 use redress_core::ops::compliance::{self, ComplianceRequest, ComplianceResponse};
+use redress_core::ops::prevention::{
+    self, RiskPointView, RiskRecordRequest, RiskReviewRequest, RisksListRequest, TrainingCoverage,
+    TrainingCoverageRequest, TrainingRecordRequest, TrainingView, TrainingsListRequest,
+};
 use redress_core::ops::privacy::{
     self, AnonymisedConsumer, ConsumerAnonymiseRequest, ConsumerExportRequest,
     ConsumerExportResult, LegalHoldRequest, LegalHoldState, PrivacyLogRequest, PrivacyLogRow,
@@ -188,4 +193,52 @@ pub async fn cases_legal_hold(
     request: LegalHoldRequest,
 ) -> Result<LegalHoldState, ApiError> {
     operation!(state, "cases.legal_hold", privacy::legal_hold, request)
+}
+
+#[tauri::command]
+pub async fn trainings_list(
+    state: State<'_, AppState>,
+    request: TrainingsListRequest,
+) -> Result<Vec<TrainingView>, ApiError> {
+    operation!(state, "trainings.list", prevention::trainings, request)
+}
+
+#[tauri::command]
+pub async fn trainings_record(
+    state: State<'_, AppState>,
+    request: TrainingRecordRequest,
+) -> Result<TrainingView, ApiError> {
+    operation!(state, "trainings.record", prevention::record_training, request)
+}
+
+#[tauri::command]
+pub async fn trainings_coverage(
+    state: State<'_, AppState>,
+    request: TrainingCoverageRequest,
+) -> Result<TrainingCoverage, ApiError> {
+    operation!(state, "trainings.coverage", prevention::coverage, request)
+}
+
+#[tauri::command]
+pub async fn risks_list(
+    state: State<'_, AppState>,
+    request: RisksListRequest,
+) -> Result<Vec<RiskPointView>, ApiError> {
+    operation!(state, "risks.list", prevention::risks, request)
+}
+
+#[tauri::command]
+pub async fn risks_record(
+    state: State<'_, AppState>,
+    request: RiskRecordRequest,
+) -> Result<RiskPointView, ApiError> {
+    operation!(state, "risks.record", prevention::record_risk, request)
+}
+
+#[tauri::command]
+pub async fn risks_review(
+    state: State<'_, AppState>,
+    request: RiskReviewRequest,
+) -> Result<RiskPointView, ApiError> {
+    operation!(state, "risks.review", prevention::review_risk, request)
 }

@@ -97,6 +97,12 @@ handler_id?: string,
  */
 department_id?: string, note?: string, };
 
+export type AttendeeView = { account_id: string, name: string, unit: string | null, score: number | null, 
+/**
+ * Passed the course's test (none: the course has no test, or no score).
+ */
+passed: boolean | null, };
+
 export type AuditReport = { intact: boolean, events_checked: number, broken: BrokenLink | null, checked_at: string, };
 
 export type AuditVerifyRequest = Record<symbol, never>;
@@ -1850,6 +1856,38 @@ dry_run: boolean, };
 
 export type RevisedPlanVersion = { plan_id: string, title: string, version: number, status: ContingencyVersionStatus, };
 
+export type RiskPointView = { id: string, title: string, description: string, source_kind: RiskSource, source: Record<string, unknown> | null, measures: string, owner_id: string, owner: string, due_on: string, status: RiskStatus, review: string | null, reviewed_at: string | null, 
+/**
+ * Open and past its due day without a review.
+ */
+overdue: boolean, created_by: string, created_at: string, };
+
+export type RiskRecordRequest = { title: string, description: string, source_kind: RiskSource, 
+/**
+ * What the hotspot or alert showed (required for those two).
+ */
+source?: Record<string, unknown>, 
+/**
+ * The preventive measures.
+ */
+measures: string, owner_id: string, 
+/**
+ * `YYYY-MM-DD`, not before today.
+ */
+due_on: string, };
+
+export type RiskReviewRequest = { id: string, 
+/**
+ * What the measures achieved.
+ */
+review: string, status: RiskStatus, };
+
+export type RiskSource = "manual" | "hotspot" | "alert";
+
+export type RiskStatus = "open" | "mitigated" | "closed";
+
+export type RisksListRequest = { status?: RiskStatus, };
+
 export type RoleCode = "intake_agent" | "handler" | "legal" | "department_head" | "manager" | "administrator";
 
 export type RoleUpdateRequest = { code: RoleCode, permissions: Array<Permission>, case_scope: CaseScope, };
@@ -2027,6 +2065,12 @@ export type SourceKind = "document" | "consumer_talk" | "department_statement" |
 
 export type SpecialDay = { date: string, kind: DayKind, name_zh: string, name_en: string, };
 
+export type StaffTraining = { account_id: string, name: string, 
+/**
+ * The day of their latest training that counts (attended; passed when it had a test).
+ */
+last_trained_on: string | null, };
+
 export type StatsDimension = "category" | "channel" | "department" | "store" | "product" | "severity" | "root_cause" | "status";
 
 export type StatsRequest = { 
@@ -2132,6 +2176,44 @@ actor_name: string | null,
  */
 detail: JsonValue, };
 
+export type TrainingAttendee = { account_id: string, 
+/**
+ * The test score, 0–100 (none: no test, or not taken).
+ */
+score?: number, };
+
+export type TrainingCoverage = { 
+/**
+ * Trainings on or after this day count.
+ */
+since: string, months: number, units: Array<UnitCoverage>, };
+
+export type TrainingCoverageRequest = Record<symbol, never>;
+
+export type TrainingRecordRequest = { topic: TrainingTopic, title: string, 
+/**
+ * `YYYY-MM-DD`, not after today.
+ */
+held_on: string, trainer: string, 
+/**
+ * 0.5–40.
+ */
+hours: number, 
+/**
+ * The score that passes the test (0–100); none: no test.
+ */
+pass_score?: number, attendees: Array<TrainingAttendee>, };
+
+export type TrainingTopic = "consumer_rights_law" | "product_quality_law" | "civil_code_contracts" | "product_knowledge" | "service_process" | "communication" | "other";
+
+export type TrainingView = { id: string, topic: TrainingTopic, title: string, held_on: string, trainer: string, hours: number, pass_score: number | null, attendees: Array<AttendeeView>, recorded_by: string, };
+
+export type TrainingsListRequest = { 
+/**
+ * Courses held in this year (default: every year).
+ */
+year?: number, };
+
 export type TrendPoint = { 
 /**
  * `2026-03`, `2026-Q1` or `2026`.
@@ -2139,6 +2221,24 @@ export type TrendPoint = {
 label: string, period: Period, count: number, cases: Record<string, unknown>, };
 
 export type TrendUnit = "month" | "quarter" | "year";
+
+export type UnitCoverage = { unit_id: string | null, unit: string | null, 
+/**
+ * Active staff of the unit.
+ */
+staff: number, 
+/**
+ * Of them, trained within the period.
+ */
+trained: number, 
+/**
+ * trained ÷ staff, per cent, one decimal.
+ */
+rate: number | null, 
+/**
+ * Those who are not: never trained, or last trained before the period.
+ */
+overdue: Array<StaffTraining>, };
 
 export type UnlockRequest = { password: string, };
 
@@ -2264,6 +2364,12 @@ export type Operations = {
   "retention.run": { request: RetentionRunRequest; response: RetentionReport };
   "consumers.anonymise": { request: ConsumerAnonymiseRequest; response: AnonymisedConsumer };
   "consumers.export": { request: ConsumerExportRequest; response: ConsumerExportResult };
+  "trainings.list": { request: TrainingsListRequest; response: Array<TrainingView> };
+  "trainings.record": { request: TrainingRecordRequest; response: TrainingView };
+  "trainings.coverage": { request: TrainingCoverageRequest; response: TrainingCoverage };
+  "risks.list": { request: RisksListRequest; response: Array<RiskPointView> };
+  "risks.record": { request: RiskRecordRequest; response: RiskPointView };
+  "risks.review": { request: RiskReviewRequest; response: RiskPointView };
   "cases.legal_hold": { request: LegalHoldRequest; response: LegalHoldState };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
@@ -2399,6 +2505,12 @@ export const COMMANDS = {
   "retention.run": "retention_run",
   "consumers.anonymise": "consumers_anonymise",
   "consumers.export": "consumers_export",
+  "trainings.list": "trainings_list",
+  "trainings.record": "trainings_record",
+  "trainings.coverage": "trainings_coverage",
+  "risks.list": "risks_list",
+  "risks.record": "risks_record",
+  "risks.review": "risks_review",
   "cases.legal_hold": "cases_legal_hold",
   "cases.search": "cases_search",
   "cases.export": "cases_export",

@@ -18,7 +18,7 @@ use super::org::OrgUnitKind;
 use super::supervision::{
     CaseLegalHold, ConsumerAnonymised, ConsumerExported, InspectionCaseChecked, InspectionClosed,
     InspectionFindingsSaved, InspectionOpened, RectificationAdded, RectificationDone,
-    SanctionDecided, SanctionProposed,
+    RiskPointRecorded, RiskPointReviewed, SanctionDecided, SanctionProposed, TrainingRecorded,
 };
 use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::calendar::SpecialDay;
@@ -213,6 +213,15 @@ pub enum EventBody {
     /// The consumer's personal data exported at their request.
     #[serde(rename = "consumer.exported")]
     ConsumerExported(ConsumerExported),
+    /// A training course held, with who attended and their test scores (§二(一)).
+    #[serde(rename = "training.recorded")]
+    TrainingRecorded(TrainingRecorded),
+    /// A potential dispute risk registered with its preventive measures (§二(四)1).
+    #[serde(rename = "risk_point.recorded")]
+    RiskPointRecorded(RiskPointRecorded),
+    /// A risk point reviewed: what the measures achieved, and where it stands.
+    #[serde(rename = "risk_point.reviewed")]
+    RiskPointReviewed(RiskPointReviewed),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

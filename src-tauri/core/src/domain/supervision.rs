@@ -173,3 +173,96 @@ pub struct ConsumerExported {
     pub consumer_id: String,
     pub note: String,
 }
+
+/// What a training course is about (§二(一)2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingTopic {
+    /// 《消费者权益保护法》
+    ConsumerRightsLaw,
+    /// 《产品质量法》
+    ProductQualityLaw,
+    /// 《民法典》合同编 (replaced the Contract Law in 2021).
+    CivilCodeContracts,
+    ProductKnowledge,
+    ServiceProcess,
+    Communication,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrainingAttendee {
+    pub account_id: String,
+    /// The test score, 0–100 (none: no test, or not taken).
+    #[serde(default)]
+    #[ts(optional)]
+    pub score: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRecorded {
+    pub training_id: String,
+    pub topic: TrainingTopic,
+    pub title: String,
+    pub held_on: String,
+    pub trainer: String,
+    pub hours: f64,
+    pub pass_score: Option<i64>,
+    pub attendees: Vec<TrainingAttendee>,
+}
+
+/// Where a risk point was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskSource {
+    Manual,
+    /// A hotspot of the statistics (§五(二)2).
+    Hotspot,
+    /// An early-warning alert (§六).
+    Alert,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskStatus {
+    Open,
+    /// The measures are in place; watched.
+    Mitigated,
+    Closed,
+}
+
+impl RiskStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            RiskStatus::Open => "open",
+            RiskStatus::Mitigated => "mitigated",
+            RiskStatus::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [RiskStatus::Open, RiskStatus::Mitigated, RiskStatus::Closed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskPointRecorded {
+    pub risk_id: String,
+    pub title: String,
+    pub description: String,
+    pub source_kind: RiskSource,
+    /// What the hotspot or alert showed, as it stood.
+    pub source: Option<serde_json::Value>,
+    pub measures: String,
+    pub owner_id: String,
+    pub due_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskPointReviewed {
+    pub risk_id: String,
+    pub review: String,
+    pub status: RiskStatus,
+}

@@ -179,6 +179,68 @@ pub(super) async fn apply(
             }
             log(conn, ev, "anonymised", a.basis.code(), &a.consumer_id, &a.note).await?;
         }
+        EventBody::TrainingRecorded(t) => {
+            sqlx::query(
+                "INSERT INTO trainings (id, topic, title, held_on, trainer, hours, pass_score, \
+                 recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&t.training_id)
+            .bind(json(&t.topic).trim_matches('"').to_owned())
+            .bind(&t.title)
+            .bind(&t.held_on)
+            .bind(&t.trainer)
+            .bind(t.hours)
+            .bind(t.pass_score)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .execute(&mut *conn)
+            .await?;
+            for a in &t.attendees {
+                sqlx::query(
+                    "INSERT INTO training_attendees (training_id, account_id, score) \
+                     VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                )
+                .bind(&t.training_id)
+                .bind(&a.account_id)
+                .bind(a.score)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        EventBody::RiskPointRecorded(r) => {
+            sqlx::query(
+                "INSERT INTO risk_points (id, title, description, source_kind, source, measures, \
+                 owner_id, due_on, status, created_by, created_at, updated_hlc) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&r.risk_id)
+            .bind(&r.title)
+            .bind(&r.description)
+            .bind(json(&r.source_kind).trim_matches('"').to_owned())
+            .bind(r.source.as_ref().map(json))
+            .bind(&r.measures)
+            .bind(&r.owner_id)
+            .bind(&r.due_on)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::RiskPointReviewed(r) => {
+            sqlx::query(
+                "UPDATE risk_points SET review = ?, reviewed_at = ?, status = ?, updated_hlc = ? \
+                 WHERE id = ?",
+            )
+            .bind(&r.review)
+            .bind(&ev.occurred_at)
+            .bind(r.status.code())
+            .bind(ev.hlc)
+            .bind(&r.risk_id)
+            .execute(&mut *conn)
+            .await?;
+        }
         EventBody::ConsumerExported(e) => {
             log(conn, ev, "exported", "request", &e.consumer_id, &e.note).await?;
         }
