@@ -8,14 +8,17 @@ import { useSession } from "../session";
 import { PeriodPicker, periodOf, type OpenLedger } from "./kpi/shared";
 import { Compliance } from "./supervision/Compliance";
 import { Inspections } from "./supervision/Inspections";
+import { Risks } from "./supervision/Risks";
 import { ProposeModal, Sanctions, type ProposeOpening } from "./supervision/Sanctions";
 import { Scorecards, type ProposeFor } from "./supervision/Scorecards";
+import { Trainings } from "./supervision/Trainings";
 
-type Tab = "compliance" | "scorecards" | "inspections" | "sanctions";
+type Tab = "compliance" | "scorecards" | "inspections" | "sanctions" | "trainings" | "risks";
 
 /**
  * 监督考核 (§七): compliance checks over the recorded cases, scorecards against the KPI targets,
- * inspections by random sample and their rectification, and rewards and penalties.
+ * inspections by random sample and their rectification, and rewards and penalties; and
+ * prevention (§二): training and its coverage, and the risk-point register.
  */
 export function Supervision({
   onOpenLedger,
@@ -37,6 +40,8 @@ export function Supervision({
     ...(mayManage || mayKpi ? (["scorecards"] as const) : []),
     ...(mayManage ? (["inspections"] as const) : []),
     ...(mayManage || mayApprove ? (["sanctions"] as const) : []),
+    ...(mayManage ? (["trainings"] as const) : []),
+    ...(mayView ? (["risks"] as const) : []),
   ];
   const [chosen, setChosen] = useState<Tab | null>(null);
   const tab = chosen && available.includes(chosen) ? chosen : (available[0] ?? null);
@@ -109,6 +114,16 @@ export function Supervision({
           onChanged={() => setSanctionReloads((n) => n + 1)}
         />
       ),
+    },
+    {
+      key: "trainings" as const,
+      label: label("trainings"),
+      children: <Trainings />,
+    },
+    {
+      key: "risks" as const,
+      label: label("risks"),
+      children: <Risks mayManage={mayManage} />,
     },
   ].filter((item) => available.includes(item.key));
 
