@@ -24,6 +24,7 @@ macro_rules! code_enum {
         }
     };
 }
+pub(crate) use code_enum;
 
 code_enum! {
     /// 受理渠道 (§三(一)): the built-in channels (an administrator edits the list, `codes`).

@@ -3,40 +3,27 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What an inspection looks at (§七(一)2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum InspectionAspect {
-    /// 受理情况: complaints taken in, acknowledged and routed as the policy says.
-    Intake,
-    /// 处理过程的合规性.
-    Process,
-    /// 处理结果的满意度.
-    Satisfaction,
-}
+use super::case::code_enum;
 
-/// An inspector's verdict on one sampled case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SampleVerdict {
-    Pending,
-    Compliant,
-    Issue,
-}
-
-impl SampleVerdict {
-    pub fn code(self) -> &'static str {
-        match self {
-            SampleVerdict::Pending => "pending",
-            SampleVerdict::Compliant => "compliant",
-            SampleVerdict::Issue => "issue",
-        }
+code_enum! {
+    /// What an inspection looks at (§七(一)2).
+    #[derive(PartialOrd, Ord)]
+    InspectionAspect {
+        /// 受理情况: complaints taken in, acknowledged and routed as the policy says.
+        Intake = "intake",
+        /// 处理过程的合规性.
+        Process = "process",
+        /// 处理结果的满意度.
+        Satisfaction = "satisfaction",
     }
+}
 
-    pub fn from_code(code: &str) -> Option<Self> {
-        [SampleVerdict::Pending, SampleVerdict::Compliant, SampleVerdict::Issue]
-            .into_iter()
-            .find(|v| v.code() == code)
+code_enum! {
+    /// An inspector's verdict on one sampled case.
+    SampleVerdict {
+        Pending = "pending",
+        Compliant = "compliant",
+        Issue = "issue",
     }
 }
 
@@ -93,20 +80,20 @@ pub struct InspectionClosed {
     pub inspection_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SanctionKind {
-    Reward,
-    Penalty,
+code_enum! {
+    SanctionKind {
+        Reward = "reward",
+        Penalty = "penalty",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SanctionSubject {
-    /// A staff member (their account).
-    Staff,
-    /// A department, store or branch.
-    Unit,
+code_enum! {
+    SanctionSubject {
+        /// A staff member (their account).
+        Staff = "staff",
+        /// A department, store or branch.
+        Unit = "unit",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,22 +126,13 @@ pub struct CaseLegalHold {
     pub reason: Option<String>,
 }
 
-/// Why personal data was anonymised or exported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum PrivacyBasis {
-    /// The retention rule: closed long enough ago.
-    Retention,
-    /// The consumer asked (PIPL art. 45, 47).
-    Request,
-}
-
-impl PrivacyBasis {
-    pub fn code(self) -> &'static str {
-        match self {
-            PrivacyBasis::Retention => "retention",
-            PrivacyBasis::Request => "request",
-        }
+code_enum! {
+    /// Why personal data was anonymised or exported.
+    PrivacyBasis {
+        /// The retention rule: closed long enough ago.
+        Retention = "retention",
+        /// The consumer asked (PIPL art. 45, 47).
+        Request = "request",
     }
 }
 
@@ -174,20 +152,21 @@ pub struct ConsumerExported {
     pub note: String,
 }
 
-/// What a training course is about (§二(一)2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TrainingTopic {
-    /// 《消费者权益保护法》
-    ConsumerRightsLaw,
-    /// 《产品质量法》
-    ProductQualityLaw,
-    /// 《民法典》合同编 (replaced the Contract Law in 2021).
-    CivilCodeContracts,
-    ProductKnowledge,
-    ServiceProcess,
-    Communication,
-    Other,
+code_enum! {
+    /// What a training course is about (§二(一)2).
+    #[derive(PartialOrd, Ord)]
+    TrainingTopic {
+        /// 《消费者权益保护法》
+        ConsumerRightsLaw = "consumer_rights_law",
+        /// 《产品质量法》
+        ProductQualityLaw = "product_quality_law",
+        /// 《民法典》合同编 (replaced the Contract Law in 2021).
+        CivilCodeContracts = "civil_code_contracts",
+        ProductKnowledge = "product_knowledge",
+        ServiceProcess = "service_process",
+        Communication = "communication",
+        Other = "other",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -211,39 +190,23 @@ pub struct TrainingRecorded {
     pub attendees: Vec<TrainingAttendee>,
 }
 
-/// Where a risk point was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskSource {
-    Manual,
-    /// A hotspot of the statistics (§五(二)2).
-    Hotspot,
-    /// An early-warning alert (§六).
-    Alert,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskStatus {
-    Open,
-    /// The measures are in place; watched.
-    Mitigated,
-    Closed,
-}
-
-impl RiskStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            RiskStatus::Open => "open",
-            RiskStatus::Mitigated => "mitigated",
-            RiskStatus::Closed => "closed",
-        }
+code_enum! {
+    /// Where a risk point was found.
+    RiskSource {
+        Manual = "manual",
+        /// A hotspot of the statistics (§五(二)2).
+        Hotspot = "hotspot",
+        /// An early-warning alert (§六).
+        Alert = "alert",
     }
+}
 
-    pub fn from_code(code: &str) -> Option<Self> {
-        [RiskStatus::Open, RiskStatus::Mitigated, RiskStatus::Closed]
-            .into_iter()
-            .find(|s| s.code() == code)
+code_enum! {
+    RiskStatus {
+        Open = "open",
+        /// The measures are in place; watched.
+        Mitigated = "mitigated",
+        Closed = "closed",
     }
 }
 

@@ -102,8 +102,7 @@ async fn trainings_of(
         })
         .collect();
         out.push(TrainingView {
-            topic: serde_json::from_value(serde_json::Value::String(r.get(1)))
-                .unwrap_or(TrainingTopic::Other),
+            topic: TrainingTopic::from_code(r.get(1)).unwrap_or(TrainingTopic::Other),
             id,
             title: r.get(2),
             held_on: r.get(3),
@@ -358,8 +357,7 @@ async fn risks_of(
                 id: r.get(0),
                 title: r.get(1),
                 description: r.get(2),
-                source_kind: serde_json::from_value(serde_json::Value::String(r.get(3)))
-                    .unwrap_or(RiskSource::Manual),
+                source_kind: RiskSource::from_code(r.get(3)).unwrap_or(RiskSource::Manual),
                 source: r.get::<Option<&str>, _>(4).and_then(|s| serde_json::from_str(s).ok()),
                 measures: r.get(5),
                 owner_id: r.get(6),

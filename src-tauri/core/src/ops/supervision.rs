@@ -640,7 +640,6 @@ pub(crate) async fn sanctions_of(
         qb.push(" AND s.subject_id = ").push_bind(subject.to_owned());
     }
     qb.push(" ORDER BY s.proposed_at DESC");
-    let code = |s: &str| serde_json::Value::String(s.to_owned());
     // Within the period asked for: the period itself or one inside it.
     let within = period
         .map(str::trim)
@@ -653,8 +652,8 @@ pub(crate) async fn sanctions_of(
         .iter()
         .map(|r| SanctionView {
             id: r.get(0),
-            kind: serde_json::from_value(code(r.get(1))).unwrap_or(SanctionKind::Reward),
-            subject_kind: serde_json::from_value(code(r.get(2))).unwrap_or(SanctionSubject::Staff),
+            kind: SanctionKind::from_code(r.get(1)).unwrap_or(SanctionKind::Reward),
+            subject_kind: SanctionSubject::from_code(r.get(2)).unwrap_or(SanctionSubject::Staff),
             subject_id: r.get(3),
             subject: r.get(4),
             period: r.get(5),

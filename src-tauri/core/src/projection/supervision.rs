@@ -121,8 +121,8 @@ pub(super) async fn apply(
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&s.sanction_id)
-            .bind(json(&s.kind).trim_matches('"').to_owned())
-            .bind(json(&s.subject_kind).trim_matches('"').to_owned())
+            .bind(s.kind.code())
+            .bind(s.subject_kind.code())
             .bind(&s.subject_id)
             .bind(&s.period)
             .bind(&s.reason)
@@ -186,7 +186,7 @@ pub(super) async fn apply(
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&t.training_id)
-            .bind(json(&t.topic).trim_matches('"').to_owned())
+            .bind(t.topic.code())
             .bind(&t.title)
             .bind(&t.held_on)
             .bind(&t.trainer)
@@ -217,7 +217,7 @@ pub(super) async fn apply(
             .bind(&r.risk_id)
             .bind(&r.title)
             .bind(&r.description)
-            .bind(json(&r.source_kind).trim_matches('"').to_owned())
+            .bind(r.source_kind.code())
             .bind(r.source.as_ref().map(json))
             .bind(&r.measures)
             .bind(&r.owner_id)
