@@ -82,12 +82,28 @@ export async function clickWhenClear(browser, element, timeout = 10_000) {
  * (select all, delete, type): React's inputs ignore a value set behind their back.
  */
 export async function fill(browser, testId, text) {
-  const input = await browser.$(`[data-testid="${testId}"]`);
-  await input.waitForDisplayed({ timeout: 10_000 });
-  await clickWhenClear(browser, input);
-  await browser.keys(["Control", "a"]);
-  await browser.keys("Backspace");
-  await input.addValue(text);
+  let last;
+  await browser.waitUntil(
+    async () => {
+      // Looked up afresh on each try: the field may be rendered again while it is typed into.
+      const input = await browser.$(`[data-testid="${testId}"]`);
+      await input.waitForDisplayed({ timeout: 10_000 });
+      await clickWhenClear(browser, input);
+      try {
+        await browser.keys(["Control", "a"]);
+        await browser.keys("Backspace");
+        await input.addValue(text);
+        return true;
+      } catch (e) {
+        // WebKitWebDriver answers "unknown error" (or cannot parse the element) when the node
+        // was replaced during the call; the next try clears the field and types it all again.
+        if (!/unknown error|stale element|Could not parse element/i.test(String(e))) throw e;
+        last = e;
+        return false;
+      }
+    },
+    { timeout: 15_000, interval: 250, timeoutMsg: `${testId} could not be filled: ${last}` },
+  );
 }
 
 /** The first start: creates the administrator through the set-up screen. */
