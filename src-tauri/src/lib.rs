@@ -4,6 +4,7 @@
 mod commands;
 mod logging;
 mod protocol;
+mod schedule;
 mod state;
 
 use tauri::Manager;
@@ -21,6 +22,9 @@ pub fn run() {
             let db_path = state::db_path_from_args(std::env::args())
                 .unwrap_or_else(redress_core::storage::default_db_path);
             let state = tauri::async_runtime::block_on(state::AppState::open(db_path));
+            if let Ok(db) = state.db() {
+                tauri::async_runtime::spawn(schedule::daily(db));
+            }
             app.manage(state);
             Ok(())
         })

@@ -256,6 +256,9 @@ impl CoreError {
                 "case_open" => "该消费者还有未结案件，不能匿名化".into(),
                 "already_anonymised" => "该消费者的个人信息已经匿名化".into(),
                 "empty_population" => "所选范围内没有可抽查的案件".into(),
+                "version_approved" => "该版本已批准，不能再修改；请起草新版本".into(),
+                "survey_imported" => "这个文件已经导入过（内容相同）".into(),
+                "survey_withdrawn" => "这批调查结果已经撤回".into(),
                 _ => "当前状态下不能这样操作".into(),
             },
             (SupervisionState { reason }, Lang::En) => match *reason {
@@ -279,6 +282,11 @@ impl CoreError {
                     "This consumer's personal data is already anonymised".into()
                 }
                 "empty_population" => "No case in the chosen scope to sample".into(),
+                "version_approved" => {
+                    "That version is approved and cannot change: draft a new version".into()
+                }
+                "survey_imported" => "This file (the same content) is already imported".into(),
+                "survey_withdrawn" => "These survey results have already been withdrawn".into(),
                 _ => "Not possible in the present state".into(),
             },
             (EmergencyState { reason }, Lang::Zh) => match *reason {

@@ -368,7 +368,12 @@ pub async fn apply(
         | EventBody::ConsumerExported(_)
         | EventBody::TrainingRecorded(_)
         | EventBody::RiskPointRecorded(_)
-        | EventBody::RiskPointReviewed(_) => supervision::apply(conn, ev, body).await?,
+        | EventBody::RiskPointReviewed(_)
+        | EventBody::StandardSaved(_)
+        | EventBody::StandardApproved(_)
+        | EventBody::SurveyImported(_)
+        | EventBody::SurveyWithdrawn(_)
+        | EventBody::RetentionRan(_) => supervision::apply(conn, ev, body).await?,
         EventBody::ReportSaved(r) => {
             sqlx::query(
                 "INSERT INTO reports (id, period, status, title, conclusions, proposals, created_by, \

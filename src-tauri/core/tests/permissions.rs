@@ -152,6 +152,16 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("risks.list", [true, true, true, true, true, true]),
     ("risks.record", [false, false, true, true, true, false]),
     ("risks.review", [false, false, true, true, true, false]),
+    ("retention.runs", [false, false, true, false, true, false]),
+    ("standards.list", [true, true, true, true, true, true]),
+    ("standards.get", [true, true, true, true, true, true]),
+    ("standards.lookup", [true, true, true, true, true, true]),
+    ("standards.save", [false, false, true, false, true, false]),
+    ("standards.approve", [false, false, false, false, true, false]),
+    ("surveys.import", [false, false, true, true, true, false]),
+    ("surveys.batches", [false, false, true, true, true, false]),
+    ("surveys.withdraw", [false, false, true, true, true, false]),
+    ("surveys.summary", [false, false, true, true, true, false]),
 ];
 
 struct Ids {
@@ -203,9 +213,14 @@ struct Supervision {
     finished_case: String,
     /// A risk point owned by agent02.
     risk: String,
+    /// An operating standard whose first version is a draft.
+    standard: String,
+    /// A survey file, and an imported batch of another.
+    survey_file: String,
+    survey_batch: String,
 }
 
-async fn supervision_samples(db: &redress_core::Db, agent02: &str) -> Supervision {
+async fn supervision_samples(db: &redress_core::Db, agent02: &str, dir: &Path) -> Supervision {
     let sys = |op: &'static str, req: serde_json::Value| {
         let db = db.clone();
         async move { dispatch(&db, &Actor::system(), op, &req.to_string()).await.expect(op) }
@@ -268,8 +283,32 @@ async fn supervision_samples(db: &redress_core::Db, agent02: &str) -> Supervisio
         .as_str()
         .expect("risk")
         .to_owned();
+    let standard = sys(
+        "standards.save",
+        json!({"kind": "service_commitment", "title": "七天无理由退货承诺",
+        "body": "自签收之日起七日内，商品完好的，可无理由退货。"}),
+    )
+    .await["id"]
+        .as_str()
+        .expect("standard")
+        .to_owned();
+    let survey = |name: &str, score: u8| {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("日期,门店,商品,评分\n2026-10-08,ST-SH-XH,空调,{score}\n"))
+            .expect("survey file");
+        path.to_string_lossy().into_owned()
+    };
+    let imported = survey("满意度十月.csv", 4);
+    let survey_batch = sys("surveys.import", json!({"path": imported, "scale": "five"})).await
+        ["batch_id"]
+        .as_str()
+        .expect("batch")
+        .to_owned();
     Supervision {
         risk,
+        standard,
+        survey_file: survey("满意度十一月.csv", 5),
+        survey_batch,
         inspection: id,
         sampled,
         rectification,
@@ -670,6 +709,22 @@ fn sample(op: &str, ids: &Ids) -> String {
         "risks.review" => json!({"id": ids.supervision.risk, "review": "话术已统一，投诉回落",
             "status": "mitigated"})
         .to_string(),
+        "retention.runs" => "{}".into(),
+        "standards.list" => "{}".into(),
+        "standards.get" => json!({"id": ids.supervision.standard}).to_string(),
+        "standards.lookup" => json!({"query": "退货", "category": "product_quality"}).to_string(),
+        "standards.save" => json!({"id": ids.supervision.standard, "kind": "service_commitment",
+            "title": "七天无理由退货承诺", "body": "自签收之日起七日内可无理由退货。"})
+        .to_string(),
+        "standards.approve" => json!({"id": ids.supervision.standard, "version": 1,
+            "effective_from": today()})
+        .to_string(),
+        "surveys.import" => json!({"path": ids.supervision.survey_file, "scale": "five"}).to_string(),
+        "surveys.batches" => "{}".into(),
+        "surveys.withdraw" => json!({"batch_id": ids.supervision.survey_batch,
+            "reason": "导入了错误的文件"})
+        .to_string(),
+        "surveys.summary" => json!({"by": "store"}).to_string(),
         "cases.legal_hold" => json!({"id": ids.case_in_after_sales,
             "reason": "消费者已起诉"})
         .to_string(),
@@ -794,7 +849,7 @@ async fn every_operation_for_every_role() {
         .fetch_one(t.db.pool())
         .await
         .expect("agent02");
-    let supervision = supervision_samples(&t.db, &agent02).await;
+    let supervision = supervision_samples(&t.db, &agent02, t.dir.path()).await;
     let ids = Ids {
         supervision,
         emergency,

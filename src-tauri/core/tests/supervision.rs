@@ -777,5 +777,59 @@ async fn the_retention_rule_anonymises_old_consumers_except_under_legal_hold() {
     assert_eq!(again["anonymised"], 0, "nothing twice");
     let log = call(db, &legal, "privacy.log", json!({"limit": 1000})).await.expect("log");
     assert!(log.as_array().expect("rows").iter().all(|r| r["basis"] == "retention"));
+    // Each run (not the dry one) is logged with what it did.
+    let runs = call(db, &legal, "retention.runs", json!({})).await.expect("runs");
+    let runs: Vec<(i64, i64, bool, String)> = runs
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_i64().expect(k);
+            (
+                n("anonymised"),
+                n("held"),
+                r["automatic"] == true,
+                r["cutoff"].as_str().expect("c").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        runs,
+        vec![(0, 1, false, cutoff.clone()), (due.len() as i64 - 1, 1, false, cutoff.clone())]
+    );
+    assert_eq!(call(db, &manager, "audit.verify", json!({})).await.expect("audit")["intact"], true);
+}
+
+#[tokio::test]
+async fn the_app_runs_the_retention_rule_once_a_day_on_its_own() {
+    use redress_core::ops::privacy::run_if_due;
+    let (_dir, db, clock) = with_clock(200, 29).await;
+    let db = &db;
+    let legal = support::actor(db, "legal01").await;
+    call(db, &legal, "privacy.settings_set", json!({"retention_months": 0})).await.expect("off");
+    assert!(run_if_due(db).await.expect("off").is_none(), "the rule is off");
+    call(db, &legal, "privacy.settings_set", json!({"retention_months": 12})).await.expect("on");
+    let dry = call(db, &legal, "retention.run", json!({"dry_run": true})).await.expect("dry");
+    let due = dry["due"].as_array().expect("due").len() as i64;
+    assert!(due > 0, "the demo data has old closed consumers");
+    let first = run_if_due(db).await.expect("run").expect("due today");
+    assert_eq!(first.anonymised, due);
+    assert!(run_if_due(db).await.expect("again").is_none(), "once a day");
+    // The next day it runs again (finding nothing new).
+    clock.set(clock.now_ms() + DAY_MS);
+    let next = run_if_due(db).await.expect("next day").expect("due again");
+    assert_eq!(next.anonymised, 0);
+    let runs = call(db, &legal, "retention.runs", json!({})).await.expect("runs");
+    let who: Vec<(&str, bool)> = runs
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| (r["actor"].as_str().expect("actor"), r["automatic"] == true))
+        .collect();
+    assert_eq!(who, vec![("系统", true), ("系统", true)]);
+    let log = call(db, &legal, "privacy.log", json!({"limit": 1000})).await.expect("log");
+    // A line per case of each consumer anonymised.
+    assert_eq!(log.as_array().expect("rows").len() as i64, first.cases);
+    let manager = support::actor(db, "manager01").await;
     assert_eq!(call(db, &manager, "audit.verify", json!({})).await.expect("audit")["intact"], true);
 }

@@ -1,6 +1,7 @@
 //! Supervision and assessment (§七) and consumers' personal data (PIPL): compliance checks,
 //! scorecards, inspections, rewards and penalties, retention, legal holds, anonymisation; and
-//! prevention (§二): training and the risk-point register.
+//! prevention (§二): training, the risk-point register, operating standards and satisfaction
+//! surveys.
 
 use redress_core::ops::compliance::{self, ComplianceRequest, ComplianceResponse};
 use redress_core::ops::prevention::{
@@ -10,16 +11,25 @@ use redress_core::ops::prevention::{
 use redress_core::ops::privacy::{
     self, AnonymisedConsumer, ConsumerAnonymiseRequest, ConsumerExportRequest,
     ConsumerExportResult, LegalHoldRequest, LegalHoldState, PrivacyLogRequest, PrivacyLogRow,
-    PrivacySettings, PrivacySettingsRequest, RetentionReport, RetentionRunRequest,
+    PrivacySettings, PrivacySettingsRequest, RetentionReport, RetentionRunRequest, RetentionRunRow,
+    RetentionRunsRequest,
 };
 use redress_core::ops::scorecard::{
     self, ScorecardExportRequest, ScorecardExported, ScorecardRequest, ScorecardResponse,
+};
+use redress_core::ops::standards::{
+    self, StandardApproveRequest, StandardInForce, StandardRequest, StandardSaveRequest,
+    StandardSummary, StandardView, StandardsListRequest, StandardsLookupRequest,
 };
 use redress_core::ops::supervision::{
     self, InspectionCheckRequest, InspectionFindingsRequest, InspectionOpenRequest,
     InspectionRequest, InspectionSummary, InspectionView, InspectionsListRequest,
     RectificationAddRequest, RectificationDoneRequest, SanctionDecideRequest,
     SanctionProposeRequest, SanctionView, SanctionsListRequest,
+};
+use redress_core::ops::surveys::{
+    self, SurveyBatchView, SurveyBatchesRequest, SurveyImportReport, SurveyImportRequest,
+    SurveySummary, SurveySummaryRequest, SurveyWithdrawRequest,
 };
 use redress_core::ApiError;
 use tauri::State;
@@ -241,4 +251,84 @@ pub async fn risks_review(
     request: RiskReviewRequest,
 ) -> Result<RiskPointView, ApiError> {
     operation!(state, "risks.review", prevention::review_risk, request)
+}
+
+#[tauri::command]
+pub async fn retention_runs(
+    state: State<'_, AppState>,
+    request: RetentionRunsRequest,
+) -> Result<Vec<RetentionRunRow>, ApiError> {
+    operation!(state, "retention.runs", privacy::runs, request)
+}
+
+#[tauri::command]
+pub async fn standards_list(
+    state: State<'_, AppState>,
+    request: StandardsListRequest,
+) -> Result<Vec<StandardSummary>, ApiError> {
+    operation!(state, "standards.list", standards::list, request)
+}
+
+#[tauri::command]
+pub async fn standards_get(
+    state: State<'_, AppState>,
+    request: StandardRequest,
+) -> Result<StandardView, ApiError> {
+    operation!(state, "standards.get", standards::get, request)
+}
+
+#[tauri::command]
+pub async fn standards_lookup(
+    state: State<'_, AppState>,
+    request: StandardsLookupRequest,
+) -> Result<Vec<StandardInForce>, ApiError> {
+    operation!(state, "standards.lookup", standards::lookup, request)
+}
+
+#[tauri::command]
+pub async fn standards_save(
+    state: State<'_, AppState>,
+    request: StandardSaveRequest,
+) -> Result<StandardView, ApiError> {
+    operation!(state, "standards.save", standards::save, request)
+}
+
+#[tauri::command]
+pub async fn standards_approve(
+    state: State<'_, AppState>,
+    request: StandardApproveRequest,
+) -> Result<StandardView, ApiError> {
+    operation!(state, "standards.approve", standards::approve, request)
+}
+
+#[tauri::command]
+pub async fn surveys_import(
+    state: State<'_, AppState>,
+    request: SurveyImportRequest,
+) -> Result<SurveyImportReport, ApiError> {
+    operation!(state, "surveys.import", surveys::import, request)
+}
+
+#[tauri::command]
+pub async fn surveys_batches(
+    state: State<'_, AppState>,
+    request: SurveyBatchesRequest,
+) -> Result<Vec<SurveyBatchView>, ApiError> {
+    operation!(state, "surveys.batches", surveys::batches, request)
+}
+
+#[tauri::command]
+pub async fn surveys_withdraw(
+    state: State<'_, AppState>,
+    request: SurveyWithdrawRequest,
+) -> Result<Vec<SurveyBatchView>, ApiError> {
+    operation!(state, "surveys.withdraw", surveys::withdraw, request)
+}
+
+#[tauri::command]
+pub async fn surveys_summary(
+    state: State<'_, AppState>,
+    request: SurveySummaryRequest,
+) -> Result<SurveySummary, ApiError> {
+    operation!(state, "surveys.summary", surveys::summary, request)
 }

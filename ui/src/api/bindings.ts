@@ -810,11 +810,9 @@ export type ContingencySummary = { id: string, kind: EmergencyKind, title: strin
 /**
  * The version in force today, if one is.
  */
-in_force: number | null, effective_from: string | null, latest_version: number, latest_status: ContingencyVersionStatus, drills: number, last_drill: string | null, };
+in_force: number | null, effective_from: string | null, latest_version: number, latest_status: VersionStatus, drills: number, last_drill: string | null, };
 
-export type ContingencyVersionStatus = "draft" | "approved";
-
-export type ContingencyVersionView = { version: number, status: ContingencyVersionStatus, title: string, content: ContingencyContent, change_note: string, source: ContingencySource | null, drafted_by: string, drafted_at: string, approved_by: string | null, approved_at: string | null, effective_from: string | null, 
+export type ContingencyVersionView = { version: number, status: VersionStatus, title: string, content: ContingencyContent, change_note: string, source: ContingencySource | null, drafted_by: string, drafted_at: string, approved_by: string | null, approved_at: string | null, effective_from: string | null, 
 /**
  * The version in force today.
  */
@@ -1716,7 +1714,7 @@ new_password: string, };
 
 export type Period = { from: string, to: string, };
 
-export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage" | "emergency.manage" | "emergency.approve" | "supervision.manage" | "sanction.approve" | "privacy.manage";
+export type Permission = "case.view" | "case.contact" | "case.intake" | "case.handle" | "compensation.approve" | "data.export" | "taxonomy.edit" | "template.edit" | "account.manage" | "org.edit" | "role.edit" | "audit.verify" | "demo.generate" | "bulletin.issue" | "data.import" | "kpi.manage" | "emergency.manage" | "emergency.approve" | "supervision.manage" | "sanction.approve" | "privacy.manage" | "standard.manage" | "standard.approve";
 
 export type PlanDecideRequest = { plan_id: string, approved: boolean, 
 /**
@@ -1854,7 +1852,19 @@ export type RetentionRunRequest = {
  */
 dry_run: boolean, };
 
-export type RevisedPlanVersion = { plan_id: string, title: string, version: number, status: ContingencyVersionStatus, };
+export type RetentionRunRow = { event_id: string, at: string, 
+/**
+ * Who ran it (`系统` for the daily schedule).
+ */
+actor: string, automatic: boolean, months: number, cutoff: string, anonymised: number, cases: number, held: number, };
+
+export type RetentionRunsRequest = { 
+/**
+ * Runs (default 100, at most 1,000), newest first.
+ */
+limit?: number, };
+
+export type RevisedPlanVersion = { plan_id: string, title: string, version: number, status: VersionStatus, };
 
 export type RiskPointView = { id: string, title: string, description: string, source_kind: RiskSource, source: Record<string, unknown> | null, measures: string, owner_id: string, owner: string, due_on: string, status: RiskStatus, review: string | null, reviewed_at: string | null, 
 /**
@@ -2071,6 +2081,66 @@ export type StaffTraining = { account_id: string, name: string,
  */
 last_trained_on: string | null, };
 
+export type StandardApproveRequest = { id: string, version: number, 
+/**
+ * `YYYY-MM-DD`, today or later.
+ */
+effective_from: string, };
+
+export type StandardInForce = { id: string, kind: StandardKind, version: number, title: string, body: string, categories: Array<string>, effective_from: string, 
+/**
+ * It answers the category asked about.
+ */
+matches_category: boolean, };
+
+export type StandardKind = "service_commitment" | "charges" | "contract_terms" | "other";
+
+export type StandardRequest = { id: string, };
+
+export type StandardSaveRequest = { 
+/**
+ * None: a new standard.
+ */
+id?: string, kind: StandardKind, title: string, body: string, 
+/**
+ * Complaint category codes it answers (may be empty: it applies to every complaint).
+ */
+categories: Array<string>, 
+/**
+ * What this version changes (required from the second version on).
+ */
+change_note: string, };
+
+export type StandardSummary = { id: string, kind: StandardKind, 
+/**
+ * The title of the version in force, else of the latest.
+ */
+title: string, categories: Array<string>, in_force: number | null, effective_from: string | null, latest_version: number, latest_status: VersionStatus, };
+
+export type StandardVersionView = { version: number, status: VersionStatus, title: string, body: string, categories: Array<string>, change_note: string, drafted_by: string, drafted_at: string, approved_by: string | null, approved_at: string | null, effective_from: string | null, 
+/**
+ * The version in force today.
+ */
+in_force: boolean, };
+
+export type StandardView = { id: string, kind: StandardKind, 
+/**
+ * Newest first.
+ */
+versions: Array<StandardVersionView>, };
+
+export type StandardsListRequest = Record<symbol, never>;
+
+export type StandardsLookupRequest = { 
+/**
+ * Words to find in the title or text (every word must occur).
+ */
+query?: string, 
+/**
+ * The complaint's category: standards answering it come first.
+ */
+category?: string, };
+
 export type StatsDimension = "category" | "channel" | "department" | "store" | "product" | "severity" | "root_cause" | "status";
 
 export type StatsRequest = { 
@@ -2143,6 +2213,86 @@ delays: number,
  * Not done and its date has passed.
  */
 overdue: boolean, };
+
+export type SurveyBatchView = { id: string, file_name: string, scale: SurveyScale, rows: number, responses: number, first_day: string, last_day: string, imported_by: string, imported_at: string, withdrawn_at: string | null, withdrawn_by: string | null, };
+
+export type SurveyBatchesRequest = Record<symbol, never>;
+
+export type SurveyBy = "store" | "product";
+
+export type SurveyCell = { month: string, responses: number, 
+/**
+ * The responses' mean score (100-point scale); none without responses.
+ */
+score: number | null, complaints: number, };
+
+export type SurveyImportReport = { file_name: string, 
+/**
+ * Which header each column was read from.
+ */
+columns: { [key in string]: string }, rows: number, responses: number, first_day: string | null, last_day: string | null, stores: number, products: number, 
+/**
+ * Why rows cannot be imported: then nothing is.
+ */
+problems: Array<RowProblem>, 
+/**
+ * Problems beyond those listed.
+ */
+more_problems: number, 
+/**
+ * The batch, when the file was imported.
+ */
+batch_id: string | null, };
+
+export type SurveyImportRequest = { path: string, 
+/**
+ * The scale of the file's scores (default: five-point).
+ */
+scale: SurveyScale, 
+/**
+ * For a workbook: the sheet (default: the first).
+ */
+sheet?: string, encoding: Encoding, 
+/**
+ * Check the file and say what it holds; import nothing.
+ */
+dry_run: boolean, };
+
+export type SurveyScale = "five" | "hundred";
+
+export type SurveySeries = { 
+/**
+ * The store's id or the product's name.
+ */
+key: string, label: string, cells: Array<SurveyCell>, responses: number, score: number | null, complaints: number, 
+/**
+ * Pearson's r between the monthly score and complaints, over months with responses
+ * (none below three such months or when either does not vary). Negative: complaints rise
+ * as satisfaction falls.
+ */
+correlation: number | null, };
+
+export type SurveySummary = { by: SurveyBy, months: Array<string>, 
+/**
+ * Lowest score first.
+ */
+series: Array<SurveySeries>, 
+/**
+ * Every store or product together, month by month.
+ */
+total: Array<SurveyCell>, };
+
+export type SurveySummaryRequest = { 
+/**
+ * First month `YYYY-MM` (default: eleven months before the last).
+ */
+from?: string, 
+/**
+ * Last month `YYYY-MM` (default: this month).
+ */
+to?: string, by: SurveyBy, };
+
+export type SurveyWithdrawRequest = { batch_id: string, reason: string, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 
@@ -2241,6 +2391,8 @@ rate: number | null,
 overdue: Array<StaffTraining>, };
 
 export type UnlockRequest = { password: string, };
+
+export type VersionStatus = "draft" | "approved";
 
 export type VolumeImportRequest = { 
 /**
@@ -2362,6 +2514,7 @@ export type Operations = {
   "privacy.settings_set": { request: PrivacySettings; response: PrivacySettings };
   "privacy.log": { request: PrivacyLogRequest; response: Array<PrivacyLogRow> };
   "retention.run": { request: RetentionRunRequest; response: RetentionReport };
+  "retention.runs": { request: RetentionRunsRequest; response: Array<RetentionRunRow> };
   "consumers.anonymise": { request: ConsumerAnonymiseRequest; response: AnonymisedConsumer };
   "consumers.export": { request: ConsumerExportRequest; response: ConsumerExportResult };
   "trainings.list": { request: TrainingsListRequest; response: Array<TrainingView> };
@@ -2370,6 +2523,15 @@ export type Operations = {
   "risks.list": { request: RisksListRequest; response: Array<RiskPointView> };
   "risks.record": { request: RiskRecordRequest; response: RiskPointView };
   "risks.review": { request: RiskReviewRequest; response: RiskPointView };
+  "standards.list": { request: StandardsListRequest; response: Array<StandardSummary> };
+  "standards.get": { request: StandardRequest; response: StandardView };
+  "standards.lookup": { request: StandardsLookupRequest; response: Array<StandardInForce> };
+  "standards.save": { request: StandardSaveRequest; response: StandardView };
+  "standards.approve": { request: StandardApproveRequest; response: StandardView };
+  "surveys.import": { request: SurveyImportRequest; response: SurveyImportReport };
+  "surveys.batches": { request: SurveyBatchesRequest; response: Array<SurveyBatchView> };
+  "surveys.withdraw": { request: SurveyWithdrawRequest; response: Array<SurveyBatchView> };
+  "surveys.summary": { request: SurveySummaryRequest; response: SurveySummary };
   "cases.legal_hold": { request: LegalHoldRequest; response: LegalHoldState };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
@@ -2503,6 +2665,7 @@ export const COMMANDS = {
   "privacy.settings_set": "privacy_settings_set",
   "privacy.log": "privacy_log",
   "retention.run": "retention_run",
+  "retention.runs": "retention_runs",
   "consumers.anonymise": "consumers_anonymise",
   "consumers.export": "consumers_export",
   "trainings.list": "trainings_list",
@@ -2511,6 +2674,15 @@ export const COMMANDS = {
   "risks.list": "risks_list",
   "risks.record": "risks_record",
   "risks.review": "risks_review",
+  "standards.list": "standards_list",
+  "standards.get": "standards_get",
+  "standards.lookup": "standards_lookup",
+  "standards.save": "standards_save",
+  "standards.approve": "standards_approve",
+  "surveys.import": "surveys_import",
+  "surveys.batches": "surveys_batches",
+  "surveys.withdraw": "surveys_withdraw",
+  "surveys.summary": "surveys_summary",
   "cases.legal_hold": "cases_legal_hold",
   "cases.search": "cases_search",
   "cases.export": "cases_export",

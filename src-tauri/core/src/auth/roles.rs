@@ -75,10 +75,16 @@ pub enum Permission {
     /// anonymisation and export on a consumer's request.
     #[serde(rename = "privacy.manage")]
     PrivacyManage,
+    /// Draft operating standards: service commitments, charges, standard contract terms (§二(二)).
+    #[serde(rename = "standard.manage")]
+    StandardManage,
+    /// Approve a standard's version and the day it is in force from (a managing role).
+    #[serde(rename = "standard.approve")]
+    StandardApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::CaseView,
         Permission::CaseContact,
         Permission::CaseIntake,
@@ -100,6 +106,8 @@ impl Permission {
         Permission::SupervisionManage,
         Permission::SanctionApprove,
         Permission::PrivacyManage,
+        Permission::StandardManage,
+        Permission::StandardApprove,
     ];
 }
 
@@ -195,6 +203,7 @@ impl RoleCode {
                     EmergencyManage,
                     SupervisionManage,
                     PrivacyManage,
+                    StandardManage,
                 ],
                 CaseScope::All,
             ),
@@ -226,6 +235,8 @@ impl RoleCode {
                     SupervisionManage,
                     SanctionApprove,
                     PrivacyManage,
+                    StandardManage,
+                    StandardApprove,
                 ],
                 CaseScope::All,
             ),

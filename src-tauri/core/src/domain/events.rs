@@ -17,8 +17,9 @@ use super::emergency::{
 use super::org::OrgUnitKind;
 use super::supervision::{
     CaseLegalHold, ConsumerAnonymised, ConsumerExported, InspectionCaseChecked, InspectionClosed,
-    InspectionFindingsSaved, InspectionOpened, RectificationAdded, RectificationDone,
-    RiskPointRecorded, RiskPointReviewed, SanctionDecided, SanctionProposed, TrainingRecorded,
+    InspectionFindingsSaved, InspectionOpened, RectificationAdded, RectificationDone, RetentionRan,
+    RiskPointRecorded, RiskPointReviewed, SanctionDecided, SanctionProposed, StandardApproved,
+    StandardSaved, SurveyImported, SurveyWithdrawn, TrainingRecorded,
 };
 use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::calendar::SpecialDay;
@@ -222,6 +223,21 @@ pub enum EventBody {
     /// A risk point reviewed: what the measures achieved, and where it stands.
     #[serde(rename = "risk_point.reviewed")]
     RiskPointReviewed(RiskPointReviewed),
+    /// An operating standard drafted or its draft edited (§二(二)).
+    #[serde(rename = "standard.saved")]
+    StandardSaved(StandardSaved),
+    /// A standard's version approved, in force from a day.
+    #[serde(rename = "standard.approved")]
+    StandardApproved(StandardApproved),
+    /// A file of satisfaction survey results imported (§二(四)2).
+    #[serde(rename = "survey.imported")]
+    SurveyImported(SurveyImported),
+    /// An imported survey file taken back out (the wrong file, say).
+    #[serde(rename = "survey.withdrawn")]
+    SurveyWithdrawn(SurveyWithdrawn),
+    /// The retention rule run, by a person or by the daily schedule.
+    #[serde(rename = "retention.ran")]
+    RetentionRan(RetentionRan),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -229,3 +229,85 @@ pub struct RiskPointReviewed {
     pub review: String,
     pub status: RiskStatus,
 }
+
+code_enum! {
+    /// What an operating standard is (§二(二)).
+    #[derive(PartialOrd, Ord)]
+    StandardKind {
+        /// 服务承诺.
+        ServiceCommitment = "service_commitment",
+        /// 收费标准.
+        Charges = "charges",
+        /// 格式合同条款.
+        ContractTerms = "contract_terms",
+        Other = "other",
+    }
+}
+
+/// A standard drafted, or its next version, or its draft edited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandardSaved {
+    pub standard_id: String,
+    pub version: i64,
+    pub kind: StandardKind,
+    pub title: String,
+    pub body: String,
+    /// Complaint category codes the standard answers.
+    pub categories: Vec<String>,
+    pub change_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandardApproved {
+    pub standard_id: String,
+    pub version: i64,
+    pub effective_from: String,
+}
+
+code_enum! {
+    /// The scale a survey file's scores are on.
+    SurveyScale {
+        /// 1–5 (非常不满意 … 非常满意).
+        Five = "five",
+        /// 0–100.
+        Hundred = "hundred",
+    }
+}
+
+/// One row of a survey file, its score on the 100-point scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyRow {
+    pub row: u64,
+    pub answered_on: String,
+    pub store_id: String,
+    pub product: String,
+    pub score: f64,
+    pub responses: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyImported {
+    pub batch_id: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub scale: SurveyScale,
+    pub rows: Vec<SurveyRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyWithdrawn {
+    pub batch_id: String,
+    pub reason: String,
+}
+
+/// A run of the retention rule (not a dry run): what it found and did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionRan {
+    pub months: i64,
+    pub cutoff: String,
+    pub anonymised: i64,
+    pub cases: i64,
+    pub held: i64,
+    /// Run by the app's daily schedule rather than by a person.
+    pub automatic: bool,
+}

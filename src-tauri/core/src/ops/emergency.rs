@@ -21,6 +21,7 @@ use crate::intake_rules;
 use crate::ops::alerts::AlertCase;
 use crate::ops::documents::{generated, GeneratedPdf};
 use crate::ops::fields::{date, problem, text, today, unknown};
+use crate::ops::versioned::{in_force, VersionStatus, Versions};
 use crate::storage::Db;
 use crate::time::{self, china};
 
@@ -80,13 +81,6 @@ pub(crate) async fn name_of(conn: &mut SqliteConnection, actor_id: &str) -> Core
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum ContingencyVersionStatus {
-    Draft,
-    Approved,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
 pub enum ContingencySourceKind {
     Drill,
     Incident,
@@ -106,7 +100,7 @@ pub struct ContingencySource {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ContingencyVersionView {
     pub version: i64,
-    pub status: ContingencyVersionStatus,
+    pub status: VersionStatus,
     pub title: String,
     pub content: ContingencyContent,
     pub change_note: String,
@@ -129,7 +123,7 @@ pub struct ContingencySummary {
     pub in_force: Option<i64>,
     pub effective_from: Option<String>,
     pub latest_version: i64,
-    pub latest_status: ContingencyVersionStatus,
+    pub latest_status: VersionStatus,
     pub drills: i64,
     pub last_drill: Option<String>,
 }
@@ -185,6 +179,13 @@ pub struct ContingencyApproveRequest {
     pub effective_from: String,
 }
 
+const PLAN_VERSIONS: Versions = Versions {
+    table: "plan_versions",
+    key: "plan_id",
+    entity: "contingency_plan",
+    approved: || state("plan_approved"),
+};
+
 const VERSION_COLUMNS: &str = "v.version, v.status, v.title, v.content, v.change_note, \
     v.source_kind, v.source_id, COALESCE(da.display_name, v.drafted_by), v.drafted_at, \
     COALESCE(aa.display_name, v.approved_by), v.approved_at, v.effective_from";
@@ -219,11 +220,7 @@ async fn versions(
         };
         out.push(ContingencyVersionView {
             version: r.get(0),
-            status: if r.get::<&str, _>(1) == "approved" {
-                ContingencyVersionStatus::Approved
-            } else {
-                ContingencyVersionStatus::Draft
-            },
+            status: VersionStatus::from_code(r.get(1)),
             title: r.get(2),
             content: serde_json::from_str(r.get::<&str, _>(3)).unwrap_or_default(),
             change_note: r.get(4),
@@ -236,14 +233,8 @@ async fn versions(
             in_force: false,
         });
     }
-    // In force: the approved version with the latest effective date not after today.
-    let today = today.to_string();
-    if let Some(v) = out
-        .iter_mut()
-        .filter(|v| v.effective_from.as_deref().is_some_and(|d| d <= today.as_str()))
-        .max_by(|a, b| a.effective_from.cmp(&b.effective_from).then(a.version.cmp(&b.version)))
-    {
-        v.in_force = true;
+    if let Some(i) = in_force(&out, |v| (v.effective_from.as_deref(), v.version), today) {
+        out[i].in_force = true;
     }
     Ok(out)
 }
@@ -444,25 +435,7 @@ pub async fn plans_save(
     check_content(&mut problems, &req.content);
     ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
-    let (plan_id, version) = match &req.id {
-        None => (uuid::Uuid::now_v7().to_string(), 1),
-        Some(id) => {
-            let latest: Option<(i64, String)> = sqlx::query_as(
-                "SELECT version, status FROM plan_versions WHERE plan_id = ? \
-                 ORDER BY version DESC LIMIT 1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match latest {
-                None => {
-                    return Err(CoreError::NotFound { entity: "contingency_plan", id: id.clone() })
-                }
-                Some((v, status)) if status == "draft" => (id.clone(), v),
-                Some((v, _)) => (id.clone(), v + 1),
-            }
-        }
-    };
+    let (plan_id, version) = PLAN_VERSIONS.slot(&mut tx, req.id.as_deref()).await?;
     if version > 1 && req.change_note.trim().is_empty() {
         return Err(CoreError::Validation(vec![problem("change_note", FieldRule::Required)]));
     }
@@ -507,38 +480,13 @@ pub async fn plans_approve(
     req: ContingencyApproveRequest,
 ) -> CoreResult<ContingencyView> {
     actor.require(Permission::EmergencyApprove)?;
-    let mut problems = Vec::new();
-    let from = date("effective_from", &req.effective_from, &mut problems);
-    if let Some(d) = from {
-        if d < today(db) {
-            problems.push(problem(
-                "effective_from",
-                FieldRule::Invalid { detail: "today or later".into() },
-            ));
-        }
-    }
-    ensure_valid(problems)?;
     let mut tx = db.begin_write().await?;
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM plan_versions WHERE plan_id = ? AND version = ?")
-            .bind(&req.id)
-            .bind(req.version)
-            .fetch_optional(&mut *tx)
-            .await?;
-    match status.as_deref() {
-        None => {
-            return Err(CoreError::NotFound {
-                entity: "contingency_plan",
-                id: format!("{} v{}", req.id, req.version),
-            })
-        }
-        Some("approved") => return Err(state("plan_approved")),
-        _ => {}
-    }
+    let effective_from =
+        PLAN_VERSIONS.approval(&mut tx, db, &req.id, req.version, &req.effective_from).await?;
     let body = EventBody::ContingencyPlanApproved(ContingencyPlanApproved {
         plan_id: req.id.clone(),
         version: req.version,
-        effective_from: from.map(|d| d.to_string()).unwrap_or_default(),
+        effective_from,
     });
     event_log::append(&mut tx, db, actor, NewEvent { case_id: None, occurred_at: db.now(), body })
         .await?;
@@ -570,7 +518,7 @@ pub async fn plans_pdf(
         kind: plan.kind.label_zh().to_owned(),
         title: v.title.clone(),
         version: v.version,
-        approved: v.status == ContingencyVersionStatus::Approved,
+        approved: v.status == VersionStatus::Approved,
         approved_by: v.approved_by.clone(),
         effective_from: v.effective_from.clone(),
         change_note: v.change_note.clone(),
@@ -727,7 +675,7 @@ pub async fn drills_record(
         Some(n) => plan
             .versions
             .iter()
-            .find(|v| v.version == n && v.status == ContingencyVersionStatus::Approved)
+            .find(|v| v.version == n && v.status == VersionStatus::Approved)
             .map(|v| v.version)
             .ok_or_else(|| unknown("plan_version", n))?,
         None => plan
@@ -851,7 +799,7 @@ pub struct RevisedPlanVersion {
     pub plan_id: String,
     pub title: String,
     pub version: i64,
-    pub status: ContingencyVersionStatus,
+    pub status: VersionStatus,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -1234,11 +1182,7 @@ async fn load_incident(conn: &mut SqliteConnection, db: &Db, id: &str) -> CoreRe
         plan_id: v.get(0),
         title: v.get(1),
         version: v.get(2),
-        status: if v.get::<&str, _>(3) == "approved" {
-            ContingencyVersionStatus::Approved
-        } else {
-            ContingencyVersionStatus::Draft
-        },
+        status: VersionStatus::from_code(v.get(3)),
     })
     .collect();
     let live = IncidentLive {

@@ -22,7 +22,7 @@ const PREVIEW_ROWS: usize = 20;
 /// The largest file an import reads (bytes).
 pub const MAX_FILE: u64 = 512 * 1024 * 1024;
 
-fn read_file(path: &str) -> CoreResult<(String, Vec<u8>)> {
+pub(crate) fn read_file(path: &str) -> CoreResult<(String, Vec<u8>)> {
     let invalid = |detail: String| {
         CoreError::Validation(vec![FieldProblem {
             field: "path".into(),

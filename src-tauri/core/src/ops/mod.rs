@@ -31,9 +31,12 @@ pub mod roles;
 pub mod scorecard;
 pub mod search;
 pub mod settings;
+pub mod standards;
 pub mod stats;
 pub mod supervision;
+pub mod surveys;
 pub mod system;
+pub mod versioned;
 pub mod work;
 
 use serde::de::DeserializeOwned;
@@ -123,6 +126,7 @@ operations! {
     "privacy.settings_set" => privacy_settings_set = privacy::settings_set : privacy::PrivacySettings => privacy::PrivacySettings;
     "privacy.log" => privacy_log = privacy::log : privacy::PrivacyLogRequest => Vec<privacy::PrivacyLogRow>;
     "retention.run" => retention_run = privacy::run : privacy::RetentionRunRequest => privacy::RetentionReport;
+    "retention.runs" => retention_runs = privacy::runs : privacy::RetentionRunsRequest => Vec<privacy::RetentionRunRow>;
     "consumers.anonymise" => consumers_anonymise = privacy::anonymise_on_request : privacy::ConsumerAnonymiseRequest => privacy::AnonymisedConsumer;
     "consumers.export" => consumers_export = privacy::export : privacy::ConsumerExportRequest => privacy::ConsumerExportResult;
     "trainings.list" => trainings_list = prevention::trainings : prevention::TrainingsListRequest => Vec<prevention::TrainingView>;
@@ -131,6 +135,15 @@ operations! {
     "risks.list" => risks_list = prevention::risks : prevention::RisksListRequest => Vec<prevention::RiskPointView>;
     "risks.record" => risks_record = prevention::record_risk : prevention::RiskRecordRequest => prevention::RiskPointView;
     "risks.review" => risks_review = prevention::review_risk : prevention::RiskReviewRequest => prevention::RiskPointView;
+    "standards.list" => standards_list = standards::list : standards::StandardsListRequest => Vec<standards::StandardSummary>;
+    "standards.get" => standards_get = standards::get : standards::StandardRequest => standards::StandardView;
+    "standards.lookup" => standards_lookup = standards::lookup : standards::StandardsLookupRequest => Vec<standards::StandardInForce>;
+    "standards.save" => standards_save = standards::save : standards::StandardSaveRequest => standards::StandardView;
+    "standards.approve" => standards_approve = standards::approve : standards::StandardApproveRequest => standards::StandardView;
+    "surveys.import" => surveys_import = surveys::import : surveys::SurveyImportRequest => surveys::SurveyImportReport;
+    "surveys.batches" => surveys_batches = surveys::batches : surveys::SurveyBatchesRequest => Vec<surveys::SurveyBatchView>;
+    "surveys.withdraw" => surveys_withdraw = surveys::withdraw : surveys::SurveyWithdrawRequest => Vec<surveys::SurveyBatchView>;
+    "surveys.summary" => surveys_summary = surveys::summary : surveys::SurveySummaryRequest => surveys::SurveySummary;
     "cases.legal_hold" => cases_legal_hold = privacy::legal_hold : privacy::LegalHoldRequest => privacy::LegalHoldState;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;

@@ -12,10 +12,11 @@ use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::domain::events::{EventBody, SettingChanged};
 use crate::domain::supervision::{
-    CaseLegalHold, ConsumerAnonymised, ConsumerExported, PrivacyBasis,
+    CaseLegalHold, ConsumerAnonymised, ConsumerExported, PrivacyBasis, RetentionRan,
 };
 use crate::error::{ensure_valid, CoreError, CoreResult, FieldRule};
 use crate::event_log::{self, NewEvent};
+use crate::ops::emergency::append;
 use crate::ops::fields::{problem, text};
 use crate::storage::Db;
 use crate::time;
@@ -190,6 +191,16 @@ fn cutoff(db: &Db, months: i64) -> Option<String> {
 /// closed before the cutoff is anonymised, unless a case of theirs is under legal hold.
 pub async fn run(db: &Db, actor: &Actor, req: RetentionRunRequest) -> CoreResult<RetentionReport> {
     actor.require(Permission::PrivacyManage)?;
+    apply_rule(db, actor, req.dry_run, false).await
+}
+
+async fn apply_rule(
+    db: &Db,
+    actor: &Actor,
+    dry_run: bool,
+    automatic: bool,
+) -> CoreResult<RetentionReport> {
+    let req = RetentionRunRequest { dry_run };
     let mut tx = db.begin_write().await?;
     let months = retention_months(&mut tx).await?;
     let cut = (months > 0).then(|| cutoff(db, months)).flatten();
@@ -239,9 +250,94 @@ pub async fn run(db: &Db, actor: &Actor, req: RetentionRunRequest) -> CoreResult
             report.anonymised += 1;
             report.cases += cases.len() as i64;
         }
+        let body = EventBody::RetentionRan(RetentionRan {
+            months,
+            cutoff: cut,
+            anonymised: report.anonymised,
+            cases: report.cases,
+            held: report.held.len() as i64,
+            automatic,
+        });
+        append(&mut tx, db, actor, body).await?;
         tx.commit().await?;
     }
     Ok(report)
+}
+
+/// The daily schedule: once a day (China time), if the rule is on and has not run
+/// automatically today, runs it as the system. The app calls this at start and then hourly;
+/// it answers the report of the run, or none when nothing was due to run.
+pub async fn run_if_due(db: &Db) -> CoreResult<Option<RetentionReport>> {
+    let mut conn = db.pool().acquire().await?;
+    if retention_months(&mut conn).await? == 0 {
+        return Ok(None);
+    }
+    let since = crate::ops::stats::start_of(crate::ops::fields::today(db));
+    let ran: Option<String> = sqlx::query_scalar(
+        "SELECT event_id FROM retention_runs WHERE automatic = 1 AND at >= ? LIMIT 1",
+    )
+    .bind(&since)
+    .fetch_optional(&mut *conn)
+    .await?;
+    drop(conn);
+    if ran.is_some() {
+        return Ok(None);
+    }
+    apply_rule(db, &Actor::system(), false, true).await.map(Some)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RetentionRunRow {
+    pub event_id: String,
+    pub at: String,
+    /// Who ran it (`系统` for the daily schedule).
+    pub actor: String,
+    pub automatic: bool,
+    pub months: i64,
+    pub cutoff: String,
+    pub anonymised: i64,
+    pub cases: i64,
+    pub held: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionRunsRequest {
+    /// Runs (default 100, at most 1,000), newest first.
+    #[ts(optional)]
+    pub limit: Option<i64>,
+}
+
+/// The retention rule's runs, newest first.
+pub async fn runs(
+    db: &Db,
+    actor: &Actor,
+    req: RetentionRunsRequest,
+) -> CoreResult<Vec<RetentionRunRow>> {
+    actor.require(Permission::PrivacyManage)?;
+    let rows = sqlx::query(
+        "SELECT r.event_id, r.at, CASE WHEN r.actor = 'system' THEN '系统' \
+         ELSE COALESCE(a.display_name, r.actor) END, r.automatic, r.months, r.cutoff, \
+         r.anonymised, r.cases, r.held FROM retention_runs r \
+         LEFT JOIN accounts a ON a.id = r.actor ORDER BY r.at DESC, r.event_id DESC LIMIT ?",
+    )
+    .bind(req.limit.unwrap_or(100).clamp(1, 1_000))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| RetentionRunRow {
+            event_id: r.get(0),
+            at: r.get(1),
+            actor: r.get(2),
+            automatic: r.get(3),
+            months: r.get(4),
+            cutoff: r.get(5),
+            anonymised: r.get(6),
+            cases: r.get(7),
+            held: r.get(8),
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -244,6 +244,132 @@ pub(super) async fn apply(
         EventBody::ConsumerExported(e) => {
             log(conn, ev, "exported", "request", &e.consumer_id, &e.note).await?;
         }
+        EventBody::StandardSaved(s) => {
+            sqlx::query(
+                "INSERT INTO standards (id, kind, created_by, created_at, updated_hlc) \
+                 VALUES (?, ?, ?, ?, ?) \
+                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, updated_hlc = excluded.updated_hlc",
+            )
+            .bind(&s.standard_id)
+            .bind(s.kind.code())
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(ev.hlc)
+            .execute(&mut *conn)
+            .await?;
+            // An approved version never changes: a save on it is refused before it is logged.
+            sqlx::query(
+                "INSERT INTO standard_versions (standard_id, version, status, title, body, \
+                 categories, change_note, drafted_by, drafted_at) \
+                 VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (standard_id, version) DO UPDATE SET title = excluded.title, \
+                 body = excluded.body, categories = excluded.categories, \
+                 change_note = excluded.change_note, drafted_by = excluded.drafted_by, \
+                 drafted_at = excluded.drafted_at WHERE standard_versions.status = 'draft'",
+            )
+            .bind(&s.standard_id)
+            .bind(s.version)
+            .bind(&s.title)
+            .bind(&s.body)
+            .bind(json(&s.categories))
+            .bind(&s.change_note)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::StandardApproved(a) => {
+            sqlx::query(
+                "UPDATE standard_versions SET status = 'approved', approved_by = ?, \
+                 approved_at = ?, effective_from = ? \
+                 WHERE standard_id = ? AND version = ? AND status = 'draft'",
+            )
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .bind(&a.effective_from)
+            .bind(&a.standard_id)
+            .bind(a.version)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("UPDATE standards SET updated_hlc = ? WHERE id = ?")
+                .bind(ev.hlc)
+                .bind(&a.standard_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        EventBody::SurveyImported(s) => {
+            let responses: i64 = s.rows.iter().map(|r| r.responses).sum();
+            let first = s.rows.iter().map(|r| r.answered_on.as_str()).min().unwrap_or_default();
+            let last = s.rows.iter().map(|r| r.answered_on.as_str()).max().unwrap_or_default();
+            let inserted = sqlx::query(
+                "INSERT INTO survey_batches (id, file_name, sha256, scale, rows, responses, \
+                 first_day, last_day, imported_by, imported_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&s.batch_id)
+            .bind(&s.file_name)
+            .bind(&s.sha256)
+            .bind(s.scale.code())
+            .bind(s.rows.len() as i64)
+            .bind(responses)
+            .bind(first)
+            .bind(last)
+            .bind(&ev.actor)
+            .bind(&ev.occurred_at)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                for r in &s.rows {
+                    sqlx::query(
+                        "INSERT INTO survey_results (batch_id, row, answered_on, store_id, product, \
+                         score, responses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(&s.batch_id)
+                    .bind(r.row as i64)
+                    .bind(&r.answered_on)
+                    .bind(&r.store_id)
+                    .bind(&r.product)
+                    .bind(r.score)
+                    .bind(r.responses)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+        EventBody::SurveyWithdrawn(w) => {
+            sqlx::query("DELETE FROM survey_results WHERE batch_id = ?")
+                .bind(&w.batch_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "UPDATE survey_batches SET withdrawn_at = ?, withdrawn_by = ? \
+                 WHERE id = ? AND withdrawn_at IS NULL",
+            )
+            .bind(&ev.occurred_at)
+            .bind(&ev.actor)
+            .bind(&w.batch_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        EventBody::RetentionRan(r) => {
+            sqlx::query(
+                "INSERT INTO retention_runs (event_id, at, actor, automatic, months, cutoff, \
+                 anonymised, cases, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(&ev.event_id)
+            .bind(&ev.occurred_at)
+            .bind(&ev.actor)
+            .bind(r.automatic)
+            .bind(r.months)
+            .bind(&r.cutoff)
+            .bind(r.anonymised)
+            .bind(r.cases)
+            .bind(r.held)
+            .execute(&mut *conn)
+            .await?;
+        }
         _ => {}
     }
     Ok(())
