@@ -191,7 +191,9 @@ function Workspace() {
   };
   const mayImport = can("data.import");
   const mayView = can("case.view");
-  const maySupervise = can("supervision.manage") || can("kpi.manage") || can("sanction.approve");
+  // Those who keep or approve the operating standards reach them there too.
+  const maySupervise =
+    can("supervision.manage") || can("kpi.manage") || can("sanction.approve") || can("standard.manage") || can("standard.approve");
   // Sections a permission opens are listed only to those who have it.
   const order: Section[] = (
     ["workbench", "intake", "ledger", "stats", "kpi", "reports", "imports", "bulletins", "emergency", "supervision", "settings"] as const

@@ -98,6 +98,12 @@ export async function setCoreLanguage(lang: Lang): Promise<void> {
   await invoke("app_set_language", { lang });
 }
 
+/** A path as typed or pasted: Windows Explorer's "Copy as path" wraps it in quotes. */
+export function unquotePath(text: string): string {
+  const t = text.trim();
+  return t.length >= 2 && /^(["'])[\s\S]*\1$/.test(t) ? t.slice(1, -1).trim() : t;
+}
+
 /** The native dialogs, opened by the shell: only paths a person picked reach the core. */
 export const dialogs = {
   /** Several files; none if cancelled. */

@@ -11,8 +11,10 @@ import type {
   ContingencyView,
   DrillView,
   IncidentSummary,
+  HandlerView,
   IncidentView,
   Permission,
+  RiskPointView,
 } from "../api";
 import { core } from "../test/core";
 
@@ -278,6 +280,8 @@ describe("Emergency", { timeout: 120_000 }, () => {
     expect((await within(screen.getByTestId("alerts-method")).findByText(/Bonferroni/)).textContent).toContain("p < 1.1×10⁻⁴");
 
     // An alert already declared links its incident instead.
+    // Recording risk points is for those who may (supervision.manage), not emergency.manage.
+    expect(screen.queryByTestId("record-risk")).toBeNull();
     const declared = cards[1]!;
     expect(within(declared).queryByTestId("alert-declare")).toBeNull();
     expect(within(declared).getByTestId("alert-incident-tag").textContent).toBe("已立为 纠纷应急〔2026〕1号");
@@ -314,6 +318,86 @@ describe("Emergency", { timeout: 120_000 }, () => {
     // The incident declared opens, and the alerts are checked again.
     await waitFor(() => expect(screen.getByTestId("incident-no").textContent).toBe("纠纷应急〔2026〕2号"));
     expect(calls("alerts.list").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("records a risk point from an alert, prefilled with what it showed", async () => {
+    granted.permissions = new Set(["case.view", "supervision.manage"]);
+    const handlers: HandlerView[] = [{ id: "acc-wang", display_name: "王磊", unit_id: "u-after", unit_name: "售后服务部" }];
+    core.answer = (name, request) => {
+      switch (name) {
+        case "alerts.list":
+          return Promise.resolve(ALERTS);
+        case "org.handlers":
+          return Promise.resolve(handlers);
+        case "org.list":
+          return Promise.resolve([]);
+        case "risks.record": {
+          const r = request as Pick<RiskPointView, "title" | "description" | "source_kind" | "measures" | "owner_id" | "due_on"> & {
+            source: Record<string, unknown>;
+          };
+          return Promise.resolve({
+            ...r,
+            id: "r1",
+            owner: "王磊",
+            status: "open",
+            review: null,
+            reviewed_at: null,
+            overdue: false,
+            created_by: "李法务",
+            created_at: "2026-11-20T04:00:00Z",
+          } satisfies RiskPointView);
+        }
+        default:
+          return new Promise(() => undefined);
+      }
+    };
+    renderPage();
+    const cards = await screen.findAllByTestId("alert-card");
+    // On every alert, declared as an incident or not; declaring stays with emergency.manage.
+    expect(within(cards[1]!).getByTestId("record-risk")).toBeTruthy();
+    expect(screen.queryByTestId("alert-declare")).toBeNull();
+    fireEvent.click(within(cards[0]!).getByTestId("record-risk"));
+
+    await screen.findByTestId("risk-title");
+    expect(value("risk-title")).toBe("智能净水器R9群体投诉风险");
+    const description = value("risk-description");
+    expect(description).toContain("2026-11-18 12:00 至 2026-11-20 12:00（48 小时内），产品/型号“智能净水器R9”受理投诉 15 件");
+    expect(description).toContain("为预期的 12.5 倍（p = 3.2×10⁻⁹）");
+    expect(screen.getByTestId("risk-source-shown").textContent).toContain("观测 15 / 预期 1.2");
+    expect(value("risk-due-on")).toBe("2026-12-20");
+    type("risk-measures", "R9 暂停促销，排查滤芯批次");
+    fireEvent.mouseDown(screen.getByTestId("risk-owner").querySelector("input") as HTMLInputElement);
+    const option = await waitFor(() => {
+      const found = document.querySelector('.ant-select-item-option[title="王磊 · 售后服务部"]');
+      expect(found).not.toBeNull();
+      return found as HTMLElement;
+    });
+    fireEvent.click(option);
+    fireEvent.click(screen.getByTestId("risk-submit"));
+
+    await waitFor(() => expect(calls("risks.record")).toHaveLength(1));
+    expect(calls("risks.record")[0]).toEqual({
+      title: "智能净水器R9群体投诉风险",
+      description,
+      source_kind: "alert",
+      source: {
+        dimension: "product",
+        value: "智能净水器R9",
+        label: "智能净水器R9",
+        window_hours: 48,
+        window_start: "2026-11-18T04:00:00Z",
+        window_end: "2026-11-20T04:00:00Z",
+        observed: 15,
+        expected: 1.2,
+        ratio: 12.5,
+        p_value: 3.2e-9,
+      },
+      measures: "R9 暂停促销，排查滤芯批次",
+      owner_id: "acc-wang",
+      due_on: "2026-12-20",
+    });
+    expect(await screen.findByText("风险点已登记")).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId("risk-title")).toBeNull());
   });
 
   it("handles an incident: activates a plan, works its steps, reports, records a measure, reviews, and shows a refused close", async () => {
@@ -658,6 +742,7 @@ describe("Emergency", { timeout: 120_000 }, () => {
     renderPage();
     const cards = await screen.findAllByTestId("alert-card");
     expect(within(cards[0]!).queryByTestId("alert-declare")).toBeNull();
+    expect(screen.queryByTestId("record-risk")).toBeNull();
     // Seeing an incident already declared is still possible.
     expect(within(cards[1]!).getByTestId("alert-incident")).toBeTruthy();
 

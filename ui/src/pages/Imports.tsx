@@ -23,6 +23,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import {
   call,
   dialogs,
+  unquotePath,
   type Encoding,
   type ImportBatchView,
   type ImportField,
@@ -55,12 +56,6 @@ import { useI18n } from "../i18n";
 
 const ENCODINGS: Encoding[] = ["auto", "utf8", "gb18030"];
 type Step = 0 | 1 | 2 | 3;
-
-/** A path as copied: Windows Explorer's "Copy as path" wraps it in quotes. */
-function unquote(text: string): string {
-  const t = text.trim();
-  return t.length >= 2 && /^(["'])[\s\S]*\1$/.test(t) ? t.slice(1, -1).trim() : t;
-}
 
 /**
  * A figure's number as shown (grouped), in an element of its own for tests: `data-testid` on
@@ -182,7 +177,7 @@ export function Imports({
 
   /** Reads the file at the path typed or pasted (Explorer's "Copy as path" adds quotes). */
   const readTyped = async () => {
-    const file = unquote(typed);
+    const file = unquotePath(typed);
     if (file === "" || busy) return;
     setTyped(file);
     setPath(file);
@@ -297,7 +292,7 @@ export function Imports({
             className="num"
             data-testid="import-path"
           />
-          <Button onClick={readTyped} disabled={unquote(typed) === ""} loading={busy} data-testid="import-read">
+          <Button onClick={readTyped} disabled={unquotePath(typed) === ""} loading={busy} data-testid="import-read">
             {t.read}
           </Button>
         </Space.Compact>

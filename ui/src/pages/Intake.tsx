@@ -1,3 +1,4 @@
+import { BookOutlined } from "@ant-design/icons";
 import {
   Alert,
   App,
@@ -37,6 +38,7 @@ import {
 } from "../api";
 import { useSubmit } from "../api/forms";
 import { StatusTag } from "../components/labels";
+import { StandardsLookup } from "../components/standards";
 import { formatDateTime } from "../format";
 import { useCodes } from "../codes";
 import { useI18n } from "../i18n";
@@ -123,6 +125,8 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   // Earlier cases this complaint is linked to, or repeats (then it is merged into that one).
   const [links, setLinks] = useState<CaseRow[]>([]);
   const [duplicateOf, setDuplicateOf] = useState<CaseRow | null>(null);
+  // The operating standards in force, read beside the form (which stays as typed).
+  const [standardsOpen, setStandardsOpen] = useState(false);
   const complexity = Form.useWatch("complexity", form);
   const channel = Form.useWatch("channel", form);
   const category = Form.useWatch("category", form);
@@ -255,6 +259,7 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
   const toggleLink = (c: CaseRow) =>
     setLinks((now) => (now.some((l) => l.id === c.id) ? now.filter((l) => l.id !== c.id) : [...now, c]));
   return (
+    <>
     <div className="page" onKeyDown={onKeyDown}>
       {restored && (
         <Alert
@@ -550,6 +555,15 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
       </Form>
       </Col>
       <Col span={7}>
+        <Button
+          block
+          icon={<BookOutlined />}
+          style={{ marginBottom: 12 }}
+          onClick={() => setStandardsOpen(true)}
+          data-testid="intake-standards"
+        >
+          {m.standards.lookup.open}
+        </Button>
         <Card size="small" title={t.related} extra={<Typography.Text type="secondary">{t.relatedHint}</Typography.Text>} data-testid="related">
           {related && related.consumer_case_count > 0 && (
             <Typography.Paragraph strong>{t.history(related.consumer_case_count)}</Typography.Paragraph>
@@ -599,5 +613,8 @@ export function Intake({ onOpenLedger }: { onOpenLedger: () => void }) {
       </Col>
       </Row>
     </div>
+    {/* Outside the page: its keys (Ctrl+Enter) never send the intake form. */}
+    <StandardsLookup open={standardsOpen} category={category} onClose={() => setStandardsOpen(false)} />
+    </>
   );
 }

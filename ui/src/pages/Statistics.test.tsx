@@ -2,11 +2,27 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { App as AntApp } from "antd";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { BreakdownItem, Figure, HotspotsResponse, StatsDimension, StatsRequest, StatsResponse } from "../api";
+import type {
+  BreakdownItem,
+  Figure,
+  HandlerView,
+  HotspotsResponse,
+  Permission,
+  RiskPointView,
+  StatsDimension,
+  StatsRequest,
+  StatsResponse,
+} from "../api";
 import { core } from "../test/core";
 
-// A stand-in for the core: every call is recorded and answered by `core.answer`.
+// A stand-in for the core: every call is recorded and answered by `core.answer`; the session
+// grants what each test says.
 vi.mock("../api", async (original) => (await import("../test/core")).withCore(await original()));
+const granted = { permissions: new Set<Permission>() };
+vi.mock("../session", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../session")>()),
+  useCan: (p: Permission) => granted.permissions.has(p),
+}));
 
 const { I18nProvider } = await import("../i18n");
 const { CodesProvider } = await import("../codes");
@@ -170,6 +186,34 @@ function renderPage(onOpenLedger = vi.fn()) {
 }
 
 const text = (testId: string) => screen.getByTestId(testId).textContent;
+const value = (testId: string) => (screen.getByTestId(testId) as HTMLInputElement | HTMLTextAreaElement).value;
+const type = (testId: string, typed: string) => fireEvent.change(screen.getByTestId(testId), { target: { value: typed } });
+
+/** Picks an option of a select by its label. */
+async function pick(testId: string, label: string) {
+  fireEvent.mouseDown(screen.getByTestId(testId).querySelector("input") as HTMLInputElement);
+  const option = await waitFor(() => {
+    const found = document.querySelector(`.ant-select-item-option[title="${label}"]`);
+    expect(found).not.toBeNull();
+    return found as HTMLElement;
+  });
+  fireEvent.click(option);
+}
+
+const HANDLERS: HandlerView[] = [{ id: "acc-wang", display_name: "王磊", unit_id: "u-after", unit_name: "售后服务部" }];
+/** The core's answer to `risks.record`: the risk point as recorded. */
+const recorded = (request: unknown): RiskPointView => ({
+  ...(request as Pick<RiskPointView, "title" | "description" | "source_kind" | "measures" | "owner_id" | "due_on">),
+  id: "r1",
+  source: (request as { source?: Record<string, unknown> }).source ?? null,
+  owner: "王磊",
+  status: "open",
+  review: null,
+  reviewed_at: null,
+  overdue: false,
+  created_by: "李法务",
+  created_at: "2026-05-14T04:00:00Z",
+});
 
 /** The names in a breakdown's table, in order. */
 const names = (dimension: StatsDimension) =>
@@ -187,6 +231,7 @@ describe("Statistics", { timeout: 60_000 }, () => {
     vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
     vi.setSystemTime(NOW);
     core.calls = [];
+    granted.permissions = new Set(["case.view"]);
     serve();
   });
   afterEach(() => {
@@ -432,6 +477,89 @@ describe("Statistics", { timeout: 60_000 }, () => {
     fireEvent.click(within(other).getByTestId("hotspot-name-department-none"));
     expect(onOpen).toHaveBeenLastCalledWith(HOTSPOTS.items[1]?.cases, "热点：责任部门“未记录”，2026");
     expect(onOpen).toHaveBeenCalledTimes(2);
+  });
+
+  it("records a risk point from a hotspot, prefilled with what it showed, without opening its cases", async () => {
+    granted.permissions = new Set(["case.view", "supervision.manage"]);
+    core.answer = (name, request) => {
+      switch (name) {
+        case "stats.summary":
+          return Promise.resolve(RESPONSE);
+        case "stats.hotspots":
+          return Promise.resolve(HOTSPOTS);
+        case "org.handlers":
+          return Promise.resolve(HANDLERS);
+        case "org.list":
+          return Promise.resolve([]);
+        case "risks.record":
+          return Promise.resolve(recorded(request));
+        default:
+          return new Promise(() => undefined);
+      }
+    };
+    const onOpen = renderPage();
+    const card = await screen.findByTestId("stats-hotspots");
+    const row = await within(card).findByTestId("hotspot-row-product-智能净水器R9");
+    expect(within(card).getByText("操作")).toBeTruthy();
+    // One on every row.
+    expect(within(card).getAllByTestId("record-risk")).toHaveLength(2);
+    fireEvent.click(within(row).getByTestId("record-risk"));
+
+    await screen.findByTestId("risk-title");
+    expect(value("risk-title")).toBe("智能净水器R9投诉异常增多");
+    expect(value("risk-description")).toBe(
+      "统计期间 2026，产品/服务“智能净水器R9”受理投诉 30 件，以往各期平均 0.5 件，为平均的 60 倍（p = 3.1×10⁻³⁸），显著高于以往。",
+    );
+    expect(within(screen.getByTestId("risk-source-kind")).getByRole("radio", { checked: true }).closest("label")?.textContent).toBe("高发热点");
+    expect(text("risk-source-shown")).toContain("观测 30 / 预期 0.5");
+    expect(value("risk-due-on")).toBe("2026-06-13");
+    type("risk-measures", "排查R9滤芯批次，门店加强安装说明");
+    await pick("risk-owner", "王磊 · 售后服务部");
+    fireEvent.click(screen.getByTestId("risk-submit"));
+
+    await waitFor(() => expect(core.calls.filter(([n]) => n === "risks.record")).toHaveLength(1));
+    expect(core.calls.find(([n]) => n === "risks.record")?.[1]).toEqual({
+      title: "智能净水器R9投诉异常增多",
+      description: "统计期间 2026，产品/服务“智能净水器R9”受理投诉 30 件，以往各期平均 0.5 件，为平均的 60 倍（p = 3.1×10⁻³⁸），显著高于以往。",
+      source_kind: "hotspot",
+      source: {
+        dimension: "product",
+        value: "智能净水器R9",
+        label: "智能净水器R9",
+        period: "2026",
+        observed: 30,
+        expected: 0.5,
+        ratio: 60,
+        p_value: 3.14e-38,
+      },
+      measures: "排查R9滤芯批次，门店加强安装说明",
+      owner_id: "acc-wang",
+      due_on: "2026-06-13",
+    });
+    expect(await screen.findByText("风险点已登记")).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId("risk-title")).toBeNull());
+    // Neither the button nor its dialog opened the hotspot's cases.
+    expect(onOpen).not.toHaveBeenCalled();
+  });
+
+  it("records a risk point from a hotspot with no value, under its name as shown", async () => {
+    granted.permissions = new Set(["case.view", "supervision.manage"]);
+    core.answer = (name) =>
+      name === "stats.summary" ? Promise.resolve(RESPONSE) : name === "stats.hotspots" ? Promise.resolve(HOTSPOTS) : new Promise(() => undefined);
+    renderPage();
+    const row = await screen.findByTestId("hotspot-row-department-none");
+    fireEvent.click(within(row).getByTestId("record-risk"));
+    await screen.findByTestId("risk-title");
+    expect(value("risk-title")).toBe("未记录投诉异常增多");
+    expect(value("risk-description")).toContain("责任部门“未记录”受理投诉 12 件，以往各期平均 4.4 件，为平均的 2.73 倍（p = 0.0023）");
+  });
+
+  it("shows no record button to those who may not record risk points", async () => {
+    renderPage();
+    const card = await screen.findByTestId("stats-hotspots");
+    await within(card).findByTestId("hotspot-row-product-智能净水器R9");
+    expect(within(card).queryByTestId("record-risk")).toBeNull();
+    expect(within(card).queryByText("操作")).toBeNull();
   });
 
   it("asks for the hotspots of the month, quarter or year chosen, and not for other ranges", async () => {

@@ -44,8 +44,10 @@ import { chinaToday } from "../components/handling/common";
 import type { LedgerFilter } from "../components/ledger/filter";
 import { useI18n } from "../i18n";
 import type { KpiPeriodKind } from "../i18n/zh-CN";
+import { useCan } from "../session";
 import {
   HotspotHistory,
+  HotspotRiskButton,
   TOP_PRODUCTS,
   expectedText,
   hotspotId,
@@ -436,6 +438,8 @@ function Hotspots({ period, reloads, onOpen }: { period: string | null; reloads:
   const s = m.stats;
   const h = s.hotspots;
   const text = useHotspotText();
+  // Who may record risk points (as on the supervision page) may record one from a hotspot.
+  const mayRecordRisk = useCan("supervision.manage");
   // The answer (or failure) and the period it is for; while neither is the current one's, one
   // is on its way. A failure stays in this card: the rest of the page does not depend on it.
   const [reply, setReply] = useState<{ period: string; reloads: number; data: HotspotsResponse } | null>(null);
@@ -518,6 +522,16 @@ function Hotspots({ period, reloads, onOpen }: { period: string | null; reloads:
         width: 130,
         render: (_, item) => <HotspotHistory hotspot={item} label={label} testId={`hotspot-history-${hotspotId(item)}`} />,
       },
+      ...(mayRecordRisk
+        ? [
+            {
+              key: "actions",
+              title: h.columns.actions,
+              width: 140,
+              render: (_, item) => <HotspotRiskButton hotspot={item} period={label} />,
+            } satisfies ColumnsType<Hotspot>[number],
+          ]
+        : []),
     ];
     body = (
       <>

@@ -11,14 +11,17 @@ import { Inspections } from "./supervision/Inspections";
 import { Risks } from "./supervision/Risks";
 import { ProposeModal, Sanctions, type ProposeOpening } from "./supervision/Sanctions";
 import { Scorecards, type ProposeFor } from "./supervision/Scorecards";
+import { Standards } from "./supervision/Standards";
+import { Surveys } from "./supervision/Surveys";
 import { Trainings } from "./supervision/Trainings";
 
-type Tab = "compliance" | "scorecards" | "inspections" | "sanctions" | "trainings" | "risks";
+type Tab = "compliance" | "scorecards" | "inspections" | "sanctions" | "trainings" | "risks" | "surveys" | "standards";
 
 /**
  * 监督考核 (§七): compliance checks over the recorded cases, scorecards against the KPI targets,
  * inspections by random sample and their rectification, and rewards and penalties; and
- * prevention (§二): training and its coverage, and the risk-point register.
+ * prevention (§二): training and its coverage, the risk-point register, and satisfaction surveys
+ * beside the complaints; and the operating standards (§二(二)), versioned, read by everyone here.
  */
 export function Supervision({
   onOpenLedger,
@@ -42,6 +45,8 @@ export function Supervision({
     ...(mayManage || mayApprove ? (["sanctions"] as const) : []),
     ...(mayManage ? (["trainings"] as const) : []),
     ...(mayView ? (["risks"] as const) : []),
+    ...(mayManage ? (["surveys"] as const) : []),
+    ...(mayView ? (["standards"] as const) : []),
   ];
   const [chosen, setChosen] = useState<Tab | null>(null);
   const tab = chosen && available.includes(chosen) ? chosen : (available[0] ?? null);
@@ -124,6 +129,16 @@ export function Supervision({
       key: "risks" as const,
       label: label("risks"),
       children: <Risks mayManage={mayManage} />,
+    },
+    {
+      key: "surveys" as const,
+      label: label("surveys"),
+      children: <Surveys />,
+    },
+    {
+      key: "standards" as const,
+      label: label("standards"),
+      children: <Standards mayManage={can("standard.manage")} mayApprove={can("standard.approve")} />,
     },
   ].filter((item) => available.includes(item.key));
 

@@ -2,7 +2,22 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { CaseRow, Hotspot, HotspotsResponse, KpiCode, KpiRating, KpiResponse, Permission, StatsResponse, StepView, WorkList } from "../api";
+import dayjs from "dayjs";
+
+import type {
+  CaseRow,
+  HandlerView,
+  Hotspot,
+  HotspotsResponse,
+  KpiCode,
+  KpiRating,
+  KpiResponse,
+  Permission,
+  RiskPointView,
+  StatsResponse,
+  StepView,
+  WorkList,
+} from "../api";
 import { chinaToday } from "../components/handling/common";
 import { core } from "../test/core";
 
@@ -294,6 +309,8 @@ describe("Workbench", { timeout: 20_000 }, () => {
     expect(alerts.querySelectorAll('[data-testid^="workbench-hotspot-"]')).toHaveLength(5);
     expect(within(alerts).queryByTestId("workbench-hotspot-channel-hotline")).toBeNull();
     expect(within(alerts).getByTestId("workbench-hotspots-more").textContent).toBe("另有 1 项热点，详见统计分析");
+    // Recording risk points is for those who may (supervision.manage).
+    expect(within(alerts).queryByTestId("record-risk")).toBeNull();
 
     fireEvent.click(first);
     expect(onOpenCases).toHaveBeenLastCalledWith(HOTSPOTS.items[0]?.cases, `热点：产品/服务“智能净水器R9”，${MONTH}`);
@@ -301,6 +318,81 @@ describe("Workbench", { timeout: 20_000 }, () => {
     fireEvent.click(within(within(alerts).getByTestId("workbench-hotspot-store-u-xuhui")).getByRole("button"));
     expect(onOpenCases).toHaveBeenLastCalledWith(HOTSPOTS.items[1]?.cases, `热点：门店/分公司“上海徐汇店”，${MONTH}`);
     expect(onOpenCases).toHaveBeenCalledTimes(2);
+  });
+
+  it("records a risk point from a hotspot, prefilled with what it showed, for those who may", async () => {
+    granted.permissions = ["case.view", "case.handle", "supervision.manage"];
+    serve(never, { hotspots: () => Promise.resolve(HOTSPOTS) });
+    const served = core.answer;
+    const handlers: HandlerView[] = [{ id: "acc-wang", display_name: "王磊", unit_id: "u1", unit_name: "售后服务部" }];
+    core.answer = (name, request) => {
+      switch (name) {
+        case "org.handlers":
+          return Promise.resolve(handlers);
+        case "org.list":
+          return Promise.resolve([]);
+        case "risks.record": {
+          const r = request as Pick<RiskPointView, "title" | "description" | "source_kind" | "measures" | "owner_id" | "due_on"> & {
+            source: Record<string, unknown>;
+          };
+          return Promise.resolve({
+            ...r,
+            id: "r1",
+            owner: "王磊",
+            status: "open",
+            review: null,
+            reviewed_at: null,
+            overdue: false,
+            created_by: "陈静",
+            created_at: "2026-11-20T04:00:00Z",
+          } satisfies RiskPointView);
+        }
+        default:
+          return served(name, request);
+      }
+    };
+    const onOpenCases = renderWorkbench();
+    const alerts = await screen.findByTestId("workbench-hotspots");
+    // One on every hotspot listed.
+    expect(within(alerts).getAllByTestId("record-risk")).toHaveLength(5);
+    fireEvent.click(within(within(alerts).getByTestId("workbench-hotspot-store-u-xuhui")).getByTestId("record-risk"));
+
+    const title = (await screen.findByTestId("risk-title")) as HTMLInputElement;
+    expect(title.value).toBe("上海徐汇店投诉异常增多");
+    const description = `统计期间 ${MONTH}，门店/分公司“上海徐汇店”受理投诉 14 件，以往各期平均 3.25 件，为平均的 4.31 倍（p = 1×10⁻⁹），显著高于以往。`;
+    expect((screen.getByTestId("risk-description") as HTMLTextAreaElement).value).toBe(description);
+    fireEvent.change(screen.getByTestId("risk-measures"), { target: { value: "徐汇店加强售后接待" } });
+    fireEvent.mouseDown(screen.getByTestId("risk-owner").querySelector("input") as HTMLInputElement);
+    const option = await waitFor(() => {
+      const found = document.querySelector('.ant-select-item-option[title="王磊 · 售后服务部"]');
+      expect(found).not.toBeNull();
+      return found as HTMLElement;
+    });
+    fireEvent.click(option);
+    fireEvent.click(screen.getByTestId("risk-submit"));
+
+    await waitFor(() => expect(core.calls.filter(([n]) => n === "risks.record")).toHaveLength(1));
+    expect(core.calls.find(([n]) => n === "risks.record")?.[1]).toEqual({
+      title: "上海徐汇店投诉异常增多",
+      description,
+      source_kind: "hotspot",
+      source: {
+        dimension: "store",
+        value: "u-xuhui",
+        label: "上海徐汇店",
+        period: MONTH,
+        observed: 14,
+        expected: 3.25,
+        ratio: 4.31,
+        p_value: 1e-9,
+      },
+      measures: "徐汇店加强售后接待",
+      owner_id: "acc-wang",
+      due_on: dayjs(chinaToday()).add(30, "day").format("YYYY-MM-DD"),
+    });
+    expect(await screen.findByText("风险点已登记")).toBeTruthy();
+    // Neither the button nor its dialog opened the hotspot's cases.
+    expect(onOpenCases).not.toHaveBeenCalled();
   });
 
   it("shows no hotspots when there are none, or when they cannot be loaded", async () => {

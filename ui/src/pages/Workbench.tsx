@@ -28,7 +28,7 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { KpiTiles, count, type OpenLedger } from "./kpi/shared";
 import { num } from "./emergency/shared";
-import { expectedText, hotspotId, useHotspotText } from "./stats/shared";
+import { HotspotRiskButton, expectedText, hotspotId, useHotspotText } from "./stats/shared";
 
 // The charting library is loaded when the trend first shows, in a chunk of its own (the
 // workbench is the first screen: it does not wait for it).
@@ -82,6 +82,8 @@ export function Workbench({
   // Early warnings of mass disputes: on their own as well; a failure leaves them out.
   const [alerts, setAlerts] = useState<AlertsResponse | null>(null);
   const mayView = can("case.view");
+  // Who may record risk points (as on the supervision page) may record one from a hotspot.
+  const mayRecordRisk = can("supervision.manage");
   const hotspotText = useHotspotText();
 
   useEffect(() => {
@@ -305,9 +307,12 @@ export function Workbench({
                 style={{ cursor: "pointer" }}
                 // No handler of its own: the click reaches the alert (from the keyboard as well).
                 action={
-                  <Button size="small" type="link">
-                    {w.hotspotOpen}
-                  </Button>
+                  <Space size={4}>
+                    {mayRecordRisk && <HotspotRiskButton hotspot={h} period={hotspots.label} />}
+                    <Button size="small" type="link">
+                      {w.hotspotOpen}
+                    </Button>
+                  </Space>
                 }
                 data-testid={`workbench-hotspot-${hotspotId(h)}`}
               />

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { PrivacyLogRow, RetentionReport } from "../../api";
+import type { PrivacyLogRow, RetentionReport, RetentionRunRow } from "../../api";
 import { core } from "../../test/core";
 
 // A stand-in for the core: every call is recorded and answered by `core.answer`.
@@ -59,6 +59,31 @@ const REPORT: RetentionReport = {
   anonymised: 0,
   cases: 0,
 };
+
+const RUNS: RetentionRunRow[] = [
+  {
+    event_id: "ev-r2",
+    at: "2026-11-30T01:00:00Z",
+    actor: "系统",
+    automatic: true,
+    months: 36,
+    cutoff: "2023-11-29T16:00:00Z",
+    anonymised: 4,
+    cases: 6,
+    held: 1,
+  },
+  {
+    event_id: "ev-r1",
+    at: "2026-11-29T06:30:00Z",
+    actor: "周律",
+    automatic: false,
+    months: 36,
+    cutoff: "2023-11-28T16:00:00Z",
+    anonymised: 2,
+    cases: 3,
+    held: 0,
+  },
+];
 
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
 
@@ -153,5 +178,46 @@ describe("Privacy", { timeout: 20_000 }, () => {
     fireEvent.click(save);
     await waitFor(() => expect(sent("privacy.settings_set")).toEqual([{ retention_months: 3 }, { retention_months: 24 }]));
     await screen.findByText("已保存");
+  });
+
+  it("lists the rule's runs, automatic ones as 自动, says it runs daily, and lists them again after a run", async () => {
+    answer({
+      "retention.runs": () => Promise.resolve(RUNS),
+      "retention.run": () => Promise.resolve({ ...REPORT, dry_run: false, anonymised: 1, cases: 2 }),
+    });
+    renderPrivacy();
+    const rows = await screen.findAllByTestId("retention-run-row");
+    expect(sent("retention.runs")).toEqual([{}]);
+    expect(rows.map((r) => within(r).getByTestId("retention-run-kind").textContent)).toEqual(["自动", "手动"]);
+    expect(Array.from(rows[0]!.querySelectorAll("td")).map((td) => td.textContent)).toEqual([
+      "2026-11-30 09:00",
+      "自动",
+      "系统",
+      "36",
+      "2023-11-30 00:00",
+      "4",
+      "6",
+      "1",
+    ]);
+    expect(rows[1]!.textContent).toContain("周律");
+    expect((await screen.findByTestId("retention-auto")).textContent).toContain("每天自动执行一次");
+
+    // A preview is no run: the list stays; a run is, and the list is asked again.
+    fireEvent.click(screen.getByTestId("retention-preview"));
+    await waitFor(() => expect(sent("retention.run")).toHaveLength(1));
+    expect(sent("retention.runs")).toHaveLength(1);
+    fireEvent.click(screen.getByTestId("retention-run"));
+    fireEvent.click(await screen.findByTestId("retention-confirm-ok"));
+    await waitFor(() => expect(sent("retention.runs")).toHaveLength(2));
+  });
+
+  it("says the rule does not run on its own when the period is 0", async () => {
+    answer({
+      "privacy.settings": () => Promise.resolve({ retention_months: 0 }),
+      "retention.runs": () => Promise.resolve([]),
+    });
+    renderPrivacy();
+    expect((await screen.findByTestId("retention-auto")).textContent).toBe("保存期限为 0，不会自动执行。手动执行的记录也列在下表。");
+    await within(screen.getByTestId("retention-runs")).findByText("尚无执行记录");
   });
 });

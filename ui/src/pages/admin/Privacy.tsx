@@ -1,5 +1,5 @@
 import { Alert, App, Button, Card, Form, InputNumber, Space, Table, Tag, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type HTMLAttributes } from "react";
 
 import {
   call,
@@ -8,12 +8,16 @@ import {
   type PrivacySettings,
   type RetentionItem,
   type RetentionReport,
+  type RetentionRunRow,
 } from "../../api";
 import { useSubmit } from "../../api/forms";
 import { formatDateTime } from "../../format";
 import { useI18n } from "../../i18n";
 
-/** 个人信息保护: the retention period, the retention rule run by hand, and the log of what was done. */
+/**
+ * 个人信息保护: the retention period, the retention rule run by hand, its runs (by hand and the
+ * daily ones), and the log of what was done.
+ */
 export function Privacy() {
   const { m } = useI18n();
   const t = m.admin.privacy;
@@ -25,11 +29,16 @@ export function Privacy() {
   const [running, setRunning] = useState<"preview" | "run" | null>(null);
   const [log, setLog] = useState<PrivacyLogRow[] | null>(null);
   const [logReloads, setLogReloads] = useState(0);
+  // The retention period saved (the daily run follows it, not what is being typed).
+  const [savedMonths, setSavedMonths] = useState<number | null>(null);
+  const [runs, setRuns] = useState<RetentionRunRow[] | null>(null);
+  const [runsReloads, setRunsReloads] = useState(0);
 
   useEffect(() => {
     call("privacy.settings", {})
       .then((s) => {
         form.setFieldsValue(s);
+        setSavedMonths(s.retention_months);
         setLoaded(true);
       })
       .catch((e: unknown) => message.error(toOperationError(e).message));
@@ -49,8 +58,26 @@ export function Privacy() {
     };
   }, [logReloads, message]);
 
+  useEffect(() => {
+    let live = true;
+    call("retention.runs", {})
+      .then((rows) => live && setRuns(rows))
+      .catch((e: unknown) => {
+        if (!live) return;
+        setRuns([]);
+        message.error(toOperationError(e).message);
+      });
+    return () => {
+      live = false;
+    };
+  }, [runsReloads, message]);
+
   const save = async (values: PrivacySettings) => {
-    const done = await run(async () => form.setFieldsValue(await call("privacy.settings_set", { retention_months: values.retention_months })));
+    const done = await run(async () => {
+      const saved = await call("privacy.settings_set", { retention_months: values.retention_months });
+      form.setFieldsValue(saved);
+      setSavedMonths(saved.retention_months);
+    });
     if (done) message.success(t.saved);
   };
 
@@ -63,6 +90,7 @@ export function Privacy() {
       if (!dryRun) {
         message.success(t.done(r.anonymised, r.cases));
         setLogReloads((n) => n + 1);
+        setRunsReloads((n) => n + 1);
       }
     } catch (e) {
       message.error(toOperationError(e).message);
@@ -104,7 +132,7 @@ export function Privacy() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Card title={t.retention}>
         <Form<PrivacySettings> form={form} layout="vertical" onFinish={save} style={{ maxWidth: 640 }}>
           <Form.Item
@@ -122,7 +150,7 @@ export function Privacy() {
       </Card>
 
       <Card title={t.run}>
-        <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+        <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
           <Typography.Text type="secondary">{t.runHint}</Typography.Text>
           <Space>
             <Button onClick={() => retention(true)} loading={running === "preview"} disabled={running !== null} data-testid="retention-preview">
@@ -133,7 +161,7 @@ export function Privacy() {
             </Button>
           </Space>
           {report && (
-            <Space direction="vertical" size="small" style={{ width: "100%" }} data-testid="retention-report">
+            <Space orientation="vertical" size="small" style={{ width: "100%" }} data-testid="retention-report">
               <Alert
                 showIcon
                 type={report.dry_run ? "info" : "success"}
@@ -156,6 +184,60 @@ export function Privacy() {
               )}
             </Space>
           )}
+        </Space>
+      </Card>
+
+      <Card
+        title={t.runs}
+        extra={
+          <Button size="small" onClick={() => setRunsReloads((n) => n + 1)} data-testid="retention-runs-refresh">
+            {t.refresh}
+          </Button>
+        }
+      >
+        <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+          {savedMonths !== null && (
+            <Typography.Text type="secondary" data-testid="retention-auto">
+              {savedMonths > 0 ? t.autoOn(savedMonths) : t.autoOff}
+            </Typography.Text>
+          )}
+          <Table<RetentionRunRow>
+            size="small"
+            rowKey="event_id"
+            data-testid="retention-runs"
+            loading={runs === null}
+            dataSource={runs ?? []}
+            locale={{ emptyText: t.noRuns }}
+            pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
+            scroll={{ x: 900 }}
+            onRow={(r) => ({ "data-testid": "retention-run-row", "data-id": r.event_id }) as HTMLAttributes<HTMLElement>}
+            columns={[
+              { key: "at", title: t.runColumns.at, width: 160, render: (_, r) => formatDateTime(r.at) },
+              {
+                key: "kind",
+                title: t.runColumns.kind,
+                width: 90,
+                render: (_, r) => (
+                  <Tag color={r.automatic ? "blue" : "default"} data-testid="retention-run-kind">
+                    {r.automatic ? t.runKind.auto : t.runKind.manual}
+                  </Tag>
+                ),
+              },
+              { key: "actor", title: t.runColumns.actor, width: 110, ellipsis: true, dataIndex: "actor" },
+              { key: "months", title: t.runColumns.months, width: 120, align: "right", className: "num", dataIndex: "months" },
+              { key: "cutoff", title: t.runColumns.cutoff, width: 160, render: (_, r) => formatDateTime(r.cutoff) },
+              {
+                key: "anonymised",
+                title: t.runColumns.anonymised,
+                width: 120,
+                align: "right",
+                className: "num",
+                dataIndex: "anonymised",
+              },
+              { key: "cases", title: t.runColumns.cases, width: 80, align: "right", className: "num", dataIndex: "cases" },
+              { key: "held", title: t.runColumns.held, width: 90, align: "right", className: "num", dataIndex: "held" },
+            ]}
+          />
         </Space>
       </Card>
 

@@ -5,6 +5,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { call, type Alert, type AlertsResponse, type IncidentView, type OperationError } from "../../api";
 import { formatDateTime } from "../../format";
 import { useI18n } from "../../i18n";
+import { useCan } from "../../session";
+import { RecordRiskButton, type RiskPrefill } from "../supervision/Risks";
 import { DeclareModal, type DeclarePreset } from "./DeclareModal";
 import { CaseTable, num, pValue } from "./shared";
 
@@ -49,12 +51,42 @@ function usePreset() {
   );
 }
 
+/**
+ * A risk point recorded from an alert (§二(四)1): what it showed (its dimension, value and name,
+ * the window, observed against expected), described as the incident's summary would be.
+ */
+function useRiskPrefill() {
+  const { m } = useI18n();
+  const preset = usePreset();
+  return useCallback(
+    (a: Alert): RiskPrefill => ({
+      source_kind: "alert",
+      source: {
+        dimension: a.dimension,
+        value: a.value,
+        label: a.label,
+        window_hours: a.window_hours,
+        window_start: a.window_start,
+        window_end: a.window_end,
+        observed: a.observed,
+        expected: a.expected,
+        ratio: a.ratio,
+        p_value: a.p_value,
+      },
+      title: m.supervision.risks.fromAlert.title(a.label),
+      description: preset(a).summary,
+    }),
+    [m, preset],
+  );
+}
+
 /** One alert: the burst, its evidence, its cases, and what to do about it. */
 function AlertCard({
   alert: a,
   threshold,
   focused,
   mayManage,
+  riskPrefill,
   onDeclare,
   onOpenIncident,
 }: {
@@ -62,6 +94,8 @@ function AlertCard({
   threshold: number;
   focused: boolean;
   mayManage: boolean;
+  /** For those who may record risk points: the record form's start from this alert. */
+  riskPrefill: RiskPrefill | null;
   onDeclare: () => void;
   onOpenIncident: (id: string) => void;
 }) {
@@ -98,21 +132,24 @@ function AlertCard({
           </Space>
         }
         extra={
-          a.incident ? (
-            <Button
-              size="small"
-              onClick={() => a.incident && onOpenIncident(a.incident.id)}
-              data-testid="alert-incident"
-            >
-              {t.openIncident}
-            </Button>
-          ) : (
-            mayManage && (
-              <Button type="primary" danger size="small" onClick={onDeclare} data-testid="alert-declare">
-                {t.declare}
+          <Space size={8}>
+            {riskPrefill && <RecordRiskButton {...riskPrefill} />}
+            {a.incident ? (
+              <Button
+                size="small"
+                onClick={() => a.incident && onOpenIncident(a.incident.id)}
+                data-testid="alert-incident"
+              >
+                {t.openIncident}
               </Button>
-            )
-          )
+            ) : (
+              mayManage && (
+                <Button type="primary" danger size="small" onClick={onDeclare} data-testid="alert-declare">
+                  {t.declare}
+                </Button>
+              )
+            )}
+          </Space>
         }
       >
         <Typography.Paragraph strong style={{ fontSize: 15, marginBottom: 8 }} data-testid="alert-burst">
@@ -220,6 +257,9 @@ export function Alerts({
   const t = m.emergency.alerts;
   const { message } = App.useApp();
   const preset = usePreset();
+  const riskPrefill = useRiskPrefill();
+  // Who may record risk points (as on the supervision page) may record one from an alert.
+  const mayRecordRisk = useCan("supervision.manage");
   const [own, setOwn] = useState(0);
   // The alert being declared (kept while the dialog closes).
   const [declaring, setDeclaring] = useState<{ open: boolean; preset: DeclarePreset | null }>({ open: false, preset: null });
@@ -280,6 +320,7 @@ export function Alerts({
               threshold={data?.method.threshold ?? 0}
               focused={focus === alertKey(a)}
               mayManage={mayManage}
+              riskPrefill={mayRecordRisk ? riskPrefill(a) : null}
               onDeclare={() => setDeclaring({ open: true, preset: preset(a) })}
               onOpenIncident={onOpenIncident}
             />

@@ -1,16 +1,15 @@
 import { EditOutlined, PrinterOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, Drawer, Form, Input, Result, Row, Skeleton, Space, Typography } from "antd";
+import { Alert, Button, Card, Col, Drawer, Result, Row, Skeleton, Space, Typography } from "antd";
 import { useEffect, useState } from "react";
 
 import { call, type ContingencyVersionView, type ContingencyView, type DrillView, type OperationError } from "../../api";
-import { chinaToday } from "../../components/handling/common";
 import { PdfPreview } from "../../components/PdfPreview";
-import { formatDateTime } from "../../format";
+import { ApproveVersionModal, VersionList, VersionTag } from "../../components/versions";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { DrillTable } from "./Drills";
 import { PlanContent } from "./PlanContent";
-import { FormModal, KindTag, useRules, VersionTag } from "./shared";
+import { KindTag } from "./shared";
 
 /** The version shown first: the one in force, else the latest. */
 const shownFirst = (view: ContingencyView) => (view.versions.find((v) => v.in_force) ?? view.versions[0])?.version ?? 0;
@@ -37,7 +36,6 @@ export function PlanDetail({
   const { can } = useSession();
   const mayManage = can("emergency.manage");
   const mayApprove = can("emergency.approve");
-  const rules = useRules();
   const [loaded, setLoaded] = useState<{ id: string; view?: ContingencyView; error?: OperationError } | null>(null);
   const [selected, setSelected] = useState<{ id: string; version: number } | null>(null);
   const [approving, setApproving] = useState<ContingencyVersionView | null>(null);
@@ -104,51 +102,14 @@ export function PlanDetail({
       {view && shown && (
         <Row gutter={[16, 16]}>
           <Col xs={24} lg={7}>
-            <Card size="small" title={p.versions}>
-              <div role="list">
-                {view.versions.map((v) => (
-                  <div
-                    key={v.version}
-                    role="listitem"
-                    className="plan-version"
-                    data-testid={`plan-version-${v.version}`}
-                    onClick={() => setSelected({ id: view.id, version: v.version })}
-                    style={{
-                      cursor: "pointer",
-                      display: "flex",
-                      alignItems: "center",
-                      gap: 8,
-                      padding: "8px",
-                      borderBottom: "1px solid #f0f0f0",
-                      background: v.version === shown.version ? "#e6f4ff" : undefined,
-                    }}
-                  >
-                    <div style={{ flex: 1, minWidth: 0 }}>
-                      <Space size={4}>
-                        <Typography.Text strong>{p.version(v.version)}</Typography.Text>
-                        <VersionTag version={v} />
-                      </Space>
-                      <Typography.Text type="secondary" className="num" style={{ display: "block", fontSize: 12 }}>
-                        {v.effective_from ? p.effectiveOn(v.effective_from) : p.draftedOn(formatDateTime(v.drafted_at))}
-                      </Typography.Text>
-                    </div>
-                    {mayApprove && v.status === "draft" && (
-                      <Button
-                        size="small"
-                        type="primary"
-                        onClick={(ev) => {
-                          ev.stopPropagation();
-                          setApproving(v);
-                        }}
-                        data-testid={`plan-approve-${v.version}`}
-                      >
-                        {p.approve}
-                      </Button>
-                    )}
-                  </div>
-                ))}
-              </div>
-            </Card>
+            <VersionList
+              versions={view.versions}
+              shown={shown.version}
+              onShow={(v) => setSelected({ id: view.id, version: v.version })}
+              mayApprove={mayApprove}
+              onApprove={setApproving}
+              testId="plan"
+            />
           </Col>
           <Col xs={24} lg={17}>
             <Card
@@ -183,16 +144,10 @@ export function PlanDetail({
           onClose={() => setPrinting(false)}
         />
       )}
-      <FormModal<{ effective_from: string }, ContingencyView>
-        open={approving !== null}
-        title={p.approveTitle(approving?.version ?? 0)}
-        fields={["effective_from"]}
-        initialValues={{ effective_from: chinaToday() }}
-        submitTestId="plan-approve-submit"
-        okText={p.approve}
-        intro={<Typography.Paragraph type="secondary">{p.approveHint}</Typography.Paragraph>}
-        submit={(v) =>
-          call("contingency.approve", { id: view?.id ?? "", version: approving?.version ?? 0, effective_from: v.effective_from.trim() })
+      <ApproveVersionModal<ContingencyView>
+        version={approving?.version ?? null}
+        submit={(effectiveFrom) =>
+          call("contingency.approve", { id: view?.id ?? "", version: approving?.version ?? 0, effective_from: effectiveFrom })
         }
         onCancel={() => setApproving(null)}
         onDone={(v) => {
@@ -201,11 +156,8 @@ export function PlanDetail({
           setSelected(null);
           onChanged();
         }}
-      >
-        <Form.Item name="effective_from" label={p.effectiveFrom} rules={[rules.required, rules.date]} extra={p.effectiveHint}>
-          <Input placeholder="YYYY-MM-DD" style={{ width: 200 }} data-testid="plan-effective-from" />
-        </Form.Item>
-      </FormModal>
+        testId="plan"
+      />
     </Drawer>
   );
 }

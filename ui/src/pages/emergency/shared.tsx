@@ -1,9 +1,9 @@
 // What the emergency screens share: labels and tags, numbers as people read them, the case
-// tables (each case opening in the case drawer), and a modal form whose core errors land on
-// their fields.
-import { App, Button, Form, Modal, Table, Tag, Typography, type FormInstance } from "antd";
+// tables (each case opening in the case drawer); and, from the shared components, a modal form
+// whose core errors land on their fields.
+import { App, Button, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import { useCallback, useEffect, useRef, useState, type ComponentProps, type HTMLAttributes, type ReactNode } from "react";
+import { useCallback, useEffect, useState, type HTMLAttributes } from "react";
 
 import {
   call,
@@ -13,14 +13,12 @@ import {
   type RequestOf,
   type ResponseOf,
   type CaseStatus,
-  type ContingencyVersionView,
   type EmergencyKind,
   type IncidentLevel,
   type IncidentStatus,
   type IncidentView,
   type WatchDimension,
 } from "../../api";
-import { StrayAlert, useDialogSubmit } from "../../components/handling/common";
 import { useCodes } from "../../codes";
 import { CaseDrawer } from "../../components/CaseDrawer";
 import { StatusTag } from "../../components/labels";
@@ -28,6 +26,9 @@ import { formatDateTime } from "../../format";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { pValueText } from "../stats/shared";
+
+// The modal form and its rules live with the shared components (other screens use them too).
+export { DATE_PATTERN, FormModal, MOMENT_PATTERN, testIdProps, useRules } from "../../components/FormModal";
 
 export const EMERGENCY_KINDS: EmergencyKind[] = [
   "product_safety",
@@ -40,11 +41,6 @@ export const EMERGENCY_KINDS: EmergencyKind[] = [
 export const LEVELS: IncidentLevel[] = ["major", "mass"];
 export const DIMENSIONS: WatchDimension[] = ["product", "store", "category"];
 
-/** `YYYY-MM-DD`, as the core takes a day. */
-export const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-/** `YYYY-MM-DD HH:MM` (China time), as the core takes a moment typed by a person. */
-export const MOMENT_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
-
 /** Props for a table row: antd types `onRow` without `data-*` attributes. */
 export const rowProps = (testId: string, id?: string, onClick?: () => void) =>
   ({
@@ -52,9 +48,6 @@ export const rowProps = (testId: string, id?: string, onClick?: () => void) =>
     ...(id !== undefined ? { "data-id": id } : {}),
     ...(onClick ? { onClick, style: { cursor: "pointer" } } : {}),
   }) as HTMLAttributes<HTMLElement>;
-
-/** A button's props with a test id (antd types them without `data-*` attributes). */
-export const testIdProps = (testId: string) => ({ "data-testid": testId }) as ComponentProps<typeof Button>;
 
 /** A count or rate with at most `digits` decimals, no trailing zeros: `1.2`, `6`, `0.35`. */
 export function num(x: number, digits = 1): string {
@@ -134,14 +127,6 @@ export function IncidentStatusTag({ status, testId }: { status: IncidentStatus; 
       {m.emergency.incidentStatus[status]}
     </Tag>
   );
-}
-
-/** A plan version's standing: 草稿, 现行 (in force today), or 已批准 (not or no longer in force). */
-export function VersionTag({ version }: { version: Pick<ContingencyVersionView, "status" | "in_force"> }) {
-  const { m } = useI18n();
-  const p = m.emergency.plans;
-  if (version.status === "draft") return <Tag>{p.status.draft}</Tag>;
-  return version.in_force ? <Tag color="green">{p.status.in_force}</Tag> : <Tag color="blue">{p.status.approved}</Tag>;
 }
 
 /** A case of an alert's cluster or of an incident. */
@@ -229,96 +214,6 @@ export function CaseTable({
       />
     </>
   );
-}
-
-/**
- * A modal form for one action, submitted as the handling dialogs are (`useDialogSubmit`): the
- * core's problems land on the fields shown, the others above the form. Keeps what was typed on
- * failure; starts each opening from `initialValues`. Resolves `onDone` with the result.
- */
-export function FormModal<V extends object, R>({
-  open,
-  title,
-  fields,
-  initialValues,
-  submit,
-  onCancel,
-  onDone,
-  children,
-  okText,
-  submitTestId,
-  width,
-  intro,
-  form: given,
-}: {
-  open: boolean;
-  title: ReactNode;
-  fields: string[];
-  initialValues?: Partial<V>;
-  submit: (values: V) => Promise<R>;
-  onCancel: () => void;
-  onDone: (result: R) => void;
-  children?: ReactNode;
-  okText?: string;
-  submitTestId: string;
-  width?: number;
-  intro?: ReactNode;
-  /** The form, when the caller watches its values. */
-  form?: FormInstance<V>;
-}) {
-  const { m } = useI18n();
-  const [own] = Form.useForm<V>();
-  const form = given ?? own;
-  const { busy, stray, finish: send } = useDialogSubmit(form, fields, submit);
-  // Each opening starts from this opening's initial values: the form instance outlives the
-  // modal's content, and would otherwise bring back what the last opening left in it.
-  const initial = useRef(initialValues);
-  useEffect(() => {
-    initial.current = initialValues;
-  });
-  useEffect(() => {
-    if (!open) return;
-    form.resetFields();
-    if (initial.current) form.setFieldsValue(initial.current as Parameters<typeof form.setFieldsValue>[0]);
-  }, [open, form]);
-
-  const finish = async (values: V) => {
-    const { ok, result } = await send(values);
-    if (ok) onDone(result as R);
-  };
-
-  return (
-    <Modal
-      open={open}
-      title={title}
-      width={width}
-      onCancel={onCancel}
-      onOk={() => form.submit()}
-      okText={okText ?? m.emergency.submit}
-      cancelText={m.emergency.cancel}
-      confirmLoading={busy}
-      mask={{ closable: false }}
-      okButtonProps={testIdProps(submitTestId)}
-      destroyOnHidden
-    >
-      {intro}
-      <StrayAlert stray={stray} />
-      <Form<V> form={form} layout="vertical" onFinish={finish} initialValues={initialValues} preserve={false}>
-        {children}
-      </Form>
-    </Modal>
-  );
-}
-
-/** A required text field's rule, trimmed. */
-export function useRules() {
-  const { m } = useI18n();
-  const e = m.emergency;
-  return {
-    required: { required: true, whitespace: true, message: e.required },
-    date: { pattern: DATE_PATTERN, message: e.dateFormat },
-    moment: { pattern: MOMENT_PATTERN, message: e.momentFormat },
-  };
 }
 
 /** What each section of an incident is given: the incident, and whether it may be changed. */

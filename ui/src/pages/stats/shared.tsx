@@ -9,6 +9,7 @@ import { useCodes } from "../../codes";
 import { useI18n } from "../../i18n";
 import type { KpiPeriodKind } from "../../i18n/zh-CN";
 import { PERIOD_KINDS, periodOf, periodStart } from "../kpi/shared";
+import { RecordRiskButton, type RiskPrefill } from "../supervision/Risks";
 
 /** Products listed one by one; the others are summed in one line. */
 export const TOP_PRODUCTS = 20;
@@ -107,6 +108,59 @@ export function useHotspotText() {
     [m, name],
   );
   return { name, origin };
+}
+
+/**
+ * A risk point recorded from a hotspot (§二(四)1): what it showed (its dimension, value and
+ * name, the period, observed against expected), with a suggested title and description.
+ */
+export function useHotspotRisk() {
+  const { m } = useI18n();
+  const { name } = useHotspotText();
+  return useCallback(
+    (h: Hotspot, period: string): RiskPrefill => {
+      const label = name(h);
+      const r = m.supervision.risks.fromHotspot;
+      return {
+        source_kind: "hotspot",
+        source: {
+          dimension: h.dimension,
+          value: h.key,
+          label,
+          period,
+          observed: h.observed,
+          expected: h.expected,
+          ratio: h.ratio,
+          p_value: h.p_value,
+        },
+        title: r.title(label),
+        description: r.description({
+          period,
+          dimension: m.stats.dimension[h.dimension],
+          label,
+          observed: h.observed,
+          expected: expectedText(h.expected),
+          ratio: expectedText(h.ratio),
+          p: pValueText(h.p_value),
+        }),
+      };
+    },
+    [m, name],
+  );
+}
+
+/**
+ * 登记风险点 from a hotspot of `period` (its label: `2026-05`). For those who may record risk
+ * points (`supervision.manage`): the caller decides. Inside a row or a line that opens the
+ * hotspot's cases: the button's clicks, and its dialog's, stay its own.
+ */
+export function HotspotRiskButton({ hotspot, period }: { hotspot: Hotspot; period: string }) {
+  const prefill = useHotspotRisk()(hotspot, period);
+  return (
+    <span onClick={(e) => e.stopPropagation()} style={{ display: "inline-flex" }}>
+      <RecordRiskButton {...prefill} />
+    </span>
+  );
 }
 
 /** The counts of a hotspot's history as small bars, the period's own last, in red. */
