@@ -9,11 +9,13 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Build: WebKitGTK and friends for Tauri. Tests: a virtual display, the WebDriver for WebKitGTK,
-# Chinese fonts (for what the screen shows), PDF and SQLite tools used by checks and benchmarks.
+# Chinese fonts (for what the screen shows), PDF and SQLite tools used by checks and benchmarks;
+# PostgreSQL for the headquarters hub (its tests start servers of their own in temporary folders).
 PACKAGES=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver imagemagick fonts-noto-cjk fonts-lxgw-wenkai poppler-utils qpdf sqlite3
+  postgresql
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -23,7 +23,8 @@ pub fn run() {
                 .unwrap_or_else(redress_core::storage::default_db_path);
             let state = tauri::async_runtime::block_on(state::AppState::open(db_path));
             if let Ok(db) = state.db() {
-                tauri::async_runtime::spawn(schedule::daily(db));
+                tauri::async_runtime::spawn(schedule::daily(db.clone()));
+                tauri::async_runtime::spawn(schedule::sync(db));
             }
             app.manage(state);
             Ok(())

@@ -39,6 +39,10 @@ struct Cli {
     /// permission checks as the app. Without it: the local system identity.
     #[arg(long = "as", global = true, value_name = "ACCOUNT")]
     as_account: Option<String>,
+    /// This site's code when the database is created (letters and digits, as in its case
+    /// numbers `2026-SH01-000123`; default HQ). An existing database keeps its own.
+    #[arg(long, global = true, env = "REDRESS_SITE_CODE", value_name = "CODE")]
+    site_code: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -234,6 +238,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One full sync with the headquarters hub: push this site's waiting events, pull what is
+    /// new (progress on stderr, a summary as JSON on stdout). The hub and token are remembered.
+    Sync {
+        /// The hub, e.g. `https://hub.example.cn:8443` (default: the one remembered).
+        #[arg(long)]
+        hub: Option<String>,
+        /// This site's credential from `redress-hub site add` (default: the one remembered).
+        #[arg(long, env = "REDRESS_HUB_TOKEN")]
+        token: Option<String>,
+        /// Trust these certificates (PEM) instead of the system's: a company CA, or a hub with
+        /// a self-signed certificate.
+        #[arg(long, env = "REDRESS_HUB_CA")]
+        ca: Option<PathBuf>,
+        /// Events a request.
+        #[arg(long, default_value_t = 500)]
+        batch: u32,
+    },
     /// The personal-data retention rule: `retention run [--dry-run]` (as `call retention.run`).
     Retention {
         #[command(subcommand)]
@@ -374,7 +395,20 @@ async fn run(cli: Cli) -> Result<Outcome, CoreError> {
         return Ok((serde_json::json!({ "written": out }), ExitCode::SUCCESS));
     }
     let path = cli.db.clone().unwrap_or_else(redress_core::storage::default_db_path);
-    let db = redress_core::storage::open(OpenOptions::new(path)).await?;
+    let mut options = OpenOptions::new(path);
+    if let Some(code) = &cli.site_code {
+        if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(CoreError::Validation(vec![redress_core::error::FieldProblem {
+                field: "site_code".into(),
+                rule: redress_core::error::FieldRule::Invalid {
+                    detail: "1–12 letters or digits".into(),
+                },
+            }]));
+        }
+        options.new_site_code = code.clone();
+        options.new_site_name = code.clone();
+    }
+    let db = redress_core::storage::open(options).await?;
     let result = run_on(&db, cli).await;
     db.close().await;
     result
@@ -655,8 +689,56 @@ async fn run_command(
             let req = serde_json::json!({ "text": text, "file_name": name, "dry_run": dry_run });
             redress_core::ops::dispatch(db, actor, "volume.import", &req.to_string()).await
         }
+        Command::Sync { hub, token, ca, batch } => sync(db, hub, token, ca, batch).await,
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")
+        }
+    }
+}
+
+/// `sync`: remembers the hub and token given, then one full push and pull.
+async fn sync(
+    db: &redress_core::Db,
+    hub: Option<String>,
+    token: Option<String>,
+    ca: Option<PathBuf>,
+    batch: u32,
+) -> redress_core::CoreResult<serde_json::Value> {
+    use redress_core::sync;
+    let remembered = sync::hub(db).await?;
+    let pem = match &ca {
+        Some(path) => Some(std::fs::read_to_string(path)?),
+        None => remembered.as_ref().and_then(|r| r.ca_pem.clone()),
+    };
+    let (url, token) = match (hub, token, remembered) {
+        (Some(u), Some(t), _) => (u, t),
+        (Some(u), None, Some(r)) => (u, r.token),
+        (None, Some(t), Some(r)) => (r.url, t),
+        (None, None, Some(r)) => (r.url, r.token),
+        _ => {
+            return Err(redress_core::CoreError::Validation(vec![
+                redress_core::error::FieldProblem {
+                    field: "hub".into(),
+                    rule: redress_core::error::FieldRule::Required,
+                },
+            ]))
+        }
+    };
+    sync::configure(db, Some(&url), Some(&token), pem.as_deref()).await?;
+    let client =
+        redress_core::hub_client::HubClient::new(&url, &token, pem.as_deref().map(str::as_bytes))?;
+    let result = sync::run(db, &client, batch, |p| {
+        eprintln!(
+            "pushed {} (waiting {}), pulled {} (hub #{})",
+            p.pushed, p.waiting, p.pulled, p.cursor
+        );
+    })
+    .await;
+    match result {
+        Ok(report) => Ok(serde_json::to_value(report).unwrap_or_default()),
+        Err(e) => {
+            sync::record_error(db, &e.to_string()).await?;
+            Err(e)
         }
     }
 }

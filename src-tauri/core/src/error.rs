@@ -101,6 +101,13 @@ pub enum CoreError {
     /// anonymisation) refuses a step in its present state; the reason says why.
     #[error("supervision: {reason}")]
     SupervisionState { reason: &'static str },
+    /// The hub could not be reached (no network, TLS, timeout).
+    #[error("hub unreachable: {0}")]
+    HubUnreachable(String),
+    /// The hub answered with a refusal: its HTTP status and stable code (`hub.unauthorized`,
+    /// `hub.diverged`, …).
+    #[error("hub refused ({code}): {message}")]
+    HubRefused { status: u16, code: String, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -142,6 +149,8 @@ impl CoreError {
             CoreError::DocumentUnavailable { .. } => "document.unavailable",
             CoreError::EmergencyState { .. } => "emergency.invalid_state",
             CoreError::SupervisionState { .. } => "supervision.invalid_state",
+            CoreError::HubUnreachable(_) => "sync.unreachable",
+            CoreError::HubRefused { .. } => "sync.refused",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -245,6 +254,14 @@ impl CoreError {
                 "no_cases" => "Choose at least one case".into(),
                 _ => "This document cannot be produced now".into(),
             },
+            (HubUnreachable(detail), Lang::Zh) => format!("无法连接总部服务器：{detail}"),
+            (HubUnreachable(detail), Lang::En) => format!("The hub cannot be reached: {detail}"),
+            (HubRefused { code, message, .. }, Lang::Zh) => {
+                format!("总部服务器拒绝了同步请求（{code}）：{message}")
+            }
+            (HubRefused { code, message, .. }, Lang::En) => {
+                format!("The hub refused the sync ({code}): {message}")
+            }
             (SupervisionState { reason }, Lang::Zh) => match *reason {
                 "inspection_closed" => "该次检查已结束，不能再修改".into(),
                 "rectifications_open" => "还有整改事项未完成，不能结束检查".into(),

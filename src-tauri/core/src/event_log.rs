@@ -16,7 +16,7 @@ use crate::time;
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One immutable row of the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoredEvent {
     pub event_id: String,
     pub site_id: String,
@@ -222,10 +222,11 @@ pub async fn append_bulk(
     Ok(stored)
 }
 
-const COLUMNS: &str = "event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, kind, \
+pub(crate) const COLUMNS: &str =
+    "event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, kind, \
                        payload, prev_hash, hash";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> StoredEvent {
+pub(crate) fn from_row(row: &sqlx::sqlite::SqliteRow) -> StoredEvent {
     StoredEvent {
         event_id: row.get(0),
         site_id: row.get(1),

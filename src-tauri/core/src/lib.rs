@@ -17,6 +17,7 @@ pub mod event_log;
 pub mod evidence;
 pub mod export;
 pub mod hlc;
+pub mod hub_client;
 pub mod i18n;
 pub mod import;
 pub mod intake_rules;
@@ -29,6 +30,7 @@ pub mod projection;
 pub mod search;
 pub mod settings;
 pub mod storage;
+pub mod sync;
 pub mod time;
 
 pub use actor::Actor;

@@ -1024,6 +1024,8 @@ pub async fn rebuild(db: &Db) -> CoreResult<u64> {
     crate::search::flush(&mut tx).await?;
     crate::counts::recount(&mut tx).await?;
     triggers.restore(&mut tx).await?;
+    // Folded from the whole log: nothing pulled is left unapplied.
+    sqlx::query("UPDATE sync_state SET projection_stale = 0").execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(applied)
 }

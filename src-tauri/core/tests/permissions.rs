@@ -162,6 +162,9 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("surveys.batches", [false, false, true, true, true, false]),
     ("surveys.withdraw", [false, false, true, true, true, false]),
     ("surveys.summary", [false, false, true, true, true, false]),
+    ("sync.status", [true, true, true, true, true, true]),
+    ("sync.configure", [false, false, false, false, false, true]),
+    ("sync.run", [true, true, true, true, true, true]),
 ];
 
 struct Ids {
@@ -725,6 +728,10 @@ fn sample(op: &str, ids: &Ids) -> String {
             "reason": "导入了错误的文件"})
         .to_string(),
         "surveys.summary" => json!({"by": "store"}).to_string(),
+        "sync.status" | "sync.run" => "{}".into(),
+        "sync.configure" => json!({"hub_url": "https://hub.example.cn:8443",
+            "token": "ab".repeat(32)})
+        .to_string(),
         "cases.legal_hold" => json!({"id": ids.case_in_after_sales,
             "reason": "消费者已起诉"})
         .to_string(),

@@ -27,3 +27,4 @@ mod search;
 mod stats;
 mod storage;
 mod supervision;
+mod sync;

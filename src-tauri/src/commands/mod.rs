@@ -19,6 +19,7 @@ pub mod settings;
 pub mod setup;
 pub mod stats;
 pub mod supervision;
+pub mod sync;
 pub mod system;
 
 /// Runs the core operation `$name` (function `$f`) as the signed-in person.
@@ -107,6 +108,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         supervision::surveys_batches,
         supervision::surveys_withdraw,
         supervision::surveys_summary,
+        sync::sync_status,
+        sync::sync_configure,
+        sync::sync_run,
         stats::kpi_targets,
         stats::kpi_target_set,
         stats::volume_list,
@@ -247,6 +251,9 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "surveys_batches",
     "surveys_withdraw",
     "surveys_summary",
+    "sync_status",
+    "sync_configure",
+    "sync_run",
     "contingency_list",
     "contingency_get",
     "contingency_save",

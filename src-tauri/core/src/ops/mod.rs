@@ -35,6 +35,7 @@ pub mod standards;
 pub mod stats;
 pub mod supervision;
 pub mod surveys;
+pub mod sync;
 pub mod system;
 pub mod versioned;
 pub mod work;
@@ -144,6 +145,9 @@ operations! {
     "surveys.batches" => surveys_batches = surveys::batches : surveys::SurveyBatchesRequest => Vec<surveys::SurveyBatchView>;
     "surveys.withdraw" => surveys_withdraw = surveys::withdraw : surveys::SurveyWithdrawRequest => Vec<surveys::SurveyBatchView>;
     "surveys.summary" => surveys_summary = surveys::summary : surveys::SurveySummaryRequest => surveys::SurveySummary;
+    "sync.status" => sync_status = sync::status : sync::SyncStatusRequest => sync::SyncView;
+    "sync.configure" => sync_configure = sync::configure : sync::SyncConfigureRequest => sync::SyncView;
+    "sync.run" => sync_run = sync::run : sync::SyncRunRequest => sync::SyncRunResult;
     "cases.legal_hold" => cases_legal_hold = privacy::legal_hold : privacy::LegalHoldRequest => privacy::LegalHoldState;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;

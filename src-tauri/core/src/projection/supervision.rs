@@ -159,7 +159,17 @@ pub(super) async fn apply(
                 .await?;
         }
         EventBody::ConsumerAnonymised(a) => {
-            // The key is gone (destroyed with this event); what was read with it goes too.
+            // The key is gone (destroyed with this event where it was made; on every other
+            // replica here, as the event arrives); what was read with it goes too.
+            sqlx::query(
+                "INSERT INTO consumer_keys (consumer_id, key, erased_at) VALUES (?, NULL, ?) \
+                 ON CONFLICT (consumer_id) DO UPDATE SET key = NULL, \
+                 erased_at = COALESCE(consumer_keys.erased_at, excluded.erased_at)",
+            )
+            .bind(&a.consumer_id)
+            .bind(&ev.occurred_at)
+            .execute(&mut *conn)
+            .await?;
             sqlx::query(
                 "UPDATE consumers SET name = ?, mobile = NULL, landline = NULL, email = NULL, \
                  address = NULL, erased = 1 WHERE id = ?",

@@ -1,0 +1,77 @@
+//! The branch's way to the hub: HTTPS (rustls) with the site's bearer token, trusting the
+//! system's roots or, for a hub with its own certificate (a self-signed one in tests, a
+//! company CA), exactly the certificates given.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{CoreError, CoreResult};
+use crate::sync::{PullReply, PullRequest, PushReply, PushRequest, Transport};
+
+pub struct HubClient {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+/// Why the hub could not be reached or refused: stable codes in the message for the log and
+/// the app's status line.
+fn unreachable(e: reqwest::Error) -> CoreError {
+    CoreError::HubUnreachable(e.to_string())
+}
+
+impl HubClient {
+    /// `ca_pem`: the certificates to trust instead of the system's (PEM).
+    pub fn new(base: &str, token: &str, ca_pem: Option<&[u8]>) -> CoreResult<HubClient> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .https_only(true)
+            .no_proxy();
+        if let Some(pem) = ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| CoreError::HubUnreachable(format!("certificate: {e}")))?;
+            builder = builder.tls_certs_only(certs);
+        }
+        let http = builder.build().map_err(unreachable)?;
+        Ok(HubClient { base: base.trim_end_matches('/').to_owned(), token: token.to_owned(), http })
+    }
+
+    async fn post<Q: Serialize, R: DeserializeOwned>(&self, path: &str, body: &Q) -> CoreResult<R> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        if status.is_success() {
+            return response.json().await.map_err(unreachable);
+        }
+        let detail: serde_json::Value = response.json().await.unwrap_or_default();
+        let code = detail["error"]["code"].as_str().unwrap_or("hub.error").to_owned();
+        let message = detail["error"]["message"].as_str().unwrap_or("").to_owned();
+        Err(CoreError::HubRefused { status: status.as_u16(), code, message })
+    }
+
+    pub async fn health(&self) -> CoreResult<serde_json::Value> {
+        let response =
+            self.http.get(format!("{}/v1/health", self.base)).send().await.map_err(unreachable)?;
+        response.json().await.map_err(unreachable)
+    }
+}
+
+impl Transport for HubClient {
+    async fn push(&self, request: &PushRequest) -> CoreResult<PushReply> {
+        self.post("/v1/push", request).await
+    }
+
+    async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
+        self.post("/v1/pull", request).await
+    }
+}

@@ -1,0 +1,574 @@
+//! Branch sync, the branch's side (docs/SYNC.md): what a push sends, what an acknowledgment
+//! records, and how a pulled batch is stored and folded. The transport (HTTPS to the hub, or a
+//! bundle file) is elsewhere; these functions only read and write this site's SQLite file.
+//!
+//! Rules kept here:
+//! - An event of this site is never discarded: it stays "waiting" (`server_seq` NULL) until the
+//!   hub acknowledges it, and a hub that turns out to have lost some (restored from a backup)
+//!   gets them again, from the sequence it says it expects.
+//! - A pulled batch, its acknowledgments and the new cursor are stored in one transaction.
+//! - State is the fold of the log in (hlc, site_id, event_id) order. Pulled events that sort
+//!   after everything applied are folded at once; otherwise the projections are marked stale in
+//!   that same transaction and folded again from the log (`projection::rebuild`), so a crash in
+//!   between leaves a flag the next open acts on, never a wrong state.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+
+use crate::error::{CoreError, CoreResult};
+use crate::event_log::{StoredEvent, COLUMNS};
+use crate::hlc::Timestamp;
+use crate::projection;
+use crate::storage::Db;
+use crate::time;
+
+/// The most events in one push or pull.
+pub const MAX_BATCH: u32 = 1_000;
+
+/// An event as it travels between a site and the hub: the stored row, and the hub's number for
+/// it once the hub has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEvent {
+    #[serde(flatten)]
+    pub event: StoredEvent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_seq: Option<i64>,
+}
+
+impl std::ops::Deref for WireEvent {
+    type Target = StoredEvent;
+    fn deref(&self) -> &StoredEvent {
+        &self.event
+    }
+}
+
+impl std::ops::DerefMut for WireEvent {
+    fn deref_mut(&mut self) -> &mut StoredEvent {
+        &mut self.event
+    }
+}
+
+impl WireEvent {
+    /// Its place in the fold.
+    pub fn key(&self) -> (i64, &str, &str) {
+        (self.hlc, self.site_id.as_str(), self.event_id.as_str())
+    }
+
+    /// The content matches its hash.
+    pub fn intact(&self) -> bool {
+        self.event.compute_hash() == self.hash
+    }
+}
+
+/// A consumer's key for the personal data sealed in a case's events (hex), or none when the
+/// consumer's data was erased. Keys travel with the events they open, over TLS, and are not in
+/// the log: erasing a key (crypto-shredding) leaves every event and hash intact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrant {
+    pub case_id: String,
+    pub consumer_id: String,
+    pub key: Option<String>,
+}
+
+/// A site's events, in its sequence, from where the hub expects them, with the keys of the
+/// consumers of the cases they touch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub site_id: String,
+    pub events: Vec<WireEvent>,
+    #[serde(default)]
+    pub keys: Vec<KeyGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ack {
+    pub event_id: String,
+    pub server_seq: i64,
+}
+
+/// What the hub took: every event of the batch it holds now (new or held before), and the
+/// site sequence it expects next — lower than the batch's start when it is missing some.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushReply {
+    pub acknowledged: Vec<Ack>,
+    pub next_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// The last server_seq the site has applied.
+    pub after: i64,
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+}
+
+fn default_limit() -> u32 {
+    MAX_BATCH
+}
+
+/// Events numbered after `after`, in the hub's order, with the keys of their cases' consumers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullReply {
+    pub events: Vec<WireEvent>,
+    #[serde(default)]
+    pub keys: Vec<KeyGrant>,
+    /// The cursor to keep: the last event's server_seq (or the request's `after`).
+    pub last: i64,
+    /// More wait beyond this batch.
+    pub more: bool,
+    /// The hub numbers fewer events than the site has pulled (it was restored from a backup):
+    /// the site pulls again from the start (what it holds already is skipped).
+    #[serde(default)]
+    pub reset: bool,
+}
+
+/// Where this branch stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SyncStatus {
+    pub hub_url: Option<String>,
+    /// Events of this site the hub has not acknowledged.
+    pub waiting: i64,
+    /// The last server_seq pulled.
+    pub cursor: i64,
+    pub last_push_at: Option<String>,
+    pub last_pull_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+fn wire(row: &sqlx::sqlite::SqliteRow) -> WireEvent {
+    WireEvent { event: crate::event_log::from_row(row), server_seq: row.get(11) }
+}
+
+pub async fn status(db: &Db) -> CoreResult<SyncStatus> {
+    let mut conn = db.pool().acquire().await?;
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE site_id = ? AND server_seq IS NULL")
+            .bind(&db.site().site_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let r = sqlx::query(
+        "SELECT hub_url, cursor, last_push_at, last_pull_at, last_error FROM sync_state",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(SyncStatus {
+        hub_url: r.get(0),
+        waiting,
+        cursor: r.get(1),
+        last_push_at: r.get(2),
+        last_pull_at: r.get(3),
+        last_error: r.get(4),
+    })
+}
+
+/// The first sequence of this site the hub has not acknowledged (one past the last event when
+/// it has them all).
+pub async fn first_waiting(db: &Db) -> CoreResult<i64> {
+    let (waiting, last): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT MIN(CASE WHEN server_seq IS NULL THEN site_seq END), MAX(site_seq) \
+         FROM events WHERE site_id = ?",
+    )
+    .bind(&db.site().site_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(waiting.unwrap_or(last.unwrap_or(0) + 1))
+}
+
+/// This site's events from `from_seq` on, in its sequence: the next push.
+pub async fn outgoing(db: &Db, from_seq: i64, limit: u32) -> CoreResult<PushRequest> {
+    let sql = format!(
+        "SELECT {COLUMNS}, server_seq FROM events WHERE site_id = ? AND site_seq >= ? \
+         ORDER BY site_seq LIMIT ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(&db.site().site_id)
+        .bind(from_seq)
+        .bind(limit.clamp(1, MAX_BATCH))
+        .fetch_all(db.pool())
+        .await?;
+    let events: Vec<WireEvent> = rows.iter().map(wire).collect();
+    let keys = keys_for(db, &events).await?;
+    Ok(PushRequest { site_id: db.site().site_id.clone(), events, keys })
+}
+
+/// The keys of the consumers (and their retired duplicate records) of the cases the events
+/// touch.
+pub async fn keys_for(db: &Db, events: &[WireEvent]) -> CoreResult<Vec<KeyGrant>> {
+    let mut cases: Vec<&str> = events.iter().filter_map(|e| e.case_id.as_deref()).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    let mut out = Vec::new();
+    for chunk in cases.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT c.id, k.consumer_id, k.key FROM cases c \
+             JOIN consumers p ON p.id = c.consumer_id OR p.merged_into = c.consumer_id \
+             JOIN consumer_keys k ON k.consumer_id = p.id WHERE c.id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(db.pool()).await? {
+            let key: Option<Vec<u8>> = r.get(2);
+            out.push(KeyGrant {
+                case_id: r.get(0),
+                consumer_id: r.get(1),
+                key: key.map(hex::encode),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Stores keys that came with a pulled batch: a key this site has erased stays erased; an
+/// erasure is taken.
+async fn store_keys(conn: &mut SqliteConnection, keys: &[KeyGrant], at: &str) -> CoreResult<()> {
+    for k in keys {
+        match &k.key {
+            Some(hex_key) => {
+                let bytes = hex::decode(hex_key)
+                    .ok()
+                    .filter(|b| b.len() == 32)
+                    .ok_or_else(|| CoreError::Internal(format!("key of {}", k.consumer_id)))?;
+                sqlx::query(
+                    "INSERT INTO consumer_keys (consumer_id, key) VALUES (?, ?) \
+                     ON CONFLICT (consumer_id) DO NOTHING",
+                )
+                .bind(&k.consumer_id)
+                .bind(bytes)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO consumer_keys (consumer_id, key, erased_at) VALUES (?, NULL, ?) \
+                     ON CONFLICT (consumer_id) DO UPDATE SET key = NULL, \
+                     erased_at = COALESCE(consumer_keys.erased_at, excluded.erased_at)",
+                )
+                .bind(&k.consumer_id)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Records the hub's numbers for events it acknowledged (a hub restored from a backup numbers
+/// again what it receives again: the new number replaces the old).
+pub async fn acknowledge(db: &Db, acks: &[Ack]) -> CoreResult<u64> {
+    let mut tx = db.begin_write().await?;
+    let mut n = 0;
+    for a in acks {
+        n += sqlx::query(
+            "UPDATE events SET server_seq = ?1, received_at = COALESCE(received_at, ?2) \
+             WHERE event_id = ?3 AND server_seq IS NOT ?1",
+        )
+        .bind(a.server_seq)
+        .bind(time::to_db(db.now()))
+        .bind(&a.event_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    sqlx::query("UPDATE sync_state SET last_push_at = ?, last_error = NULL")
+        .bind(time::to_db(db.now()))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// What storing a pulled batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    /// Events new to this site.
+    pub stored: u64,
+    /// Events this site held that the batch numbered (its own, acknowledged by the pull).
+    pub acknowledged: u64,
+    /// The projections were folded again (events arrived that sort before applied ones).
+    pub refolded: bool,
+    pub cursor: i64,
+}
+
+fn broken(e: &WireEvent, detail: &str) -> CoreError {
+    CoreError::BrokenChain { site: e.site_id.clone(), seq: e.site_seq, detail: detail.to_owned() }
+}
+
+/// The last event of a site this file holds: (site_seq, hash).
+async fn head_of(conn: &mut SqliteConnection, site_id: &str) -> CoreResult<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT site_seq, hash FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
+    )
+    .bind(site_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Stores a pulled batch and its cursor in one transaction, then folds what it brought.
+/// Refuses the whole batch (storing nothing) if an event does not match its hash or does not
+/// continue its site's chain.
+pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
+    let mut tx = db.begin_write().await?;
+    let last_applied: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT hlc, site_id, event_id FROM events \
+         ORDER BY hlc DESC, site_id DESC, event_id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut applied = Applied { cursor: reply.last, ..Applied::default() };
+    let mut new: Vec<&WireEvent> = Vec::new();
+    let received_at = time::to_db(db.now());
+    // Keys first: the events' personal data is read with them as they are folded.
+    store_keys(&mut tx, &reply.keys, &received_at).await?;
+    for e in &reply.events {
+        let Some(server_seq) = e.server_seq else {
+            return Err(broken(e, "pulled event without the hub's number"));
+        };
+        let held: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT server_seq FROM events WHERE event_id = ?")
+                .bind(&e.event_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match held {
+            Some(Some(_)) => continue,
+            Some(None) => {
+                sqlx::query("UPDATE events SET server_seq = ?, received_at = ? WHERE event_id = ?")
+                    .bind(server_seq)
+                    .bind(&received_at)
+                    .bind(&e.event_id)
+                    .execute(&mut *tx)
+                    .await?;
+                applied.acknowledged += 1;
+                continue;
+            }
+            None => {}
+        }
+        if !e.intact() {
+            return Err(broken(e, "content does not match its hash"));
+        }
+        match head_of(&mut tx, &e.site_id).await? {
+            Some((seq, hash)) if seq + 1 == e.site_seq && hash == e.prev_hash => {}
+            None if e.site_seq == 1 && e.prev_hash == crate::event_log::GENESIS_HASH => {}
+            _ => return Err(broken(e, "does not continue its site's chain")),
+        }
+        sqlx::query(&format!(
+            "INSERT INTO events ({COLUMNS}, server_seq, received_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&e.event_id)
+        .bind(&e.site_id)
+        .bind(e.site_seq)
+        .bind(e.hlc)
+        .bind(&e.occurred_at)
+        .bind(&e.case_id)
+        .bind(&e.actor)
+        .bind(&e.kind)
+        .bind(&e.payload)
+        .bind(&e.prev_hash)
+        .bind(&e.hash)
+        .bind(server_seq)
+        .bind(&received_at)
+        .execute(&mut *tx)
+        .await?;
+        db.hlc.observe(Timestamp::from_i64(e.hlc));
+        new.push(e);
+        applied.stored += 1;
+    }
+    new.sort_by(|a, b| a.key().cmp(&b.key()));
+    let in_order = match (&last_applied, new.first()) {
+        (Some((hlc, site, id)), Some(first)) => first.key() > (*hlc, site.as_str(), id.as_str()),
+        _ => true,
+    };
+    if in_order {
+        for e in &new {
+            let stored = &e.event;
+            projection::apply(&mut tx, stored, &stored.body()?).await?;
+            if let Some(case_id) = &stored.case_id {
+                crate::search::reindex(&mut tx, case_id).await?;
+            }
+        }
+    } else {
+        sqlx::query("UPDATE sync_state SET projection_stale = 1").execute(&mut *tx).await?;
+        applied.refolded = true;
+    }
+    sqlx::query(
+        "UPDATE sync_state SET cursor = CASE WHEN ?1 THEN ?2 ELSE MAX(cursor, ?2) END, \
+         last_pull_at = ?3, last_error = NULL",
+    )
+    .bind(reply.reset)
+    .bind(reply.last)
+    .bind(&received_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if applied.refolded {
+        refold_if_stale(db).await?;
+    }
+    Ok(applied)
+}
+
+/// Folds the projections again if a pulled batch left them stale (also run at open).
+pub async fn refold_if_stale(db: &Db) -> CoreResult<bool> {
+    let stale: i64 =
+        sqlx::query_scalar("SELECT projection_stale FROM sync_state").fetch_one(db.pool()).await?;
+    if stale == 0 {
+        return Ok(false);
+    }
+    // `rebuild` clears the flag in its own transaction.
+    projection::rebuild(db).await?;
+    Ok(true)
+}
+
+/// The cursor: the last server_seq applied.
+pub async fn cursor(db: &Db) -> CoreResult<i64> {
+    Ok(sqlx::query_scalar("SELECT cursor FROM sync_state").fetch_one(db.pool()).await?)
+}
+
+/// Remembers why the last sync failed (shown in the app's status).
+pub async fn record_error(db: &Db, message: &str) -> CoreResult<()> {
+    sqlx::query("UPDATE sync_state SET last_error = ?").bind(message).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Points this site at a hub with its credential (and the certificates to trust for it).
+pub async fn configure(
+    db: &Db,
+    hub_url: Option<&str>,
+    token: Option<&str>,
+    ca_pem: Option<&str>,
+) -> CoreResult<()> {
+    sqlx::query("UPDATE sync_state SET hub_url = ?, token = ?, ca_pem = ?")
+        .bind(hub_url)
+        .bind(token)
+        .bind(ca_pem)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Where the hub is: its address, this site's credential, the certificates trusted for it.
+#[derive(Debug, Clone)]
+pub struct HubSettings {
+    pub url: String,
+    pub token: String,
+    pub ca_pem: Option<String>,
+}
+
+/// The hub, if configured.
+pub async fn hub(db: &Db) -> CoreResult<Option<HubSettings>> {
+    let r: (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT hub_url, token, ca_pem FROM sync_state")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(match r {
+        (Some(url), Some(token), ca_pem) => Some(HubSettings { url, token, ca_pem }),
+        _ => None,
+    })
+}
+
+/// How a site reaches the hub: HTTPS, or a test's hub in the same process.
+pub trait Transport {
+    fn push(
+        &self,
+        request: &PushRequest,
+    ) -> impl std::future::Future<Output = CoreResult<PushReply>> + Send;
+    fn pull(
+        &self,
+        request: &PullRequest,
+    ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
+}
+
+/// Progress of a sync, for a progress bar (stderr in the CLI, the status bar in the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SyncProgress {
+    pub pushed: u64,
+    /// Events of this site still waiting, as of the last batch.
+    pub waiting: i64,
+    pub pulled: u64,
+    /// The hub's number of the last event pulled.
+    pub cursor: i64,
+}
+
+/// What one full sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SyncReport {
+    /// Events of this site the hub acknowledged in this sync.
+    pub pushed: u64,
+    /// Events of other sites (or this site's, restored) stored by this sync.
+    pub pulled: u64,
+    /// Events this site still has waiting (none after a sync that reached the hub).
+    pub waiting: i64,
+    pub cursor: i64,
+    /// The projections were folded again because pulled events sorted before applied ones.
+    pub refolded: bool,
+}
+
+/// One full sync: push everything waiting (again from where the hub says it expects, if it
+/// lost some), then pull until the hub has nothing more. Each batch is stored as it comes, so
+/// an interrupted sync keeps what it finished and the next one goes on from there.
+pub async fn run<T: Transport>(
+    db: &Db,
+    transport: &T,
+    batch: u32,
+    mut progress: impl FnMut(SyncProgress),
+) -> CoreResult<SyncReport> {
+    let batch = batch.clamp(1, MAX_BATCH);
+    let mut report = SyncReport::default();
+    let mut from = first_waiting(db).await?;
+    let mut rewinds = 0;
+    loop {
+        let request = outgoing(db, from, batch).await?;
+        let Some(first) = request.events.first().map(|e| e.site_seq) else { break };
+        let last = request.events.last().map(|e| e.site_seq).unwrap_or(first);
+        let reply = transport.push(&request).await?;
+        report.pushed += acknowledge(db, &reply.acknowledged).await?;
+        if reply.next_seq < first {
+            // The hub lacks events it once acknowledged (restored from a backup): send again
+            // from where it is. Bounded: it can only go back to the first event.
+            rewinds += 1;
+            if rewinds > 3 {
+                return Err(CoreError::Internal(format!(
+                    "the hub keeps asking for events from {} again",
+                    reply.next_seq
+                )));
+            }
+            from = reply.next_seq.max(1);
+        } else if reply.next_seq <= last {
+            return Err(CoreError::Internal(format!(
+                "the hub took events up to {} of {first}–{last}",
+                reply.next_seq - 1
+            )));
+        } else {
+            from = reply.next_seq;
+        }
+        let waiting = status(db).await?.waiting;
+        progress(SyncProgress {
+            pushed: report.pushed,
+            waiting,
+            pulled: report.pulled,
+            cursor: report.cursor,
+        });
+    }
+    loop {
+        let after = cursor(db).await?;
+        let reply = transport.pull(&PullRequest { after, limit: batch }).await?;
+        let applied = apply_pulled(db, &reply).await?;
+        report.pulled += applied.stored;
+        report.refolded |= applied.refolded;
+        report.cursor = applied.cursor;
+        progress(SyncProgress {
+            pushed: report.pushed,
+            waiting: 0,
+            pulled: report.pulled,
+            cursor: report.cursor,
+        });
+        if !reply.more {
+            break;
+        }
+    }
+    report.waiting = status(db).await?.waiting;
+    Ok(report)
+}

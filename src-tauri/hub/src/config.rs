@@ -1,0 +1,49 @@
+//! The hub's configuration file (TOML), for `redress-hub serve --config FILE`:
+//!
+//! ```toml
+//! listen = "0.0.0.0:8443"
+//! database_url = "postgres://redress@127.0.0.1/redress_hub"
+//! max_connections = 20
+//! [tls]
+//! cert = "/etc/redress/hub.crt"   # PEM, the full chain
+//! key = "/etc/redress/hub.key"    # PEM, PKCS#8
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    #[serde(default = "max_connections")]
+    pub max_connections: u32,
+    pub tls: Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+fn max_connections() -> u32 {
+    20
+}
+
+impl Config {
+    pub fn read(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Certificate paths are relative to the configuration file.
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.tls.cert = base.join(&config.tls.cert);
+        config.tls.key = base.join(&config.tls.key);
+        Ok(config)
+    }
+}

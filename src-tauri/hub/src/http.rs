@@ -1,0 +1,117 @@
+//! The hub's HTTP face (axum), served over TLS: `/v1/health`, and for a site with its bearer
+//! token `/v1/push` and `/v1/pull` (docs/SYNC.md). Errors are `{"error": {"code", "message"}}`
+//! with a stable code.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use redress_core::sync::{PullReply, PullRequest, PushReply, PushRequest};
+use serde_json::json;
+
+use crate::store::{HubError, SiteRow, Store};
+
+/// The largest request body: a full push of events with their payloads.
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct Hub {
+    pub store: Arc<Store>,
+}
+
+pub struct ApiError(HubError);
+
+impl From<HubError> for ApiError {
+    fn from(e: HubError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        ApiError(HubError::BadRequest(r.body_text()))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self.0 {
+            HubError::Unauthorized => StatusCode::UNAUTHORIZED,
+            HubError::WrongSite => StatusCode::FORBIDDEN,
+            HubError::Tampered { .. }
+            | HubError::BrokenChain { .. }
+            | HubError::Diverged { .. } => StatusCode::CONFLICT,
+            HubError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HubError::Database(_) | HubError::Migrate(_) => {
+                tracing::error!(error = %self.0, "storage");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        };
+        let body = json!({"error": {"code": self.0.code(), "message": self.0.to_string()}});
+        (status, Json(body)).into_response()
+    }
+}
+
+async fn site_of(hub: &Hub, headers: &HeaderMap) -> Result<SiteRow, ApiError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(HubError::Unauthorized)?;
+    Ok(hub.store.authenticate(token).await?)
+}
+
+async fn health(State(hub): State<Hub>) -> Response {
+    match hub.store.counts().await {
+        Ok((events, top)) => {
+            Json(json!({"status": "ok", "events": events, "server_seq": top})).into_response()
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn push(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushReply>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let Json(request) = body?;
+    let reply = hub.store.push(&site, &request).await?;
+    tracing::info!(
+        site = %site.code,
+        sent = request.events.len(),
+        acknowledged = reply.acknowledged.len(),
+        next_seq = reply.next_seq,
+        "push"
+    );
+    Ok(Json(reply))
+}
+
+async fn pull(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<PullRequest>, JsonRejection>,
+) -> Result<Json<PullReply>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let Json(request) = body?;
+    let reply = hub.store.pull(&site, &request).await?;
+    tracing::info!(site = %site.code, after = request.after, sent = reply.events.len(), "pull");
+    Ok(Json(reply))
+}
+
+pub fn router(hub: Hub) -> Router {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", post(pull))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(hub)
+}

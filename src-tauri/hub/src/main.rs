@@ -1,0 +1,139 @@
+//! `redress-hub serve --config FILE`, `redress-hub migrate`, `redress-hub site add NAME`.
+//! Logs are JSON lines on stderr (one object a request).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use redress_hub::config::Config;
+use redress_hub::http::{router, Hub};
+use redress_hub::store::Store;
+
+#[derive(Parser)]
+#[command(name = "redress-hub", about = "The headquarters hub of Redress")]
+struct Cli {
+    /// The PostgreSQL database (for `migrate` and `site add`; `serve` reads its config file).
+    #[arg(long, env = "REDRESS_HUB_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves branches over HTTPS.
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Brings the database's schema up to date.
+    Migrate,
+    /// Sites and their credentials.
+    Site {
+        #[command(subcommand)]
+        command: SiteCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SiteCommand {
+    /// Registers a site and prints its credential (shown once) as JSON.
+    Add {
+        name: String,
+        /// Letters and digits, as in its case numbers (`2026-SH01-000123`).
+        #[arg(long)]
+        code: String,
+        /// Headquarters: sees every case.
+        #[arg(long)]
+        hq: bool,
+    },
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{}", serde_json::json!({"error": message.to_string()}));
+    ExitCode::FAILURE
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    redress_hub::install_crypto();
+    let cli = Cli::parse();
+    let url = |config: Option<&Config>| {
+        config.map(|c| c.database_url.clone()).or(cli.database_url.clone())
+    };
+    match cli.command {
+        Command::Migrate => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            match Store::connect(&url, 2).await {
+                Ok(store) => match store.migrate().await {
+                    Ok(()) => {
+                        println!("{}", serde_json::json!({"migrated": true}));
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                },
+                Err(e) => fail(e),
+            }
+        }
+        Command::Site { command: SiteCommand::Add { name, code, hq } } => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            let store = match Store::connect(&url, 2).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match store.add_site(&name, &code, hq).await {
+                Ok(site) => {
+                    println!("{}", serde_json::to_string_pretty(&site).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Serve { config } => {
+            let config = match Config::read(&config) {
+                Ok(c) => c,
+                Err(e) => return fail(e),
+            };
+            let store = match Store::connect(&config.database_url, config.max_connections).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = store.migrate().await {
+                return fail(e);
+            }
+            let tls = match axum_server::tls_rustls::RustlsConfig::from_pem_file(
+                &config.tls.cert,
+                &config.tls.key,
+            )
+            .await
+            {
+                Ok(t) => t,
+                Err(e) => return fail(format!("TLS certificate: {e}")),
+            };
+            let handle = axum_server::Handle::new();
+            let stop = handle.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            let app = router(Hub { store: Arc::new(store) });
+            tracing::info!(listen = %config.listen, "serving");
+            let served = axum_server::bind_rustls(config.listen, tls)
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await;
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
