@@ -22,6 +22,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { call, OperationError, type Lang, type SystemInfo } from "./api";
 import { CodesProvider } from "./codes";
 import { ChangePasswordForm } from "./components/ChangePassword";
+import { SyncIndicator, SyncProvider } from "./components/Sync";
 import { useI18n } from "./i18n";
 import { Lock } from "./pages/auth/Lock";
 import { AuthCard } from "./pages/auth/AuthCard";
@@ -118,7 +119,9 @@ function Gate() {
       }
       return (
         <CodesProvider>
-          <Workspace />
+          <SyncProvider>
+            <Workspace />
+          </SyncProvider>
         </CodesProvider>
       );
   }
@@ -306,6 +309,7 @@ function Workspace() {
               </span>
             )}
           </div>
+          <SyncIndicator />
           <Select<Lang>
             aria-label={m.app.language}
             data-testid="language"

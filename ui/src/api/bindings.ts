@@ -2294,6 +2294,69 @@ to?: string, by: SurveyBy, };
 
 export type SurveyWithdrawRequest = { batch_id: string, reason: string, };
 
+export type SyncConfigureRequest = { 
+/**
+ * `https://…`; empty: this site works alone (no hub).
+ */
+hub_url: string, 
+/**
+ * The credential `redress-hub site add` printed for this site (empty: keep the one set).
+ */
+token: string, 
+/**
+ * Certificates (PEM) to trust for the hub instead of the system's: absent, keep the ones
+ * set; empty, the system's roots again.
+ */
+ca_pem?: string, };
+
+export type SyncReport = { 
+/**
+ * Events of this site the hub acknowledged in this sync.
+ */
+pushed: number, 
+/**
+ * Events of other sites (or this site's, restored) stored by this sync.
+ */
+pulled: number, 
+/**
+ * Events this site still has waiting (none after a sync that reached the hub).
+ */
+waiting: number, cursor: number, 
+/**
+ * The projections were folded again because pulled events sorted before applied ones.
+ */
+refolded: boolean, };
+
+export type SyncRunRequest = Record<symbol, never>;
+
+export type SyncRunResult = { configured: boolean, report: SyncReport | null, };
+
+export type SyncStatus = { hub_url: string | null, 
+/**
+ * Events of this site the hub has not acknowledged.
+ */
+waiting: number, 
+/**
+ * The last server_seq pulled.
+ */
+cursor: number, last_push_at: string | null, last_pull_at: string | null, last_error: string | null, };
+
+export type SyncStatusRequest = Record<symbol, never>;
+
+export type SyncView = { 
+/**
+ * This site's code (in its case numbers) and name.
+ */
+site_code: string, site_name: string, status: SyncStatus, 
+/**
+ * A hub is configured.
+ */
+configured: boolean, 
+/**
+ * Certificates of its own are trusted for the hub (else the system's).
+ */
+own_certificate: boolean, };
+
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 
 export type SystemInfoRequest = Record<symbol, never>;
@@ -2532,6 +2595,9 @@ export type Operations = {
   "surveys.batches": { request: SurveyBatchesRequest; response: Array<SurveyBatchView> };
   "surveys.withdraw": { request: SurveyWithdrawRequest; response: Array<SurveyBatchView> };
   "surveys.summary": { request: SurveySummaryRequest; response: SurveySummary };
+  "sync.status": { request: SyncStatusRequest; response: SyncView };
+  "sync.configure": { request: SyncConfigureRequest; response: SyncView };
+  "sync.run": { request: SyncRunRequest; response: SyncRunResult };
   "cases.legal_hold": { request: LegalHoldRequest; response: LegalHoldState };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
@@ -2683,6 +2749,9 @@ export const COMMANDS = {
   "surveys.batches": "surveys_batches",
   "surveys.withdraw": "surveys_withdraw",
   "surveys.summary": "surveys_summary",
+  "sync.status": "sync_status",
+  "sync.configure": "sync_configure",
+  "sync.run": "sync_run",
   "cases.legal_hold": "cases_legal_hold",
   "cases.search": "cases_search",
   "cases.export": "cases_export",

@@ -9,6 +9,7 @@ import { useSession } from "../session";
 import { Accounts } from "./admin/Accounts";
 import { Audit } from "./admin/Audit";
 import { DocumentSettings } from "./admin/DocumentSettings";
+import { HubSync } from "./admin/HubSync";
 import { IntakeSetup } from "./admin/IntakeSetup";
 import { Org } from "./admin/Org";
 import { Privacy } from "./admin/Privacy";
@@ -72,6 +73,7 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
   const tabs = [
     { key: "general", label: t.general, children: general, show: true },
     { key: "security", label: m.admin.security.title, children: <Security />, show: can("account.manage") },
+    { key: "sync", label: m.sync.tab.title, children: <HubSync />, show: can("account.manage") },
     {
       key: "intake-setup",
       label: m.admin.intakeSetup.title,

@@ -1,0 +1,193 @@
+// Where this site stands with the headquarters hub, for the whole workspace: the status is
+// asked on opening and every 30 s (the app also syncs by itself every 5 minutes, in the
+// background), and again after a sync started here. The header shows it (SyncIndicator); the
+// settings tab (admin/HubSync) reads and updates the same state.
+import { CloudServerOutlined, SyncOutlined } from "@ant-design/icons";
+import { App, Badge, Button, Space, Tooltip, Typography } from "antd";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+
+import { call, toOperationError, type SyncStatus, type SyncView } from "../api";
+import { formatDateTime } from "../format";
+import { useI18n } from "../i18n";
+
+/** How often the status is asked while signed in. */
+export const SYNC_POLL_MS = 30_000;
+
+interface SyncContext {
+  /** The last status read (null until the first answer). */
+  view: SyncView | null;
+  /** A sync started from this window is under way. */
+  running: boolean;
+  /** Reads the status again. */
+  refresh: () => Promise<void>;
+  /** One full sync now; says what it did (or why it failed), then reads the status again. */
+  syncNow: () => Promise<void>;
+  /** Takes a status another call returned (sync.configure). */
+  accept: (view: SyncView) => void;
+}
+
+const Context = createContext<SyncContext | null>(null);
+
+/** Keeps the sync status for what is inside (the signed-in workspace). */
+export function SyncProvider({ children }: { children: ReactNode }) {
+  const { m } = useI18n();
+  const { message } = App.useApp();
+  const [view, setView] = useState<SyncView | null>(null);
+  const [running, setRunning] = useState(false);
+  const busy = useRef(false);
+  // Answers are taken in the order asked: a slow poll does not undo a newer status.
+  const asked = useRef(0);
+  const taken = useRef(0);
+  const live = useRef(true);
+
+  const take = useCallback((n: number, v: SyncView) => {
+    if (!live.current || n < taken.current) return;
+    taken.current = n;
+    setView(v);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const n = ++asked.current;
+    try {
+      take(n, await call("sync.status", {}));
+    } catch {
+      // A failed poll keeps what was shown; the next one tries again.
+    }
+  }, [take]);
+
+  const accept = useCallback((v: SyncView) => take(++asked.current, v), [take]);
+
+  const syncNow = useCallback(async () => {
+    if (busy.current) return;
+    busy.current = true;
+    setRunning(true);
+    try {
+      const result = await call("sync.run", {});
+      if (!result.configured || !result.report) {
+        message.info(m.sync.notConfigured);
+      } else {
+        message.success(m.sync.done(result.report.pushed, result.report.pulled));
+      }
+    } catch (e) {
+      message.error(m.sync.runFailed(toOperationError(e).message));
+    } finally {
+      // The new status first, so the state does not flash back to the one before.
+      await refresh();
+      busy.current = false;
+      if (live.current) setRunning(false);
+    }
+  }, [m, message, refresh]);
+
+  useEffect(() => {
+    live.current = true;
+    void refresh();
+    const timer = window.setInterval(() => void refresh(), SYNC_POLL_MS);
+    return () => {
+      live.current = false;
+      window.clearInterval(timer);
+    };
+  }, [refresh]);
+
+  const value = useMemo(() => ({ view, running, refresh, syncNow, accept }), [view, running, refresh, syncNow, accept]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useSync(): SyncContext {
+  const ctx = useContext(Context);
+  if (!ctx) throw new Error("useSync outside SyncProvider");
+  return ctx;
+}
+
+/** The later of the last push and the last pull, or null if neither happened. */
+export function lastSyncAt(status: SyncStatus): string | null {
+  const times = [status.last_push_at, status.last_pull_at].filter((t): t is string => !!t && !Number.isNaN(Date.parse(t)));
+  if (times.length === 0) return null;
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+}
+
+export type SyncState = "standalone" | "running" | "failed" | "synced" | "never";
+
+export function syncState(view: SyncView, running: boolean): SyncState {
+  if (!view.configured) return "standalone";
+  if (running) return "running";
+  if (view.status.last_error) return "failed";
+  return lastSyncAt(view.status) ? "synced" : "never";
+}
+
+const BADGE = { running: "processing", failed: "error", synced: "success", never: "default" } as const;
+
+/** The state as a coloured dot and a word (同步失败 red, with the error on hover). */
+export function SyncStateBadge({ view, running }: { view: SyncView; running: boolean }) {
+  const { m } = useI18n();
+  const state = syncState(view, running);
+  if (state === "standalone") return null;
+  const label = { running: m.sync.running, failed: m.sync.failed, synced: m.sync.synced, never: m.sync.never }[state];
+  const badge = (
+    <Badge
+      status={BADGE[state]}
+      text={
+        <span data-testid="sync-state" data-state={state} style={state === "failed" ? { color: "#cf1322" } : undefined}>
+          {label}
+        </span>
+      }
+    />
+  );
+  return state === "failed" ? (
+    <Tooltip title={m.sync.lastError(view.status.last_error ?? "")}>{badge}</Tooltip>
+  ) : (
+    badge
+  );
+}
+
+/** The header's sync line: state, site, last sync, events waiting, and 立即同步. */
+export function SyncIndicator() {
+  const { m } = useI18n();
+  const { view, running, syncNow } = useSync();
+  if (!view) return null;
+
+  if (!view.configured) {
+    return (
+      <Tooltip title={m.sync.standaloneHint}>
+        <Typography.Text type="secondary" style={{ fontSize: 13, cursor: "default" }} data-testid="sync-indicator" data-state="standalone">
+          <CloudServerOutlined style={{ marginRight: 4 }} />
+          {m.sync.standalone}
+        </Typography.Text>
+      </Tooltip>
+    );
+  }
+
+  const { status } = view;
+  const last = lastSyncAt(status);
+  return (
+    <Space
+      size={10}
+      style={{ fontSize: 13, lineHeight: "20px", whiteSpace: "nowrap" }}
+      data-testid="sync-indicator"
+      data-state={syncState(view, running)}
+    >
+      <SyncStateBadge view={view} running={running} />
+      <Tooltip title={<>{status.hub_url && <div>{m.sync.hubTip(status.hub_url)}</div>}<div>{m.sync.auto}</div></>}>
+        <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+          {m.sync.site(view.site_code)}
+        </Typography.Text>
+      </Tooltip>
+      {last && (
+        <Typography.Text type="secondary" style={{ fontSize: 13 }} data-testid="sync-last">
+          {m.sync.last(formatDateTime(last))}
+        </Typography.Text>
+      )}
+      <Typography.Text
+        type={status.waiting > 0 ? "warning" : "secondary"}
+        strong={status.waiting > 0}
+        style={{ fontSize: 13 }}
+        data-testid="sync-waiting"
+        data-waiting={status.waiting}
+      >
+        {m.sync.waiting(status.waiting)}
+      </Typography.Text>
+      <Button size="small" icon={<SyncOutlined spin={running} />} disabled={running} onClick={() => void syncNow()} data-testid="sync-now">
+        {m.sync.now}
+      </Button>
+    </Space>
+  );
+}
