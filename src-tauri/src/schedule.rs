@@ -15,7 +15,13 @@ pub const SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
 pub async fn sync(db: Db) {
     loop {
         match redress_core::sync::hub(&db).await {
-            Ok(Some(_)) => match redress_core::ops::sync::run_now(&db, |_| {}).await {
+            Ok(Some(_)) => match redress_core::ops::sync::run_now(
+                &db,
+                redress_core::ops::sync::DEFAULT_BATCH,
+                |_| {},
+            )
+            .await
+            {
                 Ok(report) => tracing::info!(
                     pushed = report.pushed,
                     pulled = report.pulled,

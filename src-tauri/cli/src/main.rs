@@ -725,20 +725,12 @@ async fn sync(
         }
     };
     sync::configure(db, Some(&url), Some(&token), pem.as_deref()).await?;
-    let client =
-        redress_core::hub_client::HubClient::new(&url, &token, pem.as_deref().map(str::as_bytes))?;
-    let result = sync::run(db, &client, batch, |p| {
+    let report = redress_core::ops::sync::run_now(db, batch, |p| {
         eprintln!(
             "pushed {} (waiting {}), pulled {} (hub #{})",
             p.pushed, p.waiting, p.pulled, p.cursor
         );
     })
-    .await;
-    match result {
-        Ok(report) => Ok(serde_json::to_value(report).unwrap_or_default()),
-        Err(e) => {
-            sync::record_error(db, &e.to_string()).await?;
-            Err(e)
-        }
-    }
+    .await?;
+    Ok(serde_json::to_value(report).unwrap_or_default())
 }

@@ -114,18 +114,25 @@ pub async fn run(db: &Db, actor: &Actor, _req: SyncRunRequest) -> CoreResult<Syn
     if sync::hub(db).await?.is_none() {
         return Ok(SyncRunResult { configured: false, report: None });
     }
-    let report = run_now(db, |_| {}).await?;
+    let report = run_now(db, DEFAULT_BATCH, |_| {}).await?;
     Ok(SyncRunResult { configured: true, report: Some(report) })
 }
 
-/// One full sync with the configured hub (the app's background sync calls this too); the
-/// failure is remembered for the status line.
-pub async fn run_now(db: &Db, progress: impl FnMut(sync::SyncProgress)) -> CoreResult<SyncReport> {
+/// Events a request when nobody says otherwise.
+pub const DEFAULT_BATCH: u32 = 500;
+
+/// One full sync with the configured hub, `batch` events a request (the app's background sync
+/// and `redress-cli sync` call this too); the failure is remembered for the status line.
+pub async fn run_now(
+    db: &Db,
+    batch: u32,
+    progress: impl FnMut(sync::SyncProgress),
+) -> CoreResult<SyncReport> {
     let Some(hub) = sync::hub(db).await? else {
         return Err(crate::CoreError::Validation(vec![problem("hub_url", FieldRule::Required)]));
     };
     let client = HubClient::new(&hub.url, &hub.token, hub.ca_pem.as_deref().map(str::as_bytes))?;
-    match sync::run(db, &client, 500, progress).await {
+    match sync::run(db, &client, batch, progress).await {
         Ok(report) => Ok(report),
         Err(e) => {
             sync::record_error(db, &e.to_string()).await?;
