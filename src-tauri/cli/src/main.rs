@@ -13,6 +13,24 @@ use redress_core::ops::demo::DemoRequest;
 use redress_core::{Actor, CoreError, Db, Lang, OpenOptions};
 
 #[derive(Subcommand)]
+enum BundleAction {
+    /// Write this site's events to a signed bundle file (as `call bundles.export`).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// waiting: what the hub has not acknowledged; new: what no bundle carried yet; all:
+        /// every event this file holds.
+        #[arg(long, default_value = "waiting")]
+        scope: String,
+        /// Set this site's signing key first (64 hex, from `redress-hub site add`).
+        #[arg(long, env = "REDRESS_SIGNING_KEY")]
+        key: Option<String>,
+    },
+    /// Take a bundle file in (as `call bundles.import`); twice is harmless.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum RetentionAction {
     /// Anonymise the personal data of consumers whose last case closed longer ago than the
     /// retention period (cases under legal hold exempt); the run is logged.
@@ -254,6 +272,12 @@ enum Command {
         /// Events a request.
         #[arg(long, default_value_t = 500)]
         batch: u32,
+    },
+    /// Sync bundles for a branch without a connection: `bundle export --out FILE`,
+    /// `bundle import FILE` (docs/SYNC.md).
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
     },
     /// The personal-data retention rule: `retention run [--dry-run]` (as `call retention.run`).
     Retention {
@@ -690,6 +714,21 @@ async fn run_command(
             redress_core::ops::dispatch(db, actor, "volume.import", &req.to_string()).await
         }
         Command::Sync { hub, token, ca, batch } => sync(db, hub, token, ca, batch).await,
+        Command::Bundle { action: BundleAction::Export { out, scope, key } } => {
+            redress_core::ops::check_password_change_gate(must_change, "bundles.export")?;
+            if let Some(key) = key {
+                let req = serde_json::json!({ "hub_url": redress_core::sync::hub(db).await?
+                    .map(|h| h.url).unwrap_or_default(), "signing_key": key });
+                redress_core::ops::dispatch(db, actor, "sync.configure", &req.to_string()).await?;
+            }
+            let req = serde_json::json!({ "path": out, "scope": scope });
+            redress_core::ops::dispatch(db, actor, "bundles.export", &req.to_string()).await
+        }
+        Command::Bundle { action: BundleAction::Import { file } } => {
+            redress_core::ops::check_password_change_gate(must_change, "bundles.import")?;
+            let req = serde_json::json!({ "path": file });
+            redress_core::ops::dispatch(db, actor, "bundles.import", &req.to_string()).await
+        }
         Command::Bindings { .. } | Command::Evidence { .. } => {
             unreachable!("handled before")
         }

@@ -108,6 +108,12 @@ pub enum CoreError {
     /// `hub.diverged`, …).
     #[error("hub refused ({code}): {message}")]
     HubRefused { status: u16, code: String, message: String },
+    /// A bundle file refused or not written: `invalid` (not a bundle, or damaged),
+    /// `signature` (its signature or body does not verify), `untrusted` (signed with another
+    /// key than its site's), `no_key` (this site has no signing key), `empty` (nothing to
+    /// export).
+    #[error("bundle: {reason}")]
+    Bundle { reason: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -151,6 +157,13 @@ impl CoreError {
             CoreError::SupervisionState { .. } => "supervision.invalid_state",
             CoreError::HubUnreachable(_) => "sync.unreachable",
             CoreError::HubRefused { .. } => "sync.refused",
+            CoreError::Bundle { reason } => match *reason {
+                "invalid" => "bundle.invalid",
+                "signature" => "bundle.signature",
+                "untrusted" => "bundle.untrusted",
+                "no_key" => "bundle.no_key",
+                _ => "bundle.empty",
+            },
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -262,6 +275,29 @@ impl CoreError {
             (HubRefused { code, message, .. }, Lang::En) => {
                 format!("The hub refused the sync ({code}): {message}")
             }
+            (Bundle { reason }, Lang::Zh) => match *reason {
+                "invalid" => "这不是同步包文件，或文件已损坏".into(),
+                "signature" => "同步包签名校验失败：文件在导出后被改动或损坏".into(),
+                "untrusted" => "同步包的签名密钥与该站点已知的密钥不符，已拒绝导入".into(),
+                "no_key" => "本站点尚未设置签名密钥：请在 设置 → 总部同步 中填入总部签发的签名密钥"
+                    .into(),
+                _ => "没有需要导出的事件".into(),
+            },
+            (Bundle { reason }, Lang::En) => match *reason {
+                "invalid" => "This is not a sync bundle, or the file is damaged".into(),
+                "signature" => {
+                    "The bundle's signature does not verify: the file was changed or damaged after export"
+                        .into()
+                }
+                "untrusted" => {
+                    "The bundle is signed with another key than its site's known key; refused".into()
+                }
+                "no_key" => {
+                    "This site has no signing key: enter the key headquarters issued in Settings → Hub sync"
+                        .into()
+                }
+                _ => "There are no events to export".into(),
+            },
             (SupervisionState { reason }, Lang::Zh) => match *reason {
                 "inspection_closed" => "该次检查已结束，不能再修改".into(),
                 "rectifications_open" => "还有整改事项未完成，不能结束检查".into(),
@@ -505,6 +541,11 @@ mod tests {
             (CoreError::AlreadySetUp, "auth.already_set_up"),
             (CoreError::InvalidState { detail: "clock" }, "case.invalid_state"),
             (CoreError::SupervisionState { reason: "x" }, "supervision.invalid_state"),
+            (CoreError::Bundle { reason: "invalid" }, "bundle.invalid"),
+            (CoreError::Bundle { reason: "signature" }, "bundle.signature"),
+            (CoreError::Bundle { reason: "untrusted" }, "bundle.untrusted"),
+            (CoreError::Bundle { reason: "no_key" }, "bundle.no_key"),
+            (CoreError::Bundle { reason: "empty" }, "bundle.empty"),
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod auth;
 pub mod bindings;
+pub mod bundle;
 pub mod calendar;
 pub mod case_no;
 pub mod codes;

@@ -135,7 +135,7 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
-fn wire(row: &sqlx::sqlite::SqliteRow) -> WireEvent {
+pub(crate) fn wire(row: &sqlx::sqlite::SqliteRow) -> WireEvent {
     WireEvent { event: crate::event_log::from_row(row), server_seq: row.get(11) }
 }
 
@@ -223,7 +223,11 @@ pub async fn keys_for(db: &Db, events: &[WireEvent]) -> CoreResult<Vec<KeyGrant>
 
 /// Stores keys that came with a pulled batch: a key this site has erased stays erased; an
 /// erasure is taken.
-async fn store_keys(conn: &mut SqliteConnection, keys: &[KeyGrant], at: &str) -> CoreResult<()> {
+pub(crate) async fn store_keys(
+    conn: &mut SqliteConnection,
+    keys: &[KeyGrant],
+    at: &str,
+) -> CoreResult<()> {
     for k in keys {
         match &k.key {
             Some(hex_key) => {
@@ -307,93 +311,209 @@ async fn head_of(conn: &mut SqliteConnection, site_id: &str) -> CoreResult<Optio
     .await?)
 }
 
-/// Stores a pulled batch and its cursor in one transaction, then folds what it brought.
-/// Refuses the whole batch (storing nothing) if an event does not match its hash or does not
-/// continue its site's chain.
-pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
-    let mut tx = db.begin_write().await?;
-    let last_applied: Option<(i64, String, String)> = sqlx::query_as(
+/// What taking a batch of events (pulled, or from a bundle) into this file did.
+#[derive(Debug, Default)]
+pub(crate) struct Absorbed {
+    /// Events new to this site, in the fold's order once `fold` ran.
+    pub new: Vec<WireEvent>,
+    /// Events held already whose hub number the batch brought.
+    pub acknowledged: u64,
+    /// Events held already.
+    pub duplicates: u64,
+    /// Events set aside because an earlier event of their site is missing (a bundle that
+    /// arrived before an earlier one); they are taken when the gap fills.
+    pub held: u64,
+}
+
+/// The key of the last event folded, before a batch is taken.
+pub(crate) async fn last_folded(
+    conn: &mut SqliteConnection,
+) -> CoreResult<Option<(i64, String, String)>> {
+    Ok(sqlx::query_as(
         "SELECT hlc, site_id, event_id FROM events \
          ORDER BY hlc DESC, site_id DESC, event_id DESC LIMIT 1",
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+async fn insert_event(
+    conn: &mut SqliteConnection,
+    e: &WireEvent,
+    received_at: &str,
+) -> CoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO events ({COLUMNS}, server_seq, received_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&e.event_id)
+    .bind(&e.site_id)
+    .bind(e.site_seq)
+    .bind(e.hlc)
+    .bind(&e.occurred_at)
+    .bind(&e.case_id)
+    .bind(&e.actor)
+    .bind(&e.kind)
+    .bind(&e.payload)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
+    .bind(e.server_seq)
+    .bind(received_at)
+    .execute(&mut *conn)
     .await?;
-    let mut applied = Applied { cursor: reply.last, ..Applied::default() };
-    let mut new: Vec<&WireEvent> = Vec::new();
-    let received_at = time::to_db(db.now());
-    // Keys first: the events' personal data is read with them as they are folded.
-    store_keys(&mut tx, &reply.keys, &received_at).await?;
-    for e in &reply.events {
-        let Some(server_seq) = e.server_seq else {
-            return Err(broken(e, "pulled event without the hub's number"));
-        };
+    Ok(())
+}
+
+/// Takes events into the log (not yet the projections): each checked against its hash and its
+/// site's chain. An event past a gap in its site's chain is refused, or with `hold_gaps` set
+/// aside in `held_events`; events set aside earlier are taken as soon as their gap fills (here,
+/// whichever way the filling events came). Refuses the whole batch if an event is not intact.
+pub(crate) async fn absorb(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    events: &[WireEvent],
+    hold_gaps: bool,
+    received_at: &str,
+) -> CoreResult<Absorbed> {
+    let mut out = Absorbed::default();
+    for e in events {
         let held: Option<Option<i64>> =
             sqlx::query_scalar("SELECT server_seq FROM events WHERE event_id = ?")
                 .bind(&e.event_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
-        match held {
-            Some(Some(_)) => continue,
-            Some(None) => {
+        match (held, e.server_seq) {
+            (Some(None), Some(server_seq)) => {
                 sqlx::query("UPDATE events SET server_seq = ?, received_at = ? WHERE event_id = ?")
                     .bind(server_seq)
-                    .bind(&received_at)
+                    .bind(received_at)
                     .bind(&e.event_id)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
-                applied.acknowledged += 1;
+                out.acknowledged += 1;
                 continue;
             }
-            None => {}
+            (Some(_), _) => {
+                out.duplicates += 1;
+                continue;
+            }
+            (None, _) => {}
         }
         if !e.intact() {
             return Err(broken(e, "content does not match its hash"));
         }
-        match head_of(&mut tx, &e.site_id).await? {
-            Some((seq, hash)) if seq + 1 == e.site_seq && hash == e.prev_hash => {}
-            None if e.site_seq == 1 && e.prev_hash == crate::event_log::GENESIS_HASH => {}
-            _ => return Err(broken(e, "does not continue its site's chain")),
+        let head = head_of(conn, &e.site_id).await?;
+        if continues(head.as_ref(), e) {
+            insert_event(conn, e, received_at).await?;
+            db.hlc.observe(Timestamp::from_i64(e.hlc));
+            out.new.push(e.clone());
+        } else if hold_gaps && e.site_seq > head.as_ref().map_or(0, |h| h.0) + 1 {
+            let json = serde_json::to_string(e).map_err(|x| CoreError::Internal(x.to_string()))?;
+            out.held += sqlx::query(
+                "INSERT INTO held_events (event_id, site_id, site_seq, event, held_at) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(&e.event_id)
+            .bind(&e.site_id)
+            .bind(e.site_seq)
+            .bind(json)
+            .bind(received_at)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        } else {
+            return Err(broken(e, "does not continue its site's chain"));
         }
-        sqlx::query(&format!(
-            "INSERT INTO events ({COLUMNS}, server_seq, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&e.event_id)
-        .bind(&e.site_id)
-        .bind(e.site_seq)
-        .bind(e.hlc)
-        .bind(&e.occurred_at)
-        .bind(&e.case_id)
-        .bind(&e.actor)
-        .bind(&e.kind)
-        .bind(&e.payload)
-        .bind(&e.prev_hash)
-        .bind(&e.hash)
-        .bind(server_seq)
-        .bind(&received_at)
-        .execute(&mut *tx)
-        .await?;
-        db.hlc.observe(Timestamp::from_i64(e.hlc));
-        new.push(e);
-        applied.stored += 1;
     }
+    release_held(conn, db, received_at, &mut out).await?;
+    Ok(out)
+}
+
+fn continues(head: Option<&(i64, String)>, e: &WireEvent) -> bool {
+    match head {
+        Some((seq, hash)) => seq + 1 == e.site_seq && *hash == e.prev_hash,
+        None => e.site_seq == 1 && e.prev_hash == crate::event_log::GENESIS_HASH,
+    }
+}
+
+/// Takes the events set aside whose gap has filled, and drops those this file now holds.
+async fn release_held(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    received_at: &str,
+    out: &mut Absorbed,
+) -> CoreResult<()> {
+    loop {
+        sqlx::query("DELETE FROM held_events WHERE event_id IN (SELECT event_id FROM events)")
+            .execute(&mut *conn)
+            .await?;
+        // The held event that continues its site's head, if any (one per site at most).
+        let ready: Vec<String> = sqlx::query_scalar(
+            "SELECT h.event FROM held_events h \
+             WHERE h.site_seq = 1 + COALESCE((SELECT MAX(site_seq) FROM events e \
+                                              WHERE e.site_id = h.site_id), 0) \
+             ORDER BY h.site_id, h.event_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut progress = false;
+        for json in ready {
+            let e: WireEvent =
+                serde_json::from_str(&json).map_err(|x| CoreError::Internal(x.to_string()))?;
+            if continues(head_of(conn, &e.site_id).await?.as_ref(), &e) {
+                insert_event(conn, &e, received_at).await?;
+                db.hlc.observe(Timestamp::from_i64(e.hlc));
+                out.new.push(e);
+                progress = true;
+            }
+        }
+        if !progress {
+            return Ok(());
+        }
+    }
+}
+
+/// Folds newly taken events into the projections at once when they all sort after what was
+/// folded before; otherwise marks the projections stale in the same transaction (the caller
+/// folds again after commit, or the next open does). Returns whether a refold is due.
+pub(crate) async fn fold(
+    conn: &mut SqliteConnection,
+    new: &mut [WireEvent],
+    last_folded: Option<&(i64, String, String)>,
+) -> CoreResult<bool> {
     new.sort_by(|a, b| a.key().cmp(&b.key()));
-    let in_order = match (&last_applied, new.first()) {
+    let in_order = match (last_folded, new.first()) {
         (Some((hlc, site, id)), Some(first)) => first.key() > (*hlc, site.as_str(), id.as_str()),
         _ => true,
     };
-    if in_order {
-        for e in &new {
-            let stored = &e.event;
-            projection::apply(&mut tx, stored, &stored.body()?).await?;
-            if let Some(case_id) = &stored.case_id {
-                crate::search::reindex(&mut tx, case_id).await?;
-            }
-        }
-    } else {
-        sqlx::query("UPDATE sync_state SET projection_stale = 1").execute(&mut *tx).await?;
-        applied.refolded = true;
+    if !in_order {
+        sqlx::query("UPDATE sync_state SET projection_stale = 1").execute(&mut *conn).await?;
+        return Ok(true);
     }
+    for e in new.iter() {
+        let stored = &e.event;
+        projection::apply(&mut *conn, stored, &stored.body()?).await?;
+        if let Some(case_id) = &stored.case_id {
+            crate::search::reindex(&mut *conn, case_id).await?;
+        }
+    }
+    Ok(false)
+}
+
+/// Stores a pulled batch and its cursor in one transaction, then folds what it brought.
+/// Refuses the whole batch (storing nothing) if an event does not match its hash or does not
+/// continue its site's chain.
+pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
+    if let Some(e) = reply.events.iter().find(|e| e.server_seq.is_none()) {
+        return Err(broken(e, "pulled event without the hub's number"));
+    }
+    let mut tx = db.begin_write().await?;
+    let last = last_folded(&mut tx).await?;
+    let received_at = time::to_db(db.now());
+    // Keys first: the events' personal data is read with them as they are folded.
+    store_keys(&mut tx, &reply.keys, &received_at).await?;
+    let mut absorbed = absorb(&mut tx, db, &reply.events, false, &received_at).await?;
+    let refolded = fold(&mut tx, &mut absorbed.new, last.as_ref()).await?;
     sqlx::query(
         "UPDATE sync_state SET cursor = CASE WHEN ?1 THEN ?2 ELSE MAX(cursor, ?2) END, \
          last_pull_at = ?3, last_error = NULL",
@@ -404,10 +524,15 @@ pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    if applied.refolded {
+    if refolded {
         refold_if_stale(db).await?;
     }
-    Ok(applied)
+    Ok(Applied {
+        stored: absorbed.new.len() as u64,
+        acknowledged: absorbed.acknowledged,
+        refolded,
+        cursor: reply.last,
+    })
 }
 
 /// Folds the projections again if a pulled batch left them stale (also run at open).

@@ -165,6 +165,9 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("sync.status", [true, true, true, true, true, true]),
     ("sync.configure", [false, false, false, false, false, true]),
     ("sync.run", [true, true, true, true, true, true]),
+    ("bundles.export", [false, false, false, false, false, true]),
+    ("bundles.import", [false, false, false, false, false, true]),
+    ("bundles.history", [false, false, false, false, false, true]),
 ];
 
 struct Ids {
@@ -200,6 +203,8 @@ struct Ids {
     /// Emergency handling: a plan in force with a draft next version, and incidents.
     emergency: Emergency,
     supervision: Supervision,
+    /// A bundle of this site's events, signed with its key.
+    bundle_file: String,
 }
 
 struct Supervision {
@@ -735,6 +740,11 @@ fn sample(op: &str, ids: &Ids) -> String {
         "cases.legal_hold" => json!({"id": ids.case_in_after_sales,
             "reason": "消费者已起诉"})
         .to_string(),
+        "bundles.export" => json!({"path": format!("{}/导出.redress-bundle", ids.scratch),
+            "scope": "waiting"})
+        .to_string(),
+        "bundles.import" => json!({"path": ids.bundle_file}).to_string(),
+        "bundles.history" => "{}".into(),
         other => panic!("no sample request for {other}: add it to this test and its matrix"),
     }
 }
@@ -857,7 +867,15 @@ async fn every_operation_for_every_role() {
         .await
         .expect("agent02");
     let supervision = supervision_samples(&t.db, &agent02, t.dir.path()).await;
+    redress_core::bundle::set_own_key(&t.db, Some(&redress_core::bundle::new_key_pair().0))
+        .await
+        .expect("signing key");
+    let bundle_file = t.dir.path().join("本店.redress-bundle");
+    redress_core::bundle::export(&t.db, &bundle_file, redress_core::bundle::Scope::Waiting, None)
+        .await
+        .expect("bundle");
     let ids = Ids {
+        bundle_file: bundle_file.to_string_lossy().into_owned(),
         supervision,
         emergency,
         sheet: sheet.to_string_lossy().into_owned(),

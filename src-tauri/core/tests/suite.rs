@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod bindings;
+mod bundles;
 mod consumers;
 mod documents;
 mod emergency;

@@ -1,5 +1,5 @@
 //! The hub's HTTP face (axum), served over TLS: `/v1/health`, and for a site with its bearer
-//! token `/v1/push` and `/v1/pull` (docs/SYNC.md). Errors are `{"error": {"code", "message"}}`
+//! token `/v1/push`, `/v1/pull` and `/v1/bundles` (docs/SYNC.md). Errors are `{"error": {"code", "message"}}`
 //! with a stable code.
 
 use std::sync::Arc;
@@ -18,6 +18,8 @@ use crate::store::{HubError, SiteRow, Store};
 
 /// The largest request body: a full push of events with their payloads.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The largest bundle handed over by a site (a branch's whole history, months offline).
+pub const MAX_BUNDLE: usize = 512 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Hub {
@@ -46,7 +48,8 @@ impl IntoResponse for ApiError {
             HubError::Tampered { .. }
             | HubError::BrokenChain { .. }
             | HubError::Diverged { .. } => StatusCode::CONFLICT,
-            HubError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HubError::UnknownSigner => StatusCode::FORBIDDEN,
+            HubError::BadRequest(_) | HubError::Bundle(_) => StatusCode::BAD_REQUEST,
             HubError::Database(_) | HubError::Migrate(_) => {
                 tracing::error!(error = %self.0, "storage");
                 StatusCode::SERVICE_UNAVAILABLE
@@ -85,6 +88,9 @@ async fn push(
     let site = site_of(&hub, &headers).await?;
     let Json(request) = body?;
     let reply = hub.store.push(&site, &request).await?;
+    // Events of this site a bundle brought past a gap this push may have filled.
+    let bound = crate::store::SiteRow { site_id: Some(request.site_id.clone()), ..site.clone() };
+    hub.store.release_held(&bound).await?;
     tracing::info!(
         site = %site.code,
         sent = request.events.len(),
@@ -107,11 +113,30 @@ async fn pull(
     Ok(Json(reply))
 }
 
+/// A bundle passed on by a site (its own or another's): taken as its signer's push would be.
+async fn bundle(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<crate::store::HubBundleReport>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let report = hub.store.import_bundle(&body).await?;
+    tracing::info!(
+        site = %site.code,
+        signer = %report.site_code,
+        bundle = %report.bundle_id,
+        stored = report.stored,
+        held = report.held,
+        "bundle"
+    );
+    Ok(Json(report))
+}
+
 pub fn router(hub: Hub) -> Router {
     Router::new()
         .route("/v1/health", get(health))
-        .route("/v1/push", post(push))
-        .route("/v1/pull", post(pull))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .route("/v1/push", post(push).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
         .with_state(hub)
 }

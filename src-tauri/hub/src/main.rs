@@ -34,6 +34,17 @@ enum Command {
         #[command(subcommand)]
         command: SiteCommand,
     },
+    /// Sync bundles from branches without a connection.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Takes a bundle file in (as its site's push would be); prints what it did as JSON.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -48,6 +59,9 @@ enum SiteCommand {
         #[arg(long)]
         hq: bool,
     },
+    /// Issues a site a new signing key for its bundles (printed once); the old one is refused
+    /// from then on.
+    Key { code: String },
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -95,6 +109,40 @@ async fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
+            }
+        }
+        Command::Site { command: SiteCommand::Key { code } } => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            let store = match Store::connect(&url, 2).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match store.new_signing_key(&code).await {
+                Ok((signing_key, public_key)) => {
+                    let out = serde_json::json!({"code": code, "signing_key": signing_key,
+                        "public_key": public_key});
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Bundle { command: BundleCommand::Import { file } } => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            let bytes = match std::fs::read(&file) {
+                Ok(b) => b,
+                Err(e) => return fail(format!("{}: {e}", file.display())),
+            };
+            let store = match Store::connect(&url, 2).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match store.import_bundle(&bytes).await {
+                Ok(report) => {
+                    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(format!("{} ({})", e, e.code())),
             }
         }
         Command::Serve { config } => {

@@ -28,6 +28,10 @@ pub enum HubError {
         "the site's event {site_seq} differs from the one the hub holds: its log has diverged"
     )]
     Diverged { site_seq: i64 },
+    #[error("the bundle is signed with a key the hub did not issue")]
+    UnknownSigner,
+    #[error("bundle: {0}")]
+    Bundle(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("database: {0}")]
@@ -44,6 +48,8 @@ impl HubError {
             HubError::Tampered { .. } => "hub.tampered",
             HubError::BrokenChain { .. } => "hub.broken_chain",
             HubError::Diverged { .. } => "hub.diverged",
+            HubError::UnknownSigner => "hub.unknown_signer",
+            HubError::Bundle(_) => "hub.bad_bundle",
             HubError::BadRequest(_) => "hub.bad_request",
             HubError::Database(_) | HubError::Migrate(_) => "hub.unavailable",
         }
@@ -84,7 +90,28 @@ pub struct NewSite {
     pub name: String,
     pub code: String,
     pub token: String,
+    /// The site's Ed25519 key for signing bundles (hex), shown once like the token; the hub
+    /// keeps only the public key.
+    pub signing_key: String,
+    pub public_key: String,
     pub is_hq: bool,
+}
+
+/// What taking a bundle in did at the hub.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HubBundleReport {
+    pub bundle_id: String,
+    pub site_code: String,
+    pub events: u64,
+    /// Events new to the hub, numbered.
+    pub stored: u64,
+    /// Events the hub held already.
+    pub duplicates: u64,
+    /// Events held until an earlier bundle (or push) fills the gap before them.
+    pub held: u64,
+    /// Events of other sites in a branch's bundle: a branch speaks only for itself (they reach
+    /// the hub from their own site).
+    pub ignored: u64,
 }
 
 impl Store {
@@ -111,21 +138,26 @@ impl Store {
         if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(HubError::BadRequest("site code: 1–12 letters or digits".into()));
         }
+        let (signing_key, public_key) = redress_core::bundle::new_key_pair();
         let site = NewSite {
             id: uuid::Uuid::now_v7().to_string(),
             name: name.to_owned(),
             code: code.to_owned(),
             token: new_token(),
+            signing_key,
+            public_key,
             is_hq,
         };
         sqlx::query(
-            "INSERT INTO sites (id, name, code, token_sha256, is_hq) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sites (id, name, code, token_sha256, is_hq, public_key) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&site.id)
         .bind(&site.name)
         .bind(&site.code)
         .bind(sha256(&site.token))
         .bind(is_hq)
+        .bind(&site.public_key)
         .execute(&self.pool)
         .await
         .map_err(|e| match &e {
@@ -343,6 +375,194 @@ impl Store {
         .map(|r| KeyGrant { case_id: r.get(0), consumer_id: r.get(1), key: r.get(2) })
         .collect();
         Ok(PullReply { events, keys, last, more, reset: false })
+    }
+
+    /// Issues a site a new signing key (a site registered before bundles, or a key lost); the
+    /// old one is no longer accepted. Returns the private key (hex), shown once.
+    pub async fn new_signing_key(&self, code: &str) -> HubResult<(String, String)> {
+        let (signing_key, public_key) = redress_core::bundle::new_key_pair();
+        let n = sqlx::query("UPDATE sites SET public_key = $1 WHERE code = $2")
+            .bind(&public_key)
+            .bind(code.trim())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(HubError::BadRequest(format!("no site {code}")));
+        }
+        Ok((signing_key, public_key))
+    }
+
+    /// Takes a site's events as a push does, then holds those past a gap until it fills.
+    async fn push_holding(
+        &self,
+        site: &SiteRow,
+        events: &[WireEvent],
+        keys: &[KeyGrant],
+    ) -> HubResult<()> {
+        let Some(site_id) = events.first().map(|e| e.site_id.clone()) else { return Ok(()) };
+        let mut keys = keys.to_vec();
+        for chunk in events.chunks(MAX_BATCH as usize) {
+            let request = PushRequest {
+                site_id: site_id.clone(),
+                events: chunk.to_vec(),
+                keys: std::mem::take(&mut keys),
+            };
+            let reply = self.push(site, &request).await?;
+            let acknowledged: std::collections::HashSet<&str> =
+                reply.acknowledged.iter().map(|a| a.event_id.as_str()).collect();
+            for e in chunk.iter().filter(|e| !acknowledged.contains(e.event_id.as_str())) {
+                let json = serde_json::to_string(e).map_err(|x| HubError::Bundle(x.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO held_events (site_id, site_seq, event_id, event) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(&e.site_id)
+                .bind(e.site_seq)
+                .bind(&e.event_id)
+                .bind(json)
+                .execute(&self.pool)
+                .await?;
+            }
+        }
+        self.release_held(site).await
+    }
+
+    /// Takes the events held for a site whose gap has filled (after a bundle or a push).
+    pub async fn release_held(&self, site: &SiteRow) -> HubResult<()> {
+        let Some(site_id) = &site.site_id else { return Ok(()) };
+        loop {
+            sqlx::query(
+                "DELETE FROM held_events h USING sites s WHERE s.site_id = h.site_id \
+                 AND h.site_id = $1 AND h.site_seq < s.next_seq",
+            )
+            .bind(site_id)
+            .execute(&self.pool)
+            .await?;
+            let held: Vec<String> = sqlx::query_scalar(
+                "SELECT h.event FROM held_events h JOIN sites s ON s.site_id = h.site_id \
+                 WHERE h.site_id = $1 AND h.site_seq = s.next_seq",
+            )
+            .bind(site_id)
+            .fetch_all(&self.pool)
+            .await?;
+            if held.is_empty() {
+                return Ok(());
+            }
+            let mut events = Vec::new();
+            for json in &held {
+                events.push(
+                    serde_json::from_str::<WireEvent>(json)
+                        .map_err(|x| HubError::Bundle(x.to_string()))?,
+                );
+            }
+            // Held events are checked as any push's; one that does not continue the chain
+            // (another event at that place) stays held for a person to look at.
+            let before = self.site_head(site_id).await?;
+            let request = PushRequest { site_id: site_id.clone(), events, keys: Vec::new() };
+            let pushed = match self.push(site, &request).await {
+                Ok(_) => true,
+                Err(HubError::BrokenChain { .. } | HubError::Tampered { .. }) => false,
+                Err(e) => return Err(e),
+            };
+            if !pushed || self.site_head(site_id).await? == before {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn site_head(&self, site_id: &str) -> HubResult<i64> {
+        Ok(sqlx::query_scalar("SELECT next_seq FROM sites WHERE site_id = $1")
+            .bind(site_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Takes a bundle file in: its signer must hold a key this hub issued; its own events are
+    /// taken as its push would be (events past a gap held until it fills), and at headquarters'
+    /// bundle the events of the other sites too. Importing twice is harmless.
+    pub async fn import_bundle(&self, bytes: &[u8]) -> HubResult<HubBundleReport> {
+        let bundle =
+            redress_core::bundle::decode(bytes).map_err(|e| HubError::Bundle(e.to_string()))?;
+        let m = &bundle.manifest;
+        let row = sqlx::query("SELECT id, code, site_id, is_hq FROM sites WHERE public_key = $1")
+            .bind(&m.public_key)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(HubError::UnknownSigner)?;
+        let signer =
+            SiteRow { id: row.get(0), code: row.get(1), site_id: row.get(2), is_hq: row.get(3) };
+        if signer.site_id.as_ref().is_some_and(|id| *id != m.site_id) {
+            return Err(HubError::WrongSite);
+        }
+        let (before, _) = self.counts().await?;
+        let mut report = HubBundleReport {
+            bundle_id: m.bundle_id.clone(),
+            site_code: signer.code.clone(),
+            events: m.events,
+            ..HubBundleReport::default()
+        };
+        let mut events = bundle.events.clone();
+        events.sort_by(|a, b| (&a.site_id, a.site_seq).cmp(&(&b.site_id, b.site_seq)));
+        let mut groups: Vec<Vec<WireEvent>> = Vec::new();
+        for e in events {
+            match groups.last_mut() {
+                Some(g) if g[0].site_id == e.site_id => g.push(e),
+                _ => groups.push(vec![e]),
+            }
+        }
+        // The signer's own events first, with the keys: its first push binds its credential.
+        groups.sort_by_key(|g| g[0].site_id != m.site_id);
+        let mut keys = bundle.keys.clone();
+        for group in &groups {
+            let site_id = &group[0].site_id;
+            let site = if *site_id == m.site_id {
+                let mut s = signer.clone();
+                s.site_id = Some(site_id.clone());
+                Some(s)
+            } else if signer.is_hq {
+                sqlx::query("SELECT id, code, site_id, is_hq FROM sites WHERE site_id = $1")
+                    .bind(site_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|r| SiteRow {
+                        id: r.get(0),
+                        code: r.get(1),
+                        site_id: r.get(2),
+                        is_hq: r.get(3),
+                    })
+            } else {
+                None
+            };
+            match site {
+                Some(site) => self.push_holding(&site, group, &std::mem::take(&mut keys)).await?,
+                None => report.ignored += group.len() as u64,
+            }
+        }
+        let (after, _) = self.counts().await?;
+        let ids: Vec<&str> = bundle.events.iter().map(|e| e.event_id.as_str()).collect();
+        let held: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM held_events WHERE event_id = ANY($1)")
+                .bind(&ids)
+                .fetch_one(&self.pool)
+                .await?;
+        report.stored = (after - before).max(0) as u64;
+        report.held = held as u64;
+        report.duplicates =
+            report.events.saturating_sub(report.stored + report.held + report.ignored);
+        sqlx::query(
+            "INSERT INTO bundle_imports (bundle_id, signer, events, stored, held, ignored) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&report.bundle_id)
+        .bind(&signer.id)
+        .bind(report.events as i64)
+        .bind(report.stored as i64)
+        .bind(report.held as i64)
+        .bind(report.ignored as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(report)
     }
 
     /// How many events the hub holds, and the highest number given.

@@ -2,121 +2,16 @@
 //! this test from Debian's packages in a folder of its own): they converge to the same state,
 //! duplicates and retries change nothing, a wrong credential is refused, and TLS is real.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
 use redress_core::ops::demo::DemoRequest;
-use redress_core::ops::dispatch;
 use redress_core::sync::{self, PullReply, PullRequest, PushReply, PushRequest, Transport};
-use redress_core::{projection, storage, Actor, CoreError, CoreResult, Db, OpenOptions};
+use redress_core::{projection, Actor, CoreError, CoreResult, Db};
 use redress_hub::store::{SiteRow, Store};
-use serde_json::json;
 
-/// A PostgreSQL server of this test's own, on a free port of loopback.
-struct Pg {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    bin: PathBuf,
-    port: u16,
-    as_postgres: bool,
-}
-
-fn pg_bin() -> PathBuf {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL from Debian's packages (/usr/lib/postgresql)")
-        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-        .filter(|p| p.join("pg_ctl").exists())
-        .collect();
-    versions.sort();
-    versions.pop().expect("a PostgreSQL version with pg_ctl")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
-}
-
-impl Pg {
-    fn run(&self, program: &str, args: &[&str]) {
-        let exe = self.bin.join(program);
-        let mut cmd = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let out = cmd.args(args).output().expect(program);
-        assert!(
-            out.status.success(),
-            "{program} {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn start() -> Pg {
-        let dir = tempfile::tempdir().expect("dir");
-        let data = dir.path().join("data");
-        // initdb refuses to run as root: the server runs as the postgres account then.
-        let as_postgres = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if as_postgres {
-            let status = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .expect("chown");
-            assert!(status.success());
-        }
-        let pg = Pg { _dir: dir, data, bin: pg_bin(), port: free_port(), as_postgres };
-        let data = pg.data.to_string_lossy().into_owned();
-        pg.run(
-            "initdb",
-            &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"],
-        );
-        let options = format!(
-            "-F -p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=on",
-            pg.port,
-            pg.data.display()
-        );
-        pg.run(
-            "pg_ctl",
-            &["-D", &data, "-o", &options, "-w", "-t", "60", "-l", &format!("{data}/log"), "start"],
-        );
-        pg
-    }
-
-    fn url(&self, db: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
-    }
-
-    async fn hub(&self, name: &str) -> Store {
-        let admin = Store::connect(&self.url("postgres"), 1).await.expect("connect");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("db");
-        let store = Store::connect(&self.url(name), 8).await.expect("hub db");
-        store.migrate().await.expect("migrate");
-        store
-    }
-}
-
-impl Drop for Pg {
-    fn drop(&mut self) {
-        let data = self.data.to_string_lossy().into_owned();
-        let exe = self.bin.join("pg_ctl");
-        let mut cmd = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(exe);
-            c
-        } else {
-            Command::new(exe)
-        };
-        let _ = cmd.args(["-D", &data, "-m", "immediate", "stop"]).output();
-    }
-}
+mod common;
+use common::{free_port, new_case, site_db, Pg};
 
 /// A site talking to the hub's store in this process, as the HTTP face does.
 struct Direct {
@@ -137,13 +32,6 @@ impl Transport for Direct {
     }
 }
 
-async fn site_db(dir: &Path, code: &str) -> Db {
-    let mut options = OpenOptions::new(dir.join(format!("{code}.db")));
-    options.new_site_code = code.into();
-    options.new_site_name = code.into();
-    storage::open(options).await.expect("open")
-}
-
 async fn site(store: &Arc<Store>, name: &str, code: &str, hq: bool) -> Direct {
     let added = store.add_site(name, code, hq).await.expect("site add");
     let site = store.authenticate(&added.token).await.expect("token");
@@ -152,22 +40,6 @@ async fn site(store: &Arc<Store>, name: &str, code: &str, hq: bool) -> Direct {
 
 async fn sync_now(db: &Db, t: &Direct, batch: u32) -> sync::SyncReport {
     sync::run(db, t, batch, |_| {}).await.expect("sync")
-}
-
-async fn new_case(db: &Db, name: &str, mobile: &str) -> String {
-    let created = dispatch(
-        db,
-        &Actor::system(),
-        "cases.create",
-        &json!({"consumer": {"name": name, "mobile": mobile}, "channel": "hotline",
-            "product_name": "燃气热水器", "quantity": 1, "content": "安装后漏水", "demand": "repair",
-            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
-            "complexity": "complex"})
-        .to_string(),
-    )
-    .await
-    .expect("case");
-    created["id"].as_str().expect("id").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -351,7 +223,32 @@ async fn a_branch_syncs_over_https_and_a_wrong_credential_is_refused() {
     let untrusting = HubClient::new(&url, &added.token, None).expect("client");
     let err = untrusting.health().await.expect_err("untrusted certificate");
     assert!(matches!(err, CoreError::HubUnreachable(_)), "{err:?}");
+
+    // A store with no connection sends a bundle; headquarters imports it in its app, which
+    // passes it on to the hub over HTTPS: the hub has the store's complaint at once.
+    use redress_core::bundle::{self, Scope};
+    let store_site = store.add_site("深圳门店", "SZ01", false).await.expect("site");
+    let sz = site_db(dir.path(), "SZ01").await;
+    bundle::set_own_key(&sz, Some(&store_site.signing_key)).await.expect("key");
+    bundle::set_own_key(&hq, Some(&added.signing_key)).await.expect("key");
+    let history = dir.path().join("hq.redress-bundle");
+    bundle::export(&hq, &history, Scope::All, None).await.expect("hq export");
+    bundle::import(&sz, &history, None).await.expect("the store takes headquarters' history");
+    new_case(&sz, "王芳", "13600007777").await;
+    let file = dir.path().join("sz.redress-bundle");
+    let sent = bundle::export(&sz, &file, Scope::Waiting, None).await.expect("export");
+    sync::configure(&hq, Some(&url), Some(&added.token), Some(&ca)).await.expect("configure");
+    let before = store.counts().await.expect("n").0;
+    let took = bundle::import(&hq, &file, None).await.expect("import at HQ");
+    assert_eq!(took.stored, sent.events);
+    assert_eq!(took.forwarded, Some(true), "{took:?}");
+    assert_eq!(store.counts().await.expect("n").0, before + sent.events as i64);
+    // Without the hub, the import still stands and says why it was not passed on.
     handle.shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let again = bundle::import(&hq, &file, None).await.expect("import offline");
+    assert_eq!((again.stored, again.forwarded), (0, Some(false)), "{again:?}");
+    assert!(again.forward_error.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -428,4 +325,87 @@ async fn the_hub_process_migrates_issues_credentials_and_serves() {
     assert_eq!(health["events"].as_u64(), Some(report.pushed));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[tokio::test]
+async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order() {
+    use redress_core::bundle::{self, Scope};
+    let pg = Pg::start();
+    let store = Arc::new(pg.hub("bundles").await);
+    let dir = tempfile::tempdir().expect("dir");
+    let hq = site_db(dir.path(), "HQ").await;
+    redress_core::ops::demo::generate(
+        &hq,
+        &Actor::system(),
+        DemoRequest { cases: 10, seed: Some(8), until: Some("2026-11-28".into()) },
+    )
+    .await
+    .expect("demo");
+    let hq_site = store.add_site("总部", "HQ", true).await.expect("hq");
+    let gz_site = store.add_site("广州门店", "GZ01", false).await.expect("gz");
+    assert_eq!(bundle::public_key_of(&gz_site.signing_key), Some(gz_site.public_key.clone()));
+    let t_hq =
+        Direct { store: store.clone(), site: store.authenticate(&hq_site.token).await.expect("t") };
+    bundle::set_own_key(&hq, Some(&hq_site.signing_key)).await.expect("key");
+    sync_now(&hq, &t_hq, 500).await;
+
+    // The store has never been online: headquarters' history reaches it on a stick.
+    let gz = site_db(dir.path(), "GZ01").await;
+    bundle::set_own_key(&gz, Some(&gz_site.signing_key)).await.expect("key");
+    let all = dir.path().join("hq.redress-bundle");
+    bundle::export(&hq, &all, Scope::All, None).await.expect("hq export");
+    bundle::import(&gz, &all, None).await.expect("gz import");
+
+    // Two complaints, two incremental bundles; the second reaches the hub first.
+    new_case(&gz, "李雷", "13800005555").await;
+    let first = dir.path().join("gz-1.redress-bundle");
+    let b1 = bundle::export(&gz, &first, Scope::New, None).await.expect("b1");
+    new_case(&gz, "韩梅梅", "13800006666").await;
+    let second = dir.path().join("gz-2.redress-bundle");
+    let b2 = bundle::export(&gz, &second, Scope::New, None).await.expect("b2");
+    assert!(b2.ranges[0].first_seq > b1.ranges[0].last_seq, "incremental: {b1:?} {b2:?}");
+
+    let early = store.import_bundle(&std::fs::read(&second).expect("read")).await.expect("b2");
+    assert_eq!((early.stored, early.held), (0, b2.events), "{early:?}");
+    let filled = store.import_bundle(&std::fs::read(&first).expect("read")).await.expect("b1");
+    assert_eq!(filled.stored, b1.events + b2.events, "the gap fills, the held follow: {filled:?}");
+    assert_eq!(filled.held, 0);
+    let again = store.import_bundle(&std::fs::read(&first).expect("read")).await.expect("again");
+    assert_eq!((again.stored, again.duplicates), (0, b1.events), "twice is harmless");
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM held_events")
+        .fetch_one(store.pool())
+        .await
+        .expect("held");
+    assert_eq!(held, 0);
+
+    // A branch speaks only for itself: headquarters' events in its bundle are not taken from it.
+    let everything = dir.path().join("gz-all.redress-bundle");
+    bundle::export(&gz, &everything, Scope::All, None).await.expect("all");
+    let relayed = store.import_bundle(&std::fs::read(&everything).expect("r")).await.expect("all");
+    assert!(relayed.ignored > 0 && relayed.stored == 0, "{relayed:?}");
+
+    // A bundle signed with a key the hub never issued is refused.
+    let stranger = bundle::signing_key(&bundle::new_key_pair().0).expect("key");
+    let decoded = bundle::decode(&std::fs::read(&first).expect("read")).expect("decode");
+    let forged =
+        bundle::encode(decoded.manifest.clone(), &decoded.events, &decoded.keys, &stranger)
+            .expect("encode");
+    let e = store.import_bundle(&forged).await.expect_err("stranger");
+    assert_eq!(e.code(), "hub.unknown_signer");
+
+    // Headquarters pulls the store's complaints; both hold the same state.
+    sync_now(&hq, &t_hq, 500).await;
+    assert_eq!(
+        projection::snapshot(&hq).await.expect("hq"),
+        projection::snapshot(&gz).await.expect("gz")
+    );
+    // When the store does get a connection, the hub acknowledges what the bundles brought.
+    let t_gz =
+        Direct { store: store.clone(), site: store.authenticate(&gz_site.token).await.expect("t") };
+    let online = sync_now(&gz, &t_gz, 500).await;
+    assert_eq!(online.waiting, 0);
+    assert_eq!(online.pulled, 0, "nothing new for it: {online:?}");
+    let (events, top) = store.counts().await.expect("counts");
+    assert_eq!(events, top);
+    assert_eq!(redress_core::event_log::verify(&gz).await.expect("chain") as i64, events);
 }

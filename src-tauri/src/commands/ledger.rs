@@ -115,11 +115,7 @@ pub async fn dialog_pick_spreadsheet(app: AppHandle, title: String) -> Option<St
         .pick_file(move |file| {
             let _ = tx.send(file);
         });
-    rx.await
-        .ok()
-        .flatten()
-        .and_then(|f| f.into_path().ok())
-        .map(|p| p.to_string_lossy().into_owned())
+    super::chosen(rx).await
 }
 
 /// The native "save as" dialog for an export (.xlsx, .csv or .json); the chosen path, if any.
@@ -144,11 +140,7 @@ pub async fn dialog_save_spreadsheet(
     dialog.save_file(move |path| {
         let _ = tx.send(path);
     });
-    rx.await
-        .ok()
-        .flatten()
-        .and_then(|f| f.into_path().ok())
-        .map(|p| p.to_string_lossy().into_owned())
+    super::chosen(rx).await
 }
 
 /// Writes text (an import's error report, CSV) to a file the person picks, with a UTF-8

@@ -22,6 +22,17 @@ pub mod supervision;
 pub mod sync;
 pub mod system;
 
+/// The path a native file dialog answered with, if any (`None` when cancelled).
+pub(crate) async fn chosen(
+    rx: tokio::sync::oneshot::Receiver<Option<tauri_plugin_dialog::FilePath>>,
+) -> Option<String> {
+    rx.await
+        .ok()
+        .flatten()
+        .and_then(|f| f.into_path().ok())
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
 /// Runs the core operation `$name` (function `$f`) as the signed-in person.
 macro_rules! operation {
     ($state:ident, $name:literal, $f:path, $request:ident) => {
@@ -111,6 +122,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync::sync_status,
         sync::sync_configure,
         sync::sync_run,
+        sync::bundles_export,
+        sync::bundles_import,
+        sync::bundles_history,
+        sync::dialog_pick_bundle,
+        sync::dialog_save_bundle,
         stats::kpi_targets,
         stats::kpi_target_set,
         stats::volume_list,
@@ -254,6 +270,9 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "sync_status",
     "sync_configure",
     "sync_run",
+    "bundles_export",
+    "bundles_import",
+    "bundles_history",
     "contingency_list",
     "contingency_get",
     "contingency_save",

@@ -216,6 +216,46 @@ export type BulletinsListRequest = {
  */
 status: BulletinStatus | null, };
 
+export type BundleExportReport = { bundle_id: string, file_name: string, events: number, keys: number, ranges: Array<SiteRange>, bytes: number, };
+
+export type BundleExportRequest = { 
+/**
+ * The file to write (`….redress-bundle`); its folder must exist.
+ */
+path: string, scope: BundleScope, };
+
+export type BundleHistoryRequest = Record<symbol, never>;
+
+export type BundleImportReport = { bundle_id: string, site_code: string, created_at: string, events: number, 
+/**
+ * Events new to this site, folded.
+ */
+stored: number, 
+/**
+ * Events this site held already.
+ */
+duplicates: number, 
+/**
+ * Events set aside until an earlier bundle fills the gap before them.
+ */
+held: number, 
+/**
+ * Events set aside here in all, after this import.
+ */
+held_total: number, refolded: boolean, 
+/**
+ * With a hub configured, the bundle was passed on to it as well (so headquarters' hub
+ * has what the bundle brought without waiting for its site to come online); the hub's
+ * refusal or unreachability is said here and changes nothing done locally.
+ */
+forwarded: boolean | null, forward_error: string | null, };
+
+export type BundleImportRequest = { path: string, };
+
+export type BundleLogEntry = { direction: string, bundle_id: string, site_id: string, file_name: string, events: number, stored: number, duplicates: number, held: number, user_id: string | null, at: string, };
+
+export type BundleScope = "waiting" | "new" | "all";
+
 export type CalendarChange = { 
 /**
  * Days set.
@@ -2069,6 +2109,8 @@ export type Severity = "general" | "serious" | "major" | "mass";
 
 export type SignInRequest = { username: string, password: string, };
 
+export type SiteRange = { site_id: string, first_seq: number, last_seq: number, };
+
 export type SortDirection = "asc" | "desc";
 
 export type SourceKind = "document" | "consumer_talk" | "department_statement" | "site_visit" | "third_party" | "other";
@@ -2307,7 +2349,12 @@ token: string,
  * Certificates (PEM) to trust for the hub instead of the system's: absent, keep the ones
  * set; empty, the system's roots again.
  */
-ca_pem?: string, };
+ca_pem?: string, 
+/**
+ * The signing key for bundles `redress-hub site add` issued with the credential (64 hex):
+ * absent, keep the one set; empty, none. A branch without any hub needs only this.
+ */
+signing_key?: string, };
 
 export type SyncReport = { 
 /**
@@ -2355,7 +2402,12 @@ configured: boolean,
 /**
  * Certificates of its own are trusted for the hub (else the system's).
  */
-own_certificate: boolean, };
+own_certificate: boolean, 
+/**
+ * The public key (hex) of this site's signing key for bundles, when one is set: to compare
+ * with the one headquarters registered.
+ */
+public_key: string | null, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 
@@ -2598,6 +2650,9 @@ export type Operations = {
   "sync.status": { request: SyncStatusRequest; response: SyncView };
   "sync.configure": { request: SyncConfigureRequest; response: SyncView };
   "sync.run": { request: SyncRunRequest; response: SyncRunResult };
+  "bundles.export": { request: BundleExportRequest; response: BundleExportReport };
+  "bundles.import": { request: BundleImportRequest; response: BundleImportReport };
+  "bundles.history": { request: BundleHistoryRequest; response: Array<BundleLogEntry> };
   "cases.legal_hold": { request: LegalHoldRequest; response: LegalHoldState };
   "cases.search": { request: SearchRequest; response: SearchResponse };
   "cases.export": { request: ExportRequest; response: ExportResult };
@@ -2752,6 +2807,9 @@ export const COMMANDS = {
   "sync.status": "sync_status",
   "sync.configure": "sync_configure",
   "sync.run": "sync_run",
+  "bundles.export": "bundles_export",
+  "bundles.import": "bundles_import",
+  "bundles.history": "bundles_history",
   "cases.legal_hold": "cases_legal_hold",
   "cases.search": "cases_search",
   "cases.export": "cases_export",

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod codes;
@@ -148,6 +149,9 @@ operations! {
     "sync.status" => sync_status = sync::status : sync::SyncStatusRequest => sync::SyncView;
     "sync.configure" => sync_configure = sync::configure : sync::SyncConfigureRequest => sync::SyncView;
     "sync.run" => sync_run = sync::run : sync::SyncRunRequest => sync::SyncRunResult;
+    "bundles.export" => bundles_export = bundles::export : bundles::BundleExportRequest => crate::bundle::BundleExportReport;
+    "bundles.import" => bundles_import = bundles::import : bundles::BundleImportRequest => crate::bundle::BundleImportReport;
+    "bundles.history" => bundles_history = bundles::history : bundles::BundleHistoryRequest => Vec<crate::bundle::BundleLogEntry>;
     "cases.legal_hold" => cases_legal_hold = privacy::legal_hold : privacy::LegalHoldRequest => privacy::LegalHoldState;
     "cases.search" => cases_search = search::search : search::SearchRequest => search::SearchResponse;
     "cases.export" => cases_export = imports::export_cases : crate::export::ExportRequest => crate::export::ExportResult;

@@ -26,6 +26,9 @@ pub struct SyncView {
     pub configured: bool,
     /// Certificates of its own are trusted for the hub (else the system's).
     pub own_certificate: bool,
+    /// The public key (hex) of this site's signing key for bundles, when one is set: to compare
+    /// with the one headquarters registered.
+    pub public_key: Option<String>,
 }
 
 pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResult<SyncView> {
@@ -37,6 +40,9 @@ pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResu
         status: sync::status(db).await?,
         configured: hub.is_some(),
         own_certificate: hub.is_some_and(|h| h.ca_pem.is_some()),
+        public_key: crate::bundle::own_key(db)
+            .await?
+            .and_then(|k| crate::bundle::public_key_of(&k)),
     })
 }
 
@@ -53,17 +59,35 @@ pub struct SyncConfigureRequest {
     #[serde(default)]
     #[ts(optional)]
     pub ca_pem: Option<String>,
+    /// The signing key for bundles `redress-hub site add` issued with the credential (64 hex):
+    /// absent, keep the one set; empty, none. A branch without any hub needs only this.
+    #[serde(default)]
+    #[ts(optional)]
+    pub signing_key: Option<String>,
 }
 
 /// Points this site at a hub (an administrator's setting).
 pub async fn configure(db: &Db, actor: &Actor, req: SyncConfigureRequest) -> CoreResult<SyncView> {
     actor.require(Permission::AccountManage)?;
+    let mut problems = Vec::new();
+    let signing_key = match req.signing_key.as_deref().map(str::trim) {
+        None => crate::bundle::own_key(db).await?,
+        Some("") => None,
+        Some(k) => {
+            if crate::bundle::signing_key(k).is_none() || k.len() != 64 {
+                problems
+                    .push(problem("signing_key", FieldRule::Invalid { detail: "64 hex".into() }));
+            }
+            Some(k.to_ascii_lowercase())
+        }
+    };
     let url = req.hub_url.trim();
     if url.is_empty() {
+        ensure_valid(problems)?;
         sync::configure(db, None, None, None).await?;
+        crate::bundle::set_own_key(db, signing_key.as_deref()).await?;
         return status(db, actor, SyncStatusRequest {}).await;
     }
-    let mut problems = Vec::new();
     text("hub_url", url, true, 200, &mut problems);
     if !url.starts_with("https://") || url.len() <= "https://".len() {
         problems.push(problem("hub_url", FieldRule::Invalid { detail: "https://…".into() }));
@@ -94,6 +118,7 @@ pub async fn configure(db: &Db, actor: &Actor, req: SyncConfigureRequest) -> Cor
     };
     ensure_valid(problems)?;
     sync::configure(db, Some(url), Some(&token), pem.as_deref()).await?;
+    crate::bundle::set_own_key(db, signing_key.as_deref()).await?;
     status(db, actor, SyncStatusRequest {}).await
 }
 

@@ -1,0 +1,143 @@
+//! Bundles between sites without a connection: a branch's work carried to headquarters in
+//! files that arrive out of order, twice, altered, or signed with the wrong key.
+
+use std::sync::Arc;
+
+use redress_core::hlc::ManualClock;
+use redress_core::ops::demo::DemoRequest;
+use redress_core::ops::dispatch;
+use redress_core::{bundle, event_log, projection, storage, Actor, Db, OpenOptions};
+use serde_json::json;
+
+const NOW_MS: u64 = 1_795_000_000_000;
+
+async fn site(dir: &std::path::Path, code: &str) -> Db {
+    let mut options = OpenOptions::new(dir.join(format!("{code}.db")));
+    options.new_site_code = code.into();
+    options.clock = Box::new(Arc::new(ManualClock::new(NOW_MS)));
+    storage::open(options).await.expect("open")
+}
+
+async fn intake(db: &Db, n: usize) -> String {
+    let v = dispatch(
+        db,
+        &Actor::system(),
+        "cases.create",
+        &json!({"consumer": {"name": format!("顾客{n}"), "mobile": format!("1390000{n:04}")},
+            "channel": "hotline", "product_name": "电饭煲", "quantity": 1,
+            "content": format!("第{n}号：内胆涂层脱落"), "demand": "exchange",
+            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
+            "complexity": "complex"})
+        .to_string(),
+    )
+    .await
+    .expect("intake");
+    v["case_no"].as_str().expect("case_no").to_owned()
+}
+
+async fn held(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM held_events").fetch_one(db.pool()).await.expect("n")
+}
+
+#[tokio::test]
+async fn bundles_out_of_order_and_twice_converge_and_altered_ones_are_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hq = site(dir.path(), "HQ").await;
+    redress_core::ops::demo::generate(
+        &hq,
+        &Actor::system(),
+        DemoRequest { cases: 2, seed: Some(5), until: Some("2026-11-17".into()) },
+    )
+    .await
+    .expect("demo");
+    let branch = site(dir.path(), "GZ01").await;
+    let out = dir.path().join("no-key.redress-bundle");
+    let refused = bundle::export(&hq, &out, bundle::Scope::All, None).await.expect_err("no key");
+    assert_eq!(refused.code(), "bundle.no_key");
+    assert!(!out.exists(), "nothing written without a key");
+    bundle::set_own_key(&hq, Some(&bundle::new_key_pair().0)).await.expect("key");
+    bundle::set_own_key(&branch, Some(&bundle::new_key_pair().0)).await.expect("key");
+
+    // Headquarters sends the branch everything (organisation, accounts, cases).
+    let all = dir.path().join("hq-all.redress-bundle");
+    let sent = bundle::export(&hq, &all, bundle::Scope::All, None).await.expect("export");
+    let took = bundle::import(&branch, &all, None).await.expect("import");
+    assert_eq!(took.stored, sent.events);
+    assert_eq!(took.held, 0);
+
+    // The branch takes complaints offline and writes two bundles; the second arrives first.
+    intake(&branch, 1).await;
+    let first = dir.path().join("1.redress-bundle");
+    let b1 = bundle::export(&branch, &first, bundle::Scope::Waiting, None).await.expect("b1");
+    // The first bundle's events are still waiting: the second repeats them. A second bundle
+    // that starts past them (as after an acknowledgment) is what leaves a gap: cut one by hand.
+    let second_no = intake(&branch, 2).await;
+    let second = dir.path().join("2.redress-bundle");
+    bundle::export(&branch, &second, bundle::Scope::Waiting, None).await.expect("b2");
+    let whole = bundle::decode(&std::fs::read(&second).expect("read")).expect("decode");
+    let last_of_first = b1.ranges[0].last_seq;
+    let tail: Vec<_> =
+        whole.events.iter().filter(|e| e.site_seq > last_of_first).cloned().collect();
+    assert!(!tail.is_empty());
+    let key =
+        bundle::signing_key(&bundle::own_key(&branch).await.expect("k").expect("k")).expect("key");
+    let mut manifest = whole.manifest.clone();
+    manifest.ranges[0].first_seq = last_of_first + 1;
+    let later = dir.path().join("later.redress-bundle");
+    std::fs::write(&later, bundle::encode(manifest, &tail, &whole.keys, &key).expect("encode"))
+        .expect("write");
+
+    let early = bundle::import(&hq, &later, None).await.expect("later first");
+    assert_eq!(early.stored, 0, "nothing is taken past a gap");
+    assert_eq!(early.held, tail.len() as u64, "it waits for the gap");
+    assert_eq!(held(&hq).await, tail.len() as i64);
+    let no_case: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE case_no = ?")
+        .bind(&second_no)
+        .fetch_optional(hq.pool())
+        .await
+        .expect("case");
+    assert!(no_case.is_none(), "a case past the gap is not shown half-made");
+
+    let filled = bundle::import(&hq, &first, None).await.expect("first");
+    assert_eq!(filled.stored, b1.events + tail.len() as u64, "the gap fills and the rest follows");
+    assert_eq!(held(&hq).await, 0);
+    let again = bundle::import(&hq, &first, None).await.expect("again");
+    assert_eq!((again.stored, again.duplicates), (0, b1.events), "twice is harmless");
+
+    // Both hold the same events and fold them to the same state.
+    assert_eq!(
+        event_log::verify(&hq).await.expect("hq chain"),
+        event_log::verify(&branch).await.expect("branch chain")
+    );
+    assert_eq!(
+        projection::snapshot(&hq).await.expect("hq"),
+        projection::snapshot(&branch).await.expect("branch")
+    );
+
+    // A byte changed after export breaks the signature; nothing is taken.
+    let mut bytes = std::fs::read(&second).expect("read");
+    let at = bytes.len() - 40;
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    let altered = dir.path().join("altered.redress-bundle");
+    std::fs::write(&altered, &bytes).expect("write");
+    let e = bundle::import(&hq, &altered, None).await.expect_err("altered");
+    assert_eq!(e.code(), "bundle.signature");
+    let e = bundle::decode(b"PK\x03\x04 not a bundle").expect_err("not a bundle");
+    assert_eq!(e.code(), "bundle.invalid");
+
+    // The branch's events signed with another key (validly) are refused at HQ, which knows
+    // the branch's key from its first bundle.
+    let stranger = bundle::signing_key(&bundle::new_key_pair().0).expect("key");
+    let forged = dir.path().join("forged.redress-bundle");
+    std::fs::write(
+        &forged,
+        bundle::encode(whole.manifest.clone(), &whole.events, &whole.keys, &stranger)
+            .expect("encode"),
+    )
+    .expect("write");
+    let e = bundle::import(&hq, &forged, None).await.expect_err("other key");
+    assert_eq!(e.code(), "bundle.untrusted");
+
+    let log = bundle::history(&hq, 10).await.expect("history");
+    assert_eq!(log.iter().filter(|l| l.direction == "import").count(), 3);
+}

@@ -1,0 +1,151 @@
+//! What the hub's tests share: a PostgreSQL server of their own, and branch databases.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use redress_core::ops::dispatch;
+use redress_core::{storage, Actor, Db, OpenOptions};
+use redress_hub::store::Store;
+use serde_json::json;
+
+/// A PostgreSQL server of this test's own, on a free port of loopback.
+pub struct Pg {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    bin: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+pub fn pg_bin() -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL from Debian's packages (/usr/lib/postgresql)")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("pg_ctl").exists())
+        .collect();
+    versions.sort();
+    versions.pop().expect("a PostgreSQL version with pg_ctl")
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
+}
+
+impl Pg {
+    pub fn run(&self, program: &str, args: &[&str]) {
+        let exe = self.bin.join(program);
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let out = cmd.args(args).output().expect(program);
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    pub fn start() -> Pg {
+        let dir = tempfile::tempdir().expect("dir");
+        let data = dir.path().join("data");
+        // initdb refuses to run as root: the server runs as the postgres account then.
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if as_postgres {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .expect("chown");
+            assert!(status.success());
+        }
+        let pg = Pg { _dir: dir, data, bin: pg_bin(), port: free_port(), as_postgres };
+        let data = pg.data.to_string_lossy().into_owned();
+        pg.run(
+            "initdb",
+            &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"],
+        );
+        pg.start_server();
+        pg
+    }
+
+    fn start_server(&self) {
+        let data = self.data.to_string_lossy().into_owned();
+        let options = format!(
+            "-F -p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=on",
+            self.port,
+            self.data.display()
+        );
+        self.run(
+            "pg_ctl",
+            &["-D", &data, "-o", &options, "-w", "-t", "60", "-l", &format!("{data}/log"), "start"],
+        );
+    }
+
+    /// `pg_ctl stop -m immediate` (as a power cut: no checkpoint, recovery from the WAL at the
+    /// next start), then started again.
+    pub fn crash_and_restart(&self) {
+        let data = self.data.to_string_lossy().into_owned();
+        self.run("pg_ctl", &["-D", &data, "-m", "immediate", "stop"]);
+        self.start_server();
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    pub async fn hub(&self, name: &str) -> Store {
+        let admin = Store::connect(&self.url("postgres"), 1).await.expect("connect");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("db");
+        let store = Store::connect(&self.url(name), 8).await.expect("hub db");
+        store.migrate().await.expect("migrate");
+        store
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        let data = self.data.to_string_lossy().into_owned();
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        let _ = cmd.args(["-D", &data, "-m", "immediate", "stop"]).output();
+    }
+}
+
+pub async fn site_db(dir: &Path, code: &str) -> Db {
+    let mut options = OpenOptions::new(dir.join(format!("{code}.db")));
+    options.new_site_code = code.into();
+    options.new_site_name = code.into();
+    storage::open(options).await.expect("open")
+}
+
+pub async fn new_case(db: &Db, name: &str, mobile: &str) -> String {
+    let created = dispatch(
+        db,
+        &Actor::system(),
+        "cases.create",
+        &json!({"consumer": {"name": name, "mobile": mobile}, "channel": "hotline",
+            "product_name": "燃气热水器", "quantity": 1, "content": "安装后漏水", "demand": "repair",
+            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
+            "complexity": "complex"})
+        .to_string(),
+    )
+    .await
+    .expect("case");
+    created["id"].as_str().expect("id").to_owned()
+}
