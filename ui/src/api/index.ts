@@ -121,6 +121,11 @@ export const dialogs = {
    */
   saveJson: (title: string, fileName: string) =>
     invokeTyped<string | null>("dialog_save_spreadsheet", { title, fileName }),
+  /** One sync bundle to import (.redress-bundle), or null if cancelled. */
+  pickBundle: (title: string) => invokeTyped<string | null>("dialog_pick_bundle", { title }),
+  /** Where to write a sync bundle (.redress-bundle, by the suggested name), or null if cancelled. */
+  saveBundle: (title: string, fileName: string) =>
+    invokeTyped<string | null>("dialog_save_bundle", { title, fileName }),
   /** Writes text (UTF-8 with a byte-order mark) where the person picks; the path, or null. */
   saveText: (title: string, fileName: string, text: string) =>
     invokeTyped<string | null>("text_save", { title, fileName, text }),

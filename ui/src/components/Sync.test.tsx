@@ -16,6 +16,7 @@ const STANDALONE: SyncView = {
   site_name: "上海浦东分公司",
   configured: false,
   own_certificate: false,
+  public_key: null,
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatDate, formatDateTime, formatMoney } from ".";
+import { fileStamp, formatDate, formatDateTime, formatMoney } from ".";
 
 describe("formatting in Chinese conventions", () => {
   it("shows instants in China Standard Time", () => {
@@ -8,6 +8,11 @@ describe("formatting in Chinese conventions", () => {
     expect(formatDateTime("2026-12-31T16:30:00.000Z")).toBe("2027-01-01 00:30");
     expect(formatDateTime(null)).toBe("—");
     expect(formatDateTime("not a date")).toBe("—");
+  });
+
+  it("stamps file names with the time in China, past midnight there", () => {
+    expect(fileStamp(new Date("2026-12-31T16:05:00.000Z"))).toBe("20270101-0005");
+    expect(fileStamp(new Date("2026-11-28T06:05:00.000Z"))).toBe("20261128-1405");
   });
 
   it("writes dates the Chinese way and the English way", () => {

@@ -20,6 +20,12 @@ function parts(iso: string): Record<string, string> | null {
 }
 
 /** `2026-11-28 14:05`: compact, for tables. */
+/** A moment in China as `YYYYMMDD-HHmm`, for a file's suggested name. */
+export function fileStamp(now: Date = new Date()): string {
+  const p = parts(now.toISOString());
+  return p ? `${p.year}${p.month}${p.day}-${p.hour}${p.minute}` : "";
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const p = parts(iso);

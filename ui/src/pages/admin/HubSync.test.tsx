@@ -2,11 +2,30 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { App as AntApp } from "antd";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Permission, SyncView, SystemInfo } from "../../api";
+import type { ApiError, BundleExportReport, BundleImportReport, BundleLogEntry, Permission, SyncView, SystemInfo } from "../../api";
 import { core } from "../../test/core";
 
-// The core stands in (../../test/core); the session grants what each test says.
-vi.mock("../../api", async (original) => (await import("../../test/core")).withCore(await original()));
+// The core stands in (../../test/core), and the shell's dialogs answer with a file (null:
+// cancelled); the session grants what each test says.
+const shell = {
+  savePath: "/media/usb/同步包-SH01.redress-bundle" as string | null,
+  picked: "/media/usb/同步包-SH02-20261128-1405.redress-bundle" as string | null,
+  saved: [] as [string, string][],
+  titles: [] as string[],
+};
+vi.mock("../../api", async (original) => ({
+  ...(await import("../../test/core")).withCore(await original<typeof import("../../api")>()),
+  dialogs: {
+    saveBundle: (title: string, fileName: string) => {
+      shell.saved.push([title, fileName]);
+      return Promise.resolve(shell.savePath);
+    },
+    pickBundle: (title: string) => {
+      shell.titles.push(title);
+      return Promise.resolve(shell.picked);
+    },
+  },
+}));
 const granted = { permissions: new Set<Permission>() };
 vi.mock("../../session", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../session")>()),
@@ -33,6 +52,7 @@ const STANDALONE: SyncView = {
   site_name: "上海浦东分公司",
   configured: false,
   own_certificate: false,
+  public_key: null,
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 
@@ -89,6 +109,10 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
   beforeEach(() => {
     core.calls = [];
     granted.permissions = new Set<Permission>(["case.view", "account.manage"]);
+    shell.savePath = "/media/usb/同步包-SH01.redress-bundle";
+    shell.picked = "/media/usb/同步包-SH02-20261128-1405.redress-bundle";
+    shell.saved = [];
+    shell.titles = [];
   });
 
   it("is not offered to those who do not manage accounts", async () => {
@@ -206,5 +230,303 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
     fireEvent.click(now);
     await screen.findByText("同步完成：上传 3 条，下载 5 条");
     expect(sent("sync.run")).toEqual([{}]);
+  });
+});
+
+const PUBLIC_KEY = "9f".repeat(32);
+const SIGNING_KEY = "a1b2c3d4e5f60718".repeat(4);
+const refusal = (code: string, message: string, fields: ApiError["fields"] = []): ApiError => ({ code, message, fields });
+
+const EXPORTED: BundleExportReport = {
+  bundle_id: "b-1",
+  file_name: "同步包-SH01.redress-bundle",
+  events: 57,
+  keys: 9,
+  ranges: [{ site_id: "5f0c2a9e-1111-4222-8333-944445555666", first_seq: 101, last_seq: 157 }],
+  bytes: 1_258_291,
+};
+
+const IMPORTED: BundleImportReport = {
+  bundle_id: "b-2",
+  site_code: "SH02",
+  created_at: "2026-11-28T06:05:00.000Z",
+  events: 40,
+  stored: 25,
+  duplicates: 10,
+  held: 5,
+  held_total: 7,
+  refolded: false,
+  forwarded: false,
+  forward_error: "无法连接总部服务器：connection refused",
+};
+
+const HISTORY: BundleLogEntry[] = [
+  {
+    direction: "import",
+    bundle_id: "b-2",
+    site_id: "site-2",
+    file_name: "同步包-SH02-20261128-1405.redress-bundle",
+    events: 40,
+    stored: 25,
+    duplicates: 10,
+    held: 5,
+    user_id: "u-1",
+    at: "2026-11-28T07:00:00.000Z",
+  },
+  {
+    direction: "export",
+    bundle_id: "b-1",
+    site_id: "site-1",
+    file_name: "同步包-SH01-20261127-0930.redress-bundle",
+    events: 57,
+    stored: 0,
+    duplicates: 0,
+    held: 0,
+    user_id: "u-1",
+    at: "2026-11-27T01:30:00.000Z",
+  },
+];
+
+/** Opens the tab and waits for the bundles card to be ready (the site known). */
+async function openBundles() {
+  renderSettings();
+  await openTab();
+  await waitFor(() => expect((screen.getByTestId("bundle-export") as HTMLButtonElement).disabled).toBe(false));
+}
+
+describe("Settings → 总部同步 → 同步包", { timeout: 20_000 }, () => {
+  beforeEach(() => {
+    core.calls = [];
+    granted.permissions = new Set<Permission>(["case.view", "account.manage"]);
+    shell.savePath = "/media/usb/同步包-SH01.redress-bundle";
+    shell.picked = "/media/usb/同步包-SH02-20261128-1405.redress-bundle";
+    shell.saved = [];
+    shell.titles = [];
+  });
+
+  it("exports the waiting events by default where the save dialog says, then shows what it wrote", async () => {
+    answer(STANDALONE, {
+      "bundles.export": () => Promise.resolve(EXPORTED),
+      "bundles.history": () => Promise.resolve([]),
+    });
+    await openBundles();
+    // The file carries consumers' keys: said on the card.
+    expect(screen.getByTestId("bundle-warning").textContent).toMatch(/个人信息的密钥.*像数据库一样/);
+    const statusCalls = sent("sync.status").length;
+    const historyCalls = sent("bundles.history").length;
+
+    fireEvent.click(screen.getByTestId("bundle-export"));
+    await waitFor(() => expect(sent("bundles.export")).toEqual([{ path: "/media/usb/同步包-SH01.redress-bundle", scope: "waiting" }]));
+    expect(shell.saved).toHaveLength(1);
+    expect(shell.saved[0]?.[0]).toBe("导出同步包");
+    expect(shell.saved[0]?.[1]).toMatch(/^同步包-SH01-\d{8}-\d{4}\.redress-bundle$/);
+
+    const done = await screen.findByTestId("bundle-exported");
+    expect(done.textContent).toContain("已导出同步包 同步包-SH01.redress-bundle");
+    expect(screen.getByTestId("bundle-exported-events").textContent).toBe("57");
+    expect(screen.getByTestId("bundle-exported-keys").textContent).toBe("9");
+    expect(screen.getByTestId("bundle-exported-size").textContent).toBe("1.2 MB");
+    expect(screen.getByTestId("bundle-exported-range").textContent).toBe("5f0c2a9e… 序号 101–157");
+    // The header's state and the record are read again.
+    await waitFor(() => expect(sent("sync.status").length).toBeGreaterThan(statusCalls));
+    await waitFor(() => expect(sent("bundles.history").length).toBe(historyCalls + 1));
+  });
+
+  it("exports the scope chosen", async () => {
+    answer(STANDALONE, { "bundles.export": () => Promise.resolve(EXPORTED) });
+    await openBundles();
+    fireEvent.click(screen.getByText("本机全部事件（总部发往分支）"));
+    fireEvent.click(screen.getByTestId("bundle-export"));
+    await waitFor(() => expect(sent("bundles.export")).toEqual([{ path: "/media/usb/同步包-SH01.redress-bundle", scope: "all" }]));
+  });
+
+  it("does nothing when the save dialog is cancelled", async () => {
+    shell.savePath = null;
+    answer(STANDALONE, { "bundles.export": () => Promise.resolve(EXPORTED) });
+    await openBundles();
+    fireEvent.click(screen.getByTestId("bundle-export"));
+    await waitFor(() => expect(shell.saved).toHaveLength(1));
+    // Let the click's promise settle.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent("bundles.export")).toEqual([]);
+    expect(screen.queryByTestId("bundle-exported")).toBeNull();
+    expect(screen.queryByTestId("bundle-export-error")).toBeNull();
+  });
+
+  it("says when the site has no signing key, with its code, and leads to the field", async () => {
+    answer(STANDALONE, {
+      "bundles.export": () =>
+        Promise.reject(refusal("bundle.no_key", "本站点尚未设置签名密钥：请在 设置 → 总部同步 中填入总部签发的签名密钥")),
+    });
+    await openBundles();
+    fireEvent.click(screen.getByTestId("bundle-export"));
+    const error = await screen.findByTestId("bundle-export-error");
+    expect(error.textContent).toContain("本站点尚未设置签名密钥");
+    expect(error.textContent).toContain("错误代码：bundle.no_key");
+    expect(error.className).toContain("ant-alert-error");
+    expect(screen.queryByTestId("bundle-exported")).toBeNull();
+    const key = screen.getByTestId("sync-signing-key");
+    fireEvent.click(screen.getByTestId("bundle-go-key"));
+    await waitFor(() => expect(document.activeElement).toBe(key));
+  });
+
+  it("says calmly that there is nothing to export", async () => {
+    answer(STANDALONE, { "bundles.export": () => Promise.reject(refusal("bundle.empty", "没有需要导出的事件")) });
+    await openBundles();
+    fireEvent.click(screen.getByTestId("bundle-export"));
+    const note = await screen.findByTestId("bundle-export-error");
+    expect(note.textContent).toContain("没有需要导出的事件");
+    expect(note.className).toContain("ant-alert-info");
+    expect(note.className).not.toContain("ant-alert-error");
+    expect(screen.queryByTestId("bundle-go-key")).toBeNull();
+  });
+
+  it("imports a picked bundle and warns of events held for an earlier one", async () => {
+    answer(STANDALONE, { "bundles.import": () => Promise.resolve(IMPORTED) });
+    await openBundles();
+    const historyCalls = sent("bundles.history").length;
+    fireEvent.click(screen.getByTestId("bundle-pick"));
+    await waitFor(() => expect(sent("bundles.import")).toEqual([{ path: "/media/usb/同步包-SH02-20261128-1405.redress-bundle" }]));
+    expect(shell.titles).toEqual(["选择要导入的同步包"]);
+    await screen.findByTestId("bundle-imported");
+    expect(screen.getByText("已导入站点 SH02 的同步包")).toBeTruthy();
+    expect(screen.getByTestId("bundle-imported-site").textContent).toBe("SH02");
+    expect(screen.getByTestId("bundle-imported-at").textContent).toBe("2026-11-28 14:05");
+    expect(screen.getByTestId("bundle-imported-stored").textContent).toBe("25 条");
+    expect(screen.getByTestId("bundle-imported-duplicates").textContent).toBe("10 条");
+    expect(screen.getByTestId("bundle-imported-held").textContent).toBe("5 条");
+    expect(screen.getByTestId("bundle-imported-held-total").textContent).toBe("7 条");
+    expect(screen.getByTestId("bundle-held").textContent).toBe("有 5 条事件在等待更早的同步包，导入那个包后会自动补齐");
+    expect(screen.getByTestId("bundle-not-forwarded").textContent).toBe(
+      "本机已导入；未能转交总部服务器（无法连接总部服务器：connection refused），该分支下次联网同步时总部会收到",
+    );
+    expect(screen.queryByTestId("bundle-forwarded")).toBeNull();
+    await waitFor(() => expect(sent("bundles.history").length).toBe(historyCalls + 1));
+  });
+
+  it("imports a pasted path (quotes taken off); nothing held, no warning; a cancelled dialog imports nothing", async () => {
+    answer(STANDALONE, {
+      "bundles.import": () => Promise.resolve({ ...IMPORTED, held: 0, held_total: 0, forwarded: true, forward_error: null }),
+    });
+    await openBundles();
+    shell.picked = null;
+    fireEvent.click(screen.getByTestId("bundle-pick"));
+    await waitFor(() => expect(shell.titles).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent("bundles.import")).toEqual([]);
+
+    type("bundle-path", '"E:\\同步包-SH02-20261128-1405.redress-bundle"');
+    fireEvent.click(screen.getByTestId("bundle-import-path"));
+    await waitFor(() => expect(sent("bundles.import")).toEqual([{ path: "E:\\同步包-SH02-20261128-1405.redress-bundle" }]));
+    await screen.findByTestId("bundle-imported");
+    expect(screen.queryByTestId("bundle-held")).toBeNull();
+    expect(screen.getByTestId("bundle-forwarded").textContent).toBe("已同时转交总部服务器");
+    expect((screen.getByTestId("bundle-path") as HTMLInputElement).value).toBe("");
+  });
+
+  it("shows a refused bundle as the core says it, with the code", async () => {
+    answer(STANDALONE, {
+      "bundles.import": () => Promise.reject(refusal("bundle.signature", "同步包签名校验失败：文件在导出后被改动或损坏")),
+    });
+    await openBundles();
+    fireEvent.click(screen.getByTestId("bundle-pick"));
+    const error = await screen.findByTestId("bundle-import-error");
+    expect(error.textContent).toContain("同步包签名校验失败：文件在导出后被改动或损坏");
+    expect(error.textContent).toContain("错误代码：bundle.signature");
+    expect(screen.queryByTestId("bundle-imported")).toBeNull();
+  });
+
+  it("lists the bundles written and read, newest first", async () => {
+    answer(STANDALONE, { "bundles.history": () => Promise.resolve(HISTORY) });
+    await openBundles();
+    const rows = await screen.findAllByTestId("bundle-history-row");
+    expect(rows).toHaveLength(2);
+    const cells = (row: HTMLElement) => [...row.querySelectorAll("td")].map((td) => td.textContent);
+    expect(cells(rows[0]!)).toEqual(["2026-11-28 15:00", "导入", "同步包-SH02-20261128-1405.redress-bundle", "40", "25", "10", "5"]);
+    expect(cells(rows[1]!)).toEqual(["2026-11-27 09:30", "导出", "同步包-SH01-20261127-0930.redress-bundle", "57", "—", "—", "—"]);
+  });
+
+  it("says when no bundle was exported or imported yet", async () => {
+    answer(STANDALONE, { "bundles.history": () => Promise.resolve([]) });
+    await openBundles();
+    await within(screen.getByTestId("bundle-history-card")).findByText("还没有导出或导入过同步包");
+    expect(screen.queryAllByTestId("bundle-history-row")).toHaveLength(0);
+  });
+});
+
+describe("Settings → 总部同步 → 签名密钥", { timeout: 20_000 }, () => {
+  beforeEach(() => {
+    core.calls = [];
+    granted.permissions = new Set<Permission>(["case.view", "account.manage"]);
+  });
+
+  it("saves only the signing key on a site without any hub", async () => {
+    const saved: SyncView = { ...STANDALONE, public_key: PUBLIC_KEY };
+    answer(STANDALONE, { "sync.configure": () => Promise.resolve(saved) });
+    renderSettings();
+    await openTab();
+    expect((screen.getByTestId("sync-signing-key") as HTMLInputElement).type).toBe("password");
+    expect(screen.queryByTestId("sync-public-key")).toBeNull();
+    type("sync-signing-key", `  ${SIGNING_KEY} `);
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await waitFor(() => expect(sent("sync.configure")).toEqual([{ hub_url: "", token: "", signing_key: SIGNING_KEY }]));
+    await screen.findByText("已保存签名密钥");
+    expect(item("sync-hub-url").queryByText("必填")).toBeNull();
+    // The key is not kept in the form; its public key is shown to compare.
+    await waitFor(() => expect((screen.getByTestId("sync-signing-key") as HTMLInputElement).value).toBe(""));
+    expect(screen.getByTestId("sync-public-key").textContent).toContain(PUBLIC_KEY);
+    expect(screen.getByTestId("sync-public-key-box").textContent).toContain("请与总部 redress-hub site add 输出的 public_key 核对");
+    expect((screen.getByTestId("sync-signing-key") as HTMLInputElement).placeholder).toBe("留空表示保持当前签名密钥");
+  });
+
+  it("refuses a signing key that is not 64 hex digits", async () => {
+    answer(STANDALONE);
+    renderSettings();
+    await openTab();
+    type("sync-signing-key", "not-a-key");
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await item("sync-signing-key").findByText("须为 64 位十六进制字符（0–9、a–f）");
+    expect(sent("sync.configure")).toEqual([]);
+  });
+
+  it("keeps the signing key when left empty, sends it with the hub, and clears it with the box", async () => {
+    const connected: SyncView = { ...CONNECTED, public_key: PUBLIC_KEY };
+    answer(connected, { "sync.configure": () => Promise.resolve(connected) });
+    renderSettings();
+    const url = (await openTab()) as HTMLInputElement;
+    await waitFor(() => expect(url.value).toBe("https://hub.example.com"));
+    await screen.findByTestId("sync-public-key");
+
+    // Connected, an empty address is not a key-only save (disconnecting is its own action).
+    type("sync-hub-url", "");
+    type("sync-signing-key", SIGNING_KEY);
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await item("sync-hub-url").findByText("必填");
+    expect(sent("sync.configure")).toEqual([]);
+
+    type("sync-hub-url", "https://hub.example.com");
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await waitFor(() =>
+      expect(sent("sync.configure")).toEqual([{ hub_url: "https://hub.example.com", token: "", signing_key: SIGNING_KEY }]),
+    );
+    await waitFor(() => expect((screen.getByTestId("sync-signing-key") as HTMLInputElement).value).toBe(""));
+
+    fireEvent.click(screen.getByTestId("sync-signing-key-clear"));
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await waitFor(() => expect(sent("sync.configure")[1]).toEqual({ hub_url: "https://hub.example.com", token: "", signing_key: "" }));
+  });
+
+  it("shows the core's field error on the signing key", async () => {
+    answer(STANDALONE, {
+      "sync.configure": () =>
+        Promise.reject(
+          refusal("validation.failed", "请检查填写的内容", [{ field: "signing_key", code: "invalid", message: "格式不正确（64 hex）" }]),
+        ),
+    });
+    renderSettings();
+    await openTab();
+    type("sync-signing-key", SIGNING_KEY);
+    fireEvent.click(screen.getByTestId("sync-save"));
+    await item("sync-signing-key").findByText("格式不正确（64 hex）");
   });
 });

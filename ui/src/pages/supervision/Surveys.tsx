@@ -36,6 +36,7 @@ import {
   type SurveySeries,
   type SurveySummaryRequest,
 } from "../../api";
+import { PastedPath } from "../../components/PastedPath";
 import { FormModal, useRules } from "../../components/FormModal";
 import { chinaToday } from "../../components/handling/common";
 import { formatDateTime } from "../../format";
@@ -174,22 +175,17 @@ function ImportCard({ onImported }: { onImported: () => void }) {
           <Button icon={<FileSearchOutlined />} onClick={() => void pick()} loading={busy === "check"} disabled={busy !== null} data-testid="survey-pick">
             {t.pick}
           </Button>
-          <Space.Compact style={{ flex: "1 1 320px", maxWidth: 640 }}>
-            <Input
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              onPressEnter={() => void checkTyped()}
-              placeholder={t.pathPlaceholder}
-              aria-label={t.pathLabel}
-              allowClear
-              spellCheck={false}
-              className="num"
-              data-testid="survey-path"
-            />
-            <Button onClick={() => void checkTyped()} disabled={unquotePath(typed) === "" || busy !== null} data-testid="survey-check-path">
-              {t.check}
-            </Button>
-          </Space.Compact>
+          <PastedPath
+            value={typed}
+            onChange={setTyped}
+            onSubmit={() => void checkTyped()}
+            placeholder={t.pathPlaceholder}
+            label={t.pathLabel}
+            submitLabel={t.check}
+            disabled={busy !== null}
+            testId="survey"
+            submitTestId="survey-check-path"
+          />
         </Flex>
         {report && !problems && (
           <Space orientation="vertical" size="small" style={{ width: "100%" }} data-testid="survey-check">
