@@ -166,7 +166,7 @@ const itemOf = (testId: string) => screen.getByTestId(testId).closest(".ant-form
 const actions = () =>
   Array.from(document.querySelectorAll("[data-testid^='act-']")).map((e) => e.getAttribute("data-testid"));
 
-describe("Handling", { timeout: 30_000 }, () => {
+describe("Handling", { timeout: 60_000 }, () => {
   beforeEach(() => {
     core.calls = [];
   });

@@ -5,8 +5,9 @@ import { cleanup, configure } from "@testing-library/react";
 afterEach(cleanup);
 
 // Ant Design renders slowly in jsdom, slower still when every test file runs at once on two
-// cores: wait up to 5 s for what a test looks for (the default 1 s made the suite flaky).
-configure({ asyncUtilTimeout: 5_000 });
+// cores: wait up to 15 s for what a test looks for (the default 1 s made the suite flaky, and
+// 5 s did on a CI machine half as fast as usual, where the whole Vitest run took 20 minutes).
+configure({ asyncUtilTimeout: 15_000 });
 
 Object.defineProperty(window, "matchMedia", {
   writable: true,
