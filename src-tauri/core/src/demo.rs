@@ -621,6 +621,7 @@ pub async fn generate(
             write_case(&mut tx, db, actor, drafted, &mut gen.rng, until_cn).await?;
             outcome.cases_created += 1;
         }
+        crate::search::flush(&mut tx).await?;
         tx.commit().await?;
         progress(outcome.cases_created);
     }
@@ -891,6 +892,18 @@ async fn ensure_accounts(
     Ok((agents, handlers))
 }
 
+/// Appends a demo case's event, leaving the search index to the batch's
+/// [`crate::search::flush`].
+async fn later(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    event: NewEvent,
+) -> CoreResult<()> {
+    event_log::append_indexing(conn, db, actor, event, event_log::Indexing::Later).await?;
+    Ok(())
+}
+
 /// The case's events from intake to where it stands, with plausible times between them.
 async fn write_case(
     conn: &mut SqliteConnection,
@@ -915,8 +928,7 @@ async fn write_case(
         body,
     };
 
-    event_log::append(conn, db, actor, emit(at, EventBody::CaseCreated(Box::new(d.created))))
-        .await?;
+    later(conn, db, actor, emit(at, EventBody::CaseCreated(Box::new(d.created)))).await?;
     if let Some(handler) = handler {
         at = (at + Duration::minutes(rng.gen_range(5..240))).min(until.max(at));
         let assigned = CaseAssigned {
@@ -925,7 +937,7 @@ async fn write_case(
             department_id: department,
             note: None,
         };
-        event_log::append(conn, db, actor, emit(at, EventBody::CaseAssigned(assigned))).await?;
+        later(conn, db, actor, emit(at, EventBody::CaseAssigned(assigned))).await?;
     }
     let path: Vec<CaseStatus> = if simple || d.target == CaseStatus::Received {
         Vec::new()
@@ -1021,7 +1033,7 @@ async fn write_case(
                 })
             }
         };
-        event_log::append(conn, db, actor, emit(at, body)).await?;
+        later(conn, db, actor, emit(at, body)).await?;
     }
     if let Some(closing) = d.closing {
         at += if simple {
@@ -1032,7 +1044,7 @@ async fn write_case(
         if at > until {
             return Ok(());
         }
-        event_log::append(conn, db, actor, emit(at, EventBody::CaseClosed(closing))).await?;
+        later(conn, db, actor, emit(at, EventBody::CaseClosed(closing))).await?;
     }
     Ok(())
 }

@@ -98,6 +98,28 @@ pub async fn append(
     actor: &Actor,
     new: NewEvent,
 ) -> CoreResult<StoredEvent> {
+    append_indexing(conn, db, actor, new, Indexing::Now).await
+}
+
+/// When an appended event's case is indexed for search again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Indexing {
+    /// In the same call.
+    Now,
+    /// Marked dirty; the writer calls [`crate::search::flush`] before it commits. A writer
+    /// appending many events to one case in a transaction (the demo generator) indexes each
+    /// case once instead of once per event: every re-index deletes the case's previous row,
+    /// which costs the full-text index a seek per term.
+    Later,
+}
+
+pub(crate) async fn append_indexing(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    new: NewEvent,
+    indexing: Indexing,
+) -> CoreResult<StoredEvent> {
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
@@ -148,7 +170,15 @@ pub async fn append(
     .await?;
     projection::apply(conn, &event, &new.body).await?;
     if let Some(case_id) = &event.case_id {
-        crate::search::reindex(conn, case_id).await?;
+        match indexing {
+            Indexing::Now => crate::search::reindex(conn, case_id).await?,
+            Indexing::Later => {
+                sqlx::query("INSERT OR IGNORE INTO search_dirty (case_id) VALUES (?)")
+                    .bind(case_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
     }
     Ok(event)
 }
