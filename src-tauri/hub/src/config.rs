@@ -7,6 +7,10 @@
 //! [tls]
 //! cert = "/etc/redress/hub.crt"   # PEM, the full chain
 //! key = "/etc/redress/hub.key"    # PEM, PKCS#8
+//! [intake]                        # optional: the online intake channel
+//! data_dir = "/var/lib/redress/intake"
+//! site_code = "WEB"               # in its case numbers: 2026-WEB-000123
+//! department = "DEP-CS"           # the queue its cases wait in at their branch
 //! ```
 
 use std::net::SocketAddr;
@@ -22,6 +26,27 @@ pub struct Config {
     #[serde(default = "max_connections")]
     pub max_connections: u32,
     pub tls: Tls,
+    #[serde(default)]
+    pub intake: Option<IntakeConfig>,
+}
+
+/// Where the hub keeps its intake site's database, and the site's code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeConfig {
+    pub data_dir: PathBuf,
+    #[serde(default = "intake_code")]
+    pub site_code: String,
+    #[serde(default = "intake_department")]
+    pub department: String,
+}
+
+fn intake_department() -> String {
+    "DEP-CS".into()
+}
+
+fn intake_code() -> String {
+    "WEB".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +69,9 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.tls.cert = base.join(&config.tls.cert);
         config.tls.key = base.join(&config.tls.key);
+        if let Some(intake) = &mut config.intake {
+            intake.data_dir = base.join(&intake.data_dir);
+        }
         Ok(config)
     }
 }

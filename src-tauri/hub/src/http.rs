@@ -1,6 +1,7 @@
-//! The hub's HTTP face (axum), served over TLS: `/v1/health`, and for a site with its bearer
-//! token `/v1/push`, `/v1/pull` and `/v1/bundles` (docs/SYNC.md). Errors are `{"error": {"code", "message"}}`
-//! with a stable code.
+//! The hub's HTTP face (axum), served over TLS: `/v1/health`; for a site with its bearer token
+//! `/v1/push`, `/v1/pull` and `/v1/bundles` (docs/SYNC.md); for a back end of the online channel
+//! with its own token `/v1/intake`, described by `/v1/openapi.json`. Errors are
+//! `{"error": {"code", "message", "fields"}}` with a stable code.
 
 use std::sync::Arc;
 
@@ -12,18 +13,24 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use redress_core::sync::{PullReply, PullRequest, PushReply, PushRequest};
+use redress_core::{CoreError, Lang};
 use serde_json::json;
 
+use crate::intake::{Intake, IntakeError, Submission};
 use crate::store::{HubError, SiteRow, Store};
 
 /// The largest request body: a full push of events with their payloads.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The largest complaint submitted online (its text, not attachments).
+pub const MAX_SUBMISSION: usize = 256 * 1024;
 /// The largest bundle handed over by a site (a branch's whole history, months offline).
 pub const MAX_BUNDLE: usize = 512 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Hub {
     pub store: Arc<Store>,
+    /// The online intake channel, when the configuration gives its site a folder.
+    pub intake: Option<Arc<Intake>>,
 }
 
 pub struct ApiError(HubError);
@@ -55,20 +62,24 @@ impl IntoResponse for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };
-        let body = json!({"error": {"code": self.0.code(), "message": self.0.to_string()}});
+        let body = json!({"error": {"code": self.0.code(), "message": self.0.to_string(),
+            "fields": []}});
         (status, Json(body)).into_response()
     }
 }
 
-async fn site_of(hub: &Hub, headers: &HeaderMap) -> Result<SiteRow, ApiError> {
-    let token = headers
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    Ok(headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(HubError::Unauthorized)?;
-    Ok(hub.store.authenticate(token).await?)
+        .ok_or(HubError::Unauthorized)?)
+}
+
+async fn site_of(hub: &Hub, headers: &HeaderMap) -> Result<SiteRow, ApiError> {
+    Ok(hub.store.authenticate(bearer(headers)?).await?)
 }
 
 async fn health(State(hub): State<Hub>) -> Response {
@@ -132,11 +143,62 @@ async fn bundle(
     Ok(Json(report))
 }
 
+/// A complaint from a back end of the online channel: 201 with its receipt, 200 with the
+/// earlier receipt for a repeated `external_id`, 422 with every problem by field.
+async fn intake(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<Submission>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let client = hub.store.authenticate_intake(bearer(&headers)?).await?;
+    let Some(channel) = &hub.intake else {
+        let body = json!({"error": {"code": "hub.intake_off", "fields": [],
+            "message": "this hub has no intake site configured ([intake] in its configuration)"}});
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response());
+    };
+    let lang = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Zh, Lang::from_tag);
+    let submission = match body {
+        Ok(Json(s)) => s,
+        Err(rejection) => {
+            let e = CoreError::MalformedRequest {
+                operation: "intake".into(),
+                detail: rejection.body_text(),
+                field: None,
+            };
+            let body = json!({"error": e.to_api(lang)});
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        }
+    };
+    match channel.submit(&client, submission, lang).await {
+        Ok(receipt) => {
+            tracing::info!(client = %client.name, case_no = %receipt.case_no,
+                repeated = receipt.repeated, "intake");
+            let status = if receipt.repeated { StatusCode::OK } else { StatusCode::CREATED };
+            Ok((status, Json(receipt)).into_response())
+        }
+        Err(IntakeError::Rejected(e)) => {
+            tracing::info!(client = %client.name, code = %e.code, fields = e.fields.len(),
+                "intake refused");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": e}))).into_response())
+        }
+        Err(IntakeError::Hub(e)) => Err(e.into()),
+    }
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::intake::openapi())
+}
+
 pub fn router(hub: Hub) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/push", post(push).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
+        .route("/v1/intake", post(intake).layer(DefaultBodyLimit::max(MAX_SUBMISSION)))
+        .route("/v1/openapi.json", get(openapi))
         .with_state(hub)
 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod http;
+pub mod intake;
 pub mod store;
 
 /// The TLS provider, installed once per process before any TLS configuration is built.

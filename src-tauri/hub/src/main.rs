@@ -1,4 +1,5 @@
-//! `redress-hub serve --config FILE`, `redress-hub migrate`, `redress-hub site add NAME`.
+//! `redress-hub serve --config FILE`, `redress-hub migrate`, `redress-hub site add NAME`,
+//! `redress-hub intake add NAME --channel website`.
 //! Logs are JSON lines on stderr (one object a request).
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use redress_hub::config::Config;
 use redress_hub::http::{router, Hub};
+use redress_hub::intake::Intake;
 use redress_hub::store::Store;
 
 #[derive(Parser)]
@@ -34,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: SiteCommand,
     },
+    /// Back ends of the online intake channel (website, WeChat, app) and their credentials.
+    Intake {
+        #[command(subcommand)]
+        command: IntakeCommand,
+    },
     /// Sync bundles from branches without a connection.
     Bundle {
         #[command(subcommand)]
@@ -45,6 +52,17 @@ enum Command {
 enum BundleCommand {
     /// Takes a bundle file in (as its site's push would be); prints what it did as JSON.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum IntakeCommand {
+    /// Registers a back end and prints its credential (shown once) as JSON.
+    Add {
+        name: String,
+        /// website, wechat or app: the channel its complaints are recorded under.
+        #[arg(long)]
+        channel: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +145,20 @@ async fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Intake { command: IntakeCommand::Add { name, channel } } => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            let store = match Store::connect(&url, 2).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match store.add_intake_client(&name, &channel).await {
+                Ok(client) => {
+                    println!("{}", serde_json::to_string_pretty(&client).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         Command::Bundle { command: BundleCommand::Import { file } } => {
             let Some(url) = url(None) else { return fail("--database-url is required") };
             let bytes = match std::fs::read(&file) {
@@ -172,7 +204,19 @@ async fn main() -> ExitCode {
                 let _ = tokio::signal::ctrl_c().await;
                 stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
-            let app = router(Hub { store: Arc::new(store) });
+            let store = Arc::new(store);
+            let intake = match &config.intake {
+                Some(c) => {
+                    match Intake::open(store.clone(), &c.data_dir, &c.site_code, &c.department)
+                        .await
+                    {
+                        Ok(i) => Some(Arc::new(i)),
+                        Err(e) => return fail(format!("intake site: {e}")),
+                    }
+                }
+                None => None,
+            };
+            let app = router(Hub { store, intake });
             tracing::info!(listen = %config.listen, "serving");
             let served = axum_server::bind_rustls(config.listen, tls)
                 .handle(handle)

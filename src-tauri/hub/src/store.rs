@@ -67,17 +67,30 @@ pub struct SiteRow {
     pub is_hq: bool,
 }
 
+/// A unique key refused as `taken` (a code or name in use), any other failure as it is.
+pub(crate) fn taken(e: sqlx::Error, taken: String) -> HubError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => HubError::BadRequest(taken),
+        _ => HubError::Database(e),
+    }
+}
+
+/// A site from `SELECT id, code, site_id, is_hq`.
+fn site_row(row: &sqlx::postgres::PgRow) -> SiteRow {
+    SiteRow { id: row.get(0), code: row.get(1), site_id: row.get(2), is_hq: row.get(3) }
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
 }
 
-fn sha256(text: &str) -> String {
+pub(crate) fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// A new site's credential: 32 random bytes, hex.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
     hex::encode(bytes)
@@ -160,12 +173,7 @@ impl Store {
         .bind(&site.public_key)
         .execute(&self.pool)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                HubError::BadRequest(format!("site code {code} is taken"))
-            }
-            _ => HubError::Database(e),
-        })?;
+        .map_err(|e| taken(e, format!("site code {code} is taken")))?;
         Ok(site)
     }
 
@@ -176,7 +184,16 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(HubError::Unauthorized)?;
-        Ok(SiteRow { id: row.get(0), code: row.get(1), site_id: row.get(2), is_hq: row.get(3) })
+        Ok(site_row(&row))
+    }
+
+    /// The site registered under a code.
+    pub async fn site_by_code(&self, code: &str) -> HubResult<Option<SiteRow>> {
+        let row = sqlx::query("SELECT id, code, site_id, is_hq FROM sites WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(site_row))
     }
 
     /// Takes a site's events in its sequence. Events the hub holds are acknowledged again; the

@@ -12,12 +12,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use redress_core::hub_client::HubClient;
-use redress_core::ops::demo::DemoRequest;
-use redress_core::{projection, storage, sync, Actor, OpenOptions};
+use redress_core::{projection, storage, sync, OpenOptions};
 use redress_hub::store::Store;
 
 mod common;
-use common::{free_port, site_db, Pg};
+use common::{demo_db, free_port, site_db, Pg};
 
 const CHILD: &str = "REDRESS_FAULT_CHILD";
 
@@ -136,14 +135,7 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     // Headquarters' database with a few thousand events to push.
     let hq_path = dir.path().join("HQ.db");
     {
-        let hq = site_db(dir.path(), "HQ").await;
-        redress_core::ops::demo::generate(
-            &hq,
-            &Actor::system(),
-            DemoRequest { cases: 500, seed: Some(11), until: Some("2026-11-28".into()) },
-        )
-        .await
-        .expect("demo");
+        let hq = demo_db(dir.path(), "HQ", 500, 11).await;
         hq.close().await;
     }
     let br_path = dir.path().join("CD01.db");

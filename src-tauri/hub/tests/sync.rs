@@ -5,60 +5,24 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use redress_core::ops::demo::DemoRequest;
-use redress_core::sync::{self, PullReply, PullRequest, PushReply, PushRequest, Transport};
-use redress_core::{projection, Actor, CoreError, CoreResult, Db};
-use redress_hub::store::{SiteRow, Store};
+use redress_core::sync::{self, Transport};
+use redress_core::{projection, CoreError};
+use redress_hub::store::Store;
 
 mod common;
-use common::{free_port, new_case, site_db, Pg};
-
-/// A site talking to the hub's store in this process, as the HTTP face does.
-struct Direct {
-    store: Arc<Store>,
-    site: SiteRow,
-}
-
-fn hub_error(e: redress_hub::store::HubError) -> CoreError {
-    CoreError::HubRefused { status: 0, code: e.code().into(), message: e.to_string() }
-}
-
-impl Transport for Direct {
-    async fn push(&self, request: &PushRequest) -> CoreResult<PushReply> {
-        self.store.push(&self.site, request).await.map_err(hub_error)
-    }
-    async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
-        self.store.pull(&self.site, request).await.map_err(hub_error)
-    }
-}
-
-async fn site(store: &Arc<Store>, name: &str, code: &str, hq: bool) -> Direct {
-    let added = store.add_site(name, code, hq).await.expect("site add");
-    let site = store.authenticate(&added.token).await.expect("token");
-    Direct { store: store.clone(), site }
-}
-
-async fn sync_now(db: &Db, t: &Direct, batch: u32) -> sync::SyncReport {
-    sync::run(db, t, batch, |_| {}).await.expect("sync")
-}
+use common::{demo_db, free_port, new_case, serve_tls, site, site_db, sync_now, Pg};
+use redress_hub::intake::InProcess;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headquarters_and_two_branches_converge_through_the_hub() {
     let pg = Pg::start();
     let store = Arc::new(pg.hub("converge").await);
     let dir = tempfile::tempdir().expect("dir");
-    let hq = site_db(dir.path(), "HQ").await;
-    redress_core::ops::demo::generate(
-        &hq,
-        &Actor::system(),
-        DemoRequest { cases: 40, seed: Some(5), until: Some("2026-11-28".into()) },
-    )
-    .await
-    .expect("demo");
+    let hq = demo_db(dir.path(), "HQ", 40, 5).await;
     let (t_hq, t_sh, t_bj) = (
-        site(&store, "总部", "HQ", true).await,
-        site(&store, "上海分公司", "SH01", false).await,
-        site(&store, "北京分公司", "BJ01", false).await,
+        site(&store, "总部", "HQ", true).await.0,
+        site(&store, "上海分公司", "SH01", false).await.0,
+        site(&store, "北京分公司", "BJ01", false).await.0,
     );
     let sh = site_db(dir.path(), "SH01").await;
     let bj = site_db(dir.path(), "BJ01").await;
@@ -126,19 +90,10 @@ async fn a_site_cannot_push_another_sites_events_or_a_tampered_one() {
     let pg = Pg::start();
     let store = Arc::new(pg.hub("refusals").await);
     let dir = tempfile::tempdir().expect("dir");
-    let sh = site_db(dir.path(), "SH01").await;
-    let bj = site_db(dir.path(), "BJ01").await;
+    let sh = demo_db(dir.path(), "SH01", 3, 1).await;
+    let bj = demo_db(dir.path(), "BJ01", 3, 2).await;
     let (t_sh, t_bj) =
-        (site(&store, "上海", "SH01", false).await, site(&store, "北京", "BJ01", false).await);
-    for (db, seed) in [(&sh, 1), (&bj, 2)] {
-        redress_core::ops::demo::generate(
-            db,
-            &Actor::system(),
-            DemoRequest { cases: 3, seed: Some(seed), until: Some("2026-11-28".into()) },
-        )
-        .await
-        .expect("demo");
-    }
+        (site(&store, "上海", "SH01", false).await.0, site(&store, "北京", "BJ01", false).await.0);
     new_case(&bj, "孙小美", "13900002222").await;
     sync_now(&sh, &t_sh, 100).await;
     // Beijing's credential with Shanghai's events: refused.
@@ -161,45 +116,14 @@ async fn a_site_cannot_push_another_sites_events_or_a_tampered_one() {
     );
 }
 
-/// The hub served over TLS on loopback with a self-signed certificate the client trusts.
-async fn serve_tls(
-    store: Arc<Store>,
-) -> (String, String, axum_server::Handle<std::net::SocketAddr>) {
-    redress_hub::install_crypto();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
-        .expect("certificate");
-    let (cert_pem, key_pem) = (cert.cert.pem(), cert.signing_key.serialize_pem());
-    let config = axum_server::tls_rustls::RustlsConfig::from_pem(
-        cert_pem.clone().into_bytes(),
-        key_pem.into_bytes(),
-    )
-    .await
-    .expect("tls config");
-    let handle = axum_server::Handle::new();
-    let app = redress_hub::http::router(redress_hub::http::Hub { store });
-    let server = axum_server::bind_rustls(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), config)
-        .handle(handle.clone())
-        .serve(app.into_make_service());
-    tokio::spawn(server);
-    let addr = handle.listening().await.expect("listening");
-    (format!("https://127.0.0.1:{}", addr.port()), cert_pem, handle)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_syncs_over_https_and_a_wrong_credential_is_refused() {
     use redress_core::hub_client::HubClient;
     let pg = Pg::start();
     let store = Arc::new(pg.hub("https").await);
-    let (url, ca, handle) = serve_tls(store.clone()).await;
+    let (url, ca, handle) = serve_tls(store.clone(), None).await;
     let dir = tempfile::tempdir().expect("dir");
-    let hq = site_db(dir.path(), "HQ").await;
-    redress_core::ops::demo::generate(
-        &hq,
-        &Actor::system(),
-        DemoRequest { cases: 5, seed: Some(9), until: Some("2026-11-28".into()) },
-    )
-    .await
-    .expect("demo");
+    let hq = demo_db(dir.path(), "HQ", 5, 9).await;
     let added = store.add_site("总部", "HQ", true).await.expect("site");
 
     let client = HubClient::new(&url, &added.token, Some(ca.as_bytes())).expect("client");
@@ -311,14 +235,7 @@ async fn the_hub_process_migrates_issues_credentials_and_serves() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(up, "the hub answers its health check");
-    let sh = site_db(dir.path(), "SH01").await;
-    redress_core::ops::demo::generate(
-        &sh,
-        &Actor::system(),
-        DemoRequest { cases: 3, seed: Some(4), until: Some("2026-11-28".into()) },
-    )
-    .await
-    .expect("demo");
+    let sh = demo_db(dir.path(), "SH01", 3, 4).await;
     let report = sync::run(&sh, &client, 100, |_| {}).await.expect("sync");
     assert_eq!(report.waiting, 0);
     let health = client.health().await.expect("health");
@@ -333,19 +250,14 @@ async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order()
     let pg = Pg::start();
     let store = Arc::new(pg.hub("bundles").await);
     let dir = tempfile::tempdir().expect("dir");
-    let hq = site_db(dir.path(), "HQ").await;
-    redress_core::ops::demo::generate(
-        &hq,
-        &Actor::system(),
-        DemoRequest { cases: 10, seed: Some(8), until: Some("2026-11-28".into()) },
-    )
-    .await
-    .expect("demo");
+    let hq = demo_db(dir.path(), "HQ", 10, 8).await;
     let hq_site = store.add_site("总部", "HQ", true).await.expect("hq");
     let gz_site = store.add_site("广州门店", "GZ01", false).await.expect("gz");
     assert_eq!(bundle::public_key_of(&gz_site.signing_key), Some(gz_site.public_key.clone()));
-    let t_hq =
-        Direct { store: store.clone(), site: store.authenticate(&hq_site.token).await.expect("t") };
+    let t_hq = InProcess {
+        store: store.clone(),
+        site: store.authenticate(&hq_site.token).await.expect("t"),
+    };
     bundle::set_own_key(&hq, Some(&hq_site.signing_key)).await.expect("key");
     sync_now(&hq, &t_hq, 500).await;
 
@@ -400,8 +312,10 @@ async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order()
         projection::snapshot(&gz).await.expect("gz")
     );
     // When the store does get a connection, the hub acknowledges what the bundles brought.
-    let t_gz =
-        Direct { store: store.clone(), site: store.authenticate(&gz_site.token).await.expect("t") };
+    let t_gz = InProcess {
+        store: store.clone(),
+        site: store.authenticate(&gz_site.token).await.expect("t"),
+    };
     let online = sync_now(&gz, &t_gz, 500).await;
     assert_eq!(online.waiting, 0);
     assert_eq!(online.pulled, 0, "nothing new for it: {online:?}");

@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
+use redress_core::ops::demo::DemoRequest;
 use redress_core::ops::dispatch;
 use redress_core::{storage, Actor, Db, OpenOptions};
+use redress_hub::intake::InProcess;
 use redress_hub::store::Store;
 use serde_json::json;
 
@@ -134,6 +137,32 @@ pub async fn site_db(dir: &Path, code: &str) -> Db {
     storage::open(options).await.expect("open")
 }
 
+/// A site's database with demo data: the organisation, accounts and `cases` cases of a history
+/// ending on 2026-11-28.
+pub async fn demo_db(dir: &Path, code: &str, cases: u32, seed: u64) -> Db {
+    let db = site_db(dir, code).await;
+    redress_core::ops::demo::generate(
+        &db,
+        &Actor::system(),
+        DemoRequest { cases, seed: Some(seed), until: Some("2026-11-28".into()) },
+    )
+    .await
+    .expect("demo");
+    db
+}
+
+/// A site registered at the hub, talking to its store in this process, and its token.
+pub async fn site(store: &Arc<Store>, name: &str, code: &str, hq: bool) -> (InProcess, String) {
+    let added = store.add_site(name, code, hq).await.expect("site add");
+    let site = store.authenticate(&added.token).await.expect("token");
+    (InProcess { store: store.clone(), site }, added.token)
+}
+
+/// One full sync of a site through the hub's store; its report.
+pub async fn sync_now(db: &Db, t: &InProcess, batch: u32) -> redress_core::sync::SyncReport {
+    redress_core::sync::run(db, t, batch, |_| {}).await.expect("sync")
+}
+
 pub async fn new_case(db: &Db, name: &str, mobile: &str) -> String {
     let created = dispatch(
         db,
@@ -148,4 +177,29 @@ pub async fn new_case(db: &Db, name: &str, mobile: &str) -> String {
     .await
     .expect("case");
     created["id"].as_str().expect("id").to_owned()
+}
+
+/// The hub served over TLS on loopback with a self-signed certificate the client trusts.
+pub async fn serve_tls(
+    store: Arc<Store>,
+    intake: Option<Arc<redress_hub::intake::Intake>>,
+) -> (String, String, axum_server::Handle<std::net::SocketAddr>) {
+    redress_hub::install_crypto();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
+        .expect("certificate");
+    let (cert_pem, key_pem) = (cert.cert.pem(), cert.signing_key.serialize_pem());
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem(
+        cert_pem.clone().into_bytes(),
+        key_pem.into_bytes(),
+    )
+    .await
+    .expect("tls config");
+    let handle = axum_server::Handle::new();
+    let app = redress_hub::http::router(redress_hub::http::Hub { store, intake });
+    let server = axum_server::bind_rustls(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), config)
+        .handle(handle.clone())
+        .serve(app.into_make_service());
+    tokio::spawn(server);
+    let addr = handle.listening().await.expect("listening");
+    (format!("https://127.0.0.1:{}", addr.port()), cert_pem, handle)
 }
