@@ -35,6 +35,18 @@ struct Hub {
 struct MemHub {
     hub: Arc<Mutex<Hub>>,
     lose_reply: Arc<AtomicBool>,
+    /// The site calling (its own events are not pulled back, as at the real hub).
+    site: Option<String>,
+}
+
+impl MemHub {
+    fn as_site(&self, db: &Db) -> MemHub {
+        MemHub {
+            hub: self.hub.clone(),
+            lose_reply: self.lose_reply.clone(),
+            site: Some(db.site().site_id.clone()),
+        }
+    }
 }
 
 impl Transport for MemHub {
@@ -88,9 +100,17 @@ impl Transport for MemHub {
     async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
         let hub = self.hub.lock().expect("hub");
         let after = usize::try_from(request.after).unwrap_or(0);
+        let mut theirs = hub
+            .events
+            .iter()
+            .skip(after)
+            .filter(|e| self.site.as_deref() != Some(e.site_id.as_str()));
         let events: Vec<WireEvent> =
-            hub.events.iter().skip(after).take(request.limit as usize).cloned().collect();
-        let last = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
+            theirs.by_ref().take(request.limit as usize).cloned().collect();
+        let more = theirs.next().is_some();
+        let top = hub.events.len() as i64;
+        let sent = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
+        let last = if more { sent } else { sent.max(top) };
         let keys = hub
             .keys
             .iter()
@@ -101,7 +121,7 @@ impl Transport for MemHub {
                 key: key.clone(),
             })
             .collect();
-        Ok(PullReply { more: (last as usize) < hub.events.len(), events, keys, last, reset: false })
+        Ok(PullReply { more, events, keys, last, reset: false })
     }
 }
 
@@ -189,10 +209,10 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
     )
     .await
     .expect("demo");
-    sync::run(&sites[0].db, &hub, 1000, |_| {}).await.expect("hq");
+    sync::run(&sites[0].db, &hub.as_site(&sites[0].db), 1000, |_| {}).await.expect("hq");
     for (i, skew) in skews.iter().enumerate().skip(1) {
         let site = open_site(dir.path(), &format!("BR{i}"), *skew).await;
-        sync::run(&site.db, &hub, 1000, |_| {}).await.expect("first pull");
+        sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("first pull");
         sites.push(site);
     }
     let mut taken = 0;
@@ -244,23 +264,28 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
                 }
             }
             Step::Sync(i, batch) => {
-                sync::run(&sites[i].db, &hub, batch, |_| {}).await.expect("sync");
+                sync::run(&sites[i].db, &hub.as_site(&sites[i].db), batch, |_| {})
+                    .await
+                    .expect("sync");
             }
             Step::SyncLosingReply(i, batch) => {
                 hub.lose_reply.store(true, Ordering::SeqCst);
-                let lost = sync::run(&sites[i].db, &hub, batch, |_| {}).await;
+                let lost = sync::run(&sites[i].db, &hub.as_site(&sites[i].db), batch, |_| {}).await;
                 hub.lose_reply.store(false, Ordering::SeqCst);
                 if lost.is_err() {
                     // The hub holds what it took; the site still has it waiting.
                     let waiting = sync::status(&sites[i].db).await.expect("status").waiting;
                     assert!(waiting > 0, "nothing is discarded when a reply is lost");
                 }
-                sync::run(&sites[i].db, &hub, batch, |_| {}).await.expect("again");
+                sync::run(&sites[i].db, &hub.as_site(&sites[i].db), batch, |_| {})
+                    .await
+                    .expect("again");
             }
             Step::PullTwice(i) => {
                 let db = &sites[i].db;
                 let after = sync::cursor(db).await.expect("cursor");
-                let reply = hub.pull(&PullRequest { after, limit: 7 }).await.expect("pull");
+                let reply =
+                    hub.as_site(db).pull(&PullRequest { after, limit: 7 }).await.expect("pull");
                 sync::apply_pulled(db, &reply).await.expect("once");
                 let again = sync::apply_pulled(db, &reply).await.expect("twice");
                 assert_eq!(again.stored, 0, "a batch delivered twice stores nothing new");
@@ -289,7 +314,7 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
     // Everyone syncs twice: the first round carries every site's work to the hub.
     for _ in 0..2 {
         for site in &sites {
-            sync::run(&site.db, &hub, 50, |_| {}).await.expect("final sync");
+            sync::run(&site.db, &hub.as_site(&site.db), 50, |_| {}).await.expect("final sync");
         }
     }
     let held = hub.hub.lock().expect("hub").events.len() as u64;

@@ -331,8 +331,11 @@ impl Store {
         Ok(PushReply { acknowledged, next_seq })
     }
 
-    /// Events numbered after the site's cursor, in the hub's order.
-    pub async fn pull(&self, _site: &SiteRow, request: &PullRequest) -> HubResult<PullReply> {
+    /// Events numbered after the site's cursor, in the hub's order, except the site's own: it
+    /// holds them already (a branch keeps every event until the hub acknowledges it, and its
+    /// push is acknowledged with the numbers), so they are not sent back. The cursor still moves
+    /// past them.
+    pub async fn pull(&self, site: &SiteRow, request: &PullRequest) -> HubResult<PullReply> {
         let limit = i64::from(request.limit.clamp(1, MAX_BATCH));
         let top: i64 = sqlx::query_scalar("SELECT v FROM hub_counter WHERE id = 1")
             .fetch_one(&self.pool)
@@ -347,13 +350,21 @@ impl Store {
                 reset: true,
             });
         }
+        // The branch database this credential is bound to (by its first push, which may have
+        // come after the caller read the row).
+        let own: Option<String> = sqlx::query_scalar("SELECT site_id FROM sites WHERE id = $1")
+            .bind(&site.id)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten();
         let rows = sqlx::query(
             "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
              kind, payload, prev_hash, hash FROM events WHERE server_seq > $1 \
-             ORDER BY server_seq LIMIT $2",
+             AND ($3::text IS NULL OR site_id <> $3) ORDER BY server_seq LIMIT $2",
         )
         .bind(request.after)
         .bind(limit + 1)
+        .bind(&own)
         .fetch_all(&self.pool)
         .await?;
         let more = rows.len() as i64 > limit;
@@ -377,7 +388,11 @@ impl Store {
                 },
             })
             .collect();
-        let last = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
+        // Numbers follow commit order (the counter row), so every event up to `top` was
+        // committed when it was read: with nothing more to send, the cursor moves past the
+        // site's own events up to there.
+        let sent = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
+        let last = if more { sent } else { sent.max(top) };
         let mut cases: Vec<String> = events.iter().filter_map(|e| e.case_id.clone()).collect();
         cases.sort_unstable();
         cases.dedup();

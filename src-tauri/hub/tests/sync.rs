@@ -30,6 +30,7 @@ async fn headquarters_and_two_branches_converge_through_the_hub() {
     // Headquarters pushes its history in small batches; the branches pull it.
     let first = sync_now(&hq, &t_hq, 97).await;
     assert!(first.pushed > 100, "{first:?}");
+    assert_eq!(first.pulled, 0, "its own events are not sent back to it");
     assert_eq!(first.waiting, 0);
     sync_now(&sh, &t_sh, 250).await;
     sync_now(&bj, &t_bj, 1000).await;
