@@ -127,21 +127,35 @@ export async function signIn(browser, username, password) {
 
 /**
  * Clicks `button` until `target` shows (a click that lands while a drawer is still sliding in
- * can miss): for buttons that open a dialog or a panel.
+ * can miss): for buttons that open a dialog or a panel. After each click the target gets a few
+ * seconds to show before the next one: a popover's trigger toggles, and a second click on a
+ * slow machine would close what the first one was still opening.
  */
 export async function openWith(browser, button, target, timeout = 15_000) {
-  await browser.waitUntil(
-    async () => {
-      if (await (await browser.$(target)).isDisplayed()) return true;
-      try {
-        await (await browser.$(button)).click();
-      } catch {
-        // covered or not there yet: try again
-      }
+  const deadline = Date.now() + timeout;
+  const shown = async () => {
+    try {
+      return await (await browser.$(target)).isDisplayed();
+    } catch {
       return false;
-    },
-    { timeout, interval: 1_000, timeoutMsg: `${button} did not open ${target}` },
-  );
+    }
+  };
+  while (Date.now() < deadline) {
+    if (await shown()) return;
+    try {
+      await (await browser.$(button)).click();
+    } catch {
+      // covered or not there yet: try again
+    }
+    const patience = Math.max(250, Math.min(5_000, deadline - Date.now()));
+    try {
+      await browser.waitUntil(shown, { timeout: patience, interval: 250 });
+      return;
+    } catch {
+      // not shown yet: click again
+    }
+  }
+  throw new Error(`${button} did not open ${target}`);
 }
 
 /**
