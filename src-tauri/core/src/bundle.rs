@@ -5,7 +5,8 @@
 //! events that arrive before an earlier one of their site set aside until the gap fills.
 //!
 //! The file: a first line `REDRESS-BUNDLE/1`, a second line the manifest (JSON), then the body:
-//! one JSON record a line, `{"event": …}` or `{"key": …}`. The manifest gives the body's SHA-256
+//! one JSON record a line, `{"event": …}`, `{"key": …}` or `{"blob": {"sha256", "data"}}` (an
+//! evidence file or issued PDF the events refer to, base64, checked against its hash). The manifest gives the body's SHA-256
 //! and is signed (Ed25519) by the exporting site with the key `redress-hub site add` issued it;
 //! the signature covers the manifest with an empty `signature`, so the body is covered through
 //! its hash.
@@ -21,8 +22,12 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use ts_rs::TS;
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
 use crate::error::{CoreError, CoreResult};
 use crate::event_log::COLUMNS;
+use crate::evidence;
 use crate::storage::Db;
 use crate::sync::{self, KeyGrant, WireEvent};
 use crate::time;
@@ -51,10 +56,18 @@ pub struct Manifest {
     pub ranges: Vec<SiteRange>,
     pub events: u64,
     pub keys: u64,
+    /// Files carried (absent, not zero, in bundles without any: the signed form of older
+    /// bundles stays what it was).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blobs: u64,
     pub body_sha256: String,
     /// Ed25519 over this manifest with `signature` empty (hex).
     #[serde(default)]
     pub signature: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +75,21 @@ pub struct Manifest {
 enum Record {
     Event(WireEvent),
     Key(KeyGrant),
+    Blob(BlobRecord),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BlobRecord {
+    sha256: String,
+    /// The file, base64.
+    data: String,
+}
+
+/// A file a bundle carries: an evidence file or an issued PDF its events refer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobFile {
+    pub sha256: String,
+    pub data: Vec<u8>,
 }
 
 /// What goes into a bundle.
@@ -85,6 +113,8 @@ pub struct Bundle {
     pub manifest: Manifest,
     pub events: Vec<WireEvent>,
     pub keys: Vec<KeyGrant>,
+    /// Each checked against its hash.
+    pub blobs: Vec<BlobFile>,
 }
 
 fn refuse(reason: &'static str) -> CoreError {
@@ -113,11 +143,12 @@ pub fn public_key_of(hex_key: &str) -> Option<String> {
     signing_key(hex_key).map(|k| hex::encode(k.verifying_key().to_bytes()))
 }
 
-/// Writes events and keys as a signed bundle.
+/// Writes events, keys and files as a signed bundle.
 pub fn encode(
     manifest_base: Manifest,
     events: &[WireEvent],
     keys: &[KeyGrant],
+    blobs: &[BlobFile],
     key: &SigningKey,
 ) -> CoreResult<Vec<u8>> {
     let mut body = Vec::new();
@@ -132,11 +163,16 @@ pub fn encode(
     for k in keys {
         json(&Record::Key(k.clone()), &mut body)?;
     }
+    for b in blobs {
+        let record = BlobRecord { sha256: b.sha256.clone(), data: B64.encode(&b.data) };
+        json(&Record::Blob(record), &mut body)?;
+    }
     let mut manifest = Manifest {
         format: FORMAT,
         public_key: hex::encode(key.verifying_key().to_bytes()),
         events: events.len() as u64,
         keys: keys.len() as u64,
+        blobs: blobs.len() as u64,
         body_sha256: hex::encode(Sha256::digest(&body)),
         signature: String::new(),
         ..manifest_base
@@ -180,11 +216,18 @@ pub fn decode(bytes: &[u8]) -> CoreResult<Bundle> {
     if hex::encode(Sha256::digest(body)) != manifest.body_sha256 {
         return Err(refuse("signature"));
     }
-    let mut bundle = Bundle { manifest, events: Vec::new(), keys: Vec::new() };
+    let mut bundle = Bundle { manifest, events: Vec::new(), keys: Vec::new(), blobs: Vec::new() };
     for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         match serde_json::from_slice(line).map_err(|_| refuse("invalid"))? {
             Record::Event(e) => bundle.events.push(e),
             Record::Key(k) => bundle.keys.push(k),
+            Record::Blob(b) => {
+                let data = B64.decode(b.data.as_bytes()).map_err(|_| refuse("invalid"))?;
+                if hex::encode(Sha256::digest(&data)) != b.sha256 {
+                    return Err(refuse("invalid"));
+                }
+                bundle.blobs.push(BlobFile { sha256: b.sha256, data });
+            }
         }
     }
     let m = &bundle.manifest;
@@ -195,6 +238,7 @@ pub fn decode(bytes: &[u8]) -> CoreResult<Bundle> {
     };
     if bundle.events.len() as u64 != m.events
         || bundle.keys.len() as u64 != m.keys
+        || bundle.blobs.len() as u64 != m.blobs
         || !bundle.events.iter().all(in_ranges)
     {
         return Err(refuse("invalid"));
@@ -236,6 +280,8 @@ pub struct BundleExportReport {
     pub file_name: String,
     pub events: u64,
     pub keys: u64,
+    /// Evidence files and issued PDFs carried.
+    pub blobs: u64,
     pub ranges: Vec<SiteRange>,
     pub bytes: u64,
 }
@@ -282,6 +328,7 @@ pub async fn export(
         return Err(refuse("empty"));
     }
     let keys = sync::keys_for(db, &events).await?;
+    let blobs = blobs_for(db, &events).await?;
     let base = Manifest {
         format: FORMAT,
         bundle_id: uuid::Uuid::now_v7().to_string(),
@@ -292,10 +339,11 @@ pub async fn export(
         ranges: ranges(&events),
         events: 0,
         keys: 0,
+        blobs: 0,
         body_sha256: String::new(),
         signature: String::new(),
     };
-    let bytes = encode(base, &events, &keys, &key)?;
+    let bytes = encode(base, &events, &keys, &blobs, &key)?;
     let manifest = decode(&bytes)?.manifest;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = path.with_extension("partial");
@@ -312,9 +360,46 @@ pub async fn export(
         file_name,
         events: manifest.events,
         keys: manifest.keys,
+        blobs: manifest.blobs,
         ranges: manifest.ranges,
         bytes: bytes.len() as u64,
     })
+}
+
+/// The files these events refer to that this site holds (each read and checked against its
+/// hash): a bundle carries them as a sync would send them.
+async fn blobs_for(db: &Db, events: &[WireEvent]) -> CoreResult<Vec<BlobFile>> {
+    let mut wanted: Vec<String> = events.iter().filter_map(|e| sync::blob_of(e)).collect();
+    wanted.sort();
+    wanted.dedup();
+    let store = evidence::Store::for_database(db.path());
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for sha256 in wanted.into_iter().filter(|h| store.has(h)) {
+            let data = store.read_verified(&sha256)?;
+            out.push(BlobFile { sha256, data });
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))?
+}
+
+/// Keeps a bundle's files in this site's store: how many were new.
+async fn keep_blobs(db: &Db, blobs: &[BlobFile]) -> CoreResult<u64> {
+    let store = evidence::Store::for_database(db.path());
+    let blobs = blobs.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let mut new = 0;
+        for b in &blobs {
+            if !store.receive(&mut b.data.as_slice(), &b.sha256)?.existed {
+                new += 1;
+            }
+        }
+        Ok(new)
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))?
 }
 
 async fn log(
@@ -361,6 +446,9 @@ pub struct BundleImportReport {
     pub held: u64,
     /// Events set aside here in all, after this import.
     pub held_total: i64,
+    /// Evidence files and issued PDFs new to this site.
+    #[serde(default)]
+    pub blobs: u64,
     pub refolded: bool,
     /// With a hub configured, the bundle was passed on to it as well (so headquarters' hub
     /// has what the bundle brought without waiting for its site to come online); the hub's
@@ -438,6 +526,9 @@ pub async fn take(db: &Db, bundle: &Bundle) -> CoreResult<BundleImportReport> {
             .await?;
         }
     }
+    // The files of a trusted bundle before its events: kept by their hash, they are harmless
+    // even if the events were refused.
+    let blobs = keep_blobs(db, &bundle.blobs).await?;
     let last = sync::last_folded(&mut tx).await?;
     sync::store_keys(&mut tx, &bundle.keys, &now).await?;
     let mut events = bundle.events.clone();
@@ -459,6 +550,7 @@ pub async fn take(db: &Db, bundle: &Bundle) -> CoreResult<BundleImportReport> {
         duplicates: absorbed.duplicates + absorbed.acknowledged,
         held: absorbed.held,
         held_total,
+        blobs,
         refolded,
         forwarded: None,
         forward_error: None,

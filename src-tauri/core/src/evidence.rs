@@ -38,6 +38,11 @@ pub enum Check {
 }
 
 impl Store {
+    /// A store in the folder `root` (the hub's blob folder).
+    pub fn at(root: PathBuf) -> Store {
+        Store { root }
+    }
+
     /// The store that belongs to the database at `db_path`.
     pub fn for_database(db_path: &Path) -> Store {
         let stem = db_path.file_stem().map_or_else(|| "redress".into(), |s| s.to_string_lossy());
@@ -61,10 +66,31 @@ impl Store {
     /// Copies `source` into the store, hashing it on the way. Blocking: run it off the async
     /// threads (`tokio::task::spawn_blocking`).
     pub fn put(&self, source: &Path) -> CoreResult<Stored> {
+        let mut input = File::open(source)?;
+        if !input.metadata()?.is_file() {
+            return Err(CoreError::Io(io::Error::new(io::ErrorKind::InvalidInput, "not a file")));
+        }
+        self.take_in(&mut input, None)
+    }
+
+    /// Stores what `input` yields (a file arriving from the hub, another site or a bundle),
+    /// only if its SHA-256 is `expected`: anything else is refused and leaves nothing behind.
+    /// Blocking.
+    pub fn receive(&self, input: &mut impl Read, expected: &str) -> CoreResult<Stored> {
+        self.path_of(expected)?;
+        self.take_in(input, Some(expected))
+    }
+
+    /// Streams `input` into a temporary file, hashing it, then moves it into place by its hash
+    /// (read-only). With `expected`, a different hash is `evidence.changed`.
+    fn take_in(&self, input: &mut impl Read, expected: Option<&str>) -> CoreResult<Stored> {
         let tmp_dir = self.root.join("tmp");
         fs::create_dir_all(&tmp_dir)?;
         let tmp = tmp_dir.join(uuid::Uuid::now_v7().to_string());
-        let result = self.copy_hashing(source, &tmp);
+        let result = copy_hashing(input, &tmp).and_then(|(sha256, size)| match expected {
+            Some(want) if want != sha256 => Err(CoreError::EvidenceChanged(want.to_owned())),
+            _ => Ok((sha256, size)),
+        });
         let (sha256, size) = match result {
             Ok(done) => done,
             Err(e) => {
@@ -87,6 +113,11 @@ impl Store {
         Ok(Stored { sha256, size, existed: false })
     }
 
+    /// Whether the content with this hash is here (not checked: see `check`).
+    pub fn has(&self, sha256: &str) -> bool {
+        self.path_of(sha256).is_ok_and(|p| p.is_file())
+    }
+
     /// Stores `bytes` (a generated document) like a file. Blocking.
     pub fn put_bytes(&self, bytes: &[u8]) -> CoreResult<Stored> {
         let tmp_dir = self.root.join("tmp");
@@ -106,25 +137,6 @@ impl Store {
             return Err(CoreError::EvidenceChanged(sha256.to_owned()));
         }
         Ok(bytes)
-    }
-
-    fn copy_hashing(&self, source: &Path, tmp: &Path) -> CoreResult<(String, u64)> {
-        let mut input = File::open(source)?;
-        if !input.metadata()?.is_file() {
-            return Err(CoreError::Io(io::Error::new(io::ErrorKind::InvalidInput, "not a file")));
-        }
-        let mut output = OpenOptions::new().write(true).create_new(true).open(tmp)?;
-        let (sha256, size) = stream(&mut input, |block| {
-            if block.iter().all(|b| *b == 0) {
-                // A hole: skip it; set_len below gives the file its length.
-                output.seek(SeekFrom::Current(block.len() as i64)).map(|_| ())
-            } else {
-                output.write_all(block)
-            }
-        })?;
-        output.set_len(size)?;
-        output.sync_all()?;
-        Ok((sha256, size))
     }
 
     /// Re-hashes a stored file.
@@ -151,6 +163,23 @@ impl Store {
         }
         Ok(size)
     }
+}
+
+/// Writes `input` to a new file at `tmp`, block by block, leaving blocks of zeros as holes:
+/// its SHA-256 and size.
+fn copy_hashing(input: &mut impl Read, tmp: &Path) -> CoreResult<(String, u64)> {
+    let mut output = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    let (sha256, size) = stream(input, |block| {
+        if block.iter().all(|b| *b == 0) {
+            // A hole: skip it; set_len below gives the file its length.
+            output.seek(SeekFrom::Current(block.len() as i64)).map(|_| ())
+        } else {
+            output.write_all(block)
+        }
+    })?;
+    output.set_len(size)?;
+    output.sync_all()?;
+    Ok((sha256, size))
 }
 
 /// Reads until `buf` is full or the file ends.
@@ -288,5 +317,29 @@ mod tests {
         assert_eq!(fs::read_to_string(&a).expect("read"), "发票 No.123");
         assert_eq!(store.check(&first.sha256).expect("check"), Check::Intact);
         assert!(store.root().join("tmp").read_dir().expect("tmp").next().is_none());
+    }
+
+    #[test]
+    fn a_file_received_is_kept_only_under_its_own_hash() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::for_database(&dir.path().join("redress.db"));
+        let body = "检测报告 第2号".as_bytes();
+        let want = hex::encode(Sha256::digest(body));
+        assert!(!store.has(&want));
+        let got = store.receive(&mut &body[..], &want).expect("receive");
+        assert_eq!(
+            (got.sha256.as_str(), got.size, got.existed),
+            (want.as_str(), body.len() as u64, false)
+        );
+        assert!(store.has(&want));
+        assert!(store.receive(&mut &body[..], &want).expect("again").existed);
+
+        // A changed byte is refused and leaves nothing behind.
+        let other = hex::encode(Sha256::digest(b"other"));
+        let err = store.receive(&mut &body[..], &other).expect_err("refused");
+        assert_eq!(err.code(), "evidence.changed");
+        assert!(!store.has(&other));
+        assert!(store.root().join("tmp").read_dir().expect("tmp").next().is_none());
+        assert!(store.receive(&mut &body[..], "../../etc").is_err());
     }
 }

@@ -4,11 +4,19 @@
 
 use std::time::Duration;
 
+use futures_util::TryStreamExt;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use tokio_util::io::{ReaderStream, StreamReader, SyncIoBridge};
 
 use crate::error::{CoreError, CoreResult};
+use crate::evidence;
 use crate::sync::{PullReply, PullRequest, PushReply, PushRequest, Transport};
+
+/// The longest an evidence file may take to travel (a large video over a slow line).
+const BLOB_TIMEOUT: Duration = Duration::from_secs(3600);
 
 pub struct HubClient {
     base: String,
@@ -59,14 +67,10 @@ impl HubClient {
 
     async fn send<R: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> CoreResult<R> {
         let response = request.bearer_auth(&self.token).send().await.map_err(unreachable)?;
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             return response.json().await.map_err(unreachable);
         }
-        let detail: serde_json::Value = response.json().await.unwrap_or_default();
-        let code = detail["error"]["code"].as_str().unwrap_or("hub.error").to_owned();
-        let message = detail["error"]["message"].as_str().unwrap_or("").to_owned();
-        Err(CoreError::HubRefused { status: status.as_u16(), code, message })
+        Err(refusal(response).await)
     }
 
     pub async fn health(&self) -> CoreResult<serde_json::Value> {
@@ -76,7 +80,72 @@ impl HubClient {
     }
 }
 
+/// The hub's refusal, by its stable code.
+async fn refusal(response: reqwest::Response) -> CoreError {
+    let status = response.status().as_u16();
+    let detail: serde_json::Value = response.json().await.unwrap_or_default();
+    let code = detail["error"]["code"].as_str().unwrap_or("hub.error").to_owned();
+    let message = detail["error"]["message"].as_str().unwrap_or("").to_owned();
+    CoreError::HubRefused { status, code, message }
+}
+
+#[derive(Serialize)]
+struct BlobQuery<'a> {
+    sha256: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct Missing {
+    missing: Vec<String>,
+}
+
 impl Transport for HubClient {
+    async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
+        let reply: Missing = self.post("/v1/blobs/missing", &BlobQuery { sha256 }).await?;
+        Ok(reply.missing)
+    }
+
+    /// Streams the file from the store (never read whole).
+    async fn put_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<()> {
+        let file = tokio::fs::File::open(store.path_of(sha256)?).await?;
+        let size = file.metadata().await?.len();
+        let request = self
+            .http
+            .put(format!("{}/v1/blobs/{sha256}", self.base))
+            .header(CONTENT_TYPE, "application/octet-stream")
+            .header(CONTENT_LENGTH, size)
+            .timeout(BLOB_TIMEOUT)
+            .body(reqwest::Body::wrap_stream(ReaderStream::new(file)));
+        let _: serde_json::Value = self.send(request).await?;
+        Ok(())
+    }
+
+    /// Streams the file into the store, which keeps it only if it matches its hash.
+    async fn get_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<bool> {
+        store.path_of(sha256)?;
+        let response = self
+            .http
+            .get(format!("{}/v1/blobs/{sha256}", self.base))
+            .bearer_auth(&self.token)
+            .timeout(BLOB_TIMEOUT)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(false);
+        }
+        if !response.status().is_success() {
+            return Err(refusal(response).await);
+        }
+        let body = Box::pin(response.bytes_stream().map_err(std::io::Error::other));
+        let mut reader = SyncIoBridge::new(StreamReader::new(body));
+        let (store, sha256) = (store.clone(), sha256.to_owned());
+        tokio::task::spawn_blocking(move || store.receive(&mut reader, &sha256))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))??;
+        Ok(true)
+    }
+
     async fn push(&self, request: &PushRequest) -> CoreResult<PushReply> {
         self.post("/v1/push", request).await
     }

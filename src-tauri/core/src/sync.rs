@@ -15,8 +15,10 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection};
 
+use crate::domain::events::EventBody;
 use crate::error::{CoreError, CoreResult};
 use crate::event_log::{StoredEvent, COLUMNS};
+use crate::evidence;
 use crate::hlc::Timestamp;
 use crate::projection;
 use crate::storage::Db;
@@ -604,6 +606,93 @@ pub trait Transport {
         &self,
         request: &PullRequest,
     ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
+    /// Of these files (by SHA-256), the ones the hub does not have.
+    fn missing_blobs(
+        &self,
+        sha256: &[String],
+    ) -> impl std::future::Future<Output = CoreResult<Vec<String>>> + Send;
+    /// Sends a file of this site's store; the hub keeps it only if it matches its hash.
+    fn put_blob(
+        &self,
+        store: &evidence::Store,
+        sha256: &str,
+    ) -> impl std::future::Future<Output = CoreResult<()>> + Send;
+    /// Fetches a file into this site's store, checked against its hash on arrival: false when
+    /// the hub does not have it (yet).
+    fn get_blob(
+        &self,
+        store: &evidence::Store,
+        sha256: &str,
+    ) -> impl std::future::Future<Output = CoreResult<bool>> + Send;
+}
+
+/// The file an event refers to by its SHA-256 (evidence, an issued bulletin's or report's PDF):
+/// it travels beside the event, never inside it.
+pub fn blob_of(event: &StoredEvent) -> Option<String> {
+    if !matches!(event.kind.as_str(), "evidence.added" | "bulletin.issued" | "report.issued") {
+        return None;
+    }
+    match event.body().ok()? {
+        EventBody::EvidenceAdded(e) => Some(e.sha256),
+        EventBody::BulletinIssued(b) => Some(b.pdf_sha256),
+        EventBody::ReportIssued(r) => Some(r.pdf_sha256),
+        _ => None,
+    }
+}
+
+/// Every file this site's records refer to that its store lacks: evidence, and the PDFs of
+/// issued bulletins and reports (after an interrupted sync or a bundle, too).
+pub async fn missing_blobs(db: &Db) -> CoreResult<Vec<String>> {
+    let referred: Vec<String> = sqlx::query_scalar(
+        "SELECT sha256 FROM evidence UNION SELECT pdf_sha256 FROM bulletins \
+         WHERE pdf_sha256 IS NOT NULL UNION SELECT pdf_sha256 FROM reports \
+         WHERE pdf_sha256 IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let store = evidence::Store::for_database(db.path());
+    tokio::task::spawn_blocking(move || referred.into_iter().filter(|h| !store.has(h)).collect())
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+/// Sends the hub the files these events refer to that it lacks (before the events themselves,
+/// so an event the hub holds always has its file there): how many were sent.
+async fn send_blobs<T: Transport>(
+    store: &evidence::Store,
+    transport: &T,
+    events: &[WireEvent],
+) -> CoreResult<u64> {
+    let mut wanted: Vec<String> =
+        events.iter().filter_map(|e| blob_of(e)).filter(|h| store.has(h)).collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    let mut sent = 0;
+    for sha256 in transport.missing_blobs(&wanted).await? {
+        if wanted.binary_search(&sha256).is_ok() {
+            transport.put_blob(store, &sha256).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Fetches every file this site lacks from the hub: how many came, and how many the hub did
+/// not have either.
+pub async fn fetch_blobs<T: Transport>(db: &Db, transport: &T) -> CoreResult<(u64, u64)> {
+    let store = evidence::Store::for_database(db.path());
+    let (mut fetched, mut absent) = (0, 0);
+    for sha256 in missing_blobs(db).await? {
+        if transport.get_blob(&store, &sha256).await? {
+            fetched += 1;
+        } else {
+            absent += 1;
+        }
+    }
+    Ok((fetched, absent))
 }
 
 /// Progress of a sync, for a progress bar (stderr in the CLI, the status bar in the app).
@@ -629,6 +718,12 @@ pub struct SyncReport {
     pub cursor: i64,
     /// The projections were folded again because pulled events sorted before applied ones.
     pub refolded: bool,
+    /// Files (evidence, issued PDFs) sent to the hub and fetched from it.
+    pub blobs_sent: u64,
+    pub blobs_fetched: u64,
+    /// Files this site's records refer to that neither it nor the hub has yet (their site has
+    /// not sent them): fetched by a later sync.
+    pub blobs_absent: u64,
 }
 
 /// One full sync: push everything waiting (again from where the hub says it expects, if it
@@ -641,6 +736,7 @@ pub async fn run<T: Transport>(
     mut progress: impl FnMut(SyncProgress),
 ) -> CoreResult<SyncReport> {
     let batch = batch.clamp(1, MAX_BATCH);
+    let store = evidence::Store::for_database(db.path());
     let mut report = SyncReport::default();
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;
@@ -648,6 +744,7 @@ pub async fn run<T: Transport>(
         let request = outgoing(db, from, batch).await?;
         let Some(first) = request.events.first().map(|e| e.site_seq) else { break };
         let last = request.events.last().map(|e| e.site_seq).unwrap_or(first);
+        report.blobs_sent += send_blobs(&store, transport, &request.events).await?;
         let reply = transport.push(&request).await?;
         report.pushed += acknowledge(db, &reply.acknowledged).await?;
         if reply.next_seq < first {
@@ -694,6 +791,7 @@ pub async fn run<T: Transport>(
             break;
         }
     }
+    (report.blobs_fetched, report.blobs_absent) = fetch_blobs(db, transport).await?;
     report.waiting = status(db).await?.waiting;
     Ok(report)
 }

@@ -84,8 +84,11 @@ async fn bundles_out_of_order_and_twice_converge_and_altered_ones_are_refused() 
     let mut manifest = whole.manifest.clone();
     manifest.ranges[0].first_seq = last_of_first + 1;
     let later = dir.path().join("later.redress-bundle");
-    std::fs::write(&later, bundle::encode(manifest, &tail, &whole.keys, &key).expect("encode"))
-        .expect("write");
+    std::fs::write(
+        &later,
+        bundle::encode(manifest, &tail, &whole.keys, &whole.blobs, &key).expect("encode"),
+    )
+    .expect("write");
 
     let early = bundle::import(&hq, &later, None).await.expect("later first");
     assert_eq!(early.stored, 0, "nothing is taken past a gap");
@@ -131,7 +134,7 @@ async fn bundles_out_of_order_and_twice_converge_and_altered_ones_are_refused() 
     let forged = dir.path().join("forged.redress-bundle");
     std::fs::write(
         &forged,
-        bundle::encode(whole.manifest.clone(), &whole.events, &whole.keys, &stranger)
+        bundle::encode(whole.manifest.clone(), &whole.events, &whole.keys, &whole.blobs, &stranger)
             .expect("encode"),
     )
     .expect("write");
@@ -140,4 +143,66 @@ async fn bundles_out_of_order_and_twice_converge_and_altered_ones_are_refused() 
 
     let log = bundle::history(&hq, 10).await.expect("history");
     assert_eq!(log.iter().filter(|l| l.direction == "import").count(), 3);
+}
+
+#[tokio::test]
+async fn a_bundle_carries_the_evidence_files_its_events_refer_to() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hq = site(dir.path(), "HQ").await;
+    redress_core::ops::demo::generate(
+        &hq,
+        &Actor::system(),
+        DemoRequest { cases: 1, seed: Some(7), until: Some("2026-11-17".into()) },
+    )
+    .await
+    .expect("demo");
+    let branch = site(dir.path(), "GZ02").await;
+    bundle::set_own_key(&hq, Some(&bundle::new_key_pair().0)).await.expect("key");
+    bundle::set_own_key(&branch, Some(&bundle::new_key_pair().0)).await.expect("key");
+    let all = dir.path().join("hq-all.redress-bundle");
+    bundle::export(&hq, &all, bundle::Scope::All, None).await.expect("export");
+    bundle::import(&branch, &all, None).await.expect("import");
+
+    // The branch takes a complaint with a photo of the damage, offline.
+    let case_no = intake(&branch, 1).await;
+    let case_id: String = sqlx::query_scalar("SELECT id FROM cases WHERE case_no = ?")
+        .bind(&case_no)
+        .fetch_one(branch.pool())
+        .await
+        .expect("case");
+    let photo = dir.path().join("内胆脱落.jpg");
+    let content: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&photo, &content).expect("photo");
+    let attached = dispatch(
+        &branch,
+        &Actor::system(),
+        "evidence.add",
+        &json!({"case_id": case_id, "source": "消费者",
+            "files": [{"path": photo, "kind": "photo", "description": "内胆涂层脱落处"}]})
+        .to_string(),
+    )
+    .await
+    .expect("evidence");
+    let sha256 = attached["items"][0]["sha256"].as_str().expect("sha256").to_owned();
+
+    let out = dir.path().join("gz02.redress-bundle");
+    let sent = bundle::export(&branch, &out, bundle::Scope::Waiting, None).await.expect("export");
+    assert_eq!(sent.blobs, 1, "the photo travels with its event");
+    let took = bundle::import(&hq, &out, None).await.expect("import");
+    assert_eq!(took.blobs, 1);
+    let store = redress_core::evidence::Store::for_database(hq.path());
+    assert_eq!(store.read_verified(&sha256).expect("at HQ"), content);
+    assert!(redress_core::sync::missing_blobs(&hq).await.expect("missing").is_empty());
+    let again = bundle::import(&hq, &out, None).await.expect("again");
+    assert_eq!((again.stored, again.blobs), (0, 0), "twice is harmless");
+
+    // A file changed inside a bundle its site signed again is refused whole.
+    let mut whole = bundle::decode(&std::fs::read(&out).expect("read")).expect("decode");
+    whole.blobs[0].data[0] ^= 1;
+    let key =
+        bundle::signing_key(&bundle::own_key(&branch).await.expect("k").expect("k")).expect("key");
+    let bytes =
+        bundle::encode(whole.manifest.clone(), &whole.events, &whole.keys, &whole.blobs, &key)
+            .expect("encode");
+    assert_eq!(bundle::decode(&bytes).expect_err("changed file").code(), "bundle.invalid");
 }

@@ -17,7 +17,7 @@ use redress_core::sync::{
     self, Ack, KeyGrant, PullReply, PullRequest, PushReply, PushRequest, Transport, WireEvent,
 };
 use redress_core::{
-    bundle, event_log, projection, storage, Actor, CoreError, CoreResult, Db, OpenOptions,
+    bundle, event_log, evidence, projection, storage, Actor, CoreError, CoreResult, Db, OpenOptions,
 };
 use serde_json::json;
 
@@ -27,6 +27,8 @@ struct Hub {
     /// site_id → (next site_seq, hash of the last event held)
     heads: HashMap<String, (i64, String)>,
     keys: HashMap<(String, String), Option<String>>,
+    /// Evidence files by SHA-256.
+    blobs: HashMap<String, Vec<u8>>,
 }
 
 /// The hub in memory, shared by the sites; `lose_reply` makes the next push's reply vanish
@@ -123,6 +125,25 @@ impl Transport for MemHub {
             .collect();
         Ok(PullReply { more, events, keys, last, reset: false })
     }
+
+    async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
+        let hub = self.hub.lock().expect("hub");
+        Ok(sha256.iter().filter(|h| !hub.blobs.contains_key(*h)).cloned().collect())
+    }
+
+    async fn put_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<()> {
+        let data = store.read_verified(sha256)?;
+        self.hub.lock().expect("hub").blobs.insert(sha256.to_owned(), data);
+        Ok(())
+    }
+
+    async fn get_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<bool> {
+        let Some(data) = self.hub.lock().expect("hub").blobs.get(sha256).cloned() else {
+            return Ok(false);
+        };
+        store.receive(&mut data.as_slice(), sha256)?;
+        Ok(true)
+    }
 }
 
 struct Site {
@@ -159,6 +180,9 @@ enum Step {
     PullTwice(usize),
     /// Time passes at a site.
     Tick(usize, u32),
+    /// A photo attached to a site's first open case (one of a few contents: the same file may
+    /// be attached at several sites).
+    Evidence(usize, u8),
     /// A site writes a bundle: what waits for the hub (0), what no bundle carried yet (1), or
     /// everything it holds (2).
     Export(usize, u8),
@@ -176,6 +200,7 @@ fn step(sites: usize) -> impl Strategy<Value = Step> {
         1 => (0..sites, 1u32..10).prop_map(|(s, b)| Step::SyncLosingReply(s, b)),
         1 => (0..sites).prop_map(Step::PullTwice),
         2 => (0..sites, 1u32..600_000).prop_map(|(s, ms)| Step::Tick(s, ms)),
+        2 => (0..sites, 0u8..4).prop_map(|(s, n)| Step::Evidence(s, n)),
         4 => (0..sites, 0u8..3).prop_map(|(s, scope)| Step::Export(s, scope)),
         3 => (0..3usize, 0..sites).prop_map(|(k, s)| Step::Import(k, s)),
     ]
@@ -195,6 +220,17 @@ async fn intake(db: &Db, n: usize) {
     )
     .await
     .expect("intake");
+}
+
+/// The first open case of a site (the same one at every site that has it).
+async fn first_open_case(db: &Db) -> Option<String> {
+    sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'merged') \
+         ORDER BY case_no LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+    .expect("case")
 }
 
 async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
@@ -243,14 +279,7 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
                 }
             }
             Step::Assign(i, h) => {
-                let first: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'merged') \
-                     ORDER BY case_no LIMIT 1",
-                )
-                .fetch_optional(sites[i].db.pool())
-                .await
-                .expect("case");
-                if let Some(id) = first {
+                if let Some(id) = first_open_case(&sites[i].db).await {
                     let handler = ["handler.as", "handler.cs", "handler.qa"][h];
                     let r = dispatch(
                         &sites[i].db,
@@ -291,6 +320,22 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
                 assert_eq!(again.stored, 0, "a batch delivered twice stores nothing new");
             }
             Step::Tick(i, ms) => sites[i].clock.set(sites[i].clock.now_ms() + u64::from(ms)),
+            Step::Evidence(i, n) => {
+                if let Some(id) = first_open_case(&sites[i].db).await {
+                    let photo = dir.path().join(format!("漏水照片{n}.jpg"));
+                    std::fs::write(&photo, format!("照片{n}").repeat(1000)).expect("photo");
+                    dispatch(
+                        &sites[i].db,
+                        &Actor::system(),
+                        "evidence.add",
+                        &json!({"case_id": id, "source": "消费者",
+                            "files": [{"path": photo, "kind": "photo"}]})
+                        .to_string(),
+                    )
+                    .await
+                    .expect("evidence");
+                }
+            }
             Step::Export(i, scope) => {
                 let path = dir.path().join(format!("{}.redress-bundle", mailbag.len()));
                 let scope = [bundle::Scope::Waiting, bundle::Scope::New, bundle::Scope::All]
@@ -329,6 +374,16 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
             .await
             .expect("held");
         assert_eq!(set_aside, 0, "every event set aside was taken when its gap filled");
+        // Every file the records refer to is here, intact.
+        assert_eq!(sync::missing_blobs(&site.db).await.expect("blobs"), Vec::<String>::new());
+        let store = evidence::Store::for_database(site.db.path());
+        let files: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM evidence")
+            .fetch_all(site.db.pool())
+            .await
+            .expect("evidence");
+        for sha256 in &files {
+            assert_eq!(store.check(sha256).expect("check"), evidence::Check::Intact);
+        }
         // A fold from scratch gives the state the sync left.
         projection::rebuild(&site.db).await.expect("rebuild");
         assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
@@ -348,7 +403,7 @@ proptest! {
             .into_iter()
             .filter(|s| match s {
                 Step::Intake(i) | Step::Acknowledge(i) | Step::PullTwice(i) => *i < sites,
-                Step::Assign(i, _) => *i < sites,
+                Step::Assign(i, _) | Step::Evidence(i, _) => *i < sites,
                 Step::Sync(i, _) | Step::SyncLosingReply(i, _) | Step::Tick(i, _) => *i < sites,
                 Step::Export(i, _) | Step::Import(_, i) => *i < sites,
             })

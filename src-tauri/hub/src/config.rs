@@ -4,6 +4,7 @@
 //! listen = "0.0.0.0:8443"
 //! database_url = "postgres://redress@127.0.0.1/redress_hub"
 //! max_connections = 20
+//! blobs_dir = "/var/lib/redress/blobs"  # evidence files (default: `blobs` beside this file)
 //! [tls]
 //! cert = "/etc/redress/hub.crt"   # PEM, the full chain
 //! key = "/etc/redress/hub.key"    # PEM, PKCS#8
@@ -25,9 +26,16 @@ pub struct Config {
     pub database_url: String,
     #[serde(default = "max_connections")]
     pub max_connections: u32,
+    /// Where evidence files are kept, by SHA-256.
+    #[serde(default = "blobs_dir")]
+    pub blobs_dir: PathBuf,
     pub tls: Tls,
     #[serde(default)]
     pub intake: Option<IntakeConfig>,
+}
+
+fn blobs_dir() -> PathBuf {
+    "blobs".into()
 }
 
 /// Where the hub keeps its intake site's database, and the site's code.
@@ -69,6 +77,7 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.tls.cert = base.join(&config.tls.cert);
         config.tls.key = base.join(&config.tls.key);
+        config.blobs_dir = base.join(&config.blobs_dir);
         if let Some(intake) = &mut config.intake {
             intake.data_dir = base.join(&intake.data_dir);
         }

@@ -1,16 +1,16 @@
 //! The hub's HTTP face (axum), served over TLS: `/v1/health`; for a site with its bearer token
-//! `/v1/push`, `/v1/pull` and `/v1/bundles` (docs/SYNC.md); for a back end of the online channel
+//! `/v1/push`, `/v1/pull`, `/v1/bundles` and the evidence files under `/v1/blobs` (docs/SYNC.md); for a back end of the online channel
 //! with its own token `/v1/intake`, described by `/v1/openapi.json`. Errors are
 //! `{"error": {"code", "message", "fields"}}` with a stable code.
 
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use redress_core::sync::{PullReply, PullRequest, PushReply, PushRequest};
 use redress_core::{CoreError, Lang};
@@ -21,6 +21,8 @@ use crate::store::{HubError, SiteRow, Store};
 
 /// The largest request body: a full push of events with their payloads.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The largest evidence file (a long video of a product failing).
+pub const MAX_BLOB: usize = 8 * 1024 * 1024 * 1024;
 /// The largest complaint submitted online (its text, not attachments).
 pub const MAX_SUBMISSION: usize = 256 * 1024;
 /// The largest bundle handed over by a site (a branch's whole history, months offline).
@@ -57,7 +59,10 @@ impl IntoResponse for ApiError {
             | HubError::Diverged { .. } => StatusCode::CONFLICT,
             HubError::UnknownSigner => StatusCode::FORBIDDEN,
             HubError::BadRequest(_) | HubError::Bundle(_) => StatusCode::BAD_REQUEST,
-            HubError::Database(_) | HubError::Migrate(_) => {
+            HubError::BlobMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            HubError::BlobMissing => StatusCode::NOT_FOUND,
+            HubError::BlobsOff => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Database(_) | HubError::Migrate(_) | HubError::Storage(_) => {
                 tracing::error!(error = %self.0, "storage");
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -188,6 +193,55 @@ async fn intake(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct BlobQuery {
+    sha256: Vec<String>,
+}
+
+/// Which of these files the hub lacks (a site asks before it sends them).
+async fn blobs_missing(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<BlobQuery>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    site_of(&hub, &headers).await?;
+    let Json(query) = body?;
+    let missing = hub.store.missing_blobs(&query.sha256).await?;
+    Ok(Json(json!({ "missing": missing })))
+}
+
+/// A file sent by a site, kept only if it matches the hash it is sent under; sending it again
+/// is harmless.
+async fn blob_put(
+    State(hub): State<Hub>,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let size = hub.store.keep_blob_body(&site, &sha256, body).await?;
+    tracing::info!(site = %site.code, sha256 = %sha256, size, "blob");
+    Ok(Json(json!({ "sha256": sha256, "size": size })))
+}
+
+/// A file, streamed.
+async fn blob_get(
+    State(hub): State<Hub>,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    site_of(&hub, &headers).await?;
+    let (size, body) = hub.store.blob_body(&sha256).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (axum::http::header::CONTENT_LENGTH, size.to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(crate::intake::openapi())
 }
@@ -198,6 +252,11 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/push", post(push).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
+        .route("/v1/blobs/missing", post(blobs_missing))
+        .route(
+            "/v1/blobs/{sha256}",
+            put(blob_put).get(blob_get).layer(DefaultBodyLimit::max(MAX_BLOB)),
+        )
         .route("/v1/intake", post(intake).layer(DefaultBodyLimit::max(MAX_SUBMISSION)))
         .route("/v1/openapi.json", get(openapi))
         .with_state(hub)

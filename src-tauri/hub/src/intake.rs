@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use redress_core::domain::case::{Complexity, ConsumerContact, Demand, Severity};
+use redress_core::evidence;
 use redress_core::ops::intake::{IntakeRequest, IntakeResponse};
 use redress_core::sync::{self, PullReply, PullRequest, PushReply, PushRequest, Transport};
 use redress_core::{storage, Actor, ApiError, CoreError, CoreResult, Db, Lang, OpenOptions};
@@ -41,6 +42,26 @@ impl Transport for InProcess {
     }
     async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
         self.store.pull(&self.site, request).await.map_err(refused)
+    }
+    async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
+        self.store.missing_blobs(sha256).await.map_err(refused)
+    }
+    async fn put_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<()> {
+        let file = std::fs::File::open(store.path_of(sha256)?)?;
+        self.store.keep_blob(Some(&self.site), sha256, Box::new(file)).await.map_err(refused)?;
+        Ok(())
+    }
+    async fn get_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<bool> {
+        let mut reader = match self.store.open_blob(sha256).await {
+            Ok((_, reader)) => reader,
+            Err(HubError::BlobMissing) => return Ok(false),
+            Err(e) => return Err(refused(e)),
+        };
+        let (store, sha256) = (store.clone(), sha256.to_owned());
+        tokio::task::spawn_blocking(move || store.receive(&mut reader, &sha256))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))??;
+        Ok(true)
     }
 }
 

@@ -1,6 +1,7 @@
 //! redress-hub: the headquarters hub. Branches push their events and pull everyone's over
 //! HTTPS; PostgreSQL keeps the events in one order (docs/SYNC.md).
 
+pub mod blobs;
 pub mod config;
 pub mod http;
 pub mod intake;

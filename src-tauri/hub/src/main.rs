@@ -51,7 +51,13 @@ enum Command {
 #[derive(Subcommand)]
 enum BundleCommand {
     /// Takes a bundle file in (as its site's push would be); prints what it did as JSON.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// The hub's blob folder (`blobs_dir` of its configuration), for the evidence files
+        /// the bundle carries; without it only the events are taken.
+        #[arg(long)]
+        blobs: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,14 +165,17 @@ async fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Bundle { command: BundleCommand::Import { file } } => {
+        Command::Bundle { command: BundleCommand::Import { file, blobs } } => {
             let Some(url) = url(None) else { return fail("--database-url is required") };
             let bytes = match std::fs::read(&file) {
                 Ok(b) => b,
                 Err(e) => return fail(format!("{}: {e}", file.display())),
             };
             let store = match Store::connect(&url, 2).await {
-                Ok(s) => s,
+                Ok(s) => match blobs {
+                    Some(dir) => s.with_blobs(Arc::new(redress_hub::blobs::DiskBlobs::new(dir))),
+                    None => s,
+                },
                 Err(e) => return fail(e),
             };
             match store.import_bundle(&bytes).await {
@@ -204,7 +213,8 @@ async fn main() -> ExitCode {
                 let _ = tokio::signal::ctrl_c().await;
                 stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
-            let store = Arc::new(store);
+            let blobs = Arc::new(redress_hub::blobs::DiskBlobs::new(config.blobs_dir.clone()));
+            let store = Arc::new(store.with_blobs(blobs));
             let intake = match &config.intake {
                 Some(c) => {
                     match Intake::open(store.clone(), &c.data_dir, &c.site_code, &c.department)

@@ -34,6 +34,14 @@ pub enum HubError {
     Bundle(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("this hub keeps no files (no blob store configured)")]
+    BlobsOff,
+    #[error("the file does not match its SHA-256")]
+    BlobMismatch,
+    #[error("the hub has no file with this SHA-256")]
+    BlobMissing,
+    #[error("blob store: {0}")]
+    Storage(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
@@ -51,6 +59,10 @@ impl HubError {
             HubError::UnknownSigner => "hub.unknown_signer",
             HubError::Bundle(_) => "hub.bad_bundle",
             HubError::BadRequest(_) => "hub.bad_request",
+            HubError::BlobsOff => "hub.blobs_off",
+            HubError::BlobMismatch => "hub.blob_mismatch",
+            HubError::BlobMissing => "hub.blob_missing",
+            HubError::Storage(_) => "hub.unavailable",
             HubError::Database(_) | HubError::Migrate(_) => "hub.unavailable",
         }
     }
@@ -83,6 +95,8 @@ fn site_row(row: &sqlx::postgres::PgRow) -> SiteRow {
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Where evidence files are kept: none for the administrative commands.
+    pub(crate) blobs: Option<std::sync::Arc<dyn crate::blobs::BlobStore>>,
 }
 
 pub(crate) fn sha256(text: &str) -> String {
@@ -125,12 +139,21 @@ pub struct HubBundleReport {
     /// Events of other sites in a branch's bundle: a branch speaks only for itself (they reach
     /// the hub from their own site).
     pub ignored: u64,
+    /// Files new to the hub.
+    pub blobs: u64,
+    /// Files not kept: this hub process has no blob store (`bundle import` without `--blobs`).
+    pub blobs_skipped: u64,
 }
 
 impl Store {
     pub async fn connect(url: &str, max_connections: u32) -> HubResult<Store> {
         let pool = PgPoolOptions::new().max_connections(max_connections).connect(url).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, blobs: None })
+    }
+
+    /// The same store, keeping evidence files in `blobs`.
+    pub fn with_blobs(self, blobs: std::sync::Arc<dyn crate::blobs::BlobStore>) -> Store {
+        Store { blobs: Some(blobs), ..self }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -534,6 +557,20 @@ impl Store {
             events: m.events,
             ..HubBundleReport::default()
         };
+        // The files before the events that refer to them (a hub without a blob store takes
+        // the events alone, and says so).
+        if self.blobs.is_some() {
+            for b in bundle.blobs {
+                let new = self.missing_blobs(std::slice::from_ref(&b.sha256)).await?;
+                if !new.is_empty() {
+                    let reader = std::io::Cursor::new(b.data);
+                    self.keep_blob(Some(&signer), &b.sha256, Box::new(reader)).await?;
+                    report.blobs += 1;
+                }
+            }
+        } else {
+            report.blobs_skipped = bundle.blobs.len() as u64;
+        }
         let mut events = bundle.events.clone();
         events.sort_by(|a, b| (&a.site_id, a.site_seq).cmp(&(&b.site_id, b.site_seq)));
         let mut groups: Vec<Vec<WireEvent>> = Vec::new();

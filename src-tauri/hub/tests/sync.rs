@@ -273,13 +273,28 @@ async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order()
     new_case(&gz, "李雷", "13800005555").await;
     let first = dir.path().join("gz-1.redress-bundle");
     let b1 = bundle::export(&gz, &first, Scope::New, None).await.expect("b1");
-    new_case(&gz, "韩梅梅", "13800006666").await;
+    let second_case = new_case(&gz, "韩梅梅", "13800006666").await;
+    // With a photo: the bundle carries the file, and the hub keeps it by its hash.
+    let photo = dir.path().join("发票.png");
+    std::fs::write(&photo, "发票 No.20261128".repeat(500)).expect("photo");
+    let attached = redress_core::ops::dispatch(
+        &gz,
+        &redress_core::Actor::system(),
+        "evidence.add",
+        &serde_json::json!({"case_id": second_case, "files": [{"path": photo, "kind": "receipt"}]})
+            .to_string(),
+    )
+    .await
+    .expect("evidence");
+    let photo_sha = attached["items"][0]["sha256"].as_str().expect("sha256").to_owned();
     let second = dir.path().join("gz-2.redress-bundle");
     let b2 = bundle::export(&gz, &second, Scope::New, None).await.expect("b2");
     assert!(b2.ranges[0].first_seq > b1.ranges[0].last_seq, "incremental: {b1:?} {b2:?}");
 
+    assert_eq!(b2.blobs, 1);
     let early = store.import_bundle(&std::fs::read(&second).expect("read")).await.expect("b2");
-    assert_eq!((early.stored, early.held), (0, b2.events), "{early:?}");
+    assert_eq!((early.stored, early.held, early.blobs), (0, b2.events, 1), "{early:?}");
+    assert!(store.missing_blobs(std::slice::from_ref(&photo_sha)).await.expect("ask").is_empty());
     let filled = store.import_bundle(&std::fs::read(&first).expect("read")).await.expect("b1");
     assert_eq!(filled.stored, b1.events + b2.events, "the gap fills, the held follow: {filled:?}");
     assert_eq!(filled.held, 0);
@@ -300,9 +315,14 @@ async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order()
     // A bundle signed with a key the hub never issued is refused.
     let stranger = bundle::signing_key(&bundle::new_key_pair().0).expect("key");
     let decoded = bundle::decode(&std::fs::read(&first).expect("read")).expect("decode");
-    let forged =
-        bundle::encode(decoded.manifest.clone(), &decoded.events, &decoded.keys, &stranger)
-            .expect("encode");
+    let forged = bundle::encode(
+        decoded.manifest.clone(),
+        &decoded.events,
+        &decoded.keys,
+        &decoded.blobs,
+        &stranger,
+    )
+    .expect("encode");
     let e = store.import_bundle(&forged).await.expect_err("stranger");
     assert_eq!(e.code(), "hub.unknown_signer");
 
@@ -323,4 +343,94 @@ async fn a_branch_without_a_connection_reaches_the_hub_by_bundles_in_any_order()
     let (events, top) = store.counts().await.expect("counts");
     assert_eq!(events, top);
     assert_eq!(redress_core::event_log::verify(&gz).await.expect("chain") as i64, events);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_files_travel_by_hash_over_https_and_a_changed_one_is_refused() {
+    use redress_core::hub_client::HubClient;
+    let pg = Pg::start();
+    let store = Arc::new(pg.hub("blobs").await);
+    let (url, ca, _handle) = serve_tls(store.clone(), None).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let hq = demo_db(dir.path(), "HQ", 2, 4).await;
+    let hq_site = store.add_site("总部", "HQ", true).await.expect("site");
+    let gz_site = store.add_site("广州分公司", "GZ01", false).await.expect("site");
+    let hq_hub = HubClient::new(&url, &hq_site.token, Some(ca.as_bytes())).expect("client");
+    let gz_hub = HubClient::new(&url, &gz_site.token, Some(ca.as_bytes())).expect("client");
+    sync::run(&hq, &hq_hub, 500, |_| {}).await.expect("hq");
+    let gz = site_db(dir.path(), "GZ01").await;
+    sync::run(&gz, &gz_hub, 500, |_| {}).await.expect("first pull");
+
+    // The branch takes a complaint with a video of the fault: several megabytes, streamed.
+    let case_id = new_case(&gz, "陈静", "13711112222").await;
+    let video = dir.path().join("热水器漏水.mp4");
+    let content: Vec<u8> =
+        (0..5_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    std::fs::write(&video, &content).expect("video");
+    let attached = redress_core::ops::dispatch(
+        &gz,
+        &redress_core::Actor::system(),
+        "evidence.add",
+        &serde_json::json!({"case_id": case_id, "source": "消费者",
+            "files": [{"path": video, "kind": "video"}]})
+        .to_string(),
+    )
+    .await
+    .expect("evidence");
+    let sha256 = attached["items"][0]["sha256"].as_str().expect("sha256").to_owned();
+    let sent = sync::run(&gz, &gz_hub, 500, |_| {}).await.expect("sync");
+    assert_eq!((sent.blobs_sent, sent.waiting), (1, 0));
+    assert!(gz_hub.missing_blobs(std::slice::from_ref(&sha256)).await.expect("ask").is_empty());
+    let size: i64 = sqlx::query_scalar("SELECT size FROM blobs WHERE sha256 = $1")
+        .bind(&sha256)
+        .fetch_one(store.pool())
+        .await
+        .expect("recorded");
+    assert_eq!(size, content.len() as i64);
+    assert_eq!(sync::run(&gz, &gz_hub, 500, |_| {}).await.expect("again").blobs_sent, 0);
+
+    // Headquarters pulls the event and fetches the file, checked against its hash.
+    let got = sync::run(&hq, &hq_hub, 500, |_| {}).await.expect("hq sync");
+    assert_eq!((got.blobs_fetched, got.blobs_absent), (1, 0));
+    let at_hq = redress_core::evidence::Store::for_database(hq.path());
+    assert_eq!(at_hq.read_verified(&sha256).expect("the video at HQ"), content);
+
+    // Straight at the endpoint: a body that does not match its hash is refused and nothing is
+    // kept; an unknown file is 404; without a token nothing is served.
+    let http = reqwest::Client::builder()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(ca.as_bytes()).expect("ca"))
+        .build()
+        .expect("http");
+    let forged = "0".repeat(64);
+    let r = http
+        .put(format!("{url}/v1/blobs/{forged}"))
+        .bearer_auth(&gz_site.token)
+        .body(b"not what the hash says".to_vec())
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "hub.blob_mismatch");
+    assert_eq!(
+        gz_hub.missing_blobs(std::slice::from_ref(&forged)).await.expect("ask"),
+        vec![forged.clone()]
+    );
+    let r = http
+        .get(format!("{url}/v1/blobs/{forged}"))
+        .bearer_auth(&gz_site.token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 404);
+    let r = http.get(format!("{url}/v1/blobs/{sha256}")).send().await.expect("get");
+    assert_eq!(r.status().as_u16(), 401);
+    let r = http
+        .put(format!("{url}/v1/blobs/..%2F..%2Fetc"))
+        .bearer_auth(&gz_site.token)
+        .body(b"x".to_vec())
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status().as_u16(), 400);
 }

@@ -216,7 +216,11 @@ export type BulletinsListRequest = {
  */
 status: BulletinStatus | null, };
 
-export type BundleExportReport = { bundle_id: string, file_name: string, events: number, keys: number, ranges: Array<SiteRange>, bytes: number, };
+export type BundleExportReport = { bundle_id: string, file_name: string, events: number, keys: number, 
+/**
+ * Evidence files and issued PDFs carried.
+ */
+blobs: number, ranges: Array<SiteRange>, bytes: number, };
 
 export type BundleExportRequest = { 
 /**
@@ -242,7 +246,11 @@ held: number,
 /**
  * Events set aside here in all, after this import.
  */
-held_total: number, refolded: boolean, 
+held_total: number, 
+/**
+ * Evidence files and issued PDFs new to this site.
+ */
+blobs: number, refolded: boolean, 
 /**
  * With a hub configured, the bundle was passed on to it as well (so headquarters' hub
  * has what the bundle brought without waiting for its site to come online); the hub's
@@ -2372,7 +2380,16 @@ waiting: number, cursor: number,
 /**
  * The projections were folded again because pulled events sorted before applied ones.
  */
-refolded: boolean, };
+refolded: boolean, 
+/**
+ * Files (evidence, issued PDFs) sent to the hub and fetched from it.
+ */
+blobs_sent: number, blobs_fetched: number, 
+/**
+ * Files this site's records refer to that neither it nor the hub has yet (their site has
+ * not sent them): fetched by a later sync.
+ */
+blobs_absent: number, };
 
 export type SyncRunRequest = Record<symbol, never>;
 

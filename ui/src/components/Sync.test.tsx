@@ -36,7 +36,7 @@ const CONNECTED: SyncView = {
 
 const REPORT: SyncRunResult = {
   configured: true,
-  report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false },
+  report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0 },
 };
 
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
@@ -128,6 +128,16 @@ describe("SyncIndicator", { timeout: 20_000 }, () => {
     expect(screen.getByTestId("sync-last").textContent).toBe("上次同步 2026-11-28 15:00");
     expect(screen.getByTestId("sync-indicator").getAttribute("data-state")).toBe("synced");
     expect(sent("sync.status")).toHaveLength(2);
+  });
+
+  it("says which evidence files a sync carried, and warns of those the hub does not have yet", async () => {
+    answer(() => CONNECTED, {
+      "sync.run": () => Promise.resolve({ configured: true, report: { ...REPORT.report!, blobs_sent: 1, blobs_fetched: 2, blobs_absent: 3 } }),
+    });
+    renderIndicator();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    await screen.findByText("同步完成：上传 3 条，下载 5 条；证据文件上传 1 个，下载 2 个");
+    await screen.findByText("另有 3 个证据文件总部尚未收到（其来源站点尚未上传），下次同步时再取");
   });
 
   it("shows a failed sync's error, and 同步失败 in red with the error on hover", async () => {

@@ -66,7 +66,9 @@ export function SyncProvider({ children }: { children: ReactNode }) {
       if (!result.configured || !result.report) {
         message.info(m.sync.notConfigured);
       } else {
-        message.success(m.sync.done(result.report.pushed, result.report.pulled));
+        const r = result.report;
+        message.success(m.sync.done(r.pushed, r.pulled, r.blobs_sent, r.blobs_fetched));
+        if (r.blobs_absent > 0) message.warning(m.sync.filesAbsent(r.blobs_absent));
       }
     } catch (e) {
       message.error(m.sync.runFailed(toOperationError(e).message));

@@ -2032,7 +2032,11 @@ export const en: Messages = {
     last: (at: string) => `Last sync ${at}`,
     waiting: (n: number) => `${n} to upload`,
     now: "Sync now",
-    done: (pushed: number, pulled: number) => `Synced: ${pushed} uploaded, ${pulled} downloaded`,
+    done: (pushed: number, pulled: number, sent: number, fetched: number) =>
+      `Synced: ${pushed} uploaded, ${pulled} downloaded` +
+      (sent + fetched > 0 ? `; evidence files: ${sent} uploaded, ${fetched} downloaded` : ""),
+    filesAbsent: (n: number) =>
+      `${n} more evidence ${n === 1 ? "file has" : "files have"} not reached headquarters yet (their site has not sent them); the next sync fetches them`,
     runFailed: (message: string) => `Sync failed: ${message}`,
     notConfigured: "This site works standalone (no headquarters): nothing to sync",
     auto: "The app syncs on its own every 5 minutes",
@@ -2108,6 +2112,7 @@ export const en: Messages = {
       exported: (file: string) => `Sync bundle ${file} exported`,
       events: "Events",
       keys: "Keys",
+      blobs: "Evidence files",
       size: "File size",
       file: "File",
       ranges: "Sequence ranges by site",
@@ -2130,6 +2135,7 @@ export const en: Messages = {
       duplicates: "Already here",
       held: "Held for an earlier bundle",
       heldTotal: "Held here in all",
+      blobsNew: "New evidence files",
       count: (n: number) => `${n}`,
       heldWarning: (n: number) =>
         `${n} event${n === 1 ? " is" : "s are"} waiting for an earlier sync bundle; they are filled in once that bundle is imported`,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use redress_core::ops::demo::DemoRequest;
 use redress_core::ops::dispatch;
 use redress_core::{storage, Actor, Db, OpenOptions};
+use redress_hub::blobs::DiskBlobs;
 use redress_hub::intake::InProcess;
 use redress_hub::store::Store;
 use serde_json::json;
@@ -111,7 +112,8 @@ impl Pg {
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("db");
         let store = Store::connect(&self.url(name), 8).await.expect("hub db");
         store.migrate().await.expect("migrate");
-        store
+        // Its evidence files in a folder beside the cluster's, gone with it.
+        store.with_blobs(Arc::new(DiskBlobs::new(self._dir.path().join(format!("blobs-{name}")))))
     }
 }
 

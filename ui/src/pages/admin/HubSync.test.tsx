@@ -221,7 +221,7 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
 
   it("syncs from the tab with 立即同步", async () => {
     answer(CONNECTED, {
-      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false } }),
+      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0 } }),
     });
     renderSettings();
     await openTab();
@@ -242,6 +242,7 @@ const EXPORTED: BundleExportReport = {
   file_name: "同步包-SH01.redress-bundle",
   events: 57,
   keys: 9,
+  blobs: 2,
   ranges: [{ site_id: "5f0c2a9e-1111-4222-8333-944445555666", first_seq: 101, last_seq: 157 }],
   bytes: 1_258_291,
 };
@@ -255,6 +256,7 @@ const IMPORTED: BundleImportReport = {
   duplicates: 10,
   held: 5,
   held_total: 7,
+  blobs: 4,
   refolded: false,
   forwarded: false,
   forward_error: "无法连接总部服务器：connection refused",
@@ -325,6 +327,7 @@ describe("Settings → 总部同步 → 同步包", { timeout: 20_000 }, () => {
     expect(done.textContent).toContain("已导出同步包 同步包-SH01.redress-bundle");
     expect(screen.getByTestId("bundle-exported-events").textContent).toBe("57");
     expect(screen.getByTestId("bundle-exported-keys").textContent).toBe("9");
+    expect(screen.getByTestId("bundle-exported-blobs").textContent).toBe("2");
     expect(screen.getByTestId("bundle-exported-size").textContent).toBe("1.2 MB");
     expect(screen.getByTestId("bundle-exported-range").textContent).toBe("5f0c2a9e… 序号 101–157");
     // The header's state and the record are read again.
@@ -396,6 +399,7 @@ describe("Settings → 总部同步 → 同步包", { timeout: 20_000 }, () => {
     expect(screen.getByTestId("bundle-imported-duplicates").textContent).toBe("10 条");
     expect(screen.getByTestId("bundle-imported-held").textContent).toBe("5 条");
     expect(screen.getByTestId("bundle-imported-held-total").textContent).toBe("7 条");
+    expect(screen.getByTestId("bundle-imported-blobs").textContent).toBe("4");
     expect(screen.getByTestId("bundle-held").textContent).toBe("有 5 条事件在等待更早的同步包，导入那个包后会自动补齐");
     expect(screen.getByTestId("bundle-not-forwarded").textContent).toBe(
       "本机已导入；未能转交总部服务器（无法连接总部服务器：connection refused），该分支下次联网同步时总部会收到",

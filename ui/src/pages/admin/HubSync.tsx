@@ -497,6 +497,9 @@ function BundlesCard({ siteCode, onNoKey }: { siteCode: string | null; onNoKey: 
                   <Descriptions.Item label={b.keys}>
                     <span className="num" data-testid="bundle-exported-keys">{exported.keys}</span>
                   </Descriptions.Item>
+                  <Descriptions.Item label={b.blobs}>
+                    <span className="num" data-testid="bundle-exported-blobs">{exported.blobs}</span>
+                  </Descriptions.Item>
                   <Descriptions.Item label={b.size}>
                     <span className="num" data-testid="bundle-exported-size">{formatSize(exported.bytes)}</span>
                   </Descriptions.Item>
@@ -575,6 +578,9 @@ function BundlesCard({ siteCode, onNoKey }: { siteCode: string | null; onNoKey: 
                   </Descriptions.Item>
                   <Descriptions.Item label={b.heldTotal}>
                     <span className="num" data-testid="bundle-imported-held-total">{b.count(imported.held_total)}</span>
+                  </Descriptions.Item>
+                  <Descriptions.Item label={b.blobsNew}>
+                    <span className="num" data-testid="bundle-imported-blobs">{imported.blobs}</span>
                   </Descriptions.Item>
                 </Descriptions>
               </Space>
