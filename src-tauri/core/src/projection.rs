@@ -77,6 +77,19 @@ pub async fn apply(
     ev: &StoredEvent,
     body: &EventBody,
 ) -> CoreResult<()> {
+    // An event of a case this site does not hold yet: it came by another route (a bundle, or
+    // the hub from a site that had the case by bundle) before the case's creation. Nothing to
+    // fold now: the creation sorts before it, so when it arrives the projections are folded
+    // again from the log, with both in order.
+    if let (Some(case_id), false) = (&ev.case_id, matches!(body, EventBody::CaseCreated(_))) {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if known.is_none() {
+            return Ok(());
+        }
+    }
     match body {
         EventBody::OrgUnitCreated(u) => {
             sqlx::query(

@@ -406,8 +406,7 @@ pub(crate) async fn absorb(
         }
         let head = head_of(conn, &e.site_id).await?;
         if continues(head.as_ref(), e) {
-            insert_event(conn, e, received_at).await?;
-            db.hlc.observe(Timestamp::from_i64(e.hlc));
+            take_in(conn, db, e, received_at).await?;
             out.new.push(e.clone());
         } else if hold_gaps && e.site_seq > head.as_ref().map_or(0, |h| h.0) + 1 {
             let json = serde_json::to_string(e).map_err(|x| CoreError::Internal(x.to_string()))?;
@@ -429,6 +428,77 @@ pub(crate) async fn absorb(
     }
     release_held(conn, db, received_at, &mut out).await?;
     Ok(out)
+}
+
+/// How far ahead of this computer's clock an arriving event may be stamped before a person is
+/// told: more is a wrong clock (a wrong time zone is eight hours), not a network delay.
+pub const FUTURE_LIMIT_MS: i64 = 60 * 60 * 1000;
+
+/// Stores an event of another site that continues its chain, and moves this site's clock past
+/// it (so what is done here next sorts after it). One stamped far ahead is kept all the same
+/// — history is never dropped or reordered — and flagged for a person (`clock_flags`).
+async fn take_in(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    e: &WireEvent,
+    received_at: &str,
+) -> CoreResult<()> {
+    insert_event(conn, e, received_at).await?;
+    let stamp = Timestamp::from_i64(e.hlc);
+    db.hlc.observe(stamp);
+    let stamp_ms = i64::try_from(stamp.physical_ms()).unwrap_or(i64::MAX);
+    let ahead = stamp_ms.saturating_sub(db.now().timestamp_millis());
+    if ahead > FUTURE_LIMIT_MS {
+        sqlx::query(
+            "INSERT INTO clock_flags (event_id, site_id, stamp_ms, ahead_ms, seen_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(&e.event_id)
+        .bind(&e.site_id)
+        .bind(stamp_ms)
+        .bind(ahead)
+        .bind(received_at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A site whose events arrived stamped far ahead of this computer's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ClockFlag {
+    pub site_id: String,
+    /// Its code, as in the case numbers it gives (when it has given one here).
+    pub site_code: Option<String>,
+    /// Its events flagged, and the furthest ahead one was (ms).
+    pub events: i64,
+    pub ahead_ms: i64,
+    pub last_seen_at: String,
+}
+
+/// The sites whose clocks ran far ahead, the most recently seen first.
+pub async fn clock_flags(db: &Db) -> CoreResult<Vec<ClockFlag>> {
+    let rows = sqlx::query(
+        "SELECT f.site_id, COUNT(*), MAX(f.ahead_ms), MAX(f.seen_at), \
+                (SELECT c.case_no FROM events e JOIN cases c ON c.id = e.case_id \
+                 WHERE e.site_id = f.site_id AND e.kind = 'case.created' LIMIT 1) \
+         FROM clock_flags f GROUP BY f.site_id ORDER BY MAX(f.seen_at) DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| ClockFlag {
+            site_id: r.get(0),
+            events: r.get(1),
+            ahead_ms: r.get(2),
+            last_seen_at: r.get(3),
+            // Case numbers read 2026-SH01-000123.
+            site_code: r
+                .get::<Option<String>, _>(4)
+                .and_then(|no| no.split('-').nth(1).map(str::to_owned)),
+        })
+        .collect())
 }
 
 fn continues(head: Option<&(i64, String)>, e: &WireEvent) -> bool {
@@ -463,8 +533,7 @@ async fn release_held(
             let e: WireEvent =
                 serde_json::from_str(&json).map_err(|x| CoreError::Internal(x.to_string()))?;
             if continues(head_of(conn, &e.site_id).await?.as_ref(), &e) {
-                insert_event(conn, &e, received_at).await?;
-                db.hlc.observe(Timestamp::from_i64(e.hlc));
+                take_in(conn, db, &e, received_at).await?;
                 out.new.push(e);
                 progress = true;
             }

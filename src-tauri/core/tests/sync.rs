@@ -412,3 +412,52 @@ proptest! {
         runtime.block_on(run_script(skews, script));
     }
 }
+
+#[tokio::test]
+async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = open_site(dir.path(), "HQ", 0).await;
+    redress_core::ops::demo::generate(
+        &hq.db,
+        &Actor::system(),
+        DemoRequest { cases: 1, seed: Some(11), until: Some("2026-11-17".into()) },
+    )
+    .await
+    .expect("demo");
+    sync::run(&hq.db, &hub.as_site(&hq.db), 1000, |_| {}).await.expect("hq");
+    // A store whose computer is three hours fast (a wrong time zone), one ten minutes fast.
+    let fast = open_site(dir.path(), "SH01", 3 * 3_600_000).await;
+    let near = open_site(dir.path(), "GZ01", 10 * 60_000).await;
+    for site in [&fast, &near] {
+        sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("first pull");
+    }
+    intake(&fast.db, 1).await;
+    intake(&near.db, 2).await;
+    for site in [&fast, &near, &hq] {
+        sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("sync");
+    }
+
+    let flags = sync::clock_flags(&hq.db).await.expect("flags");
+    assert_eq!(flags.len(), 1, "ten minutes is a network's worth, three hours a wrong clock");
+    assert_eq!(flags[0].site_code.as_deref(), Some("SH01"));
+    assert!(flags[0].events >= 1);
+    assert!((flags[0].ahead_ms - 3 * 3_600_000).abs() < 60_000, "{:?}", flags[0]);
+    // Kept, not dropped: the store's complaint is at headquarters, and what headquarters does
+    // next sorts after it (its clock moved past the stamp).
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE case_no LIKE '%-SH01-%'")
+        .fetch_one(hq.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(cases, 1);
+    intake(&hq.db, 3).await;
+    let (newest_site,): (String,) =
+        sqlx::query_as("SELECT site_id FROM events ORDER BY hlc DESC LIMIT 1")
+            .fetch_one(hq.db.pool())
+            .await
+            .expect("newest");
+    assert_eq!(newest_site, hq.db.site().site_id);
+    // The flag is the observer's own note, not state: nothing of it is in the snapshot, and a
+    // site that saw no such event has none.
+    assert!(sync::clock_flags(&fast.db).await.expect("flags").is_empty());
+}

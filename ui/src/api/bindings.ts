@@ -556,6 +556,16 @@ export type CasesListResponse = {
  */
 total: number, offset: number, items: Array<CaseRow>, };
 
+export type ClockFlag = { site_id: string, 
+/**
+ * Its code, as in the case numbers it gives (when it has given one here).
+ */
+site_code: string | null, 
+/**
+ * Its events flagged, and the furthest ahead one was (ms).
+ */
+events: number, ahead_ms: number, last_seen_at: string, };
+
 export type ClockPauseRequest = { id: string, 
 /**
  * What the case waits for: a test report, the consumer's reply, a supplier.
@@ -2424,7 +2434,11 @@ own_certificate: boolean,
  * The public key (hex) of this site's signing key for bundles, when one is set: to compare
  * with the one headquarters registered.
  */
-public_key: string | null, };
+public_key: string | null, 
+/**
+ * Sites whose events arrived stamped far ahead of this computer's clock.
+ */
+clock_flags: Array<ClockFlag>, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 

@@ -17,6 +17,7 @@ const STANDALONE: SyncView = {
   configured: false,
   own_certificate: false,
   public_key: null,
+  clock_flags: [],
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 

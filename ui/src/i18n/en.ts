@@ -2046,6 +2046,10 @@ export const en: Messages = {
       title: "Headquarters sync",
       intro:
         "Once connected, this site uploads its case records to headquarters and downloads those of the other sites; it keeps working while the network is down and catches up afterwards. The app syncs on its own every 5 minutes.",
+      clockFlag: (site: string, minutes: number, events: number) =>
+        `The clock of site ${site} is about ${minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`} ahead of this computer's (${events} ${events === 1 ? "record" : "records"})`,
+      clockFlagHint: (at: string) =>
+        `The records are kept as usual and ordered by their time; what is done here next still comes after them. Ask that site to set its computer's date, time and time zone (China Standard Time). Last seen: ${at}`,
       siteCard: "This site",
       site: "Site",
       mode: "Connection",

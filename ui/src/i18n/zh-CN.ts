@@ -2067,6 +2067,10 @@ export const zhCN = {
       title: "总部同步",
       intro:
         "连接总部后，本站点的案件记录会上传到总部，并下载其他站点的记录；网络中断时照常工作，恢复后自动补传。系统每 5 分钟自动同步一次。",
+      clockFlag: (site: string, minutes: number, events: number) =>
+        `站点 ${site} 的时钟比本机快约 ${minutes >= 120 ? `${Math.round(minutes / 60)} 小时` : `${minutes} 分钟`}（${events} 条记录）`,
+      clockFlagHint: (at: string) =>
+        `这些记录已照常保存，顺序以其时间为准，本机之后的操作仍排在它们之后。请该站点校准电脑的日期、时间和时区（北京时间）。最近一次发现：${at}`,
       siteCard: "本站点",
       site: "站点",
       mode: "连接状态",

@@ -29,6 +29,8 @@ pub struct SyncView {
     /// The public key (hex) of this site's signing key for bundles, when one is set: to compare
     /// with the one headquarters registered.
     pub public_key: Option<String>,
+    /// Sites whose events arrived stamped far ahead of this computer's clock.
+    pub clock_flags: Vec<sync::ClockFlag>,
 }
 
 pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResult<SyncView> {
@@ -43,6 +45,7 @@ pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResu
         public_key: crate::bundle::own_key(db)
             .await?
             .and_then(|k| crate::bundle::public_key_of(&k)),
+        clock_flags: sync::clock_flags(db).await?,
     })
 }
 

@@ -53,6 +53,7 @@ const STANDALONE: SyncView = {
   configured: false,
   own_certificate: false,
   public_key: null,
+  clock_flags: [],
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 
@@ -180,6 +181,22 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByTestId("sync-save"));
     await item("sync-hub-url").findByText("必填");
     expect(sent("sync.configure")).toEqual([]);
+  });
+
+  it("warns of a site whose clock runs far ahead, by its code, how far and how many records", async () => {
+    answer({
+      ...CONNECTED,
+      clock_flags: [
+        { site_id: "5f0c2a9e-2222", site_code: "GZ01", events: 12, ahead_ms: 3 * 3_600_000 + 90_000, last_seen_at: "2026-11-28T06:20:30.000Z" },
+        { site_id: "7a1b3c4d-3333", site_code: null, events: 1, ahead_ms: 75 * 60_000, last_seen_at: "2026-11-27T01:00:00.000Z" },
+      ],
+    });
+    renderSettings();
+    await openTab();
+    const far = await screen.findByTestId("sync-clock-flag-GZ01");
+    expect(far.textContent).toContain("站点 GZ01 的时钟比本机快约 3 小时（12 条记录）");
+    expect(far.textContent).toContain("最近一次发现：2026-11-28 14:20");
+    expect(screen.getByTestId("sync-clock-flag-7a1b3c4d-3333").textContent).toContain("站点 7a1b3c4d 的时钟比本机快约 75 分钟（1 条记录）");
   });
 
   it("shows where the sync stands, keeps the credential when left empty, and disconnects once confirmed", async () => {

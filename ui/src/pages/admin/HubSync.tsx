@@ -132,6 +132,16 @@ export function HubSync() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Alert type="info" showIcon title={t.intro} />
+      {(view?.clock_flags ?? []).map((f) => (
+        <Alert
+          key={f.site_id}
+          type="warning"
+          showIcon
+          data-testid={`sync-clock-flag-${f.site_code ?? f.site_id}`}
+          title={t.clockFlag(f.site_code ?? f.site_id.slice(0, 8), Math.round(f.ahead_ms / 60_000), f.events)}
+          description={t.clockFlagHint(formatDateTime(f.last_seen_at))}
+        />
+      ))}
 
       <Card title={t.siteCard}>
         <Descriptions column={1} size="small" bordered data-testid="sync-site" style={{ maxWidth: 640 }}>
