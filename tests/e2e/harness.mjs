@@ -259,10 +259,10 @@ export async function invokeCommand(browser, command, args) {
 
 /** Signs the current person out from the user menu and waits for the sign-in screen. */
 export async function signOut(browser) {
-  await clickWhenClear(browser, await browser.$('[data-testid="user-menu"]'));
-  const item = await browser.$('[data-testid="sign-out"]');
-  await item.waitForDisplayed({ timeout: 5_000 });
-  await clickWhenClear(browser, item);
+  // The menu may open slowly right after heavy work (the demo just loaded): clicked again only
+  // when it has not shown after a few seconds.
+  await openWith(browser, '[data-testid="user-menu"]', '[data-testid="sign-out"]', 30_000);
+  await clickWhenClear(browser, await browser.$('[data-testid="sign-out"]'));
 }
 
 /** Loads the demo organisation, accounts and 1,000 cases from the empty ledger. */
