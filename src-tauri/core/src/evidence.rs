@@ -56,7 +56,8 @@ impl Store {
 
     /// Where the content with this hash is (or would be) kept.
     pub fn path_of(&self, sha256: &str) -> CoreResult<PathBuf> {
-        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        let valid =
+            sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         if !valid {
             return Err(CoreError::Internal(format!("not a SHA-256: {sha256}")));
         }

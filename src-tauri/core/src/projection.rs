@@ -81,7 +81,9 @@ pub async fn apply(
     // the hub from a site that had the case by bundle) before the case's creation. Nothing to
     // fold now: the creation sorts before it, so when it arrives the projections are folded
     // again from the log, with both in order.
-    if let (Some(case_id), false) = (&ev.case_id, matches!(body, EventBody::CaseCreated(_))) {
+    // (An erasure is folded at once all the same: the consumer's key goes as it arrives.)
+    let any_case = matches!(body, EventBody::CaseCreated(_) | EventBody::ConsumerAnonymised(_));
+    if let (Some(case_id), false) = (&ev.case_id, any_case) {
         let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?")
             .bind(case_id)
             .fetch_optional(&mut *conn)

@@ -446,6 +446,12 @@ async fn take_in(
     insert_event(conn, e, received_at).await?;
     let stamp = Timestamp::from_i64(e.hlc);
     db.hlc.observe(stamp);
+    // Only a stamp its writer took from its own wall clock (counter 0) says that clock was
+    // ahead: a site that synced with a fast one carries the fast stamp forward with a counter,
+    // through no fault of its own computer.
+    if stamp.counter() != 0 {
+        return Ok(());
+    }
     let stamp_ms = i64::try_from(stamp.physical_ms()).unwrap_or(i64::MAX);
     let ahead = stamp_ms.saturating_sub(db.now().timestamp_millis());
     if ahead > FUTURE_LIMIT_MS {
@@ -476,14 +482,21 @@ pub struct ClockFlag {
     pub last_seen_at: String,
 }
 
-/// The sites whose clocks ran far ahead, the most recently seen first.
+/// How long a flag is shown after the last event that raised it (the clock was set right, or
+/// the site has not written since).
+pub const CLOCK_FLAG_DAYS: i64 = 7;
+
+/// The sites whose clocks ran far ahead in the last week, the most recently seen first.
 pub async fn clock_flags(db: &Db) -> CoreResult<Vec<ClockFlag>> {
+    let since = time::to_db(db.now() - chrono::Duration::days(CLOCK_FLAG_DAYS));
     let rows = sqlx::query(
         "SELECT f.site_id, COUNT(*), MAX(f.ahead_ms), MAX(f.seen_at), \
                 (SELECT c.case_no FROM events e JOIN cases c ON c.id = e.case_id \
                  WHERE e.site_id = f.site_id AND e.kind = 'case.created' LIMIT 1) \
-         FROM clock_flags f GROUP BY f.site_id ORDER BY MAX(f.seen_at) DESC",
+         FROM clock_flags f WHERE f.seen_at >= ? GROUP BY f.site_id \
+         ORDER BY MAX(f.seen_at) DESC",
     )
+    .bind(since)
     .fetch_all(db.pool())
     .await?;
     Ok(rows
@@ -725,43 +738,101 @@ pub async fn missing_blobs(db: &Db) -> CoreResult<Vec<String>> {
         .map_err(|e| CoreError::Internal(e.to_string()))
 }
 
-/// Sends the hub the files these events refer to that it lacks (before the events themselves,
-/// so an event the hub holds always has its file there): how many were sent.
+/// What moving files did: sent, fetched, not at the hub yet, and refused one by one (a file
+/// changed on this disk, or at the hub: `evidence verify` names it) — a bad file never stops
+/// the events, and a lost connection stops the sync as it would anyway.
+#[derive(Debug, Default)]
+struct BlobTally {
+    sent: u64,
+    fetched: u64,
+    absent: u64,
+    /// Refused in this sync: not tried again until the next one.
+    refused: Vec<String>,
+}
+
+/// A file's transfer failed: noted when it is the file's fault, the sync's error otherwise.
+fn per_file(e: CoreError, sha256: &str, tally: &mut BlobTally) -> CoreResult<()> {
+    match e {
+        CoreError::HubUnreachable(_) | CoreError::Io(_) | CoreError::Database(_) => Err(e),
+        _ => {
+            tally.refused.push(sha256.to_owned());
+            Ok(())
+        }
+    }
+}
+
+/// Sends the hub those of these files (held here) it lacks, asking in batches of 1,000.
 async fn send_blobs<T: Transport>(
     store: &evidence::Store,
     transport: &T,
-    events: &[WireEvent],
-) -> CoreResult<u64> {
-    let mut wanted: Vec<String> =
-        events.iter().filter_map(|e| blob_of(e)).filter(|h| store.has(h)).collect();
+    mut wanted: Vec<String>,
+    tally: &mut BlobTally,
+) -> CoreResult<Vec<String>> {
+    wanted.retain(|h| store.has(h) && !tally.refused.contains(h));
     wanted.sort();
     wanted.dedup();
-    if wanted.is_empty() {
-        return Ok(0);
-    }
-    let mut sent = 0;
-    for sha256 in transport.missing_blobs(&wanted).await? {
-        if wanted.binary_search(&sha256).is_ok() {
-            transport.put_blob(store, &sha256).await?;
-            sent += 1;
+    let mut confirmed = Vec::new();
+    for chunk in wanted.chunks(1_000) {
+        let missing = transport.missing_blobs(chunk).await?;
+        for sha256 in chunk {
+            if !missing.contains(sha256) {
+                confirmed.push(sha256.clone());
+                continue;
+            }
+            match transport.put_blob(store, sha256).await {
+                Ok(()) => {
+                    tally.sent += 1;
+                    confirmed.push(sha256.clone());
+                }
+                Err(e) => per_file(e, sha256, tally)?,
+            }
         }
     }
-    Ok(sent)
+    Ok(confirmed)
 }
 
-/// Fetches every file this site lacks from the hub: how many came, and how many the hub did
-/// not have either.
-pub async fn fetch_blobs<T: Transport>(db: &Db, transport: &T) -> CoreResult<(u64, u64)> {
+/// Notes files the hub is known to hold, so later syncs do not ask about them again.
+async fn note_at_hub(db: &Db, confirmed: &[String]) -> CoreResult<()> {
+    let now = time::to_db(db.now());
+    let mut tx = db.begin_write().await?;
+    for sha256 in confirmed {
+        sqlx::query("INSERT INTO blobs_at_hub (sha256, at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(sha256)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every file this site holds that its records refer to and the hub is not known to have:
+/// files attached before files travelled, or brought by a bundle.
+async fn not_known_at_hub(db: &Db) -> CoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT sha256 FROM evidence UNION SELECT pdf_sha256 FROM bulletins \
+         WHERE pdf_sha256 IS NOT NULL UNION SELECT pdf_sha256 FROM reports \
+         WHERE pdf_sha256 IS NOT NULL EXCEPT SELECT sha256 FROM blobs_at_hub",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Fetches every file this site lacks from the hub.
+async fn fetch_blobs<T: Transport>(
+    db: &Db,
+    transport: &T,
+    tally: &mut BlobTally,
+) -> CoreResult<()> {
     let store = evidence::Store::for_database(db.path());
-    let (mut fetched, mut absent) = (0, 0);
     for sha256 in missing_blobs(db).await? {
-        if transport.get_blob(&store, &sha256).await? {
-            fetched += 1;
-        } else {
-            absent += 1;
+        match transport.get_blob(&store, &sha256).await {
+            Ok(true) => tally.fetched += 1,
+            Ok(false) => tally.absent += 1,
+            Err(e) => per_file(e, &sha256, tally)?,
         }
     }
-    Ok((fetched, absent))
+    Ok(())
 }
 
 /// Progress of a sync, for a progress bar (stderr in the CLI, the status bar in the app).
@@ -793,6 +864,9 @@ pub struct SyncReport {
     /// Files this site's records refer to that neither it nor the hub has yet (their site has
     /// not sent them): fetched by a later sync.
     pub blobs_absent: u64,
+    /// Files refused on the way (changed on this disk or at the hub): `evidence verify` names
+    /// them; the events went all the same.
+    pub blobs_failed: u64,
 }
 
 /// One full sync: push everything waiting (again from where the hub says it expects, if it
@@ -807,13 +881,17 @@ pub async fn run<T: Transport>(
     let batch = batch.clamp(1, MAX_BATCH);
     let store = evidence::Store::for_database(db.path());
     let mut report = SyncReport::default();
+    let mut files = BlobTally::default();
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;
     loop {
         let request = outgoing(db, from, batch).await?;
         let Some(first) = request.events.first().map(|e| e.site_seq) else { break };
         let last = request.events.last().map(|e| e.site_seq).unwrap_or(first);
-        report.blobs_sent += send_blobs(&store, transport, &request.events).await?;
+        // The batch's files first, so an event the hub holds has its file there.
+        let wanted = request.events.iter().filter_map(|e| blob_of(e)).collect();
+        let confirmed = send_blobs(&store, transport, wanted, &mut files).await?;
+        note_at_hub(db, &confirmed).await?;
         let reply = transport.push(&request).await?;
         report.pushed += acknowledge(db, &reply.acknowledged).await?;
         if reply.next_seq < first {
@@ -860,7 +938,13 @@ pub async fn run<T: Transport>(
             break;
         }
     }
-    (report.blobs_fetched, report.blobs_absent) = fetch_blobs(db, transport).await?;
+    let confirmed = send_blobs(&store, transport, not_known_at_hub(db).await?, &mut files).await?;
+    note_at_hub(db, &confirmed).await?;
+    fetch_blobs(db, transport, &mut files).await?;
+    report.blobs_sent = files.sent;
+    report.blobs_fetched = files.fetched;
+    report.blobs_absent = files.absent;
+    report.blobs_failed = files.refused.len() as u64;
     report.waiting = status(db).await?.waiting;
     Ok(report)
 }

@@ -37,6 +37,8 @@ struct Hub {
 struct MemHub {
     hub: Arc<Mutex<Hub>>,
     lose_reply: Arc<AtomicBool>,
+    /// Files sent are refused (as a hub refuses one that does not match its hash).
+    refuse_files: Arc<AtomicBool>,
     /// The site calling (its own events are not pulled back, as at the real hub).
     site: Option<String>,
 }
@@ -46,6 +48,7 @@ impl MemHub {
         MemHub {
             hub: self.hub.clone(),
             lose_reply: self.lose_reply.clone(),
+            refuse_files: self.refuse_files.clone(),
             site: Some(db.site().site_id.clone()),
         }
     }
@@ -132,6 +135,13 @@ impl Transport for MemHub {
     }
 
     async fn put_blob(&self, store: &evidence::Store, sha256: &str) -> CoreResult<()> {
+        if self.refuse_files.load(Ordering::SeqCst) {
+            return Err(CoreError::HubRefused {
+                status: 422,
+                code: "hub.blob_mismatch".into(),
+                message: "the file does not match its SHA-256".into(),
+            });
+        }
         let data = store.read_verified(sha256)?;
         self.hub.lock().expect("hub").blobs.insert(sha256.to_owned(), data);
         Ok(())
@@ -413,19 +423,25 @@ proptest! {
     }
 }
 
-#[tokio::test]
-async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
-    let dir = tempfile::tempdir().expect("dir");
-    let hub = MemHub::default();
-    let hq = open_site(dir.path(), "HQ", 0).await;
+/// Headquarters with one demo case, synced with the hub.
+async fn headquarters(dir: &std::path::Path, hub: &MemHub, seed: u64) -> Site {
+    let hq = open_site(dir, "HQ", 0).await;
     redress_core::ops::demo::generate(
         &hq.db,
         &Actor::system(),
-        DemoRequest { cases: 1, seed: Some(11), until: Some("2026-11-17".into()) },
+        DemoRequest { cases: 1, seed: Some(seed), until: Some("2026-11-17".into()) },
     )
     .await
     .expect("demo");
     sync::run(&hq.db, &hub.as_site(&hq.db), 1000, |_| {}).await.expect("hq");
+    hq
+}
+
+#[tokio::test]
+async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 11).await;
     // A store whose computer is three hours fast (a wrong time zone), one ten minutes fast.
     let fast = open_site(dir.path(), "SH01", 3 * 3_600_000).await;
     let near = open_site(dir.path(), "GZ01", 10 * 60_000).await;
@@ -435,6 +451,12 @@ async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
     intake(&fast.db, 1).await;
     intake(&near.db, 2).await;
     for site in [&fast, &near, &hq] {
+        sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("sync");
+    }
+    // The near store's hybrid clock moved past the fast one's stamps when it pulled them; what
+    // it writes next is stamped ahead too, through no fault of its computer: not flagged.
+    intake(&near.db, 4).await;
+    for site in [&near, &hq] {
         sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("sync");
     }
 
@@ -459,5 +481,44 @@ async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
     assert_eq!(newest_site, hq.db.site().site_id);
     // The flag is the observer's own note, not state: nothing of it is in the snapshot, and a
     // site that saw no such event has none.
-    assert!(sync::clock_flags(&fast.db).await.expect("flags").is_empty());
+    let at_fast = sync::clock_flags(&fast.db).await.expect("flags");
+    assert!(at_fast.is_empty(), "{at_fast:?}");
+}
+
+#[tokio::test]
+async fn a_refused_file_does_not_hold_the_events_back_and_is_sent_by_a_later_sync() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 13).await;
+    let branch = open_site(dir.path(), "SZ01", 0).await;
+    sync::run(&branch.db, &hub.as_site(&branch.db), 1000, |_| {}).await.expect("first pull");
+    intake(&branch.db, 1).await;
+    let case_id = first_open_case(&branch.db).await.expect("case");
+    let photo = dir.path().join("铭牌.jpg");
+    std::fs::write(&photo, "铭牌照片".repeat(800)).expect("photo");
+    dispatch(
+        &branch.db,
+        &Actor::system(),
+        "evidence.add",
+        &json!({"case_id": case_id, "files": [{"path": photo, "kind": "photo"}]}).to_string(),
+    )
+    .await
+    .expect("evidence");
+
+    hub.refuse_files.store(true, Ordering::SeqCst);
+    let refused =
+        sync::run(&branch.db, &hub.as_site(&branch.db), 1000, |_| {}).await.expect("sync");
+    assert_eq!((refused.blobs_failed, refused.blobs_sent, refused.waiting), (1, 0, 0));
+    let at_hq = sync::run(&hq.db, &hub.as_site(&hq.db), 1000, |_| {}).await.expect("hq sync");
+    assert_eq!((at_hq.blobs_fetched, at_hq.blobs_absent), (0, 1), "the hub has no file yet");
+
+    // Accepted now: the branch's next sync sends it although its event went long ago.
+    hub.refuse_files.store(false, Ordering::SeqCst);
+    let sent = sync::run(&branch.db, &hub.as_site(&branch.db), 1000, |_| {}).await.expect("sync");
+    assert_eq!((sent.blobs_sent, sent.blobs_failed), (1, 0));
+    let again = sync::run(&branch.db, &hub.as_site(&branch.db), 1000, |_| {}).await.expect("sync");
+    assert_eq!(again.blobs_sent, 0, "a file the hub holds is not asked about again");
+    let at_hq = sync::run(&hq.db, &hub.as_site(&hq.db), 1000, |_| {}).await.expect("hq sync");
+    assert_eq!((at_hq.blobs_fetched, at_hq.blobs_absent), (1, 0));
+    assert!(sync::missing_blobs(&hq.db).await.expect("missing").is_empty());
 }

@@ -24,6 +24,9 @@ pub trait BlobStore: Send + Sync {
     fn receive(&self, input: &mut dyn Read, sha256: &str) -> HubResult<u64>;
     /// A kept file's size and content, or none.
     fn open(&self, sha256: &str) -> io::Result<Option<(u64, Box<dyn Read + Send>)>>;
+    /// Whether a file is kept (PostgreSQL's record of it is not taken on trust: a database
+    /// restored without its files must not say it has them).
+    fn has(&self, sha256: &str) -> bool;
 }
 
 /// Files in a folder, laid out as a site's evidence store (`sha256/ab/cd/abcd…`, read-only).
@@ -43,8 +46,15 @@ impl BlobStore for DiskBlobs {
             Err(redress_core::CoreError::Internal(_)) => {
                 Err(HubError::BadRequest(format!("not a SHA-256: {sha256}")))
             }
+            Err(redress_core::CoreError::Io(e)) if e.kind() == io::ErrorKind::FileTooLarge => {
+                Err(HubError::BadRequest(format!("the file is larger than the hub takes ({e})")))
+            }
             Err(e) => Err(HubError::Storage(e.to_string())),
         }
+    }
+
+    fn has(&self, sha256: &str) -> bool {
+        self.0.has(sha256)
     }
 
     fn open(&self, sha256: &str) -> io::Result<Option<(u64, Box<dyn Read + Send>)>> {
@@ -84,7 +94,13 @@ impl Store {
                 .bind(sha256)
                 .fetch_all(self.pool())
                 .await?;
-        Ok(sha256.iter().filter(|h| !held.contains(h)).cloned().collect())
+        let blobs = self.blob_store()?.clone();
+        let asked = sha256.to_vec();
+        tokio::task::spawn_blocking(move || {
+            asked.into_iter().filter(|h| !(held.contains(h) && blobs.has(h))).collect()
+        })
+        .await
+        .map_err(|e| HubError::Storage(e.to_string()))
     }
 
     /// Keeps a file a site sends (blocking reader, run off the async threads), then records it.
@@ -115,9 +131,24 @@ impl Store {
         Ok(size)
     }
 
-    /// Keeps a file arriving as an HTTP body, streamed.
-    pub async fn keep_blob_body(&self, site: &SiteRow, sha256: &str, body: Body) -> HubResult<u64> {
-        let stream = body.into_data_stream().map_err(io::Error::other);
+    /// Keeps a file arriving as an HTTP body, streamed, refused past `limit` bytes (nothing
+    /// kept).
+    pub async fn keep_blob_body(
+        &self,
+        site: &SiteRow,
+        sha256: &str,
+        body: Body,
+        limit: u64,
+    ) -> HubResult<u64> {
+        let mut seen = 0u64;
+        let stream = body.into_data_stream().map_err(io::Error::other).and_then(move |chunk| {
+            seen += chunk.len() as u64;
+            std::future::ready(if seen > limit {
+                Err(io::Error::new(io::ErrorKind::FileTooLarge, "larger than the hub takes"))
+            } else {
+                Ok(chunk)
+            })
+        });
         let reader = SyncIoBridge::new(StreamReader::new(stream));
         self.keep_blob(Some(site), sha256, Box::new(reader)).await
     }

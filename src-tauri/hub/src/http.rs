@@ -22,7 +22,7 @@ use crate::store::{HubError, SiteRow, Store};
 /// The largest request body: a full push of events with their payloads.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
 /// The largest evidence file (a long video of a product failing).
-pub const MAX_BLOB: usize = 8 * 1024 * 1024 * 1024;
+pub const MAX_BLOB: u64 = 8 * 1024 * 1024 * 1024;
 /// The largest complaint submitted online (its text, not attachments).
 pub const MAX_SUBMISSION: usize = 256 * 1024;
 /// The largest bundle handed over by a site (a branch's whole history, months offline).
@@ -219,7 +219,7 @@ async fn blob_put(
     body: axum::body::Body,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let site = site_of(&hub, &headers).await?;
-    let size = hub.store.keep_blob_body(&site, &sha256, body).await?;
+    let size = hub.store.keep_blob_body(&site, &sha256, body, MAX_BLOB).await?;
     tracing::info!(site = %site.code, sha256 = %sha256, size, "blob");
     Ok(Json(json!({ "sha256": sha256, "size": size })))
 }
@@ -255,7 +255,8 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/blobs/missing", post(blobs_missing))
         .route(
             "/v1/blobs/{sha256}",
-            put(blob_put).get(blob_get).layer(DefaultBodyLimit::max(MAX_BLOB)),
+            // The body is streamed, not buffered: its size is checked as it arrives.
+            put(blob_put).get(blob_get).layer(DefaultBodyLimit::disable()),
         )
         .route("/v1/intake", post(intake).layer(DefaultBodyLimit::max(MAX_SUBMISSION)))
         .route("/v1/openapi.json", get(openapi))

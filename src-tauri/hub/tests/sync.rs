@@ -425,6 +425,19 @@ async fn evidence_files_travel_by_hash_over_https_and_a_changed_one_is_refused()
     assert_eq!(r.status().as_u16(), 404);
     let r = http.get(format!("{url}/v1/blobs/{sha256}")).send().await.expect("get");
     assert_eq!(r.status().as_u16(), 401);
+    // A file past the hub's limit is refused as it streams in, and nothing is left of it.
+    let site = store.authenticate(&gz_site.token).await.expect("site");
+    let big = vec![7u8; 4096];
+    let big_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&big));
+    let refused = store
+        .keep_blob_body(&site, &big_sha, axum::body::Body::from(big), 1024)
+        .await
+        .expect_err("too large");
+    assert_eq!(refused.code(), "hub.bad_request");
+    assert_eq!(
+        store.missing_blobs(std::slice::from_ref(&big_sha)).await.expect("ask"),
+        vec![big_sha]
+    );
     let r = http
         .put(format!("{url}/v1/blobs/..%2F..%2Fetc"))
         .bearer_auth(&gz_site.token)

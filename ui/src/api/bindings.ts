@@ -2399,7 +2399,12 @@ blobs_sent: number, blobs_fetched: number,
  * Files this site's records refer to that neither it nor the hub has yet (their site has
  * not sent them): fetched by a later sync.
  */
-blobs_absent: number, };
+blobs_absent: number, 
+/**
+ * Files refused on the way (changed on this disk or at the hub): `evidence verify` names
+ * them; the events went all the same.
+ */
+blobs_failed: number, };
 
 export type SyncRunRequest = Record<symbol, never>;
 

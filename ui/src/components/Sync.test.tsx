@@ -37,7 +37,7 @@ const CONNECTED: SyncView = {
 
 const REPORT: SyncRunResult = {
   configured: true,
-  report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0 },
+  report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 },
 };
 
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
@@ -133,12 +133,13 @@ describe("SyncIndicator", { timeout: 20_000 }, () => {
 
   it("says which evidence files a sync carried, and warns of those the hub does not have yet", async () => {
     answer(() => CONNECTED, {
-      "sync.run": () => Promise.resolve({ configured: true, report: { ...REPORT.report!, blobs_sent: 1, blobs_fetched: 2, blobs_absent: 3 } }),
+      "sync.run": () => Promise.resolve({ configured: true, report: { ...REPORT.report!, blobs_sent: 1, blobs_fetched: 2, blobs_absent: 3, blobs_failed: 1 } }),
     });
     renderIndicator();
     fireEvent.click(await screen.findByTestId("sync-now"));
     await screen.findByText("同步完成：上传 3 条，下载 5 条；证据文件上传 1 个，下载 2 个");
     await screen.findByText("另有 3 个证据文件总部尚未收到（其来源站点尚未上传），下次同步时再取");
+    await screen.findByText("1 个证据文件未能传送（文件与其校验值不符，可能已损坏或被改动），请在案件的「证据」中校验；案件记录已照常同步");
   });
 
   it("shows a failed sync's error, and 同步失败 in red with the error on hover", async () => {

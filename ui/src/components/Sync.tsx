@@ -69,6 +69,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         const r = result.report;
         message.success(m.sync.done(r.pushed, r.pulled, r.blobs_sent, r.blobs_fetched));
         if (r.blobs_absent > 0) message.warning(m.sync.filesAbsent(r.blobs_absent));
+        if (r.blobs_failed > 0) message.error(m.sync.filesFailed(r.blobs_failed));
       }
     } catch (e) {
       message.error(m.sync.runFailed(toOperationError(e).message));

@@ -2035,6 +2035,8 @@ export const en: Messages = {
     done: (pushed: number, pulled: number, sent: number, fetched: number) =>
       `Synced: ${pushed} uploaded, ${pulled} downloaded` +
       (sent + fetched > 0 ? `; evidence files: ${sent} uploaded, ${fetched} downloaded` : ""),
+    filesFailed: (n: number) =>
+      `${n} evidence ${n === 1 ? "file was" : "files were"} refused on the way (not matching ${n === 1 ? "its" : "their"} SHA-256: damaged or changed); check the evidence in its case. The case records synced as usual`,
     filesAbsent: (n: number) =>
       `${n} more evidence ${n === 1 ? "file has" : "files have"} not reached headquarters yet (their site has not sent them); the next sync fetches them`,
     runFailed: (message: string) => `Sync failed: ${message}`,

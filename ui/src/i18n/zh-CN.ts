@@ -2057,6 +2057,7 @@ export const zhCN = {
     now: "立即同步",
     done: (pushed: number, pulled: number, sent: number, fetched: number) =>
       `同步完成：上传 ${pushed} 条，下载 ${pulled} 条` + (sent + fetched > 0 ? `；证据文件上传 ${sent} 个，下载 ${fetched} 个` : ""),
+    filesFailed: (n: number) => `${n} 个证据文件未能传送（文件与其校验值不符，可能已损坏或被改动），请在案件的「证据」中校验；案件记录已照常同步`,
     filesAbsent: (n: number) => `另有 ${n} 个证据文件总部尚未收到（其来源站点尚未上传），下次同步时再取`,
     runFailed: (message: string) => `同步失败：${message}`,
     notConfigured: "本站点为单机模式，未连接总部，无需同步",

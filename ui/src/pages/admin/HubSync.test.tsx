@@ -238,7 +238,7 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
 
   it("syncs from the tab with 立即同步", async () => {
     answer(CONNECTED, {
-      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0 } }),
+      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 } }),
     });
     renderSettings();
     await openTab();
