@@ -722,16 +722,15 @@ pub fn blob_of(event: &StoredEvent) -> Option<String> {
     }
 }
 
+/// Every file this site's records refer to: evidence, and issued bulletins' and reports' PDFs.
+const REFERRED_BLOBS: &str = "SELECT sha256 FROM evidence UNION SELECT pdf_sha256 FROM bulletins \
+     WHERE pdf_sha256 IS NOT NULL UNION SELECT pdf_sha256 FROM reports \
+     WHERE pdf_sha256 IS NOT NULL";
+
 /// Every file this site's records refer to that its store lacks: evidence, and the PDFs of
 /// issued bulletins and reports (after an interrupted sync or a bundle, too).
 pub async fn missing_blobs(db: &Db) -> CoreResult<Vec<String>> {
-    let referred: Vec<String> = sqlx::query_scalar(
-        "SELECT sha256 FROM evidence UNION SELECT pdf_sha256 FROM bulletins \
-         WHERE pdf_sha256 IS NOT NULL UNION SELECT pdf_sha256 FROM reports \
-         WHERE pdf_sha256 IS NOT NULL",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let referred: Vec<String> = sqlx::query_scalar(REFERRED_BLOBS).fetch_all(db.pool()).await?;
     let store = evidence::Store::for_database(db.path());
     tokio::task::spawn_blocking(move || referred.into_iter().filter(|h| !store.has(h)).collect())
         .await
@@ -809,13 +808,9 @@ async fn note_at_hub(db: &Db, confirmed: &[String]) -> CoreResult<()> {
 /// Every file this site holds that its records refer to and the hub is not known to have:
 /// files attached before files travelled, or brought by a bundle.
 async fn not_known_at_hub(db: &Db) -> CoreResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT sha256 FROM evidence UNION SELECT pdf_sha256 FROM bulletins \
-         WHERE pdf_sha256 IS NOT NULL UNION SELECT pdf_sha256 FROM reports \
-         WHERE pdf_sha256 IS NOT NULL EXCEPT SELECT sha256 FROM blobs_at_hub",
-    )
-    .fetch_all(db.pool())
-    .await?)
+    Ok(sqlx::query_scalar(&format!("{REFERRED_BLOBS} EXCEPT SELECT sha256 FROM blobs_at_hub"))
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// Fetches every file this site lacks from the hub.
