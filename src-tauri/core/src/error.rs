@@ -101,6 +101,15 @@ pub enum CoreError {
     /// anonymisation) refuses a step in its present state; the reason says why.
     #[error("supervision: {reason}")]
     SupervisionState { reason: &'static str },
+    /// The case belongs to another site: only its owner changes its state (docs/SYNC.md).
+    /// `owner` names that site for people (its code and name).
+    #[error("the case is owned by site {owner}")]
+    NotOwner { owner: String },
+    /// A hand-over step not possible now: `pending` (one is asked for already), `no_request`
+    /// (none to grant or decline), `same_site`, `unknown_site`, `not_hq` (only headquarters
+    /// grants and reassigns), `reviewed` (a held event reviewed already).
+    #[error("hand-over: {reason}")]
+    Handover { reason: &'static str },
     /// The hub could not be reached (no network, TLS, timeout).
     #[error("hub unreachable: {0}")]
     HubUnreachable(String),
@@ -155,6 +164,8 @@ impl CoreError {
             CoreError::DocumentUnavailable { .. } => "document.unavailable",
             CoreError::EmergencyState { .. } => "emergency.invalid_state",
             CoreError::SupervisionState { .. } => "supervision.invalid_state",
+            CoreError::NotOwner { .. } => "case.not_owner",
+            CoreError::Handover { .. } => "case.handover",
             CoreError::HubUnreachable(_) => "sync.unreachable",
             CoreError::HubRefused { .. } => "sync.refused",
             CoreError::Bundle { reason } => match *reason {
@@ -383,6 +394,33 @@ impl CoreError {
             (InvalidState { .. }, Lang::En) => {
                 "Not possible while the case stands where it does".into()
             }
+            (NotOwner { owner }, Lang::Zh) => {
+                format!("此案件由{owner}负责，只有归属站点能更改其处理状态；如需接手，请申请移交")
+            }
+            (NotOwner { owner }, Lang::En) => format!(
+                "This case is owned by {owner}: only the owning site changes its state. Ask for a hand-over to take it on"
+            ),
+            (Handover { reason }, Lang::Zh) => match *reason {
+                "pending" => "已有一项移交申请待总部批准".into(),
+                "no_request" => "此案件没有待批准的移交申请".into(),
+                "same_site" => "案件已归属该站点".into(),
+                "unknown_site" => "总部没有这个站点，或它还未同步过；请先同步后再选择".into(),
+                "not_hq" => "只有总部能批准移交或改派案件".into(),
+                "reviewed" => "这条待审核记录已处理过".into(),
+                _ => "移交当前不能这样操作".into(),
+            },
+            (Handover { reason }, Lang::En) => match *reason {
+                "pending" => "A hand-over is already waiting for headquarters' grant".into(),
+                "no_request" => "No hand-over of this case is waiting to be granted".into(),
+                "same_site" => "The case is already owned by that site".into(),
+                "unknown_site" => {
+                    "The hub lists no such site, or it has never synced: sync, then choose again"
+                        .into()
+                }
+                "not_hq" => "Only headquarters grants hand-overs and reassigns cases".into(),
+                "reviewed" => "That held entry has been reviewed already".into(),
+                _ => "Not possible for the hand-over now".into(),
+            },
             (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),
             (AlreadySetUp, Lang::En) => "The administrator exists already: sign in".into(),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
@@ -541,6 +579,8 @@ mod tests {
             (CoreError::AlreadySetUp, "auth.already_set_up"),
             (CoreError::InvalidState { detail: "clock" }, "case.invalid_state"),
             (CoreError::SupervisionState { reason: "x" }, "supervision.invalid_state"),
+            (CoreError::NotOwner { owner: "SH01 上海分公司".into() }, "case.not_owner"),
+            (CoreError::Handover { reason: "pending" }, "case.handover"),
             (CoreError::Bundle { reason: "invalid" }, "bundle.invalid"),
             (CoreError::Bundle { reason: "signature" }, "bundle.signature"),
             (CoreError::Bundle { reason: "untrusted" }, "bundle.untrusted"),

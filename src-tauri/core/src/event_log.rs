@@ -120,6 +120,9 @@ pub(crate) async fn append_indexing(
     new: NewEvent,
     indexing: Indexing,
 ) -> CoreResult<StoredEvent> {
+    if let Some(case_id) = &new.case_id {
+        crate::ownership::check_local(conn, &db.site.site_id, case_id, &new.body).await?;
+    }
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",

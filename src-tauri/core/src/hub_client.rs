@@ -99,7 +99,17 @@ struct Missing {
     missing: Vec<String>,
 }
 
+#[derive(Deserialize)]
+struct Sites {
+    sites: Vec<crate::ownership::HubSite>,
+}
+
 impl Transport for HubClient {
+    async fn sites(&self) -> CoreResult<Vec<crate::ownership::HubSite>> {
+        let reply: Sites = self.send(self.http.get(format!("{}/v1/sites", self.base))).await?;
+        Ok(reply.sites)
+    }
+
     async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
         let reply: Missing = self.post("/v1/blobs/missing", &BlobQuery { sha256 }).await?;
         Ok(reply.missing)

@@ -25,6 +25,7 @@ pub mod intake_rules;
 pub mod jobs;
 pub mod masking;
 pub mod ops;
+pub mod ownership;
 pub mod parallel;
 pub mod pii;
 pub mod projection;

@@ -8,14 +8,16 @@ use crate::domain::case::ConsumerContact;
 use crate::domain::events::{EventBody, SealedCaseText};
 use crate::error::{CoreError, CoreResult};
 use crate::event_log::{self, StoredEvent};
-use crate::pii;
 use crate::storage::Db;
+use crate::{ownership, pii};
 
 mod emergency;
 mod supervision;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 45] = [
+const TABLES: [&str; 47] = [
+    "held_for_review",
+    "case_owners",
     "risk_points",
     "training_attendees",
     "trainings",
@@ -84,12 +86,22 @@ pub async fn apply(
     // (An erasure is folded at once all the same: the consumer's key goes as it arrives.)
     let any_case = matches!(body, EventBody::CaseCreated(_) | EventBody::ConsumerAnonymised(_));
     if let (Some(case_id), false) = (&ev.case_id, any_case) {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?")
-            .bind(case_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if known.is_none() {
+        let Some(owner) = ownership::owner_of(conn, case_id).await? else { return Ok(()) };
+        // A change of state by a site that did not own the case at this point: held for
+        // review, not folded (docs/SYNC.md, "Ownership").
+        if !ownership::admits(conn, ev, body, &owner).await? {
             return Ok(());
+        }
+        if matches!(
+            body,
+            EventBody::CaseHandoverRequested(_)
+                | EventBody::CaseHandoverGranted(_)
+                | EventBody::CaseHandoverDeclined(_)
+                | EventBody::CaseReassigned(_)
+                | EventBody::CaseHeldReviewed(_)
+        ) {
+            ownership::apply(conn, ev, body, owner).await?;
+            return touch(conn, case_id, ev.hlc).await;
         }
     }
     match body {
@@ -331,6 +343,12 @@ pub async fn apply(
         EventBody::AccountPasswordSet(_)
         | EventBody::AccountLocked(_)
         | EventBody::AccountSignedIn(_) => {}
+        // Folded above, with the case's owner.
+        EventBody::CaseHandoverRequested(_)
+        | EventBody::CaseHandoverGranted(_)
+        | EventBody::CaseHandoverDeclined(_)
+        | EventBody::CaseReassigned(_)
+        | EventBody::CaseHeldReviewed(_) => {}
         EventBody::RoleUpdated(r) => {
             sqlx::query(
                 "INSERT INTO role_overrides (code, permissions, case_scope, updated_hlc) \

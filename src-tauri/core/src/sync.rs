@@ -680,6 +680,10 @@ pub async fn hub(db: &Db) -> CoreResult<Option<HubSettings>> {
 
 /// How a site reaches the hub: HTTPS, or a test's hub in the same process.
 pub trait Transport {
+    /// The sites that have synced with the hub (hand-over targets; which is headquarters).
+    fn sites(
+        &self,
+    ) -> impl std::future::Future<Output = CoreResult<Vec<crate::ownership::HubSite>>> + Send;
     fn push(
         &self,
         request: &PushRequest,
@@ -877,6 +881,8 @@ pub async fn run<T: Transport>(
     let store = evidence::Store::for_database(db.path());
     let mut report = SyncReport::default();
     let mut files = BlobTally::default();
+    // Who is who: hand-overs name these sites, and headquarters grants them.
+    crate::ownership::remember_sites(db, &transport.sites().await?).await?;
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;
     loop {

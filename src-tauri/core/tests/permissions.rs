@@ -31,6 +31,13 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("cases.pause", [false, true, true, true, true, false]),
     ("cases.resume", [false, true, true, true, true, false]),
     ("cases.acknowledge", [true, true, true, true, true, false]),
+    ("sites.list", [true, true, true, true, true, true]),
+    ("ownership.review", [false, true, true, true, true, false]),
+    ("cases.handover_request", [false, true, true, true, true, false]),
+    ("cases.handover_grant", [false, true, true, true, true, false]),
+    ("cases.handover_decline", [false, true, true, true, true, false]),
+    ("cases.reassign", [false, true, true, true, true, false]),
+    ("cases.held_review", [false, true, true, true, true, false]),
     ("cases.link", [true, true, true, true, true, false]),
     ("cases.unlink", [true, true, true, true, true, false]),
     ("cases.merge", [true, true, true, true, true, false]),
@@ -170,7 +177,85 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("bundles.history", [false, false, false, false, false, true]),
 ];
 
+/// Hand-over samples at a site that is headquarters and knows a branch (`site-sh`).
+struct OwnershipIds {
+    /// A case of this site, nothing asked.
+    free: String,
+    /// A case with a hand-over to the branch asked for.
+    pending: String,
+    /// A case with an event of the branch held for review (`event`).
+    held: String,
+    event: String,
+}
+
+/// Makes this site headquarters, lists a branch, and prepares the hand-over samples.
+async fn ownership_samples(db: &redress_core::Db) -> OwnershipIds {
+    use redress_core::domain::events::{CaseAssigned, EventBody};
+    use redress_core::event_log::{StoredEvent, GENESIS_HASH};
+    use redress_core::ownership::{remember_sites, HubSite};
+    use redress_core::sync::{apply_pulled, PullReply, WireEvent};
+    let site = |id: &str, code: &str, name: &str, is_hq| HubSite {
+        site_id: Some(id.into()),
+        code: code.into(),
+        name: name.into(),
+        is_hq,
+    };
+    let hq = db.site().site_id.clone();
+    remember_sites(
+        db,
+        &[site(&hq, "HQ", "总部", true), site("site-sh", "SH01", "上海分公司", false)],
+    )
+    .await
+    .expect("sites");
+    let free = support::drive_to(db, support::Stage::Received).await.case_id;
+    let pending = support::drive_to(db, support::Stage::Received).await.case_id;
+    let held = support::drive_to(db, support::Stage::Received).await.case_id;
+    dispatch(
+        db,
+        &Actor::system(),
+        "cases.handover_request",
+        &json!({"id": pending, "to_site": "site-sh", "reason": "顾客在上海"}).to_string(),
+    )
+    .await
+    .expect("asked");
+    // The branch, not owning `held`, assigned it: pulled from the hub, held for review.
+    let top: i64 =
+        sqlx::query_scalar("SELECT MAX(hlc) FROM events").fetch_one(db.pool()).await.expect("hlc");
+    let (kind, payload) = EventBody::CaseAssigned(CaseAssigned {
+        handler: "李强".into(),
+        handler_id: None,
+        department_id: None,
+        note: None,
+    })
+    .encode()
+    .expect("encode");
+    let mut event = StoredEvent {
+        event_id: "0193a000-0000-7000-8000-00000000beef".into(),
+        site_id: "site-sh".into(),
+        site_seq: 1,
+        hlc: top + 1,
+        occurred_at: "2026-11-18T02:00:00.000Z".into(),
+        case_id: Some(held.clone()),
+        actor: "system".into(),
+        kind,
+        payload,
+        prev_hash: GENESIS_HASH.into(),
+        hash: String::new(),
+    };
+    event.hash = event.compute_hash();
+    let reply = PullReply {
+        events: vec![WireEvent { event: event.clone(), server_seq: Some(1) }],
+        keys: Vec::new(),
+        last: 1,
+        more: false,
+        reset: false,
+    };
+    apply_pulled(db, &reply).await.expect("pulled");
+    OwnershipIds { free, pending, held, event: event.event_id }
+}
+
 struct Ids {
+    ownership: OwnershipIds,
     case_in_after_sales: String,
     paused_case: String,
     /// Received by the system in the after-sales department, not yet acknowledged.
@@ -498,6 +583,17 @@ fn sample(op: &str, ids: &Ids) -> String {
             "approval_threshold_fen": 200000}"#
             .into(),
         "cases.acknowledge" => format!(r#"{{"id": "{}", "method": "phone"}}"#, ids.new_case),
+        "sites.list" | "ownership.review" => "{}".into(),
+        "cases.handover_request" | "cases.reassign" => json!({"id": ids.ownership.free,
+            "to_site": "site-sh", "reason": "顾客在上海"})
+        .to_string(),
+        "cases.handover_grant" => json!({"id": ids.ownership.pending}).to_string(),
+        "cases.handover_decline" => {
+            json!({"id": ids.ownership.pending, "note": "由本店继续处理"}).to_string()
+        }
+        "cases.held_review" => json!({"id": ids.ownership.held, "event_id": ids.ownership.event,
+            "note": "已重新分派"})
+        .to_string(),
         "cases.link" => {
             format!(r#"{{"id": "{}", "other": "{}"}}"#, ids.new_case, ids.case_in_after_sales)
         }
@@ -867,6 +963,7 @@ async fn every_operation_for_every_role() {
         .await
         .expect("agent02");
     let supervision = supervision_samples(&t.db, &agent02, t.dir.path()).await;
+    let ownership = ownership_samples(&t.db).await;
     redress_core::bundle::set_own_key(&t.db, Some(&redress_core::bundle::new_key_pair().0))
         .await
         .expect("signing key");
@@ -875,6 +972,7 @@ async fn every_operation_for_every_role() {
         .await
         .expect("bundle");
     let ids = Ids {
+        ownership,
         bundle_file: bundle_file.to_string_lossy().into_owned(),
         supervision,
         emergency,

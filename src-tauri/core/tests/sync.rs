@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use redress_core::hlc::{ManualClock, WallClock};
 use redress_core::ops::demo::DemoRequest;
 use redress_core::ops::dispatch;
+use redress_core::ownership::HubSite;
 use redress_core::sync::{
     self, Ack, KeyGrant, PullReply, PullRequest, PushReply, PushRequest, Transport, WireEvent,
 };
@@ -29,6 +30,8 @@ struct Hub {
     keys: HashMap<(String, String), Option<String>>,
     /// Evidence files by SHA-256.
     blobs: HashMap<String, Vec<u8>>,
+    /// The sites registered (`as_site`).
+    sites: Vec<HubSite>,
 }
 
 /// The hub in memory, shared by the sites; `lose_reply` makes the next push's reply vanish
@@ -45,6 +48,17 @@ struct MemHub {
 
 impl MemHub {
     fn as_site(&self, db: &Db) -> MemHub {
+        let site = db.site();
+        let mut hub = self.hub.lock().expect("hub");
+        if !hub.sites.iter().any(|s| s.site_id.as_deref() == Some(site.site_id.as_str())) {
+            hub.sites.push(HubSite {
+                site_id: Some(site.site_id.clone()),
+                code: site.site_code.clone(),
+                name: site.site_code.clone(),
+                is_hq: site.site_code == "HQ",
+            });
+        }
+        drop(hub);
         MemHub {
             hub: self.hub.clone(),
             lose_reply: self.lose_reply.clone(),
@@ -55,6 +69,12 @@ impl MemHub {
 }
 
 impl Transport for MemHub {
+    /// Every site that pushed, named by its case-number code; the one coded HQ is headquarters.
+    async fn sites(&self) -> CoreResult<Vec<HubSite>> {
+        let hub = self.hub.lock().expect("hub");
+        Ok(hub.sites.clone())
+    }
+
     async fn push(&self, request: &PushRequest) -> CoreResult<PushReply> {
         let mut hub = self.hub.lock().expect("hub");
         let (mut next, mut head) = hub
@@ -199,6 +219,12 @@ enum Step {
     /// One of the last bundles written (counted from the newest: again, or out of order) taken
     /// in at a site.
     Import(usize, usize),
+    /// A site asks to hand its first open case to another site.
+    Handover(usize, usize),
+    /// Headquarters grants the first hand-over asked for that it knows of.
+    Grant,
+    /// Headquarters reassigns its first open case to a site (the old owner may be offline).
+    Reassign(usize),
 }
 
 fn step(sites: usize) -> impl Strategy<Value = Step> {
@@ -213,6 +239,9 @@ fn step(sites: usize) -> impl Strategy<Value = Step> {
         2 => (0..sites, 0u8..4).prop_map(|(s, n)| Step::Evidence(s, n)),
         4 => (0..sites, 0u8..3).prop_map(|(s, scope)| Step::Export(s, scope)),
         3 => (0..3usize, 0..sites).prop_map(|(k, s)| Step::Import(k, s)),
+        1 => (0..sites, 0..sites).prop_map(|(s, t)| Step::Handover(s, t)),
+        1 => Just(Step::Grant),
+        1 => (0..sites).prop_map(Step::Reassign),
     ]
 }
 
@@ -364,6 +393,54 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
                     assert!(again.duplicates + again.held >= first.stored);
                 }
             }
+            Step::Handover(i, t) => {
+                if let Some(id) = first_open_case(&sites[i].db).await {
+                    let to = sites[t].db.site().site_id.clone();
+                    // Refused where the site does not own the case, one is asked already, or
+                    // it is its own: the log stays consistent either way.
+                    let _ = dispatch(
+                        &sites[i].db,
+                        &Actor::system(),
+                        "cases.handover_request",
+                        &json!({"id": id, "to_site": to, "reason": "顾客在对方城市"}).to_string(),
+                    )
+                    .await;
+                }
+            }
+            Step::Grant => {
+                let pending: Option<String> = sqlx::query_scalar(
+                    "SELECT case_id FROM case_owners WHERE pending_site IS NOT NULL \
+                     ORDER BY case_id LIMIT 1",
+                )
+                .fetch_optional(sites[0].db.pool())
+                .await
+                .expect("pending");
+                if let Some(id) = pending {
+                    dispatch(
+                        &sites[0].db,
+                        &Actor::system(),
+                        "cases.handover_grant",
+                        &json!({"id": id}).to_string(),
+                    )
+                    .await
+                    .expect("grant");
+                }
+            }
+            Step::Reassign(t) => {
+                if let Some(id) = first_open_case(&sites[0].db).await {
+                    let to = sites[t].db.site().site_id.clone();
+                    let r = dispatch(
+                        &sites[0].db,
+                        &Actor::system(),
+                        "cases.reassign",
+                        &json!({"id": id, "to_site": to, "reason": "原站点无法联系"}).to_string(),
+                    )
+                    .await;
+                    if let Err(e) = r {
+                        assert_eq!(e.code(), "case.handover", "{e}");
+                    }
+                }
+            }
         }
     }
     // Everyone syncs twice: the first round carries every site's work to the hub.
@@ -415,7 +492,9 @@ proptest! {
                 Step::Intake(i) | Step::Acknowledge(i) | Step::PullTwice(i) => *i < sites,
                 Step::Assign(i, _) | Step::Evidence(i, _) => *i < sites,
                 Step::Sync(i, _) | Step::SyncLosingReply(i, _) | Step::Tick(i, _) => *i < sites,
-                Step::Export(i, _) | Step::Import(_, i) => *i < sites,
+                Step::Export(i, _) | Step::Import(_, i) | Step::Reassign(i) => *i < sites,
+                Step::Handover(i, t) => *i < sites && *t < sites,
+                Step::Grant => true,
             })
             .collect();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -521,4 +600,155 @@ async fn a_refused_file_does_not_hold_the_events_back_and_is_sent_by_a_later_syn
     let at_hq = sync::run(&hq.db, &hub.as_site(&hq.db), 1000, |_| {}).await.expect("hq sync");
     assert_eq!((at_hq.blobs_fetched, at_hq.blobs_absent), (1, 0));
     assert!(sync::missing_blobs(&hq.db).await.expect("missing").is_empty());
+}
+
+/// Calls an operation as the system, giving its JSON reply or its error code.
+async fn op(db: &Db, name: &str, request: serde_json::Value) -> Result<serde_json::Value, String> {
+    dispatch(db, &Actor::system(), name, &request.to_string()).await.map_err(|e| e.code().into())
+}
+
+/// Syncs each site in turn, with the hub in memory.
+async fn sync_all(hub: &MemHub, sites: &[&Site]) {
+    for site in sites {
+        sync::run(&site.db, &hub.as_site(&site.db), 1000, |_| {}).await.expect("sync");
+    }
+}
+
+/// Headquarters and two branches, Shanghai and Hangzhou, all synced, with a case Shanghai
+/// recorded (its id) that every site has.
+async fn shanghai_case(
+    dir: &std::path::Path,
+    hub: &MemHub,
+    seed: u64,
+) -> (Site, Site, Site, String) {
+    let hq = headquarters(dir, hub, seed).await;
+    let sh = open_site(dir, "SH01", 0).await;
+    let hz = open_site(dir, "HZ01", 0).await;
+    sync_all(hub, &[&sh, &hz, &hq]).await;
+    intake(&sh.db, 7).await;
+    let id = sqlx::query_scalar("SELECT id FROM cases WHERE site_id = ?")
+        .bind(&sh.db.site().site_id)
+        .fetch_one(sh.db.pool())
+        .await
+        .expect("case");
+    sync_all(hub, &[&sh, &hz, &hq]).await;
+    (hq, sh, hz, id)
+}
+
+#[tokio::test]
+async fn a_case_changes_hands_only_by_its_owners_release_and_headquarters_grant() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let (hq, sh, hz, id) = shanghai_case(dir.path(), &hub, 21).await;
+    let assign = |handler: &str| json!({"id": id, "handler_id": handler});
+
+    // Another site sees the case but does not change its state; it may add to its timeline.
+    assert_eq!(
+        op(&hz.db, "cases.assign", assign("handler.as")).await,
+        Err("case.not_owner".into())
+    );
+    let detail = op(&hz.db, "cases.get", json!({"id": id})).await.expect("get");
+    assert_eq!(detail["ownership"]["mine"], false);
+    assert_eq!(detail["ownership"]["owner_label"], "SH01");
+    let hz_id = hz.db.site().site_id.clone();
+    let ask = json!({"id": id, "to_site": hz_id, "reason": "顾客已搬到杭州"});
+    assert_eq!(
+        op(&hz.db, "cases.handover_request", ask.clone()).await,
+        Err("case.not_owner".into())
+    );
+
+    // The owner asks; only headquarters grants.
+    let asked = op(&sh.db, "cases.handover_request", ask.clone()).await.expect("ask");
+    assert_eq!(asked["pending"]["site_id"], hz_id);
+    assert_eq!(op(&sh.db, "cases.handover_request", ask).await, Err("case.handover".into()));
+    assert_eq!(
+        op(&sh.db, "cases.handover_grant", json!({"id": id})).await,
+        Err("case.handover".into())
+    );
+    let unknown = json!({"id": id, "to_site": "no-such-site", "reason": "x"});
+    assert_eq!(op(&hq.db, "cases.reassign", unknown).await, Err("case.handover".into()));
+    sync_all(&hub, &[&sh, &hq]).await;
+    let review = op(&hq.db, "ownership.review", json!({})).await.expect("review");
+    assert_eq!(review["is_hq"], true);
+    assert_eq!(review["handovers"][0]["case_id"], id);
+    let granted = op(&hq.db, "cases.handover_grant", json!({"id": id})).await.expect("grant");
+    assert_eq!(granted["owner_site"], hz_id);
+    assert_eq!(granted["epoch"], 1);
+    sync_all(&hub, &[&hq, &sh, &hz]).await;
+
+    // The new owner works the case; the old one no longer changes it.
+    op(&hz.db, "cases.assign", assign("handler.as")).await.expect("new owner assigns");
+    assert_eq!(
+        op(&sh.db, "cases.assign", assign("handler.cs")).await,
+        Err("case.not_owner".into())
+    );
+    sync_all(&hub, &[&hz, &sh, &hq]).await;
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&sh, &hz] {
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
+        let detail = op(&site.db, "cases.get", json!({"id": id})).await.expect("get");
+        assert_eq!(detail["ownership"]["owner_site"], hz_id);
+        assert_eq!(detail["ownership"]["pending"], serde_json::Value::Null);
+        assert_eq!(detail["ownership"]["mine"], site.db.site().site_id == hz_id);
+    }
+}
+
+#[tokio::test]
+async fn what_the_old_owner_writes_after_a_reassignment_is_held_for_review_never_lost() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let (hq, sh, hz, id) = shanghai_case(dir.path(), &hub, 22).await;
+
+    // Headquarters reassigns the case while the Shanghai store is offline…
+    let hz_id = hz.db.site().site_id.clone();
+    let moved = json!({"id": id, "to_site": hz_id, "reason": "上海门店停业整顿"});
+    op(&hq.db, "cases.reassign", moved).await.expect("reassign");
+    sync_all(&hub, &[&hq]).await;
+    // …which, not knowing, hands it to a handler and attaches a photo (a minute later).
+    sh.clock.set(sh.clock.now_ms() + 60_000);
+    op(&sh.db, "cases.assign", json!({"id": id, "handler_id": "handler.cs"})).await.expect("late");
+    let photo = dir.path().join("维修单.jpg");
+    std::fs::write(&photo, "维修单".repeat(500)).expect("photo");
+    let files = json!([{"path": photo, "kind": "photo"}]);
+    op(&sh.db, "evidence.add", json!({"case_id": id, "source": "门店", "files": files}))
+        .await
+        .expect("evidence");
+    sync_all(&hub, &[&sh, &hz, &hq, &sh]).await;
+
+    // Everywhere: the late assignment is in the log and on the timeline, held, not folded;
+    // the photo (anyone may add evidence) is folded.
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&sh, &hz, &hq] {
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
+        let detail = op(&site.db, "cases.get", json!({"id": id})).await.expect("get");
+        assert_eq!(detail["case"]["handler"], serde_json::Value::Null, "the late change is held");
+        assert_eq!(detail["ownership"]["held_open"], 1);
+        let timeline = detail["timeline"].as_array().expect("timeline");
+        let late = timeline.iter().find(|e| e["kind"] == "case.assigned").expect("kept");
+        assert_eq!(late["held"], "open");
+        assert!(timeline.iter().any(|e| e["kind"] == "evidence.added" && e["held"].is_null()));
+        projection::rebuild(&site.db).await.expect("rebuild");
+        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+    }
+    let event_id = {
+        let review = op(&hz.db, "ownership.review", json!({})).await.expect("review");
+        assert_eq!(review["held"][0]["kind"], "case.assigned");
+        assert_eq!(review["held"][0]["reason"], "not_owner");
+        review["held"][0]["event_id"].as_str().expect("id").to_owned()
+    };
+    // The owning site reviews it (having assigned the case itself); only it may.
+    let seen = json!({"id": id, "event_id": event_id, "note": "已改派杭州门店处理"});
+    assert_eq!(op(&sh.db, "cases.held_review", seen.clone()).await, Err("case.not_owner".into()));
+    let reviewed = op(&hz.db, "cases.held_review", seen.clone()).await.expect("review");
+    assert_eq!(reviewed["held_open"], 0);
+    assert_eq!(op(&hz.db, "cases.held_review", seen).await, Err("case.handover".into()));
+    sync_all(&hub, &[&hz, &sh, &hq]).await;
+    let detail = op(&sh.db, "cases.get", json!({"id": id})).await.expect("get");
+    let late = detail["timeline"]
+        .as_array()
+        .expect("t")
+        .iter()
+        .find(|e| e["kind"] == "case.assigned")
+        .cloned();
+    assert_eq!(late.expect("kept")["held"], "reviewed");
 }

@@ -57,7 +57,7 @@ impl IntoResponse for ApiError {
             HubError::Tampered { .. }
             | HubError::BrokenChain { .. }
             | HubError::Diverged { .. } => StatusCode::CONFLICT,
-            HubError::UnknownSigner => StatusCode::FORBIDDEN,
+            HubError::UnknownSigner | HubError::Forbidden(_) => StatusCode::FORBIDDEN,
             HubError::BadRequest(_) | HubError::Bundle(_) => StatusCode::BAD_REQUEST,
             HubError::BlobMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::BlobMissing => StatusCode::NOT_FOUND,
@@ -242,6 +242,20 @@ async fn blob_get(
         .into_response())
 }
 
+/// The sites that have synced, for hand-overs (the online channel's own site left out: it
+/// hands what it records to branches and takes nothing back).
+async fn sites(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    site_of(&hub, &headers).await?;
+    let mut sites = hub.store.sites().await?;
+    if let Some(intake) = &hub.intake {
+        sites.retain(|s| s.code != intake.site().code);
+    }
+    Ok(Json(json!({ "sites": sites })))
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(crate::intake::openapi())
 }
@@ -252,6 +266,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/push", post(push).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
+        .route("/v1/sites", get(sites))
         .route("/v1/blobs/missing", post(blobs_missing))
         .route(
             "/v1/blobs/{sha256}",

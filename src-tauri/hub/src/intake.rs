@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use redress_core::domain::case::{Complexity, ConsumerContact, Demand, Severity};
+use redress_core::domain::events::SiteRef;
 use redress_core::evidence;
 use redress_core::ops::intake::{IntakeRequest, IntakeResponse};
 use redress_core::sync::{self, PullReply, PullRequest, PushReply, PushRequest, Transport};
@@ -37,6 +38,9 @@ fn refused(e: HubError) -> CoreError {
 }
 
 impl Transport for InProcess {
+    async fn sites(&self) -> CoreResult<Vec<redress_core::ownership::HubSite>> {
+        self.store.sites().await.map_err(refused)
+    }
     async fn push(&self, request: &PushRequest) -> CoreResult<PushReply> {
         self.store.push(&self.site, request).await.map_err(refused)
     }
@@ -247,6 +251,11 @@ impl Intake {
         &self.db
     }
 
+    /// The intake site as the hub registered it.
+    pub fn site(&self) -> &SiteRow {
+        &self.site
+    }
+
     async fn sync(&self) -> Result<(), IntakeError> {
         let transport = InProcess { store: self.store.clone(), site: self.site.clone() };
         sync::run(&self.db, &transport, sync::MAX_BATCH, |_| {}).await.map_err(|e| {
@@ -321,6 +330,12 @@ impl Intake {
             Some((_, branch)) => Some(branch),
             None => self.branch_of_case(&created.id).await.map_err(core_error(lang))?,
         };
+        // The branch's site owns the case from now (its hand-over travels with the case);
+        // with no site running that branch yet, the case stays with this channel for
+        // headquarters to reassign.
+        if let Some(branch) = &routed_to {
+            self.hand_to_branch(&actor, &created.id, &branch.code).await;
+        }
         let receipt = Receipt {
             case_id: created.id,
             case_no: created.case_no,
@@ -383,6 +398,21 @@ impl Intake {
         .fetch_optional(self.db.pool())
         .await?;
         Ok(row.map(|(id, code, name)| (id, Routed { code, name })))
+    }
+
+    /// Reassigns a case just recorded to the site running `branch_code`, if there is one.
+    async fn hand_to_branch(&self, actor: &Actor, case_id: &str, branch_code: &str) {
+        let to = match self.store.site_for_branch(branch_code).await {
+            Ok(Some((site_id, code, name))) => SiteRef { site_id, code, name },
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, branch = branch_code, "intake: no site for the branch");
+                return;
+            }
+        };
+        if let Err(e) = redress_core::ops::ownership::route(&self.db, actor, case_id, to).await {
+            tracing::warn!(error = %e, case = case_id, "intake: the case stays with the channel");
+        }
     }
 
     /// The branch over the store a case was recorded for.

@@ -82,6 +82,10 @@ enum SiteCommand {
         /// Headquarters: sees every case.
         #[arg(long)]
         hq: bool,
+        /// The branch of the organisation it runs (its org unit code, `BR-EC`): complaints
+        /// the online channel routes to that branch are handed to this site.
+        #[arg(long)]
+        branch: Option<String>,
     },
     /// Issues a site a new signing key for its bundles (printed once); the old one is refused
     /// from then on.
@@ -121,13 +125,20 @@ async fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Site { command: SiteCommand::Add { name, code, hq } } => {
+        Command::Site { command: SiteCommand::Add { name, code, hq, branch } } => {
             let Some(url) = url(None) else { return fail("--database-url is required") };
             let store = match Store::connect(&url, 2).await {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            match store.add_site(&name, &code, hq).await {
+            let added = match store.add_site(&name, &code, hq).await {
+                Ok(site) => match &branch {
+                    Some(branch) => store.set_branch(&site.code, branch).await.map(|()| site),
+                    None => Ok(site),
+                },
+                Err(e) => Err(e),
+            };
+            match added {
                 Ok(site) => {
                     println!("{}", serde_json::to_string_pretty(&site).unwrap_or_default());
                     ExitCode::SUCCESS

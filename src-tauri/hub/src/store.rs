@@ -34,6 +34,8 @@ pub enum HubError {
     Bundle(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("this hub keeps no files (no blob store configured)")]
     BlobsOff,
     #[error("the file does not match its SHA-256")]
@@ -59,6 +61,7 @@ impl HubError {
             HubError::UnknownSigner => "hub.unknown_signer",
             HubError::Bundle(_) => "hub.bad_bundle",
             HubError::BadRequest(_) => "hub.bad_request",
+            HubError::Forbidden(_) => "hub.forbidden",
             HubError::BlobsOff => "hub.blobs_off",
             HubError::BlobMismatch => "hub.blob_mismatch",
             HubError::BlobMissing => "hub.blob_missing",
@@ -200,6 +203,53 @@ impl Store {
         Ok(site)
     }
 
+    /// Records which branch of the organisation a site runs (its org unit code): the online
+    /// channel hands that branch's complaints to it.
+    pub async fn set_branch(&self, code: &str, branch_code: &str) -> HubResult<()> {
+        let n = sqlx::query("UPDATE sites SET branch_code = $1 WHERE code = $2")
+            .bind(branch_code.trim())
+            .bind(code.trim())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| taken(e, format!("branch {branch_code} has a site already")))?
+            .rows_affected();
+        if n == 0 {
+            return Err(HubError::BadRequest(format!("no site {code}")));
+        }
+        Ok(())
+    }
+
+    /// The site running a branch, once it has synced: (site_id, code, name).
+    pub async fn site_for_branch(
+        &self,
+        branch_code: &str,
+    ) -> HubResult<Option<(String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT site_id, code, name FROM sites WHERE branch_code = $1 AND site_id IS NOT NULL",
+        )
+        .bind(branch_code)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every site that has synced (the others cannot own cases yet), for hand-overs.
+    pub async fn sites(&self) -> HubResult<Vec<redress_core::ownership::HubSite>> {
+        let rows: Vec<(Option<String>, String, String, bool)> = sqlx::query_as(
+            "SELECT site_id, code, name, is_hq FROM sites WHERE site_id IS NOT NULL ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(site_id, code, name, is_hq)| redress_core::ownership::HubSite {
+                site_id,
+                code,
+                name,
+                is_hq,
+            })
+            .collect())
+    }
+
     /// The site a token belongs to.
     pub async fn authenticate(&self, token: &str) -> HubResult<SiteRow> {
         let row = sqlx::query("SELECT id, code, site_id, is_hq FROM sites WHERE token_sha256 = $1")
@@ -287,6 +337,7 @@ impl Store {
             if e.prev_hash != expected_prev {
                 return Err(HubError::BrokenChain { site_seq: e.site_seq });
             }
+            may_move(&mut tx, site, e, &fresh).await?;
             head = e.hash.clone();
             next_seq += 1;
             fresh.push(e);
@@ -643,6 +694,39 @@ impl Store {
         .await?;
         Ok(r)
     }
+}
+
+/// A change of a case's owner is taken only from headquarters, or — a reassignment — from the
+/// site that recorded the case (the online channel handing a complaint to its branch).
+async fn may_move(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    site: &SiteRow,
+    e: &WireEvent,
+    fresh: &[&WireEvent],
+) -> HubResult<()> {
+    let granted = e.kind == "case.handover_granted";
+    if site.is_hq || !(granted || e.kind == "case.reassigned") {
+        return Ok(());
+    }
+    let creator_here = fresh.iter().any(|f| f.kind == "case.created" && f.case_id == e.case_id);
+    let creator: Option<String> = if creator_here {
+        Some(e.site_id.clone())
+    } else {
+        sqlx::query_scalar(
+            "SELECT site_id FROM events WHERE case_id = $1 AND kind = 'case.created' LIMIT 1",
+        )
+        .bind(&e.case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+    };
+    if granted || creator.as_deref() != Some(e.site_id.as_str()) {
+        return Err(HubError::Forbidden(format!(
+            "event {} moves case {} to another site: only headquarters does that",
+            e.site_seq,
+            e.case_id.as_deref().unwrap_or("?")
+        )));
+    }
+    Ok(())
 }
 
 /// Keeps the keys a push brought: a key is stored once and never replaced; an erased one stays

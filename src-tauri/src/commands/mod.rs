@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod handling;
 pub mod ledger;
 pub mod org;
+pub mod ownership;
 pub mod roles;
 pub mod settings;
 pub mod setup;
@@ -139,6 +140,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         cases::cases_pause,
         cases::cases_resume,
         cases::cases_acknowledge,
+        ownership::sites_list,
+        ownership::ownership_review,
+        ownership::cases_handover_request,
+        ownership::cases_handover_grant,
+        ownership::cases_handover_decline,
+        ownership::cases_reassign,
+        ownership::cases_held_review,
         cases::cases_link,
         cases::cases_unlink,
         cases::cases_merge,
@@ -305,6 +313,13 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "cases_pause",
     "cases_resume",
     "cases_acknowledge",
+    "sites_list",
+    "ownership_review",
+    "cases_handover_request",
+    "cases_handover_grant",
+    "cases_handover_decline",
+    "cases_reassign",
+    "cases_held_review",
     "cases_link",
     "cases_unlink",
     "cases_merge",

@@ -348,7 +348,11 @@ legal_hold: string | null,
 /**
  * The consumer's personal data has been anonymised.
  */
-anonymised: boolean, timeline: Array<TimelineEntry>, };
+anonymised: boolean, 
+/**
+ * Which site owns the case (only it changes the case's state), and hand-overs.
+ */
+ownership: CaseOwnership, timeline: Array<TimelineEntry>, };
 
 export type CaseGetRequest = { id: string, };
 
@@ -385,6 +389,20 @@ into: string,
 reason: string, };
 
 export type CaseMergeResult = { id: string, case_no: string, into_id: string, into_case_no: string, };
+
+export type CaseOwnership = { owner_site: string, owner_label: string, 
+/**
+ * How many times the case changed owner.
+ */
+epoch: number, 
+/**
+ * This site owns it: it may change the case's state.
+ */
+mine: boolean, pending: PendingHandover | null, 
+/**
+ * Entries held for review on this case, not yet reviewed.
+ */
+held_open: number, };
 
 export type CaseRow = { id: string, case_no: string, received_at: string, channel: string, consumer_name: string, product_name: string, category: string, severity: Severity, department: string | null, store: string | null, status: CaseStatus, handler: string | null, due_at: string | null, overdue: boolean, 
 /**
@@ -1147,6 +1165,32 @@ moves: Array<Move>, reopen_count: number, typical: boolean, team: Array<TeamMemb
  */
 plans: Array<PlanView>, steps: Array<StepView>, rounds: Array<RoundView>, feedback: Array<FeedbackView>, approval_threshold_fen: number, };
 
+export type HandoverDecision = { id: string, 
+/**
+ * Why (required to decline; optional to grant).
+ */
+note?: string, };
+
+export type HandoverRequest = { id: string, 
+/**
+ * The target site's id (from `sites.list`).
+ */
+to_site: string, reason: string, };
+
+export type HandoverRow = { case_id: string, case_no: string, from_label: string, to_label: string, reason: string, };
+
+export type HeldReviewRequest = { id: string, event_id: string, note?: string, };
+
+export type HeldRow = { case_id: string, case_no: string, event_id: string, kind: string, 
+/**
+ * The site that wrote it (`SH01 上海分公司`, or its id when the hub never listed it).
+ */
+site_label: string, 
+/**
+ * `not_owner` or `no_request`.
+ */
+reason: string, recorded_at: string, };
+
 export type HistoryPoint = { label: string, count: number, };
 
 export type Hotspot = { dimension: StatsDimension, key: string | null, 
@@ -1760,6 +1804,17 @@ export type OrgUnitView = { id: string, code: string, name: string, kind: OrgUni
 
 export type OrgUpdateRequest = { id: string, name?: string, parent_id?: string, city?: string, };
 
+export type OwnershipReview = { is_hq: boolean, 
+/**
+ * Hand-overs waiting for headquarters (all of them at headquarters; this site's own
+ * requests elsewhere).
+ */
+handovers: Array<HandoverRow>, 
+/**
+ * Held entries of cases this site owns, not yet reviewed.
+ */
+held: Array<HeldRow>, };
+
 export type PasswordChangeRequest = { current_password: string, new_password: string, };
 
 export type PasswordChanged = { changed_at: string, };
@@ -1769,6 +1824,12 @@ export type PasswordResetRequest = { id: string,
  * A temporary password, to be changed at the next sign-in.
  */
 new_password: string, };
+
+export type PendingHandover = { site_id: string, 
+/**
+ * The target for people: `SH01 上海分公司`.
+ */
+label: string, reason: string, };
 
 export type Period = { from: string, to: string, };
 
@@ -2127,7 +2188,25 @@ export type Severity = "general" | "serious" | "major" | "mass";
 
 export type SignInRequest = { username: string, password: string, };
 
+export type SiteOption = { site_id: string, code: string, name: string, is_hq: boolean, 
+/**
+ * This site.
+ */
+this: boolean, };
+
 export type SiteRange = { site_id: string, first_seq: number, last_seq: number, };
+
+export type SitesRequest = Record<symbol, never>;
+
+export type SitesView = { 
+/**
+ * This site is headquarters (it grants hand-overs and reassigns cases).
+ */
+is_hq: boolean, 
+/**
+ * Empty until this site first synced with a hub: a site alone has no one to hand to.
+ */
+sites: Array<SiteOption>, };
 
 export type SortDirection = "asc" | "desc";
 
@@ -2475,7 +2554,12 @@ actor_name: string | null,
 /**
  * The event's payload without its sealed personal data.
  */
-detail: JsonValue, };
+detail: JsonValue, 
+/**
+ * Held for review, not folded (written by a site that did not own the case then):
+ * `open`, or `reviewed` once a person at the owning site looked at it.
+ */
+held: string | null, };
 
 export type TrainingAttendee = { account_id: string, 
 /**
@@ -2710,6 +2794,13 @@ export type Operations = {
   "cases.related": { request: RelatedCasesRequest; response: RelatedCases };
   "cases.pause": { request: ClockPauseRequest; response: ClockState };
   "cases.resume": { request: ClockResumeRequest; response: ClockState };
+  "sites.list": { request: SitesRequest; response: SitesView };
+  "ownership.review": { request: SitesRequest; response: OwnershipReview };
+  "cases.handover_request": { request: HandoverRequest; response: CaseOwnership };
+  "cases.handover_grant": { request: HandoverDecision; response: CaseOwnership };
+  "cases.handover_decline": { request: HandoverDecision; response: CaseOwnership };
+  "cases.reassign": { request: HandoverRequest; response: CaseOwnership };
+  "cases.held_review": { request: HeldReviewRequest; response: CaseOwnership };
   "cases.acknowledge": { request: CaseAcknowledgeRequest; response: AcknowledgeResult };
   "cases.link": { request: CaseLinkRequest; response: CaseLinkResult };
   "cases.unlink": { request: CaseLinkRequest; response: CaseLinkResult };
@@ -2867,6 +2958,13 @@ export const COMMANDS = {
   "cases.related": "cases_related",
   "cases.pause": "cases_pause",
   "cases.resume": "cases_resume",
+  "sites.list": "sites_list",
+  "ownership.review": "ownership_review",
+  "cases.handover_request": "cases_handover_request",
+  "cases.handover_grant": "cases_handover_grant",
+  "cases.handover_decline": "cases_handover_decline",
+  "cases.reassign": "cases_reassign",
+  "cases.held_review": "cases_held_review",
   "cases.acknowledge": "cases_acknowledge",
   "cases.link": "cases_link",
   "cases.unlink": "cases_unlink",

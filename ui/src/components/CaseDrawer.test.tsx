@@ -22,6 +22,7 @@ const entry = (kind: string, detail: TimelineEntry["detail"]): TimelineEntry => 
   actor: "acc-chen",
   actor_name: "陈静",
   detail,
+  held: null,
 });
 
 const TIMELINE: TimelineEntry[] = [
@@ -107,6 +108,7 @@ const DETAIL: CaseDetail = {
   incidents: [],
   legal_hold: null,
   anonymised: false,
+  ownership: { owner_site: "site-hq", owner_label: "HQ 总部", epoch: 0, mine: true, pending: null, held_open: 0 },
   timeline: TIMELINE,
 };
 
@@ -515,5 +517,85 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByTestId("pdf-close"));
     fireEvent.click(await screen.findByTestId("notice-result"));
     expect((await screen.findByTestId("pdf-error")).textContent).toContain("暂不能出具处理结果告知书");
+  });
+  const SITES = {
+    is_hq: true,
+    sites: [
+      { site_id: "site-hq", code: "HQ", name: "总部", is_hq: true, this: true },
+      { site_id: "site-sh", code: "SH01", name: "上海分公司", is_hq: false, this: false },
+      { site_id: "site-hz", code: "HZ01", name: "杭州分公司", is_hq: false, this: false },
+    ],
+  };
+
+  it("shows a case another site owns, and lets headquarters grant the hand-over its owner asked for", async () => {
+    const owned = {
+      owner_site: "site-sh",
+      owner_label: "SH01 上海分公司",
+      epoch: 0,
+      mine: false,
+      pending: { site_id: "site-hz", label: "HZ01 杭州分公司", reason: "顾客已搬到杭州" },
+      held_open: 0,
+    };
+    const granted = { ...owned, owner_site: "site-hz", owner_label: "HZ01 杭州分公司", epoch: 1, pending: null };
+    let detail: CaseDetail = { ...DETAIL, ownership: owned };
+    answer({
+      "cases.get": () => Promise.resolve(detail),
+      "sites.list": () => Promise.resolve(SITES),
+      "cases.handover_grant": () => {
+        detail = { ...DETAIL, ownership: granted };
+        return Promise.resolve(granted);
+      },
+    });
+    const onChanged = renderDrawer();
+    const panel = await screen.findByTestId("case-ownership");
+    within(panel).getByText("归属站点：SH01 上海分公司");
+    within(panel).getByText("本站点可查看并补充记录（证据、调查、方案），处理状态只能由归属站点更改。");
+    within(panel).getByText("已申请移交给 HZ01 杭州分公司（顾客已搬到杭州），待总部批准");
+    fireEvent.click(await screen.findByTestId("handover-grant"));
+    fireEvent.click(await screen.findByTestId("dialog-ok"));
+    await waitFor(() => expect(sent("cases.handover_grant")).toEqual([{ id: "case-1", note: undefined }]));
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    await screen.findByText("归属站点：HZ01 杭州分公司");
+    expect(screen.queryByTestId("handover-grant")).toBeNull();
+  });
+
+  it("asks for a hand-over naming the site and the reason, and refuses without a reason", async () => {
+    answer({
+      "sites.list": () => Promise.resolve({ ...SITES, is_hq: false, sites: SITES.sites.map((x) => ({ ...x, this: x.code === "HQ" })) }),
+      "cases.handover_request": () => Promise.resolve(DETAIL.ownership),
+    });
+    renderDrawer();
+    fireEvent.click(await screen.findByTestId("handover-request"));
+    expect(screen.queryByTestId("case-reassign")).toBeNull();
+    fireEvent.mouseDown(screen.getByTestId("handover-target").querySelector("input") as HTMLElement);
+    fireEvent.click(await screen.findByText("SH01 上海分公司"));
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    expect(await screen.findAllByText("必填")).not.toHaveLength(0);
+    expect(sent("cases.handover_request")).toEqual([]);
+    fireEvent.change(screen.getByTestId("handover-reason"), { target: { value: "顾客在上海" } });
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await waitFor(() =>
+      expect(sent("cases.handover_request")).toEqual([{ id: "case-1", to_site: "site-sh", reason: "顾客在上海" }]),
+    );
+  });
+
+  it("marks what the former owner wrote after a reassignment as held, and lets the owner review it", async () => {
+    const held = { ...entry("case.assigned", { handler: "李强", handler_id: "acc-li", note: null }), held: "open" };
+    answer({
+      "cases.get": () =>
+        Promise.resolve({ ...DETAIL, ownership: { ...DETAIL.ownership, held_open: 1 }, timeline: [...TIMELINE, held] }),
+      "sites.list": () => Promise.resolve(SITES),
+      "cases.held_review": () => Promise.resolve(DETAIL.ownership),
+    });
+    renderDrawer();
+    await screen.findByText("1 条记录在归属变更后由原站点提交，未生效，待审核");
+    const row = within(await screen.findByTestId(`held-${held.event_id}`));
+    row.getByText("未生效·待审核");
+    fireEvent.click(row.getByTestId(`held-review-${held.event_id}`));
+    fireEvent.change(await screen.findByTestId("held-review-note"), { target: { value: "已重新分派" } });
+    fireEvent.click(screen.getByTestId("dialog-ok"));
+    await waitFor(() =>
+      expect(sent("cases.held_review")).toEqual([{ id: "case-1", event_id: held.event_id, note: "已重新分派" }]),
+    );
   });
 });

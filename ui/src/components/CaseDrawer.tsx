@@ -18,6 +18,7 @@ import { useCodes } from "../codes";
 import { formatDate, formatDateTime, formatMoney } from "../format";
 import { useI18n } from "../i18n";
 import { useCan } from "../session";
+import { CaseOwnership, HeldReviewDialog } from "./CaseOwnership";
 import { CasePrivacy } from "./CasePrivacy";
 import { ConsumerSection } from "./ConsumerSection";
 import { Evidence } from "./Evidence";
@@ -198,6 +199,7 @@ export function CaseDrawer({
   const [pausing, setPausing] = useState(false);
   const [resuming, setResuming] = useState(false);
   const [reason, setReason] = useState("");
+  const [reviewing, setReviewing] = useState<string | null>(null);
   const { message } = App.useApp();
 
   useEffect(() => {
@@ -290,6 +292,15 @@ export function CaseDrawer({
     if (entry.kind === "consumer.merged" && detail) {
       const caseNos = Array.isArray(detail.case_nos) ? (detail.case_nos as unknown[]).map(String) : [];
       return d.events.consumerMerged(caseNos, detail.note ? String(detail.note) : null);
+    }
+    if (entry.kind.startsWith("case.handover_") || entry.kind === "case.reassigned") {
+      const to = detail?.to as { code?: string; name?: string } | undefined;
+      const site = to ? `${to.code ?? ""} ${to.name ?? ""}`.trim() : "";
+      const why = String(detail?.reason ?? "");
+      if (entry.kind === "case.handover_requested") return m.ownership.events.requested(site, why);
+      if (entry.kind === "case.handover_granted") return m.ownership.events.granted(site);
+      if (entry.kind === "case.handover_declined") return m.ownership.events.declined(why);
+      return m.ownership.events.reassigned(site, why);
     }
     if (entry.kind === "case.acknowledged" && detail) {
       const method = m.labels.contactMethod[detail.method as ContactMethod] ?? String(detail.method);
@@ -485,6 +496,22 @@ export function CaseDrawer({
               data-testid="pause-reason"
             />
           </Modal>
+          <CaseOwnership
+            key={`ownership-${detail.case.id}`}
+            caseId={detail.case.id}
+            ownership={detail.ownership}
+            canHandle={canHandle}
+            onChanged={changed}
+          />
+          <HeldReviewDialog
+            caseId={detail.case.id}
+            eventId={reviewing}
+            onCancel={() => setReviewing(null)}
+            onDone={() => {
+              setReviewing(null);
+              changed();
+            }}
+          />
           <CasePrivacy key={`privacy-${detail.case.id}`} detail={detail} canManage={canPrivacy ?? privacyManager} onChanged={changed} />
           <ConsumerSection
             key={`consumer-${detail.case.id}`}
@@ -615,8 +642,17 @@ export function CaseDrawer({
               items={detail.timeline.map((entry) => ({
                 key: entry.event_id,
                 children: (
-                  <Space direction="vertical" size={0}>
-                    <Typography.Text>{describe(entry)}</Typography.Text>
+                  <Space direction="vertical" size={0} data-testid={entry.held ? `held-${entry.event_id}` : undefined}>
+                    <Space size={6} wrap>
+                      <Typography.Text delete={entry.held !== null}>{describe(entry)}</Typography.Text>
+                      {entry.held === "open" && <Tag color="orange">{m.ownership.heldTag}</Tag>}
+                      {entry.held === "reviewed" && <Tag>{m.ownership.heldReviewedTag}</Tag>}
+                      {entry.held === "open" && canHandle && detail.ownership.mine && (
+                        <Button size="small" onClick={() => setReviewing(entry.event_id)} data-testid={`held-review-${entry.event_id}`}>
+                          {m.ownership.review}
+                        </Button>
+                      )}
+                    </Space>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {formatDateTime(entry.occurred_at)} · {d.recordedBy} {entry.actor_name ?? m.labels.actor[entry.actor] ?? entry.actor}
                     </Typography.Text>

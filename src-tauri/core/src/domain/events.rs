@@ -208,6 +208,23 @@ pub enum EventBody {
     /// A legal hold put on a case, or lifted.
     #[serde(rename = "case.legal_hold")]
     CaseLegalHold(CaseLegalHold),
+    /// The owning site asks to hand the case over to another site (released, pending
+    /// headquarters' grant).
+    #[serde(rename = "case.handover_requested")]
+    CaseHandoverRequested(CaseHandoverRequested),
+    /// Headquarters grants a hand-over asked for: the target site owns the case (epoch + 1).
+    #[serde(rename = "case.handover_granted")]
+    CaseHandoverGranted(CaseHandoverGranted),
+    /// A hand-over asked for is declined by headquarters or withdrawn by the owner.
+    #[serde(rename = "case.handover_declined")]
+    CaseHandoverDeclined(CaseHandoverDeclined),
+    /// Headquarters moves the case to another site without a release (epoch + 1); what the old
+    /// owner writes afterwards is held for review.
+    #[serde(rename = "case.reassigned")]
+    CaseReassigned(CaseReassigned),
+    /// A person at the owning site reviewed an event held for review.
+    #[serde(rename = "case.held_reviewed")]
+    CaseHeldReviewed(CaseHeldReviewed),
     /// The consumer's personal data anonymised (by the retention rule or on request).
     #[serde(rename = "consumer.anonymised")]
     ConsumerAnonymised(ConsumerAnonymised),
@@ -420,6 +437,46 @@ pub struct TeamMember {
     pub role: TeamRole,
     pub duty: String,
     pub lead: bool,
+}
+
+/// A site as an ownership event names it: its id (the database's site id) and, for people,
+/// its code and name as the hub lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteRef {
+    pub site_id: String,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseHandoverRequested {
+    pub to: SiteRef,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseHandoverGranted {
+    /// The site granted (the one asked for: a grant of another is held for review).
+    pub to: SiteRef,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseHandoverDeclined {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseReassigned {
+    pub to: SiteRef,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseHeldReviewed {
+    /// The event held.
+    pub event_id: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -643,6 +643,9 @@ pub struct TimelineEntry {
     pub actor_name: Option<String>,
     /// The event's payload without its sealed personal data.
     pub detail: serde_json::Value,
+    /// Held for review, not folded (written by a site that did not own the case then):
+    /// `open`, or `reviewed` once a person at the owning site looked at it.
+    pub held: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -673,6 +676,8 @@ pub struct CaseDetail {
     pub legal_hold: Option<String>,
     /// The consumer's personal data has been anonymised.
     pub anonymised: bool,
+    /// Which site owns the case (only it changes the case's state), and hand-overs.
+    pub ownership: crate::ops::ownership::CaseOwnership,
     pub timeline: Vec<TimelineEntry>,
 }
 
@@ -769,6 +774,14 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
             .await?
             .into_iter()
             .collect();
+    let held: std::collections::HashMap<String, bool> = sqlx::query_as(
+        "SELECT event_id, reviewed_at IS NOT NULL FROM held_for_review WHERE case_id = ?",
+    )
+    .bind(&req.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     let timeline = event_log::for_case(&mut conn, &req.id)
         .await?
         .into_iter()
@@ -781,6 +794,9 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
             TimelineEntry {
                 recorded_at: time::to_db(crate::hlc::Timestamp::from_i64(ev.hlc).to_datetime()),
                 actor_name: names.get(&ev.actor).cloned(),
+                held: held
+                    .get(&ev.event_id)
+                    .map(|reviewed| if *reviewed { "reviewed" } else { "open" }.to_owned()),
                 event_id: ev.event_id,
                 kind: ev.kind,
                 occurred_at: ev.occurred_at,
@@ -816,7 +832,9 @@ pub async fn get(db: &Db, actor: &Actor, req: CaseGetRequest) -> CoreResult<Case
     .bind(&req.id)
     .fetch_one(&mut *conn)
     .await?;
+    let ownership = crate::ops::ownership::view(&mut conn, db, &req.id).await?;
     Ok(CaseDetail {
+        ownership,
         incidents,
         legal_hold,
         anonymised: anonymised != 0,
