@@ -533,7 +533,7 @@ pub async fn take(db: &Db, bundle: &Bundle) -> CoreResult<BundleImportReport> {
     sync::store_keys(&mut tx, &bundle.keys, &now).await?;
     let mut events = bundle.events.clone();
     events.sort_by(|a, b| (&a.site_id, a.site_seq).cmp(&(&b.site_id, b.site_seq)));
-    let mut absorbed = sync::absorb(&mut tx, db, &events, true, &now).await?;
+    let mut absorbed = sync::absorb(&mut tx, db, &events, sync::Source::Bundle, &now).await?;
     let refolded = sync::fold(&mut tx, &mut absorbed.new, last.as_ref()).await?;
     let held_total: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM held_events").fetch_one(&mut *tx).await?;

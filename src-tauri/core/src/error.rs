@@ -107,7 +107,8 @@ pub enum CoreError {
     NotOwner { owner: String },
     /// A hand-over step not possible now: `pending` (one is asked for already), `no_request`
     /// (none to grant or decline), `same_site`, `unknown_site`, `not_hq` (only headquarters
-    /// grants and reassigns), `reviewed` (a held event reviewed already).
+    /// grants and reassigns), `reviewed` (a held event reviewed already), `not_visible` (the
+    /// case is neither this site's nor handed to it: the hub would refuse the write).
     #[error("hand-over: {reason}")]
     Handover { reason: &'static str },
     /// The hub could not be reached (no network, TLS, timeout).
@@ -407,6 +408,9 @@ impl CoreError {
                 "unknown_site" => "总部没有这个站点，或它还未同步过；请先同步后再选择".into(),
                 "not_hq" => "只有总部能批准移交或改派案件".into(),
                 "reviewed" => "这条待审核记录已处理过".into(),
+                "not_visible" => {
+                    "此案件不在本站点的范围内（既不是本站点受理的，也未移交给本站点），不能在此记录".into()
+                }
                 _ => "移交当前不能这样操作".into(),
             },
             (Handover { reason }, Lang::En) => match *reason {
@@ -419,6 +423,7 @@ impl CoreError {
                 }
                 "not_hq" => "Only headquarters grants hand-overs and reassigns cases".into(),
                 "reviewed" => "That held entry has been reviewed already".into(),
+                "not_visible" => "This case is not this site's (neither recorded here nor handed over here): nothing can be recorded on it here".into(),
                 _ => "Not possible for the hand-over now".into(),
             },
             (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),

@@ -163,4 +163,9 @@ impl Transport for HubClient {
     async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
         self.post("/v1/pull", request).await
     }
+
+    async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
+        let request = crate::sync::CaseEventsRequest { case_ids: case_ids.to_vec() };
+        self.post("/v1/cases/events", &request).await
+    }
 }

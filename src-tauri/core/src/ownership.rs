@@ -99,13 +99,20 @@ pub async fn label(conn: &mut SqliteConnection, site: &SiteRef) -> CoreResult<St
     Ok(if name == site.code { site.code.clone() } else { format!("{} {name}", site.code) })
 }
 
-/// Refuses this site's own write of a state change to a case another site owns.
+/// Refuses this site's own write to a case it may not see (docs/SYNC.md, "Visibility"), and
+/// its change of state of a case another site owns.
 pub(crate) async fn check_local(
     conn: &mut SqliteConnection,
     site_id: &str,
     case_id: &str,
     body: &EventBody,
 ) -> CoreResult<()> {
+    if matches!(body, EventBody::CaseCreated(_)) {
+        return Ok(());
+    }
+    if !may_see(conn, site_id, case_id).await? {
+        return Err(CoreError::Handover { reason: "not_visible" });
+    }
     if !owner_only(body) {
         return Ok(());
     }
@@ -115,6 +122,32 @@ pub(crate) async fn check_local(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a site may see (and so write to) a case, as the hub decides it: headquarters sees
+/// every case; a branch the cases it recorded and those ever handed to it. A site that never
+/// synced with a hub (no sites known) is alone, and sees what it holds.
+pub async fn may_see(
+    conn: &mut SqliteConnection,
+    site_id: &str,
+    case_id: &str,
+) -> CoreResult<bool> {
+    let sites: Vec<(String, bool)> =
+        sqlx::query_as("SELECT site_id, is_hq FROM known_sites").fetch_all(&mut *conn).await?;
+    if sites.is_empty() || sites.iter().any(|(id, hq)| id == site_id && *hq) {
+        return Ok(true);
+    }
+    let seen: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM cases WHERE id = ?1 AND site_id = ?2 UNION ALL \
+         SELECT 1 FROM events WHERE case_id = ?1 \
+         AND kind IN ('case.handover_granted', 'case.reassigned') \
+         AND json_extract(payload, '$.to.site_id') = ?2 LIMIT 1",
+    )
+    .bind(case_id)
+    .bind(site_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(seen.is_some())
 }
 
 /// Whether the fold takes this event: a state change by a site that does not own the case at

@@ -102,7 +102,21 @@ pub struct PullRequest {
     pub after: i64,
     #[serde(default = "default_limit")]
     pub limit: u32,
+    /// The branch database's site id: binds the credential on its first pull, as on its first
+    /// push (a site that has written nothing yet can then be handed cases).
+    #[serde(default)]
+    pub site_id: Option<String>,
 }
+
+/// The whole history of some cases, asked for when they were handed over to this site
+/// (`POST /v1/cases/events`); answered as a pull (`last` 0: the cursor does not move).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseEventsRequest {
+    pub case_ids: Vec<String>,
+}
+
+/// Cases asked for at once.
+pub const MAX_CASES: usize = 100;
 
 fn default_limit() -> u32 {
     MAX_BATCH
@@ -374,9 +388,10 @@ pub(crate) async fn absorb(
     conn: &mut SqliteConnection,
     db: &Db,
     events: &[WireEvent],
-    hold_gaps: bool,
+    source: Source,
     received_at: &str,
 ) -> CoreResult<Absorbed> {
+    let hold_gaps = source == Source::Bundle;
     let mut out = Absorbed::default();
     for e in events {
         let held: Option<Option<i64>> =
@@ -408,6 +423,12 @@ pub(crate) async fn absorb(
         if continues(head.as_ref(), e) {
             take_in(conn, db, e, received_at).await?;
             out.new.push(e.clone());
+        } else if source == Source::Hub && e.site_id != db.site().site_id {
+            // The hub sends only the events of the cases this site may see: another site's
+            // chain has holes here (the hub checked it whole). Every link held is checked.
+            links_with_neighbours(conn, e).await?;
+            take_in(conn, db, e, received_at).await?;
+            out.new.push(e.clone());
         } else if hold_gaps && e.site_seq > head.as_ref().map_or(0, |h| h.0) + 1 {
             let json = serde_json::to_string(e).map_err(|x| CoreError::Internal(x.to_string()))?;
             out.held += sqlx::query(
@@ -430,6 +451,39 @@ pub(crate) async fn absorb(
     Ok(out)
 }
 
+/// Where events being taken in come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The hub: another site's chain may have holes (cases this site does not see).
+    Hub,
+    /// A bundle: an event past a gap waits for it to fill (`held_events`).
+    Bundle,
+}
+
+/// An event taken in past a hole in its site's chain still links with the events held on
+/// either side of it.
+async fn links_with_neighbours(conn: &mut SqliteConnection, e: &WireEvent) -> CoreResult<()> {
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM events WHERE site_id = ? AND site_seq = ?")
+            .bind(&e.site_id)
+            .bind(e.site_seq - 1)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if before.is_some_and(|h| h != e.prev_hash) {
+        return Err(broken(e, "does not continue its site's chain"));
+    }
+    let after: Option<String> =
+        sqlx::query_scalar("SELECT prev_hash FROM events WHERE site_id = ? AND site_seq = ?")
+            .bind(&e.site_id)
+            .bind(e.site_seq + 1)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if after.is_some_and(|p| p != e.hash) {
+        return Err(broken(e, "the next event held does not follow it"));
+    }
+    Ok(())
+}
+
 /// How far ahead of this computer's clock an arriving event may be stamped before a person is
 /// told: more is a wrong clock (a wrong time zone is eight hours), not a network delay.
 pub const FUTURE_LIMIT_MS: i64 = 60 * 60 * 1000;
@@ -444,6 +498,19 @@ async fn take_in(
     received_at: &str,
 ) -> CoreResult<()> {
     insert_event(conn, e, received_at).await?;
+    if let (Some(case_id), false) = (&e.case_id, e.kind == "case.created") {
+        // An event of a case whose creation this site does not hold (handed over to it):
+        // its history is asked for at the end of the sync.
+        sqlx::query(
+            "INSERT INTO cases_wanted (case_id, since) SELECT ?1, ?2 WHERE NOT EXISTS \
+             (SELECT 1 FROM events WHERE case_id = ?1 AND kind = 'case.created') \
+             ON CONFLICT (case_id) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(received_at)
+        .execute(&mut *conn)
+        .await?;
+    }
     let stamp = Timestamp::from_i64(e.hlc);
     db.hlc.observe(stamp);
     // Only a stamp its writer took from its own wall clock (counter 0) says that clock was
@@ -588,6 +655,16 @@ pub(crate) async fn fold(
 /// Refuses the whole batch (storing nothing) if an event does not match its hash or does not
 /// continue its site's chain.
 pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
+    take_from_hub(db, reply, true).await
+}
+
+/// Stores the history of cases handed over to this site (their events below the cursor), and
+/// folds it; the cursor stays where it is.
+pub async fn apply_case_events(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
+    take_from_hub(db, reply, false).await
+}
+
+async fn take_from_hub(db: &Db, reply: &PullReply, moves_cursor: bool) -> CoreResult<Applied> {
     if let Some(e) = reply.events.iter().find(|e| e.server_seq.is_none()) {
         return Err(broken(e, "pulled event without the hub's number"));
     }
@@ -596,17 +673,25 @@ pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
     let received_at = time::to_db(db.now());
     // Keys first: the events' personal data is read with them as they are folded.
     store_keys(&mut tx, &reply.keys, &received_at).await?;
-    let mut absorbed = absorb(&mut tx, db, &reply.events, false, &received_at).await?;
+    let mut absorbed = absorb(&mut tx, db, &reply.events, Source::Hub, &received_at).await?;
     let refolded = fold(&mut tx, &mut absorbed.new, last.as_ref()).await?;
     sqlx::query(
-        "UPDATE sync_state SET cursor = CASE WHEN ?1 THEN ?2 ELSE MAX(cursor, ?2) END, \
-         last_pull_at = ?3, last_error = NULL",
+        "DELETE FROM cases_wanted WHERE EXISTS (SELECT 1 FROM events e \
+         WHERE e.case_id = cases_wanted.case_id AND e.kind = 'case.created')",
     )
-    .bind(reply.reset)
-    .bind(reply.last)
-    .bind(&received_at)
     .execute(&mut *tx)
     .await?;
+    if moves_cursor {
+        sqlx::query(
+            "UPDATE sync_state SET cursor = CASE WHEN ?1 THEN ?2 ELSE MAX(cursor, ?2) END, \
+             last_pull_at = ?3, last_error = NULL",
+        )
+        .bind(reply.reset)
+        .bind(reply.last)
+        .bind(&received_at)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     if refolded {
         refold_if_stale(db).await?;
@@ -615,7 +700,7 @@ pub async fn apply_pulled(db: &Db, reply: &PullReply) -> CoreResult<Applied> {
         stored: absorbed.new.len() as u64,
         acknowledged: absorbed.acknowledged,
         refolded,
-        cursor: reply.last,
+        cursor: if moves_cursor { reply.last } else { cursor(db).await? },
     })
 }
 
@@ -691,6 +776,11 @@ pub trait Transport {
     fn pull(
         &self,
         request: &PullRequest,
+    ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
+    /// The whole history of these cases (handed over to this site), as far as it may see it.
+    fn case_events(
+        &self,
+        case_ids: &[String],
     ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
     /// Of these files (by SHA-256), the ones the hub does not have.
     fn missing_blobs(
@@ -924,7 +1014,8 @@ pub async fn run<T: Transport>(
     }
     loop {
         let after = cursor(db).await?;
-        let reply = transport.pull(&PullRequest { after, limit: batch }).await?;
+        let request = PullRequest { after, limit: batch, site_id: Some(db.site().site_id.clone()) };
+        let reply = transport.pull(&request).await?;
         let applied = apply_pulled(db, &reply).await?;
         report.pulled += applied.stored;
         report.refolded |= applied.refolded;
@@ -938,6 +1029,15 @@ pub async fn run<T: Transport>(
         if !reply.more {
             break;
         }
+    }
+    // Cases handed over to this site: their history from before it could see them.
+    let wanted: Vec<String> = sqlx::query_scalar("SELECT case_id FROM cases_wanted ORDER BY since")
+        .fetch_all(db.pool())
+        .await?;
+    for chunk in wanted.chunks(MAX_CASES) {
+        let applied = apply_case_events(db, &transport.case_events(chunk).await?).await?;
+        report.pulled += applied.stored;
+        report.refolded |= applied.refolded;
     }
     let confirmed = send_blobs(&store, transport, not_known_at_hub(db).await?, &mut files).await?;
     note_at_hub(db, &confirmed).await?;

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use redress_core::sync::{PullReply, PullRequest, PushReply, PushRequest};
+use redress_core::sync::{CaseEventsRequest, PullReply, PullRequest, PushReply, PushRequest};
 use redress_core::{CoreError, Lang};
 use serde_json::json;
 
@@ -126,6 +126,19 @@ async fn pull(
     let Json(request) = body?;
     let reply = hub.store.pull(&site, &request).await?;
     tracing::info!(site = %site.code, after = request.after, sent = reply.events.len(), "pull");
+    Ok(Json(reply))
+}
+
+/// The whole history of cases handed over to the site (as far as it may see them).
+async fn case_events(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<CaseEventsRequest>, JsonRejection>,
+) -> Result<Json<PullReply>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let Json(request) = body?;
+    let reply = hub.store.case_events(&site, &request.case_ids).await?;
+    tracing::info!(site = %site.code, cases = request.case_ids.len(), sent = reply.events.len(), "case history");
     Ok(Json(reply))
 }
 
@@ -267,6 +280,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
         .route("/v1/sites", get(sites))
+        .route("/v1/cases/events", post(case_events))
         .route("/v1/blobs/missing", post(blobs_missing))
         .route(
             "/v1/blobs/{sha256}",

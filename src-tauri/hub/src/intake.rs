@@ -47,6 +47,9 @@ impl Transport for InProcess {
     async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
         self.store.pull(&self.site, request).await.map_err(refused)
     }
+    async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
+        self.store.case_events(&self.site, case_ids).await.map_err(refused)
+    }
     async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
         self.store.missing_blobs(sha256).await.map_err(refused)
     }

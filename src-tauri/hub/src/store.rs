@@ -342,6 +342,9 @@ impl Store {
             next_seq += 1;
             fresh.push(e);
         }
+        if !site.is_hq {
+            may_touch(&mut tx, &request.site_id, &fresh).await?;
+        }
         store_keys(&mut tx, &request.keys).await?;
         if !fresh.is_empty() {
             let k = fresh.len() as i64;
@@ -377,6 +380,7 @@ impl Store {
                 acknowledged
                     .push(Ack { event_id: e.event_id.clone(), server_seq: first + j as i64 });
             }
+            grant_access(&mut tx, &fresh).await?;
             // An erasure arriving destroys the hub's copy of the key.
             for e in fresh.iter().filter(|e| e.kind == "consumer.anonymised") {
                 let consumer: Option<String> =
@@ -426,51 +430,40 @@ impl Store {
         }
         // The branch database this credential is bound to (by its first push, which may have
         // come after the caller read the row).
-        let own: Option<String> = sqlx::query_scalar("SELECT site_id FROM sites WHERE id = $1")
-            .bind(&site.id)
-            .fetch_optional(&self.pool)
-            .await?
-            .flatten();
+        let own = self.bound(site, request.site_id.as_deref()).await?;
+        // Headquarters sees every case; a branch the events of no case and those of the cases
+        // it recorded or was handed (case_access).
         let rows = sqlx::query(
             "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
-             kind, payload, prev_hash, hash FROM events WHERE server_seq > $1 \
-             AND ($3::text IS NULL OR site_id <> $3) ORDER BY server_seq LIMIT $2",
+             kind, payload, prev_hash, hash FROM events e WHERE server_seq > $1 \
+             AND ($3::text IS NULL OR site_id <> $3) \
+             AND ($4 OR case_id IS NULL OR EXISTS (SELECT 1 FROM case_access a \
+                  WHERE a.case_id = e.case_id AND a.site_id = $3)) \
+             ORDER BY server_seq LIMIT $2",
         )
         .bind(request.after)
         .bind(limit + 1)
         .bind(&own)
+        .bind(site.is_hq)
         .fetch_all(&self.pool)
         .await?;
         let more = rows.len() as i64 > limit;
-        let events: Vec<WireEvent> = rows
-            .iter()
-            .take(limit as usize)
-            .map(|r| WireEvent {
-                server_seq: Some(r.get(0)),
-                event: StoredEvent {
-                    event_id: r.get(1),
-                    site_id: r.get(2),
-                    site_seq: r.get(3),
-                    hlc: r.get(4),
-                    occurred_at: r.get(5),
-                    case_id: r.get(6),
-                    actor: r.get(7),
-                    kind: r.get(8),
-                    payload: r.get(9),
-                    prev_hash: r.get(10),
-                    hash: r.get(11),
-                },
-            })
-            .collect();
+        let events: Vec<WireEvent> = rows.iter().take(limit as usize).map(wire_row).collect();
         // Numbers follow commit order (the counter row), so every event up to `top` was
         // committed when it was read: with nothing more to send, the cursor moves past the
         // site's own events up to there.
         let sent = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
         let last = if more { sent } else { sent.max(top) };
+        let keys = self.keys_of(&events).await?;
+        Ok(PullReply { events, keys, last, more, reset: false })
+    }
+
+    /// The consumers' keys of the cases these events belong to.
+    async fn keys_of(&self, events: &[WireEvent]) -> HubResult<Vec<KeyGrant>> {
         let mut cases: Vec<String> = events.iter().filter_map(|e| e.case_id.clone()).collect();
         cases.sort_unstable();
         cases.dedup();
-        let keys = sqlx::query(
+        Ok(sqlx::query(
             "SELECT c.case_id, c.consumer_id, k.key FROM case_consumers c \
              JOIN consumer_keys k ON k.consumer_id = c.consumer_id WHERE c.case_id = ANY($1)",
         )
@@ -479,8 +472,68 @@ impl Store {
         .await?
         .iter()
         .map(|r| KeyGrant { case_id: r.get(0), consumer_id: r.get(1), key: r.get(2) })
-        .collect();
-        Ok(PullReply { events, keys, last, more, reset: false })
+        .collect())
+    }
+
+    /// The branch database a credential is bound to: bound now, by a pull that names it, if
+    /// no push has bound it yet (a credential never serves two sites).
+    async fn bound(&self, site: &SiteRow, asked: Option<&str>) -> HubResult<Option<String>> {
+        let mut tx = self.pool.begin().await?;
+        let own: Option<String> =
+            sqlx::query_scalar("SELECT site_id FROM sites WHERE id = $1 FOR UPDATE")
+                .bind(&site.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        match (own, asked) {
+            (Some(own), Some(asked)) if own != asked => Err(HubError::WrongSite),
+            (Some(own), _) => Ok(Some(own)),
+            (None, None) => Ok(None),
+            (None, Some(asked)) => {
+                let taken: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM sites WHERE site_id = $1")
+                        .bind(asked)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if taken.is_some() {
+                    return Err(HubError::WrongSite);
+                }
+                sqlx::query("UPDATE sites SET site_id = $1 WHERE id = $2")
+                    .bind(asked)
+                    .bind(&site.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(asked.to_owned()))
+            }
+        }
+    }
+
+    /// The whole history of cases handed over to a site (their events before it could see
+    /// them), as far as it may see them; its own events left out, as in a pull.
+    pub async fn case_events(&self, site: &SiteRow, case_ids: &[String]) -> HubResult<PullReply> {
+        if case_ids.len() > redress_core::sync::MAX_CASES {
+            return Err(HubError::BadRequest(format!(
+                "at most {} cases at once",
+                redress_core::sync::MAX_CASES
+            )));
+        }
+        let own = self.bound(site, None).await?;
+        let rows = sqlx::query(
+            "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
+             kind, payload, prev_hash, hash FROM events e WHERE case_id = ANY($1) \
+             AND ($2::text IS NULL OR site_id <> $2) \
+             AND ($3 OR EXISTS (SELECT 1 FROM case_access a \
+                  WHERE a.case_id = e.case_id AND a.site_id = $2)) \
+             ORDER BY server_seq",
+        )
+        .bind(case_ids)
+        .bind(&own)
+        .bind(site.is_hq)
+        .fetch_all(&self.pool)
+        .await?;
+        let events: Vec<WireEvent> = rows.iter().map(wire_row).collect();
+        let keys = self.keys_of(&events).await?;
+        Ok(PullReply { events, keys, last: 0, more: false, reset: false })
     }
 
     /// Issues a site a new signing key (a site registered before bundles, or a key lost); the
@@ -694,6 +747,98 @@ impl Store {
         .await?;
         Ok(r)
     }
+}
+
+/// An event as the hub's queries select it (server_seq, then the event's columns).
+fn wire_row(r: &sqlx::postgres::PgRow) -> WireEvent {
+    WireEvent {
+        server_seq: Some(r.get(0)),
+        event: StoredEvent {
+            event_id: r.get(1),
+            site_id: r.get(2),
+            site_seq: r.get(3),
+            hlc: r.get(4),
+            occurred_at: r.get(5),
+            case_id: r.get(6),
+            actor: r.get(7),
+            kind: r.get(8),
+            payload: r.get(9),
+            prev_hash: r.get(10),
+            hash: r.get(11),
+        },
+    }
+}
+
+/// A branch writes only to the cases it may see: those it records (in this push or before)
+/// and those handed to it. Anything else refuses the whole push.
+async fn may_touch(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    site_id: &str,
+    fresh: &[&WireEvent],
+) -> HubResult<()> {
+    let mut created = std::collections::HashSet::new();
+    let mut touched: Vec<String> = Vec::new();
+    for e in fresh {
+        match (&e.case_id, e.kind == "case.created") {
+            (Some(case), true) => {
+                created.insert(case.clone());
+            }
+            (Some(case), false) => touched.push(case.clone()),
+            (None, _) => {}
+        }
+    }
+    touched.retain(|c| !created.contains(c));
+    touched.sort_unstable();
+    touched.dedup();
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let seen: Vec<String> = sqlx::query_scalar(
+        "SELECT case_id FROM case_access WHERE site_id = $1 AND case_id = ANY($2)",
+    )
+    .bind(site_id)
+    .bind(&touched)
+    .fetch_all(&mut **tx)
+    .await?;
+    if let Some(unseen) = touched.iter().find(|c| !seen.contains(c)) {
+        return Err(HubError::Forbidden(format!(
+            "case {unseen} is neither recorded by this site nor handed over to it"
+        )));
+    }
+    Ok(())
+}
+
+/// Who may see which case from now: the site that recorded it, and each site it is handed or
+/// reassigned to.
+async fn grant_access(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    fresh: &[&WireEvent],
+) -> HubResult<()> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for e in fresh {
+        let Some(case) = &e.case_id else { continue };
+        match e.kind.as_str() {
+            "case.created" => rows.push((case.clone(), e.site_id.clone())),
+            "case.handover_granted" | "case.reassigned" => {
+                let to = serde_json::from_str::<serde_json::Value>(&e.payload)
+                    .ok()
+                    .and_then(|p| p["to"]["site_id"].as_str().map(str::to_owned));
+                if let Some(to) = to {
+                    rows.push((case.clone(), to));
+                }
+            }
+            _ => {}
+        }
+    }
+    for chunk in rows.chunks(1000) {
+        let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO case_access (case_id, site_id) ");
+        qb.push_values(chunk, |mut b, (case, site)| {
+            b.push_bind(case).push_bind(site);
+        });
+        qb.push(" ON CONFLICT DO NOTHING");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// A change of a case's owner is taken only from headquarters, or — a reassignment — from the

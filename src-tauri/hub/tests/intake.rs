@@ -60,6 +60,11 @@ async fn a_website_complaint_becomes_a_case_at_its_branch() {
     );
     let (url, ca, _handle) = serve_tls(store.clone(), Some(intake.clone())).await;
     let client = store.add_intake_client("官网", "website").await.expect("client");
+    // East China's branch runs a site of its own (`site add … --branch BR-EC`), synced once.
+    let ec = site_db(dir.path(), "EC01").await;
+    let (t_ec, _) = site(&store, "华东分公司", "EC01", false).await;
+    store.set_branch("EC01", "BR-EC").await.expect("branch");
+    sync_now(&ec, &t_ec, 500).await;
     let http = reqwest::Client::builder()
         .tls_certs_only(reqwest::Certificate::from_pem_bundle(ca.as_bytes()).expect("ca"))
         .build()
@@ -114,10 +119,20 @@ async fn a_website_complaint_becomes_a_case_at_its_branch() {
     assert!(!receipt.repeated);
     assert!(hub_events(&store).await > before, "the case's events are at the hub");
 
-    // East China's branch has it at its next sync, as its own intake would have recorded it.
-    let ec = site_db(dir.path(), "EC01").await;
-    let (t_ec, _) = site(&store, "华东分公司", "EC01", false).await;
+    // East China's branch has it at its next sync, as its own intake would have recorded it,
+    // and owns it: the channel handed it over as it recorded it.
     sync_now(&ec, &t_ec, 500).await;
+    let detail = redress_core::ops::dispatch(
+        &ec,
+        &redress_core::Actor::system(),
+        "cases.get",
+        &json!({"id": receipt.case_id}).to_string(),
+    )
+    .await
+    .expect("the branch has the case");
+    assert_eq!(detail["ownership"]["owner_site"], ec.site().site_id.as_str(), "{detail}");
+    assert_eq!(detail["ownership"]["mine"], true);
+    assert_eq!(detail["ownership"]["epoch"], 1);
     let (channel, store_code, status, complexity, queue): (String, String, String, String, String) =
         sqlx::query_as(
             "SELECT c.channel, s.code, c.status, c.complexity, d.code FROM cases c \
@@ -192,6 +207,15 @@ async fn a_website_complaint_becomes_a_case_at_its_branch() {
         .expect("client");
     let refused = sync::run(&ec, &sneaky, 10, |_| {}).await.expect_err("refused");
     assert!(format!("{refused:?}").contains("hub.unauthorized"), "{refused:?}");
+
+    // The Chongqing complaint went to no site (South-West runs none yet): it stays with the
+    // channel, and East China does not see it.
+    sync_now(&ec, &t_ec, 500).await;
+    let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE case_no LIKE '%-WEB-%'")
+        .fetch_one(ec.pool())
+        .await
+        .expect("count");
+    assert_eq!(seen, 2, "East China holds its two complaints, not Chongqing's");
 
     // Headquarters sees the three cases of the channel.
     sync_now(&hq, &t_hq, 500).await;

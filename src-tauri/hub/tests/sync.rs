@@ -1,6 +1,8 @@
 //! Branches and headquarters syncing through the real hub on a real PostgreSQL (started by
-//! this test from Debian's packages in a folder of its own): they converge to the same state,
-//! duplicates and retries change nothing, a wrong credential is refused, and TLS is real.
+//! this test from Debian's packages in a folder of its own): headquarters holds everything, a
+//! branch exactly what it may see (its own cases, those handed to it, with their whole
+//! history), duplicates and retries change nothing, a wrong credential and a write to an unseen
+//! case are refused, and TLS is real.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -13,8 +15,45 @@ mod common;
 use common::{demo_db, free_port, new_case, serve_tls, site, site_db, sync_now, Pg};
 use redress_hub::intake::InProcess;
 
+/// The events the hub shows a site: its own, those of no case, and those of the cases it
+/// recorded or was handed (headquarters: all), by id.
+async fn visible_to(store: &Store, db: &redress_core::Db, hq: bool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT event_id FROM events e WHERE $2 OR e.case_id IS NULL OR e.site_id = $1 OR EXISTS \
+         (SELECT 1 FROM case_access a WHERE a.case_id = e.case_id AND a.site_id = $1) \
+         ORDER BY event_id",
+    )
+    .bind(&db.site().site_id)
+    .bind(hq)
+    .fetch_all(store.pool())
+    .await
+    .expect("visible")
+}
+
+async fn event_ids(db: &redress_core::Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT event_id FROM events ORDER BY event_id")
+        .fetch_all(db.pool())
+        .await
+        .expect("events")
+}
+
+/// A case row as the ledger shows it: (status, handler).
+async fn case_state(db: &redress_core::Db, id: &str) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, handler FROM cases WHERE id = ?")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("case")
+}
+
+async fn call(db: &redress_core::Db, op: &str, request: serde_json::Value) -> serde_json::Value {
+    redress_core::ops::dispatch(db, &redress_core::Actor::system(), op, &request.to_string())
+        .await
+        .expect(op)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn headquarters_and_two_branches_converge_through_the_hub() {
+async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() {
     let pg = Pg::start();
     let store = Arc::new(pg.hub("converge").await);
     let dir = tempfile::tempdir().expect("dir");
@@ -27,15 +66,22 @@ async fn headquarters_and_two_branches_converge_through_the_hub() {
     let sh = site_db(dir.path(), "SH01").await;
     let bj = site_db(dir.path(), "BJ01").await;
 
-    // Headquarters pushes its history in small batches; the branches pull it.
+    // Headquarters pushes its history in small batches; the branches pull the organisation,
+    // accounts and code lists, not headquarters' cases.
     let first = sync_now(&hq, &t_hq, 97).await;
     assert!(first.pushed > 100, "{first:?}");
     assert_eq!(first.pulled, 0, "its own events are not sent back to it");
     assert_eq!(first.waiting, 0);
     sync_now(&sh, &t_sh, 250).await;
     sync_now(&bj, &t_bj, 1000).await;
-    let base = projection::snapshot(&hq).await.expect("snapshot");
-    assert_eq!(projection::snapshot(&sh).await.expect("sh"), base);
+    let count = |db: &redress_core::Db, table: &str| {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let pool = db.pool().clone();
+        async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&pool).await.expect("count") }
+    };
+    assert_eq!(count(&sh, "cases").await, 0, "headquarters' cases stay there");
+    assert_eq!(count(&sh, "accounts").await, count(&hq, "accounts").await);
+    assert_eq!(count(&sh, "org_units").await, count(&hq, "org_units").await);
 
     // Offline work everywhere, then syncs in an awkward order.
     let a = new_case(&sh, "钱多多", "13800001111").await;
@@ -47,43 +93,100 @@ async fn headquarters_and_two_branches_converge_through_the_hub() {
     sync_now(&bj, &t_bj, 3).await;
     sync_now(&sh, &t_sh, 3).await;
 
-    let states = [
-        projection::snapshot(&hq).await.expect("hq"),
-        projection::snapshot(&sh).await.expect("sh"),
-        projection::snapshot(&bj).await.expect("bj"),
-    ];
-    assert_eq!(states[0], states[1], "HQ and Shanghai hold the same state");
-    assert_eq!(states[0], states[2], "HQ and Beijing hold the same state");
+    // Headquarters holds every case and event; each branch exactly what it may see.
+    let (held, top) = store.counts().await.expect("counts");
+    assert_eq!(held, top, "numbered without gaps");
     for id in [&a, &b, &c] {
-        assert!(states[0].contains(id.as_str()), "case {id} everywhere");
+        case_state(&hq, id).await;
     }
-    // Case numbers carry the site that received the case.
     let no: String = sqlx::query_scalar("SELECT case_no FROM cases WHERE id = ?")
         .bind(&a)
         .fetch_one(hq.pool())
         .await
         .expect("no");
-    assert!(no.contains("-SH01-"), "{no}");
-    // Every event everywhere, chains intact, nothing waiting.
-    let (held, top) = store.counts().await.expect("counts");
-    assert_eq!(held, top, "numbered without gaps");
-    for db in [&hq, &sh, &bj] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(db.pool())
-            .await
-            .expect("n");
-        assert_eq!(n, held);
-        assert_eq!(redress_core::event_log::verify(db).await.expect("chains") as i64, held);
+    assert!(no.contains("-SH01-"), "case numbers carry the site that received the case: {no}");
+    assert_eq!(event_ids(&hq).await.len() as i64, held);
+    for (db, hq_site) in [(&hq, true), (&sh, false), (&bj, false)] {
+        let ids = event_ids(db).await;
+        assert_eq!(ids, visible_to(&store, db, hq_site).await);
+        assert_eq!(redress_core::event_log::verify(db).await.expect("chains") as usize, ids.len());
         assert_eq!(sync::status(db).await.expect("status").waiting, 0);
+    }
+    assert_eq!(count(&sh, "cases").await, 1, "Shanghai holds its own case");
+    assert_eq!(count(&bj, "cases").await, 1, "Beijing its own");
+
+    // Shanghai asks to hand its case to Beijing; headquarters grants it. Beijing then holds the
+    // case with its whole history — events its cursor had passed — and the consumer's key.
+    let bj_id = bj.site().site_id.clone();
+    call(
+        &sh,
+        "cases.handover_request",
+        serde_json::json!({"id": a, "to_site": bj_id,
+        "reason": "顾客已搬到北京"}),
+    )
+    .await;
+    sync_now(&sh, &t_sh, 50).await;
+    sync_now(&hq, &t_hq, 50).await;
+    call(&hq, "cases.handover_grant", serde_json::json!({"id": a})).await;
+    sync_now(&hq, &t_hq, 50).await;
+    let report = sync_now(&bj, &t_bj, 50).await;
+    assert!(report.pulled >= 3, "the case's creation, the request and the grant: {report:?}");
+    let detail = call(&bj, "cases.get", serde_json::json!({"id": a})).await;
+    assert_eq!(detail["consumer"]["name"], "钱多多", "the consumer's key came with the case");
+    assert_eq!(detail["ownership"]["mine"], true);
+    assert_eq!(detail["ownership"]["epoch"], 1);
+    // Beijing works it; Shanghai, which recorded it, still sees it and no longer changes it.
+    call(&bj, "cases.assign", serde_json::json!({"id": a, "handler_id": "handler.as"})).await;
+    sync_now(&bj, &t_bj, 50).await;
+    for (db, t) in [(&sh, &t_sh), (&hq, &t_hq)] {
+        sync_now(db, t, 50).await;
+    }
+    let worked = case_state(&bj, &a).await;
+    assert_eq!(worked.1.as_deref(), Some("陈静"));
+    assert_eq!(case_state(&sh, &a).await, worked);
+    assert_eq!(case_state(&hq, &a).await, worked);
+    for (db, hq_site) in [(&hq, true), (&sh, false), (&bj, false)] {
+        let ids = event_ids(db).await;
+        assert_eq!(ids, visible_to(&store, db, hq_site).await);
+        assert_eq!(redress_core::event_log::verify(db).await.expect("chains") as usize, ids.len());
+        let state = projection::snapshot(db).await.expect("state");
+        projection::rebuild(db).await.expect("rebuild");
+        assert_eq!(projection::snapshot(db).await.expect("rebuilt"), state);
     }
 
     // A sync with nothing new changes nothing; the same push again is acknowledged again.
+    let held = store.counts().await.expect("counts").0;
     let again = sync_now(&sh, &t_sh, 10).await;
     assert_eq!((again.pushed, again.pulled), (0, 0));
     let replay = sync::outgoing(&sh, 1, 1000).await.expect("outgoing");
     let reply = t_sh.push(&replay).await.expect("replayed push");
     assert_eq!(reply.acknowledged.len(), replay.events.len());
     assert_eq!(store.counts().await.expect("counts").0, held, "a duplicate push adds nothing");
+
+    // The hub takes no write to a case the site may not see (a branch that forgot which sites
+    // there are writes to headquarters' case): the whole push refused, nothing stored.
+    sqlx::query("DELETE FROM known_sites").execute(bj.pool()).await.expect("forget");
+    let mut tx = bj.begin_write().await.expect("tx");
+    let body = redress_core::domain::events::EventBody::CaseHandoverDeclined(
+        redress_core::domain::events::CaseHandoverDeclined { reason: "越权".into() },
+    );
+    redress_core::event_log::append_to_case(
+        &mut tx,
+        &bj,
+        &redress_core::Actor::system(),
+        &c,
+        bj.now(),
+        body,
+    )
+    .await
+    .expect("written here");
+    tx.commit().await.expect("commit");
+    let refused = sync::run(&bj, &t_bj, 50, |_| {}).await.expect_err("refused");
+    assert!(
+        matches!(&refused, CoreError::HubRefused { code, .. } if code == "hub.forbidden"),
+        "{refused:?}"
+    );
+    assert_eq!(store.counts().await.expect("counts").0, held);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

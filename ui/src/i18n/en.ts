@@ -778,6 +778,9 @@ export const en: Messages = {
     },
   },
   ownership: {
+    workTitle: "Hand-overs and held entries",
+    handoverItem: (from: string, to: string, reason: string) => `${from} asks to hand over to ${to}: ${reason}`,
+    heldItem: (site: string, kind: string) => `"${kind}" written by ${site} after the case changed hands is held for review`,
     owner: (label: string) => `Owned by ${label}`,
     notMine: "This site sees the case and may add to it (evidence, findings, plans); only the owning site changes its state.",
     pending: (to: string, reason: string) => `Hand-over to ${to} asked for (${reason}), waiting for headquarters`,

@@ -809,6 +809,9 @@ export const zhCN = {
     },
   },
   ownership: {
+    workTitle: "站点移交与待审核",
+    handoverItem: (from: string, to: string, reason: string) => `${from} 申请移交给 ${to}：${reason}`,
+    heldItem: (site: string, kind: string) => `${site} 在归属变更后提交的“${kind}”未生效，待审核`,
     owner: (label: string) => `归属站点：${label}`,
     notMine: "本站点可查看并补充记录（证据、调查、方案），处理状态只能由归属站点更改。",
     pending: (to: string, reason: string) => `已申请移交给 ${to}（${reason}），待总部批准`,

@@ -253,6 +253,45 @@ describe("Workbench", { timeout: 20_000 }, () => {
     expect(core.calls).toContainEqual(["work.list", {}]);
   });
 
+  it("lists the hand-overs to decide and the held entries to review, and opens their cases", async () => {
+    granted.permissions = ["case.view", "case.handle"];
+    const base = core.answer;
+    core.answer = (name, request) =>
+      name === "ownership.review"
+        ? Promise.resolve({
+            is_hq: true,
+            handovers: [
+              { case_id: "c-7", case_no: "2026-SH01-000007", from_label: "SH01 上海分公司", to_label: "HZ01 杭州分公司", reason: "顾客已搬到杭州" },
+            ],
+            held: [
+              {
+                case_id: "c-9",
+                case_no: "2026-HQ-000009",
+                event_id: "e-1",
+                kind: "case.assigned",
+                site_label: "SH01 上海分公司",
+                reason: "not_owner",
+                recorded_at: "2026-11-20T02:00:00Z",
+              },
+            ],
+          })
+        : base(name, request);
+    renderWorkbench();
+    const card = await screen.findByTestId("work-ownership");
+    within(card).getByText("SH01 上海分公司 申请移交给 HZ01 杭州分公司：顾客已搬到杭州");
+    within(card).getByText("SH01 上海分公司 在归属变更后提交的“分派处理人”未生效，待审核");
+    fireEvent.click(within(card).getByText("2026-HQ-000009"));
+    await waitFor(() => expect(core.calls).toContainEqual(["cases.get", { id: "c-9" }]));
+  });
+
+  it("shows no hand-over card when nothing waits, nor asks without the permission to handle", async () => {
+    granted.permissions = ["case.view"];
+    renderWorkbench();
+    await screen.findByTestId("work-cases");
+    expect(core.calls.some(([name]) => name === "ownership.review")).toBe(false);
+    expect(screen.queryByTestId("work-ownership")).toBeNull();
+  });
+
   it("leaves out approvals for those who do not approve, and opens a case from its number", async () => {
     granted.permissions = ["case.view", "case.handle"];
     renderWorkbench();

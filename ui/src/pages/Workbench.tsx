@@ -14,6 +14,7 @@ import {
   type KpiCode,
   type KpiResponse,
   type OperationError,
+  type OwnershipReview,
   type StatsResponse,
   type StepView,
   type WorkList,
@@ -81,6 +82,8 @@ export function Workbench({
   const [trend, setTrend] = useState<StatsResponse | "failed" | null>(null);
   // Early warnings of mass disputes: on their own as well; a failure leaves them out.
   const [alerts, setAlerts] = useState<AlertsResponse | null>(null);
+  // Hand-overs to decide and entries held for review: on their own as well.
+  const [review, setReview] = useState<OwnershipReview | null>(null);
   const mayView = can("case.view");
   // Who may record risk points (as on the supervision page) may record one from a hotspot.
   const mayRecordRisk = can("supervision.manage");
@@ -123,6 +126,18 @@ export function Workbench({
       live = false;
     };
   }, [mayView, reloads]);
+
+  const mayHandle = can("case.handle");
+  useEffect(() => {
+    if (!mayHandle) return;
+    let live = true;
+    call("ownership.review", {})
+      .then((data) => live && setReview(data))
+      .catch(() => live && setReview(null));
+    return () => {
+      live = false;
+    };
+  }, [mayHandle, reloads]);
 
   useEffect(() => {
     if (!mayView) return;
@@ -429,6 +444,39 @@ export function Workbench({
                 dataSource={work?.approvals ?? []}
                 columns={approvalColumns}
                 onRow={(a) => rowProps(`work-approval-${a.case_no}-v${a.version}`)}
+              />
+            </Card>
+          </Col>
+        )}
+        {review && review.handovers.length + review.held.length > 0 && (
+          <Col xs={24} xl={12}>
+            <Card size="small" title={m.ownership.workTitle} data-testid="work-ownership">
+              <List
+                size="small"
+                dataSource={[
+                  ...review.handovers.map((h) => ({
+                    key: `handover-${h.case_id}`,
+                    caseId: h.case_id,
+                    caseNo: h.case_no,
+                    text: m.ownership.handoverItem(h.from_label, h.to_label, h.reason),
+                  })),
+                  ...review.held.map((h) => ({
+                    key: `held-${h.event_id}`,
+                    caseId: h.case_id,
+                    caseNo: h.case_no,
+                    text: m.ownership.heldItem(h.site_label, m.labels.eventKind[h.kind] ?? h.kind),
+                  })),
+                ]}
+                renderItem={(item) => (
+                  <List.Item key={item.key} data-testid={`work-ownership-${item.key}`}>
+                    <Space size={8} wrap>
+                      <a className="num" onClick={() => setOpenCase(item.caseId)}>
+                        {item.caseNo}
+                      </a>
+                      <Typography.Text>{item.text}</Typography.Text>
+                    </Space>
+                  </List.Item>
+                )}
               />
             </Card>
           </Col>
