@@ -29,7 +29,6 @@ pub fn owner_only(body: &EventBody) -> bool {
             | EventBody::CaseClockResumed(_)
             | EventBody::CaseAcknowledged(_)
             | EventBody::CaseMerged(_)
-            | EventBody::CaseAbsorbed(_)
             | EventBody::CaseTeamSet(_)
             | EventBody::CasePlanDecided(_)
             | EventBody::CasePlanOffered(_)
@@ -125,8 +124,8 @@ pub(crate) async fn check_local(
 }
 
 /// Whether a site may see (and so write to) a case, as the hub decides it: headquarters sees
-/// every case; a branch the cases it recorded and those ever handed to it. A site that never
-/// synced with a hub (no sites known) is alone, and sees what it holds.
+/// every case; a branch the cases it recorded and those ever handed to it. A site with no hub
+/// configured is alone, and sees what it holds.
 pub async fn may_see(
     conn: &mut SqliteConnection,
     site_id: &str,
@@ -134,8 +133,19 @@ pub async fn may_see(
 ) -> CoreResult<bool> {
     let sites: Vec<(String, bool)> =
         sqlx::query_as("SELECT site_id, is_hq FROM known_sites").fetch_all(&mut *conn).await?;
-    if sites.is_empty() || sites.iter().any(|(id, hq)| id == site_id && *hq) {
+    if sites.iter().any(|(id, hq)| id == site_id && *hq) {
         return Ok(true);
+    }
+    if sites.is_empty() {
+        // Never synced: alone, unless a hub is configured (its first sync will say who is
+        // who; until then only this site's own cases, as the hub would have it).
+        let hub: Option<String> = sqlx::query_scalar("SELECT hub_url FROM sync_state")
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+        if hub.is_none() {
+            return Ok(true);
+        }
     }
     let seen: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM cases WHERE id = ?1 AND site_id = ?2 UNION ALL \

@@ -563,7 +563,8 @@ pub async fn apply(
         EventBody::CaseMerged(m) => {
             let id = case_id_of(ev)?;
             sqlx::query(
-                "UPDATE cases SET status = 'merged', merged_into = ?, closed_at = ?, \
+                "UPDATE cases SET status = 'merged', \
+                 merged_into = (SELECT id FROM cases WHERE id = ?), closed_at = ?, \
                  paused_at = NULL, pause_reason = NULL, updated_hlc = ? WHERE id = ?",
             )
             .bind(&m.into_case_id)
@@ -995,10 +996,14 @@ async fn link(
     note: Option<&str>,
     hlc: i64,
 ) -> CoreResult<()> {
+    // Only between cases this site holds: a branch may not see the other case (another
+    // site's); if it arrives later, it sorts earlier and the fold runs again with both.
     for (x, y) in [(a, b), (b, a)] {
         sqlx::query(
             "INSERT INTO case_links (case_id, other_id, kind, note, created_hlc) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, other_id) DO UPDATE SET \
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?1) \
+             AND EXISTS (SELECT 1 FROM cases WHERE id = ?2) \
+             ON CONFLICT (case_id, other_id) DO UPDATE SET \
              kind = excluded.kind, note = excluded.note",
         )
         .bind(x)

@@ -423,9 +423,12 @@ pub(crate) async fn absorb(
         if continues(head.as_ref(), e) {
             take_in(conn, db, e, received_at).await?;
             out.new.push(e.clone());
-        } else if source == Source::Hub && e.site_id != db.site().site_id {
+        } else if e.site_id != db.site().site_id
+            && (source == Source::Hub || e.site_seq <= head.as_ref().map_or(0, |h| h.0))
+        {
             // The hub sends only the events of the cases this site may see: another site's
-            // chain has holes here (the hub checked it whole). Every link held is checked.
+            // chain has holes here (the hub checked it whole), which the hub or a bundle may
+            // fill later. Every link held is checked.
             links_with_neighbours(conn, e).await?;
             take_in(conn, db, e, received_at).await?;
             out.new.push(e.clone());
@@ -463,6 +466,15 @@ pub(crate) enum Source {
 /// An event taken in past a hole in its site's chain still links with the events held on
 /// either side of it.
 async fn links_with_neighbours(conn: &mut SqliteConnection, e: &WireEvent) -> CoreResult<()> {
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM events WHERE site_id = ? AND site_seq = ?")
+            .bind(&e.site_id)
+            .bind(e.site_seq)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if taken.is_some() {
+        return Err(broken(e, "another event of its site holds its place: the logs diverged"));
+    }
     let before: Option<String> =
         sqlx::query_scalar("SELECT hash FROM events WHERE site_id = ? AND site_seq = ?")
             .bind(&e.site_id)
@@ -613,6 +625,25 @@ async fn release_held(
             let e: WireEvent =
                 serde_json::from_str(&json).map_err(|x| CoreError::Internal(x.to_string()))?;
             if continues(head_of(conn, &e.site_id).await?.as_ref(), &e) {
+                take_in(conn, db, &e, received_at).await?;
+                out.new.push(e);
+                progress = true;
+            }
+        }
+        // Set aside past what was then the head of another site's chain, which the hub has
+        // since moved past (holes of cases this site does not see): they fill a hole now.
+        let in_holes: Vec<String> = sqlx::query_scalar(
+            "SELECT h.event FROM held_events h WHERE h.site_id <> ? \
+             AND h.site_seq < (SELECT MAX(site_seq) FROM events e WHERE e.site_id = h.site_id) \
+             ORDER BY h.site_id, h.site_seq",
+        )
+        .bind(&db.site().site_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for json in in_holes {
+            let e: WireEvent =
+                serde_json::from_str(&json).map_err(|x| CoreError::Internal(x.to_string()))?;
+            if links_with_neighbours(conn, &e).await.is_ok() {
                 take_in(conn, db, &e, received_at).await?;
                 out.new.push(e);
                 progress = true;
@@ -971,8 +1002,6 @@ pub async fn run<T: Transport>(
     let store = evidence::Store::for_database(db.path());
     let mut report = SyncReport::default();
     let mut files = BlobTally::default();
-    // Who is who: hand-overs name these sites, and headquarters grants them.
-    crate::ownership::remember_sites(db, &transport.sites().await?).await?;
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;
     loop {
@@ -1030,6 +1059,9 @@ pub async fn run<T: Transport>(
             break;
         }
     }
+    // Who is who (asked after the push and pull, which bind this site's credential: it is on
+    // the list from its first sync): hand-overs name these sites, headquarters grants them.
+    crate::ownership::remember_sites(db, &transport.sites().await?).await?;
     // Cases handed over to this site: their history from before it could see them.
     let wanted: Vec<String> = sqlx::query_scalar("SELECT case_id FROM cases_wanted ORDER BY since")
         .fetch_all(db.pool())
@@ -1038,6 +1070,16 @@ pub async fn run<T: Transport>(
         let applied = apply_case_events(db, &transport.case_events(chunk).await?).await?;
         report.pulled += applied.stored;
         report.refolded |= applied.refolded;
+        // Asked once: a case the hub has no creation of for this site (one it may not see,
+        // brought by a bundle) is not asked for again and again.
+        let mut qb =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new("DELETE FROM cases_wanted WHERE case_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in chunk {
+            ids.push_bind(id);
+        }
+        qb.push(")");
+        qb.build().execute(db.pool()).await?;
     }
     let confirmed = send_blobs(&store, transport, not_known_at_hub(db).await?, &mut files).await?;
     note_at_hub(db, &confirmed).await?;

@@ -13,8 +13,13 @@ CREATE INDEX case_access_by_site ON case_access (site_id, case_id);
 INSERT INTO case_access (case_id, site_id)
 SELECT case_id, site_id FROM events WHERE kind = 'case.created' AND case_id IS NOT NULL
 ON CONFLICT DO NOTHING;
+-- (The payload is read as JSON only for these two kinds: another event's text may hold
+-- escapes jsonb refuses, such as \u0000.)
 INSERT INTO case_access (case_id, site_id)
-SELECT case_id, (payload::jsonb) -> 'to' ->> 'site_id' FROM events
-WHERE kind IN ('case.handover_granted', 'case.reassigned') AND case_id IS NOT NULL
-  AND (payload::jsonb) -> 'to' ->> 'site_id' IS NOT NULL
+SELECT case_id, target FROM (
+    SELECT case_id, CASE WHEN kind IN ('case.handover_granted', 'case.reassigned')
+                         THEN (payload::jsonb) -> 'to' ->> 'site_id' END AS target
+    FROM events WHERE kind IN ('case.handover_granted', 'case.reassigned')
+      AND case_id IS NOT NULL
+) moved WHERE target IS NOT NULL
 ON CONFLICT DO NOTHING;

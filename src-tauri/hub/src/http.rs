@@ -57,7 +57,7 @@ impl IntoResponse for ApiError {
             HubError::Tampered { .. }
             | HubError::BrokenChain { .. }
             | HubError::Diverged { .. } => StatusCode::CONFLICT,
-            HubError::UnknownSigner | HubError::Forbidden(_) => StatusCode::FORBIDDEN,
+            HubError::UnknownSigner => StatusCode::FORBIDDEN,
             HubError::BadRequest(_) | HubError::Bundle(_) => StatusCode::BAD_REQUEST,
             HubError::BlobMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::BlobMissing => StatusCode::NOT_FOUND,
@@ -88,10 +88,14 @@ async fn site_of(hub: &Hub, headers: &HeaderMap) -> Result<SiteRow, ApiError> {
 }
 
 async fn health(State(hub): State<Hub>) -> Response {
-    match hub.store.counts().await {
-        Ok((events, top)) => {
-            Json(json!({"status": "ok", "events": events, "server_seq": top})).into_response()
-        }
+    let counts = match hub.store.counts().await {
+        Ok(c) => c,
+        Err(e) => return ApiError(e).into_response(),
+    };
+    match hub.store.withheld_count().await {
+        Ok(withheld) => Json(json!({"status": "ok", "events": counts.0, "server_seq": counts.1,
+            "withheld": withheld}))
+        .into_response(),
         Err(e) => ApiError(e).into_response(),
     }
 }

@@ -34,8 +34,6 @@ pub enum HubError {
     Bundle(String),
     #[error("{0}")]
     BadRequest(String),
-    #[error("{0}")]
-    Forbidden(String),
     #[error("this hub keeps no files (no blob store configured)")]
     BlobsOff,
     #[error("the file does not match its SHA-256")]
@@ -61,7 +59,6 @@ impl HubError {
             HubError::UnknownSigner => "hub.unknown_signer",
             HubError::Bundle(_) => "hub.bad_bundle",
             HubError::BadRequest(_) => "hub.bad_request",
-            HubError::Forbidden(_) => "hub.forbidden",
             HubError::BlobsOff => "hub.blobs_off",
             HubError::BlobMismatch => "hub.blob_mismatch",
             HubError::BlobMissing => "hub.blob_missing",
@@ -337,14 +334,11 @@ impl Store {
             if e.prev_hash != expected_prev {
                 return Err(HubError::BrokenChain { site_seq: e.site_seq });
             }
-            may_move(&mut tx, site, e, &fresh).await?;
             head = e.hash.clone();
             next_seq += 1;
             fresh.push(e);
         }
-        if !site.is_hq {
-            may_touch(&mut tx, &request.site_id, &fresh).await?;
-        }
+        let withheld = withheld(&mut tx, site, &request.site_id, &fresh).await?;
         store_keys(&mut tx, &request.keys).await?;
         if !fresh.is_empty() {
             let k = fresh.len() as i64;
@@ -358,7 +352,7 @@ impl Store {
                 let (i, events) = chunk;
                 let mut qb = QueryBuilder::<Postgres>::new(
                     "INSERT INTO events (server_seq, event_id, site_id, site_seq, hlc, occurred_at, \
-                     case_id, actor, kind, payload, prev_hash, hash) ",
+                     case_id, actor, kind, payload, prev_hash, hash, withheld) ",
                 );
                 qb.push_values(events.iter().enumerate(), |mut b, (j, e)| {
                     b.push_bind(first + (i * 500 + j) as i64)
@@ -372,7 +366,8 @@ impl Store {
                         .push_bind(&e.kind)
                         .push_bind(&e.payload)
                         .push_bind(&e.prev_hash)
-                        .push_bind(&e.hash);
+                        .push_bind(&e.hash)
+                        .push_bind(withheld.get(e.event_id.as_str()).copied());
                 });
                 qb.build().execute(&mut *tx).await?;
             }
@@ -380,7 +375,15 @@ impl Store {
                 acknowledged
                     .push(Ack { event_id: e.event_id.clone(), server_seq: first + j as i64 });
             }
-            grant_access(&mut tx, &fresh).await?;
+            let taken: Vec<&WireEvent> = fresh
+                .iter()
+                .copied()
+                .filter(|e| !withheld.contains_key(e.event_id.as_str()))
+                .collect();
+            grant_access(&mut tx, &taken).await?;
+            for (event_id, reason) in &withheld {
+                tracing::warn!(site = %site.code, event = %event_id, reason, "withheld");
+            }
             // An erasure arriving destroys the hub's copy of the key.
             for e in fresh.iter().filter(|e| e.kind == "consumer.anonymised") {
                 let consumer: Option<String> =
@@ -436,7 +439,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
              kind, payload, prev_hash, hash FROM events e WHERE server_seq > $1 \
-             AND ($3::text IS NULL OR site_id <> $3) \
+             AND withheld IS NULL AND ($3::text IS NULL OR site_id <> $3) \
              AND ($4 OR case_id IS NULL OR EXISTS (SELECT 1 FROM case_access a \
                   WHERE a.case_id = e.case_id AND a.site_id = $3)) \
              ORDER BY server_seq LIMIT $2",
@@ -521,7 +524,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
              kind, payload, prev_hash, hash FROM events e WHERE case_id = ANY($1) \
-             AND ($2::text IS NULL OR site_id <> $2) \
+             AND withheld IS NULL AND ($2::text IS NULL OR site_id <> $2) \
              AND ($3 OR EXISTS (SELECT 1 FROM case_access a \
                   WHERE a.case_id = e.case_id AND a.site_id = $2)) \
              ORDER BY server_seq",
@@ -739,6 +742,13 @@ impl Store {
     }
 
     /// How many events the hub holds, and the highest number given.
+    /// How many events the hub keeps but sends to no site (`withheld`).
+    pub async fn withheld_count(&self) -> HubResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE withheld IS NOT NULL")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     pub async fn counts(&self) -> HubResult<(i64, i64)> {
         let r: (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM events), (SELECT v FROM hub_counter WHERE id = 1)",
@@ -769,43 +779,94 @@ fn wire_row(r: &sqlx::postgres::PgRow) -> WireEvent {
     }
 }
 
-/// A branch writes only to the cases it may see: those it records (in this push or before)
-/// and those handed to it. Anything else refuses the whole push.
-async fn may_touch(
+/// The events of a push the hub keeps but sends to no site, with why: a branch's write to a
+/// case it may not see (`not_visible`: neither recorded by it, in this push or before, nor
+/// handed to it), a creation of a case the hub holds already (`duplicate_case`), a change of
+/// owner from a site that may not make it (`not_hq`: grants come from headquarters; a
+/// reassignment also from the site that recorded the case while no one moved it yet — the
+/// online channel handing a complaint to its branch). Refusing the push instead would stop the
+/// branch for good: its chain cannot skip the event.
+async fn withheld<'e>(
     tx: &mut sqlx::Transaction<'_, Postgres>,
+    site: &SiteRow,
     site_id: &str,
-    fresh: &[&WireEvent],
-) -> HubResult<()> {
-    let mut created = std::collections::HashSet::new();
-    let mut touched: Vec<String> = Vec::new();
-    for e in fresh {
-        match (&e.case_id, e.kind == "case.created") {
-            (Some(case), true) => {
-                created.insert(case.clone());
-            }
-            (Some(case), false) => touched.push(case.clone()),
-            (None, _) => {}
-        }
+    fresh: &[&'e WireEvent],
+) -> HubResult<std::collections::HashMap<&'e str, &'static str>> {
+    use std::collections::{HashMap, HashSet};
+    let mut out: HashMap<&str, &'static str> = HashMap::new();
+    let cases: Vec<String> = {
+        let mut c: Vec<String> = fresh.iter().filter_map(|e| e.case_id.clone()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    if cases.is_empty() {
+        return Ok(out);
     }
-    touched.retain(|c| !created.contains(c));
-    touched.sort_unstable();
-    touched.dedup();
-    if touched.is_empty() {
-        return Ok(());
-    }
-    let seen: Vec<String> = sqlx::query_scalar(
-        "SELECT case_id FROM case_access WHERE site_id = $1 AND case_id = ANY($2)",
+    // What the hub holds of these cases: who recorded each, and which were moved already.
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT case_id, kind, site_id FROM events WHERE case_id = ANY($1) \
+         AND kind IN ('case.created', 'case.handover_granted', 'case.reassigned') \
+         AND withheld IS NULL",
     )
-    .bind(site_id)
-    .bind(&touched)
+    .bind(&cases)
     .fetch_all(&mut **tx)
     .await?;
-    if let Some(unseen) = touched.iter().find(|c| !seen.contains(c)) {
-        return Err(HubError::Forbidden(format!(
-            "case {unseen} is neither recorded by this site nor handed over to it"
-        )));
+    let mut creator: HashMap<String, String> = HashMap::new();
+    let mut moved: HashSet<String> = HashSet::new();
+    for (case, kind, by) in rows {
+        if kind == "case.created" {
+            creator.insert(case, by);
+        } else {
+            moved.insert(case);
+        }
     }
-    Ok(())
+    let seen: HashSet<String> = if site.is_hq {
+        HashSet::new()
+    } else {
+        sqlx::query_scalar::<_, String>(
+            "SELECT case_id FROM case_access WHERE site_id = $1 AND case_id = ANY($2)",
+        )
+        .bind(site_id)
+        .bind(&cases)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect()
+    };
+    for e in fresh {
+        let Some(case) = &e.case_id else { continue };
+        let reason = match e.kind.as_str() {
+            "case.created" if creator.contains_key(case) => Some("duplicate_case"),
+            "case.created" => {
+                creator.insert(case.clone(), e.site_id.clone());
+                None
+            }
+            _ if !site.is_hq
+                && !seen.contains(case)
+                && creator.get(case).map(String::as_str) != Some(site_id) =>
+            {
+                Some("not_visible")
+            }
+            "case.handover_granted" if !site.is_hq => Some("not_hq"),
+            "case.reassigned"
+                if !site.is_hq
+                    && (moved.contains(case)
+                        || creator.get(case).map(String::as_str) != Some(site_id)) =>
+            {
+                Some("not_hq")
+            }
+            "case.handover_granted" | "case.reassigned" => {
+                moved.insert(case.clone());
+                None
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            out.insert(e.event_id.as_str(), reason);
+        }
+    }
+    Ok(out)
 }
 
 /// Who may see which case from now: the site that recorded it, and each site it is handed or
@@ -837,39 +898,6 @@ async fn grant_access(
         });
         qb.push(" ON CONFLICT DO NOTHING");
         qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// A change of a case's owner is taken only from headquarters, or — a reassignment — from the
-/// site that recorded the case (the online channel handing a complaint to its branch).
-async fn may_move(
-    tx: &mut sqlx::Transaction<'_, Postgres>,
-    site: &SiteRow,
-    e: &WireEvent,
-    fresh: &[&WireEvent],
-) -> HubResult<()> {
-    let granted = e.kind == "case.handover_granted";
-    if site.is_hq || !(granted || e.kind == "case.reassigned") {
-        return Ok(());
-    }
-    let creator_here = fresh.iter().any(|f| f.kind == "case.created" && f.case_id == e.case_id);
-    let creator: Option<String> = if creator_here {
-        Some(e.site_id.clone())
-    } else {
-        sqlx::query_scalar(
-            "SELECT site_id FROM events WHERE case_id = $1 AND kind = 'case.created' LIMIT 1",
-        )
-        .bind(&e.case_id)
-        .fetch_optional(&mut **tx)
-        .await?
-    };
-    if granted || creator.as_deref() != Some(e.site_id.as_str()) {
-        return Err(HubError::Forbidden(format!(
-            "event {} moves case {} to another site: only headquarters does that",
-            e.site_seq,
-            e.case_id.as_deref().unwrap_or("?")
-        )));
     }
     Ok(())
 }

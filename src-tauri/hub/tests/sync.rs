@@ -114,6 +114,18 @@ async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() 
     }
     assert_eq!(count(&sh, "cases").await, 1, "Shanghai holds its own case");
     assert_eq!(count(&bj, "cases").await, 1, "Beijing its own");
+    // Headquarters links Shanghai's case to one of its own: Shanghai takes the link event
+    // though it does not see the other case (no link row to a case it does not hold).
+    let c_no: String = sqlx::query_scalar("SELECT case_no FROM cases WHERE id = ?")
+        .bind(&c)
+        .fetch_one(hq.pool())
+        .await
+        .expect("no");
+    call(&hq, "cases.link", serde_json::json!({"id": a, "other": c_no})).await;
+    sync_now(&hq, &t_hq, 50).await;
+    sync_now(&sh, &t_sh, 50).await;
+    assert_eq!(count(&sh, "case_links").await, 0);
+    assert_eq!(count(&hq, "case_links").await, 2, "both ways where both cases are held");
 
     // Shanghai asks to hand its case to Beijing; headquarters grants it. Beijing then holds the
     // case with its whole history — events its cursor had passed — and the consumer's key.
@@ -163,9 +175,11 @@ async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() 
     assert_eq!(reply.acknowledged.len(), replay.events.len());
     assert_eq!(store.counts().await.expect("counts").0, held, "a duplicate push adds nothing");
 
-    // The hub takes no write to a case the site may not see (a branch that forgot which sites
-    // there are writes to headquarters' case): the whole push refused, nothing stored.
+    // A write to a case the site may not see (a branch with no hub configured any more writes
+    // to headquarters' case, as a store could to one a bundle brought): the hub keeps it — the
+    // branch's chain goes on — but sends it to no site.
     sqlx::query("DELETE FROM known_sites").execute(bj.pool()).await.expect("forget");
+    sqlx::query("UPDATE sync_state SET hub_url = NULL").execute(bj.pool()).await.expect("alone");
     let mut tx = bj.begin_write().await.expect("tx");
     let body = redress_core::domain::events::EventBody::CaseHandoverDeclined(
         redress_core::domain::events::CaseHandoverDeclined { reason: "越权".into() },
@@ -181,12 +195,69 @@ async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() 
     .await
     .expect("written here");
     tx.commit().await.expect("commit");
-    let refused = sync::run(&bj, &t_bj, 50, |_| {}).await.expect_err("refused");
-    assert!(
-        matches!(&refused, CoreError::HubRefused { code, .. } if code == "hub.forbidden"),
-        "{refused:?}"
+    let foreign: String = sqlx::query_scalar(
+        "SELECT event_id FROM events WHERE case_id = ? ORDER BY site_seq DESC LIMIT 1",
+    )
+    .bind(&c)
+    .fetch_one(bj.pool())
+    .await
+    .expect("written");
+    assert_eq!(sync_now(&bj, &t_bj, 50).await.waiting, 0, "acknowledged: nothing stuck");
+    let reason: Option<String> =
+        sqlx::query_scalar("SELECT withheld FROM events WHERE event_id = $1")
+            .bind(&foreign)
+            .fetch_one(store.pool())
+            .await
+            .expect("at the hub");
+    assert_eq!(reason.as_deref(), Some("not_visible"));
+    assert_eq!(store.withheld_count().await.expect("withheld"), 1);
+    sync_now(&hq, &t_hq, 50).await;
+    assert!(!event_ids(&hq).await.contains(&foreign), "sent to no site");
+    assert_eq!(case_state(&hq, &c).await.0, "received", "headquarters' case unchanged");
+    // The branch goes on: its next case reaches headquarters.
+    let d = new_case(&bj, "周小白", "13600004444").await;
+    assert_eq!(sync_now(&bj, &t_bj, 50).await.waiting, 0);
+    sync_now(&hq, &t_hq, 50).await;
+    case_state(&hq, &d).await;
+    // A second creation of a case the hub holds is withheld too (every replica would fail on
+    // it), and grants no access.
+    let mut replay = sync::outgoing(&sh, 1, 1).await.expect("sh");
+    let created = replay.events[0].event.clone();
+    assert_eq!(created.kind, "case.created");
+    let mut copy = created.clone();
+    copy.event_id = "0193a000-0000-7000-8000-0000000000aa".into();
+    copy.site_id = bj.site().site_id.clone();
+    let (seq, prev): (i64, String) = sqlx::query_as(
+        "SELECT site_seq, hash FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
+    )
+    .bind(&bj.site().site_id)
+    .fetch_one(bj.pool())
+    .await
+    .expect("head");
+    copy.site_seq = seq + 1;
+    copy.prev_hash = prev;
+    copy.hash = copy.compute_hash();
+    replay.site_id = bj.site().site_id.clone();
+    replay.events = vec![redress_core::sync::WireEvent { event: copy, server_seq: None }];
+    replay.keys.clear();
+    t_bj.push(&replay).await.expect("kept");
+    assert_eq!(store.withheld_count().await.expect("withheld"), 2);
+
+    // Headquarters' whole history by bundle reaches Shanghai, whose copy of headquarters'
+    // chain has holes (the cases it does not see): each event fills its hole, linking with its
+    // neighbours, and Shanghai goes on syncing.
+    use redress_core::bundle::{self, Scope};
+    bundle::set_own_key(&hq, Some(&bundle::new_key_pair().0)).await.expect("key");
+    let file = dir.path().join("总部.redress-bundle");
+    bundle::export(&hq, &file, Scope::All, None).await.expect("export");
+    let before = event_ids(&sh).await.len();
+    let taken = bundle::import(&sh, &file, None).await.expect("holes filled");
+    assert!(taken.stored > 0 && event_ids(&sh).await.len() > before, "{taken:?}");
+    assert_eq!(
+        redress_core::event_log::verify(&sh).await.expect("chains") as usize,
+        event_ids(&sh).await.len()
     );
-    assert_eq!(store.counts().await.expect("counts").0, held);
+    sync_now(&sh, &t_sh, 50).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -588,7 +588,7 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
       "cases.held_review": () => Promise.resolve(DETAIL.ownership),
     });
     renderDrawer();
-    await screen.findByText("1 条记录在归属变更后由原站点提交，未生效，待审核");
+    await screen.findByText("1 条记录与案件当时的归属不符（如原站点在改派后提交的更改），未生效，待审核");
     const row = within(await screen.findByTestId(`held-${held.event_id}`));
     row.getByText("未生效·待审核");
     fireEvent.click(row.getByTestId(`held-review-${held.event_id}`));

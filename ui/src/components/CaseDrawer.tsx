@@ -383,12 +383,14 @@ export function CaseDrawer({
                 <Button size="small" onClick={() => setDialog("link")} data-testid="case-link">
                   {d.link}
                 </Button>
-                <Button size="small" onClick={() => setDialog("merge")} data-testid="case-merge">
-                  {d.merge}
-                </Button>
+                {detail.ownership.mine && (
+                  <Button size="small" onClick={() => setDialog("merge")} data-testid="case-merge">
+                    {d.merge}
+                  </Button>
+                )}
               </>
             )}
-            {canHandle && !FINISHED.has(detail.case.status) &&
+            {canHandle && detail.ownership.mine && !FINISHED.has(detail.case.status) &&
               (detail.case.paused_reason ? (
                 <Button size="small" onClick={() => setResuming(true)} data-testid="clock-resume">
                   {d.resume}
@@ -449,7 +451,8 @@ export function CaseDrawer({
                   : d.ackPending(formatDateTime(detail.case.ack_due_at))
               }
               action={
-                canWork && (
+                canWork &&
+                detail.ownership.mine && (
                   <Button size="small" type="primary" onClick={() => setDialog("acknowledge")} data-testid="case-acknowledge">
                     {d.acknowledge}
                   </Button>

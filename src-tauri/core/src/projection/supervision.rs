@@ -43,8 +43,11 @@ pub(super) async fn apply(
             .await?;
             for (position, case_id) in i.case_ids.iter().enumerate() {
                 sqlx::query(
+                    // The cases sampled that this site holds (a branch does not see the
+                    // others').
                     "INSERT INTO inspection_cases (inspection_id, case_id, position, verdict) \
-                     VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING",
+                     SELECT ?1, ?2, ?3, 'pending' WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?2) \
+                     ON CONFLICT DO NOTHING",
                 )
                 .bind(&i.inspection_id)
                 .bind(case_id)
