@@ -1,5 +1,5 @@
 //! `redress-hub serve --config FILE`, `redress-hub migrate`, `redress-hub site add NAME`,
-//! `redress-hub intake add NAME --channel website`.
+//! `redress-hub intake add NAME --channel website`, `redress-hub withheld`.
 //! Logs are JSON lines on stderr (one object a request).
 
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use redress_hub::store::Store;
 #[derive(Parser)]
 #[command(name = "redress-hub", about = "The headquarters hub of Redress")]
 struct Cli {
-    /// The PostgreSQL database (for `migrate` and `site add`; `serve` reads its config file).
+    /// The PostgreSQL database (for `migrate`, `site add`, `withheld`; `serve` reads its config file).
     #[arg(long, env = "REDRESS_HUB_DATABASE_URL", global = true)]
     database_url: Option<String>,
     #[command(subcommand)]
@@ -45,6 +45,13 @@ enum Command {
     Bundle {
         #[command(subcommand)]
         command: BundleCommand,
+    },
+    /// Lists the events the hub keeps but sends to no site (a site's write to a case it may
+    /// not see, a second creation of a case, a change of owner it may not make), newest
+    /// first, as JSON.
+    Withheld {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
     },
 }
 
@@ -171,6 +178,20 @@ async fn main() -> ExitCode {
             match store.add_intake_client(&name, &channel).await {
                 Ok(client) => {
                     println!("{}", serde_json::to_string_pretty(&client).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Withheld { limit } => {
+            let Some(url) = url(None) else { return fail("--database-url is required") };
+            let store = match Store::connect(&url, 2).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match store.withheld(limit).await {
+                Ok(list) => {
+                    println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

@@ -124,6 +124,21 @@ pub struct NewSite {
     pub is_hq: bool,
 }
 
+/// An event the hub keeps but sends to no site, and why (`not_visible`, `duplicate_case`,
+/// `not_hq`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WithheldEvent {
+    pub server_seq: i64,
+    /// The site's code, when the hub knows the database it came from.
+    pub site_code: Option<String>,
+    pub site_id: String,
+    pub site_seq: i64,
+    pub case_id: Option<String>,
+    pub kind: String,
+    pub reason: String,
+    pub received_at: String,
+}
+
 /// What taking a bundle in did at the hub.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct HubBundleReport {
@@ -742,6 +757,33 @@ impl Store {
     }
 
     /// How many events the hub holds, and the highest number given.
+    /// The events the hub keeps but sends to no site, newest first: for a person at
+    /// headquarters to look into (which site, which case, what, why).
+    pub async fn withheld(&self, limit: i64) -> HubResult<Vec<WithheldEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.server_seq, s.code, e.site_id, e.site_seq, e.case_id, e.kind, \
+             e.withheld, e.received_at::text FROM events e \
+             LEFT JOIN sites s ON s.site_id = e.site_id \
+             WHERE e.withheld IS NOT NULL ORDER BY e.server_seq DESC LIMIT $1",
+        )
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| WithheldEvent {
+                server_seq: r.get(0),
+                site_code: r.get(1),
+                site_id: r.get(2),
+                site_seq: r.get(3),
+                case_id: r.get(4),
+                kind: r.get(5),
+                reason: r.get(6),
+                received_at: r.get(7),
+            })
+            .collect())
+    }
+
     /// How many events the hub keeps but sends to no site (`withheld`).
     pub async fn withheld_count(&self) -> HubResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE withheld IS NOT NULL")

@@ -242,6 +242,19 @@ async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() 
     replay.keys.clear();
     t_bj.push(&replay).await.expect("kept");
     assert_eq!(store.withheld_count().await.expect("withheld"), 2);
+    // Listed for headquarters (`redress-hub withheld`), newest first, naming site and case.
+    let listed = store.withheld(10).await.expect("list");
+    let seen: Vec<(Option<&str>, Option<&str>, &str, &str)> = listed
+        .iter()
+        .map(|w| (w.site_code.as_deref(), w.case_id.as_deref(), w.kind.as_str(), w.reason.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (Some("BJ01"), Some(a.as_str()), "case.created", "duplicate_case"),
+            (Some("BJ01"), Some(c.as_str()), "case.handover_declined", "not_visible"),
+        ]
+    );
 
     // Headquarters' whole history by bundle reaches Shanghai, whose copy of headquarters'
     // chain has holes (the cases it does not see): each event fills its hole, linking with its
