@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver imagemagick fonts-noto-cjk fonts-lxgw-wenkai poppler-utils qpdf sqlite3
-  postgresql
+  postgresql openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -22,7 +22,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { call, OperationError, type Lang, type SystemInfo } from "./api";
 import { CodesProvider } from "./codes";
 import { ChangePasswordForm } from "./components/ChangePassword";
-import { SyncIndicator, SyncProvider } from "./components/Sync";
+import { SyncIndicator, SyncProvider, useSync } from "./components/Sync";
 import { useI18n } from "./i18n";
 import { Lock } from "./pages/auth/Lock";
 import { AuthCard } from "./pages/auth/AuthCard";
@@ -164,6 +164,14 @@ function Workspace() {
   }, []);
 
   useEffect(refreshInfo, [refreshInfo]);
+  // A branch's first sync may give this site the code and name headquarters registered it
+  // under: the header follows.
+  const { view: syncView } = useSync();
+  const siteNow = syncView ? `${syncView.site_code} ${syncView.site_name}` : null;
+  const siteShown = info ? `${info.site_code} ${info.site_name}` : null;
+  useEffect(() => {
+    if (siteNow && siteShown && siteNow !== siteShown) refreshInfo();
+  }, [siteNow, siteShown, refreshInfo]);
 
   // Ctrl+N (⌘N on macOS) opens a new intake from anywhere: the hotline does not wait.
   const mayIntake = can("case.intake");

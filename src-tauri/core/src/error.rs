@@ -111,6 +111,13 @@ pub enum CoreError {
     /// case is neither this site's nor handed to it: the hub would refuse the write).
     #[error("hand-over: {reason}")]
     Handover { reason: &'static str },
+    /// This site has numbered cases with its code: the code cannot change any more.
+    #[error("the site code {code} is in case numbers already")]
+    SiteCodeFixed { code: String },
+    /// The hub registered this site's credential under another code than the one this site
+    /// numbers its cases with (`local`); `hub` names the hub's site (code and name).
+    #[error("this site is {local}, the credential is the hub's {hub}")]
+    SiteMismatch { local: String, hub: String },
     /// The hub could not be reached (no network, TLS, timeout).
     #[error("hub unreachable: {0}")]
     HubUnreachable(String),
@@ -167,6 +174,8 @@ impl CoreError {
             CoreError::SupervisionState { .. } => "supervision.invalid_state",
             CoreError::NotOwner { .. } => "case.not_owner",
             CoreError::Handover { .. } => "case.handover",
+            CoreError::SiteCodeFixed { .. } => "site.code_fixed",
+            CoreError::SiteMismatch { .. } => "sync.site_mismatch",
             CoreError::HubUnreachable(_) => "sync.unreachable",
             CoreError::HubRefused { .. } => "sync.refused",
             CoreError::Bundle { reason } => match *reason {
@@ -426,6 +435,18 @@ impl CoreError {
                 "not_visible" => "This case is not this site's (neither recorded here nor handed over here): nothing can be recorded on it here".into(),
                 _ => "Not possible for the hand-over now".into(),
             },
+            (SiteCodeFixed { code }, Lang::Zh) => {
+                format!("本站点已用代码{code}编号案件，站点代码不能再更改")
+            }
+            (SiteCodeFixed { code }, Lang::En) => format!(
+                "This site has numbered cases with the code {code}: the code cannot change any more"
+            ),
+            (SiteMismatch { local, hub }, Lang::Zh) => format!(
+                "本站点的案件编号使用代码{local}，而此凭据在总部同步中心登记为{hub}。请核对凭据是否发给本站点，或请总部按{local}登记本站点"
+            ),
+            (SiteMismatch { local, hub }, Lang::En) => format!(
+                "This site numbers its cases with the code {local}, but the hub registered this credential as {hub}. Check that the credential was issued to this site, or have headquarters register this site as {local}"
+            ),
             (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),
             (AlreadySetUp, Lang::En) => "The administrator exists already: sign in".into(),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
@@ -586,6 +607,11 @@ mod tests {
             (CoreError::SupervisionState { reason: "x" }, "supervision.invalid_state"),
             (CoreError::NotOwner { owner: "SH01 上海分公司".into() }, "case.not_owner"),
             (CoreError::Handover { reason: "pending" }, "case.handover"),
+            (CoreError::SiteCodeFixed { code: "HQ".into() }, "site.code_fixed"),
+            (
+                CoreError::SiteMismatch { local: "HQ".into(), hub: "SH01 上海分公司".into() },
+                "sync.site_mismatch",
+            ),
             (CoreError::Bundle { reason: "invalid" }, "bundle.invalid"),
             (CoreError::Bundle { reason: "signature" }, "bundle.signature"),
             (CoreError::Bundle { reason: "untrusted" }, "bundle.untrusted"),

@@ -121,13 +121,13 @@ pub(crate) async fn append_indexing(
     indexing: Indexing,
 ) -> CoreResult<StoredEvent> {
     if let Some(case_id) = &new.case_id {
-        crate::ownership::check_local(conn, &db.site.site_id, case_id, &new.body).await?;
+        crate::ownership::check_local(conn, &db.site().site_id, case_id, &new.body).await?;
     }
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
     )
-    .bind(&db.site.site_id)
+    .bind(&db.site().site_id)
     .fetch_optional(&mut *conn)
     .await?;
     let (site_seq, prev_hash) = match head {
@@ -142,7 +142,7 @@ pub(crate) async fn append_indexing(
     let hlc: Timestamp = db.hlc.now();
     let mut event = StoredEvent {
         event_id: uuid::Uuid::now_v7().to_string(),
-        site_id: db.site.site_id.clone(),
+        site_id: db.site().site_id,
         site_seq,
         hlc: hlc.as_i64(),
         occurred_at: time::to_db(new.occurred_at),
@@ -199,7 +199,7 @@ pub async fn append_bulk(
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
     )
-    .bind(&db.site.site_id)
+    .bind(&db.site().site_id)
     .fetch_optional(&mut *conn)
     .await?;
     let (mut seq, mut prev) = match head {
@@ -216,7 +216,7 @@ pub async fn append_bulk(
         seq += 1;
         let mut event = StoredEvent {
             event_id: uuid::Uuid::now_v7().to_string(),
-            site_id: db.site.site_id.clone(),
+            site_id: db.site().site_id,
             site_seq: seq,
             hlc: db.hlc.now().as_i64(),
             occurred_at: time::to_db(new.occurred_at),
@@ -339,7 +339,7 @@ pub async fn verify(db: &Db) -> CoreResult<u64> {
             seq: event.site_seq,
             detail: detail.to_owned(),
         };
-        let hole = event.site_id != db.site.site_id
+        let hole = event.site_id != db.site().site_id
             && event.site_seq > same_site.map_or(0, |p| p.site_seq) + 1;
         if event.site_seq != expected_seq && !hole {
             return Err(broken("sequence gap"));

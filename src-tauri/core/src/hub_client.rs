@@ -110,6 +110,10 @@ impl Transport for HubClient {
         Ok(reply.sites)
     }
 
+    async fn identity(&self) -> CoreResult<Option<crate::ownership::HubSite>> {
+        Ok(Some(self.send(self.http.get(format!("{}/v1/site", self.base))).await?))
+    }
+
     async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
         let reply: Missing = self.post("/v1/blobs/missing", &BlobQuery { sha256 }).await?;
         Ok(reply.missing)

@@ -795,11 +795,41 @@ pub async fn hub(db: &Db) -> CoreResult<Option<HubSettings>> {
 }
 
 /// How a site reaches the hub: HTTPS, or a test's hub in the same process.
+/// A site that has numbered no case yet takes the code and name the hub registered its
+/// credential under (a branch set up as `HQ` by default); one whose case numbers carry
+/// another code is refused before anything is sent, naming both codes.
+pub async fn take_registered_code(
+    db: &Db,
+    registered: &crate::ownership::HubSite,
+) -> CoreResult<()> {
+    let site = db.site();
+    let same = site.site_code.eq_ignore_ascii_case(&registered.code);
+    if same && site.name == registered.name {
+        return Ok(());
+    }
+    let code = if same { site.site_code.clone() } else { registered.code.clone() };
+    match db.rename_site(&code, &registered.name).await {
+        Err(CoreError::SiteCodeFixed { .. }) => Err(CoreError::SiteMismatch {
+            local: site.site_code,
+            hub: format!("{} {}", registered.code, registered.name),
+        }),
+        other => other.map(|_| ()),
+    }
+}
+
 pub trait Transport {
     /// The sites that have synced with the hub (hand-over targets; which is headquarters).
     fn sites(
         &self,
     ) -> impl std::future::Future<Output = CoreResult<Vec<crate::ownership::HubSite>>> + Send;
+    /// The site the hub registered this site's credential as; none where there is no
+    /// registry to ask (a test's hub in memory, the hub's own intake site).
+    fn identity(
+        &self,
+    ) -> impl std::future::Future<Output = CoreResult<Option<crate::ownership::HubSite>>> + Send
+    {
+        async { Ok(None) }
+    }
     fn push(
         &self,
         request: &PushRequest,
@@ -999,6 +1029,10 @@ pub async fn run<T: Transport>(
     mut progress: impl FnMut(SyncProgress),
 ) -> CoreResult<SyncReport> {
     let batch = batch.clamp(1, MAX_BATCH);
+    // Before the first push binds the credential to this database: is it this site's?
+    if let Some(registered) = transport.identity().await? {
+        take_registered_code(db, &registered).await?;
+    }
     let store = evidence::Store::for_database(db.path());
     let mut report = SyncReport::default();
     let mut files = BlobTally::default();

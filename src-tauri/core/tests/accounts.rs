@@ -81,12 +81,64 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
 }
 
 #[tokio::test]
+async fn a_branch_names_its_site_at_the_first_start_and_keeps_the_code_once_it_numbers_cases() {
+    let t = support::fresh().await;
+    assert_eq!(t.db.site().site_code, "HQ", "a new database is headquarters until told");
+    let req = |code: &str, name: &str| SetupRequest {
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        password: "Admin2026".into(),
+        site_code: Some(code.into()),
+        site_name: Some(name.into()),
+    };
+    let bad = setup_first_administrator(&t.db, req("上海01", "")).await.expect_err("bad site");
+    let fields: Vec<String> = bad.to_api(Lang::Zh).fields.iter().map(|f| f.field.clone()).collect();
+    assert_eq!(fields, ["site_code", "site_name"]);
+    assert_eq!(events_of(&t.db, "account.created").await, 0, "nothing saved");
+    assert_eq!(t.db.site().site_code, "HQ");
+
+    setup_first_administrator(&t.db, req(" sh01 ", "上海分公司")).await.expect("set up");
+    assert_eq!(t.db.site().site_code, "SH01", "kept in capitals");
+    assert_eq!(t.db.site().name, "上海分公司");
+    redress_core::ops::demo::generate(
+        &t.db,
+        &Actor::system(),
+        redress_core::ops::demo::DemoRequest {
+            cases: 3,
+            seed: Some(1),
+            until: Some("2026-11-28".into()),
+        },
+    )
+    .await
+    .expect("demo");
+    let numbers: Vec<String> =
+        sqlx::query_scalar("SELECT case_no FROM cases").fetch_all(t.db.pool()).await.expect("nos");
+    assert_eq!(numbers.len(), 3);
+    assert!(numbers.iter().all(|n| n.contains("-SH01-")), "{numbers:?}");
+
+    let fixed = t.db.rename_site("BJ01", "北京分公司").await.expect_err("numbered already");
+    assert_eq!(fixed.code(), "site.code_fixed");
+    assert!(fixed.to_api(Lang::Zh).message.contains("SH01"));
+    let renamed =
+        t.db.rename_site("SH01", "上海分公司（徐汇）").await.expect("the name may change");
+    assert_eq!(renamed.name, "上海分公司（徐汇）");
+
+    let path = t.path();
+    t.db.close().await;
+    let db = storage::open(OpenOptions::new(&path)).await.expect("reopen");
+    assert_eq!(db.site().site_code, "SH01", "the code is the database's");
+    assert_eq!(db.site().name, "上海分公司（徐汇）");
+}
+
+#[tokio::test]
 async fn the_first_administrator_is_created_once_and_accounts_then_by_administrators() {
     let t = support::fresh().await;
     let req = |name: &str| SetupRequest {
         username: name.into(),
         display_name: "管理员".into(),
         password: "Admin2026".into(),
+        site_code: None,
+        site_name: None,
     };
     let weak = SetupRequest { password: "short".into(), ..req("admin") };
     let e = setup_first_administrator(&t.db, weak).await.expect_err("weak password");

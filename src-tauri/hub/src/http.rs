@@ -273,6 +273,15 @@ async fn sites(
     Ok(Json(json!({ "sites": sites })))
 }
 
+/// The site this credential was issued to (its code, name, whether headquarters).
+async fn site(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+) -> Result<Json<redress_core::ownership::HubSite>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    Ok(Json(hub.store.identity(&site).await?))
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(crate::intake::openapi())
 }
@@ -284,6 +293,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/pull", post(pull).layer(DefaultBodyLimit::max(MAX_BODY)))
         .route("/v1/bundles", post(bundle).layer(DefaultBodyLimit::max(MAX_BUNDLE)))
         .route("/v1/sites", get(sites))
+        .route("/v1/site", get(site))
         .route("/v1/cases/events", post(case_events))
         .route("/v1/blobs/missing", post(blobs_missing))
         .route(

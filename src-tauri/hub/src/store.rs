@@ -262,6 +262,17 @@ impl Store {
             .collect())
     }
 
+    /// The site a credential was issued to, as the hub registered it: a site compares its own
+    /// code with it before its first push binds the credential.
+    pub async fn identity(&self, site: &SiteRow) -> HubResult<redress_core::ownership::HubSite> {
+        let (site_id, code, name, is_hq): (Option<String>, String, String, bool) =
+            sqlx::query_as("SELECT site_id, code, name, is_hq FROM sites WHERE id = $1")
+                .bind(&site.id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(redress_core::ownership::HubSite { site_id, code, name, is_hq })
+    }
+
     /// The site a token belongs to.
     pub async fn authenticate(&self, token: &str) -> HubResult<SiteRow> {
         let row = sqlx::query("SELECT id, code, site_id, is_hq FROM sites WHERE token_sha256 = $1")

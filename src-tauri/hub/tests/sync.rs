@@ -305,6 +305,60 @@ async fn a_site_cannot_push_another_sites_events_or_a_tampered_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_branch_takes_its_registered_code_and_a_numbered_one_is_refused_another() {
+    use redress_core::hub_client::HubClient;
+    let pg = Pg::start();
+    let store = Arc::new(pg.hub("identity").await);
+    let (url, ca, _handle) = serve_tls(store.clone(), None).await;
+    let dir = tempfile::tempdir().expect("dir");
+
+    // A branch's app set up with the defaults (总部, HQ) and no case yet: its first sync gives
+    // it the code and name headquarters registered its credential under.
+    let bj_site = store.add_site("北京分公司", "BJ01", false).await.expect("site");
+    let bj = redress_core::storage::open(redress_core::OpenOptions::new(dir.path().join("bj.db")))
+        .await
+        .expect("open");
+    assert_eq!(bj.site().site_code, "HQ");
+    let client = HubClient::new(&url, &bj_site.token, Some(ca.as_bytes())).expect("client");
+    let me = client.identity().await.expect("identity").expect("the hub answers");
+    assert_eq!((me.code.as_str(), me.name.as_str(), me.is_hq), ("BJ01", "北京分公司", false));
+    assert_eq!(me.site_id, None, "not bound before a sync");
+    sync::run(&bj, &client, 50, |_| {}).await.expect("sync");
+    assert_eq!((bj.site().site_code.as_str(), bj.site().name.as_str()), ("BJ01", "北京分公司"));
+    redress_core::ops::demo::generate(
+        &bj,
+        &redress_core::Actor::system(),
+        redress_core::ops::demo::DemoRequest {
+            cases: 2,
+            seed: Some(3),
+            until: Some("2026-11-28".into()),
+        },
+    )
+    .await
+    .expect("demo");
+    let numbers: Vec<String> =
+        sqlx::query_scalar("SELECT case_no FROM cases").fetch_all(bj.pool()).await.expect("nos");
+    assert!(!numbers.is_empty() && numbers.iter().all(|n| n.contains("-BJ01-")), "{numbers:?}");
+    let me = client.identity().await.expect("identity").expect("the hub answers");
+    assert_eq!(me.site_id.as_deref(), Some(bj.site().site_id.as_str()), "bound by the sync");
+
+    // A database that numbered cases as HQ, given a branch's credential by mistake: refused
+    // before anything is sent, naming both codes; the credential stays free for its branch.
+    let gz_site = store.add_site("广州分公司", "GZ02", false).await.expect("site");
+    let wrong = demo_db(dir.path(), "HQ", 3, 4).await;
+    let before = store.counts().await.expect("n").0;
+    let client = HubClient::new(&url, &gz_site.token, Some(ca.as_bytes())).expect("client");
+    let refused = sync::run(&wrong, &client, 50, |_| {}).await.expect_err("mismatch");
+    assert_eq!(refused.code(), "sync.site_mismatch");
+    let message = refused.to_api(redress_core::Lang::Zh).message;
+    assert!(message.contains("HQ") && message.contains("GZ02 广州分公司"), "{message}");
+    assert_eq!(wrong.site().site_code, "HQ");
+    assert_eq!(store.counts().await.expect("n").0, before, "nothing taken");
+    let me = client.identity().await.expect("identity").expect("the hub answers");
+    assert_eq!(me.site_id, None, "the credential is still free");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_syncs_over_https_and_a_wrong_credential_is_refused() {
     use redress_core::hub_client::HubClient;
     let pg = Pg::start();

@@ -2182,7 +2182,16 @@ preamble: string,
  */
 terms: string, };
 
-export type SetupRequest = { username: string, display_name: string, password: string, };
+export type SetupRequest = { username: string, display_name: string, password: string, 
+/**
+ * This site's code, in every case number it gives (1–12 letters or digits; headquarters
+ * is `HQ`, a branch the code headquarters registered it under): absent, kept as it is.
+ */
+site_code?: string, 
+/**
+ * This site's name (总部, 上海分公司…): needed with a code.
+ */
+site_name?: string, };
 
 export type Severity = "general" | "serious" | "major" | "mass";
 

@@ -339,7 +339,8 @@ pub(super) async fn write_batch(
         );
         qb.build().execute(&mut *conn).await?;
     }
-    let site_id = db.site().site_id.as_str();
+    let site = db.site();
+    let site_id = site.site_id.as_str();
     const CASE_ROWS: usize = 200;
     for (chunk, stored) in planned.chunks(CASE_ROWS).zip(stored.chunks(CASE_ROWS)) {
         let mut qb = QueryBuilder::<Sqlite>::new(

@@ -12,6 +12,7 @@ use crate::auth::{CaseScope, Permission, RoleCode};
 use crate::domain::events::{AccountCreated, AccountPasswordSet, EventBody, PasswordSetBy};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::event_log::{self, NewEvent};
+use crate::ops::fields::{problem, text};
 use crate::storage::Db;
 
 /// Whether the first administrator still has to be created.
@@ -26,6 +27,26 @@ pub struct SetupRequest {
     pub username: String,
     pub display_name: String,
     pub password: String,
+    /// This site's code, in every case number it gives (1–12 letters or digits; headquarters
+    /// is `HQ`, a branch the code headquarters registered it under): absent, kept as it is.
+    #[serde(default)]
+    #[ts(optional)]
+    pub site_code: Option<String>,
+    /// This site's name (总部, 上海分公司…): needed with a code.
+    #[serde(default)]
+    #[ts(optional)]
+    pub site_name: Option<String>,
+}
+
+/// A site code as the hub registers them: 1–12 letters or digits.
+pub(crate) fn check_site_code(field: &str, code: &str, problems: &mut Vec<FieldProblem>) {
+    let code = code.trim();
+    if code.is_empty() {
+        problems.push(problem(field, FieldRule::Required));
+    } else if code.chars().count() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        problems
+            .push(problem(field, FieldRule::Invalid { detail: "1–12 letters or digits".into() }));
+    }
 }
 
 /// Creates the first administrator. Only while no account exists; afterwards accounts are
@@ -36,6 +57,15 @@ pub async fn setup_first_administrator(db: &Db, req: SetupRequest) -> CoreResult
     check_username(&username, &mut problems);
     check_display_name(&req.display_name, &mut problems);
     check_password("password", &req.password, &mut problems);
+    let site = match req.site_code.as_deref() {
+        None => None,
+        Some(code) => {
+            check_site_code("site_code", code, &mut problems);
+            let name = req.site_name.as_deref().unwrap_or("");
+            text("site_name", name, true, 40, &mut problems);
+            Some((code, name))
+        }
+    };
     if !problems.is_empty() {
         return Err(CoreError::Validation(problems));
     }
@@ -44,6 +74,10 @@ pub async fn setup_first_administrator(db: &Db, req: SetupRequest) -> CoreResult
     if n > 0 {
         return Err(CoreError::AlreadySetUp);
     }
+    let renamed = match site {
+        Some((code, name)) => Some(db.rename_site_in(&mut tx, code, name).await?),
+        None => None,
+    };
     let id = uuid::Uuid::now_v7().to_string();
     let created = AccountCreated {
         id: id.clone(),
@@ -63,6 +97,9 @@ pub async fn setup_first_administrator(db: &Db, req: SetupRequest) -> CoreResult
     )
     .await?;
     tx.commit().await?;
+    if let Some(renamed) = renamed {
+        db.took_name(renamed);
+    }
     Ok(id)
 }
 

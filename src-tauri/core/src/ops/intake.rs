@@ -342,7 +342,8 @@ async fn check(conn: &mut SqliteConnection, db: &Db, req: &IntakeRequest) -> Cor
         Complexity::Complex => {
             if let Some(h) = &req.handler_id {
                 // The handler by account id or user name.
-                handler = sqlx::query_as("SELECT id, display_name FROM accounts WHERE (id = ?1 OR username = ?1) AND active = 1")
+                handler = sqlx::query_as("SELECT id, display_name FROM accounts WHERE (id = ?1 OR username = ?1) AND active = 1 \
+         ORDER BY id = ?1 DESC, created_hlc, id LIMIT 1")
                     .bind(h)
                     .fetch_optional(&mut *conn)
                     .await?;
@@ -436,7 +437,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         checked.expected_resolution.unwrap_or_else(|| due.with_timezone(&china()).date_naive())
     });
     let year = now.with_timezone(&china()).year();
-    let number = case_no::next(&mut tx, db.site(), year).await?;
+    let number = case_no::next(&mut tx, &db.site(), year).await?;
     let created = CaseCreated {
         case_no: number.clone(),
         received_at: to_db(now),

@@ -5,11 +5,11 @@ mod open;
 pub use open::{default_db_path, open, supported_schema_version, OpenOptions, APP_IDENTIFIER};
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::hlc::Hlc;
 
 /// The site (installation) this database belongs to.
@@ -24,20 +24,75 @@ pub struct Site {
 #[derive(Clone)]
 pub struct Db {
     pub(crate) pool: SqlitePool,
-    pub(crate) site: Site,
+    /// Shared by every clone: a site that has numbered no case yet may still take its code
+    /// and name (at the first start, or from the hub at its first sync).
+    pub(crate) site: Arc<RwLock<Site>>,
     pub(crate) hlc: Arc<Hlc>,
     pub(crate) path: PathBuf,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.path).field("site", &self.site).finish()
+        f.debug_struct("Db").field("path", &self.path).field("site", &self.site()).finish()
     }
 }
 
 impl Db {
-    pub fn site(&self) -> &Site {
-        &self.site
+    /// This site as it stands (a copy: its code and name may change before its first case).
+    pub fn site(&self) -> Site {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Gives this site its code (in its case numbers) and name, while it has numbered no case.
+    /// The code: 1–12 letters or digits, kept in capitals (checked by the caller).
+    pub async fn rename_site(&self, code: &str, name: &str) -> CoreResult<Site> {
+        let mut tx = self.begin_write().await?;
+        let renamed = self.rename_site_in(&mut tx, code, name).await?;
+        tx.commit().await?;
+        Ok(self.took_name(renamed))
+    }
+
+    /// The rename inside the caller's transaction: the site row as it will stand, to give to
+    /// [`Db::took_name`] once the transaction is committed.
+    pub(crate) async fn rename_site_in(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        code: &str,
+        name: &str,
+    ) -> CoreResult<Site> {
+        let current = self.site();
+        let renamed = Site {
+            site_id: current.site_id.clone(),
+            site_code: code.trim().to_ascii_uppercase(),
+            name: name.trim().to_owned(),
+        };
+        if renamed.site_code != current.site_code {
+            let numbered: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE site_id = ? AND kind = 'case.created')",
+            )
+            .bind(&current.site_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            if numbered {
+                return Err(CoreError::SiteCodeFixed { code: current.site_code });
+            }
+        }
+        sqlx::query("UPDATE site SET site_code = ?, name = ? WHERE singleton = 1")
+            .bind(&renamed.site_code)
+            .bind(&renamed.name)
+            .execute(&mut **tx)
+            .await?;
+        Ok(renamed)
+    }
+
+    /// This process's copy of the site, after its row was renamed and committed.
+    pub(crate) fn took_name(&self, renamed: Site) -> Site {
+        let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
+        if site.site_code != renamed.site_code || site.name != renamed.name {
+            tracing::info!(site = %renamed.site_code, name = %renamed.name, "site renamed");
+        }
+        *site = renamed;
+        site.clone()
     }
 
     pub fn path(&self) -> &std::path::Path {
