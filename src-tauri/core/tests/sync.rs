@@ -789,3 +789,51 @@ async fn what_the_old_owner_writes_after_a_reassignment_is_held_for_review_never
         .cloned();
     assert_eq!(late.expect("kept")["held"], "reviewed");
 }
+
+#[tokio::test]
+async fn every_sites_first_administrator_may_be_admin_and_each_still_signs_in_at_home() {
+    use redress_core::auth::accounts::sign_in;
+    use redress_core::ops::auth::{setup_first_administrator, SetupRequest};
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let setup = |name: &str| SetupRequest {
+        username: "admin".into(),
+        display_name: name.into(),
+        password: "Admin2026".into(),
+        site_code: None,
+        site_name: None,
+    };
+    // Both set up offline, neither knowing of the other.
+    let hq = open_site(dir.path(), "HQ", 0).await;
+    let hq_admin = setup_first_administrator(&hq.db, setup("总部管理员")).await.expect("hq");
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sh.clock.set(NOW_MS + 120_000);
+    let sh_admin = setup_first_administrator(&sh.db, setup("上海管理员")).await.expect("sh");
+    sync_all(&hub, &[&sh, &hq, &sh]).await;
+
+    for site in [&hq, &sh] {
+        let admins: Vec<String> = sqlx::query_scalar(
+            "SELECT display_name FROM accounts WHERE username = 'admin' ORDER BY created_hlc",
+        )
+        .fetch_all(site.db.pool())
+        .await
+        .expect("accounts");
+        assert_eq!(admins, ["总部管理员", "上海管理员"], "both accounts everywhere");
+        assert_eq!(sync::status(&site.db).await.expect("status").waiting, 0);
+    }
+    // Each site's `admin` is its own: the one with a password there.
+    let at_hq = sign_in(&hq.db, "admin", "Admin2026").await.expect("hq sign-in");
+    assert_eq!(at_hq.actor.id, hq_admin);
+    let at_sh = sign_in(&sh.db, "ADMIN", "Admin2026").await.expect("sh sign-in");
+    assert_eq!(at_sh.actor.id, sh_admin);
+    // A third site creating the name again knows it is taken.
+    let taken = op(
+        &sh.db,
+        "accounts.create",
+        json!({"username": "admin", "display_name": "又一个", "unit_id": null,
+               "roles": ["intake_agent"], "password": "Temp2026x"}),
+    )
+    .await
+    .expect_err("taken");
+    assert_eq!(taken, "validation.failed");
+}

@@ -87,7 +87,7 @@ pub async fn sign_in(db: &Db, username: &str, password: &str) -> CoreResult<Sign
     let row = sqlx::query(
         "SELECT a.id, c.password_hash, c.failed_attempts, c.locked_until, c.must_change \
          FROM accounts a JOIN credentials c ON c.account_id = a.id \
-         WHERE a.username = ? AND a.active = 1",
+         WHERE a.username = ? AND a.active = 1 ORDER BY a.created_hlc, a.id LIMIT 1",
     )
     .bind(username.trim())
     .fetch_optional(&mut *tx)

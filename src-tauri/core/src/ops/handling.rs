@@ -66,7 +66,8 @@ async fn account(
     id_or_name: &str,
 ) -> CoreResult<Option<(String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT id, display_name FROM accounts WHERE (id = ?1 OR username = ?1) AND active = 1",
+        "SELECT id, display_name FROM accounts WHERE (id = ?1 OR username = ?1) AND active = 1 \
+         ORDER BY id = ?1 DESC, created_hlc, id LIMIT 1",
     )
     .bind(id_or_name.trim())
     .fetch_optional(&mut *conn)
