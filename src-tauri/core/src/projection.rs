@@ -15,7 +15,8 @@ mod emergency;
 mod supervision;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 47] = [
+const TABLES: [&str; 48] = [
+    "fold_clashes",
     "held_for_review",
     "case_owners",
     "risk_points",
@@ -74,6 +75,77 @@ pub const ERASED_NAME: &str = "（已删除）";
 /// What a consumer is called on a replica that does not have their key yet.
 pub const PENDING_NAME: &str = "（待同步）";
 
+/// Folds an event into the projections as `apply` does, or sets it aside: an event whose fold
+/// fails for a reason that follows from the events themselves (a constraint of a projection,
+/// a row the fold expects and does not find, a kind this version cannot read) is undone to
+/// the last event and listed in `fold_clashes`, and the fold goes on. Every site that holds
+/// the same events sets the same ones aside. Failures of the machine (disk, busy) still stop
+/// it. Returns whether the event was folded.
+pub async fn apply_or_set_aside(conn: &mut SqliteConnection, ev: &StoredEvent) -> CoreResult<bool> {
+    sqlx::query("SAVEPOINT fold_one").execute(&mut *conn).await?;
+    let folded = match ev.body() {
+        Ok(body) => apply(conn, ev, &body).await,
+        Err(e) => Err(e),
+    };
+    match folded {
+        Ok(()) => {
+            sqlx::query("RELEASE fold_one").execute(&mut *conn).await?;
+            Ok(true)
+        }
+        Err(e) => {
+            sqlx::query("ROLLBACK TO fold_one").execute(&mut *conn).await?;
+            sqlx::query("RELEASE fold_one").execute(&mut *conn).await?;
+            if !follows_from_the_events(&e) {
+                return Err(e);
+            }
+            tracing::warn!(event = %ev.event_id, kind = %ev.kind, error = %e, "event set aside");
+            clash(conn, ev, "set_aside", &e.to_string()).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Lists an event that clashed with what other sites did, for a person.
+async fn clash(
+    conn: &mut SqliteConnection,
+    ev: &StoredEvent,
+    outcome: &str,
+    reason: &str,
+) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT OR REPLACE INTO fold_clashes (event_id, site_id, hlc, kind, case_id, outcome, \
+         reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&ev.event_id)
+    .bind(&ev.site_id)
+    .bind(ev.hlc)
+    .bind(&ev.kind)
+    .bind(&ev.case_id)
+    .bind(outcome)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a fold's failure would happen the same way at every site with the same events
+/// (and so may set the event aside), rather than being this machine's trouble.
+fn follows_from_the_events(e: &CoreError) -> bool {
+    match e {
+        CoreError::Database(sqlx::Error::Database(d)) => {
+            !matches!(d.kind(), sqlx::error::ErrorKind::Other)
+        }
+        CoreError::Database(
+            sqlx::Error::RowNotFound
+            | sqlx::Error::ColumnDecode { .. }
+            | sqlx::Error::ColumnNotFound(_)
+            | sqlx::Error::Decode(_),
+        ) => true,
+        CoreError::Database(_) | CoreError::Io(_) | CoreError::Busy(_) => false,
+        _ => true,
+    }
+}
+
 pub async fn apply(
     conn: &mut SqliteConnection,
     ev: &StoredEvent,
@@ -106,12 +178,36 @@ pub async fn apply(
     }
     match body {
         EventBody::OrgUnitCreated(u) => {
+            // Two sites may add the same store offline under the same code: the unit folded
+            // later keeps its id (cases and accounts point to it) under its code and the end
+            // of its id, listed for a person to rename or merge.
+            let taken: Option<String> =
+                sqlx::query_scalar("SELECT id FROM org_units WHERE code = ? AND id <> ?")
+                    .bind(&u.code)
+                    .bind(&u.id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let code = match taken {
+                None => u.code.clone(),
+                Some(_) => {
+                    let tail = &u.id[u.id.len().saturating_sub(4)..];
+                    let renamed = format!("{}~{tail}", u.code);
+                    clash(
+                        conn,
+                        ev,
+                        "code_renamed",
+                        &format!("org_units.code {} → {renamed}", u.code),
+                    )
+                    .await?;
+                    renamed
+                }
+            };
             sqlx::query(
                 "INSERT INTO org_units (id, code, name, kind, parent_id, city, created_hlc) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&u.id)
-            .bind(&u.code)
+            .bind(&code)
             .bind(&u.name)
             .bind(u.kind.code())
             .bind(&u.parent_id)
@@ -1047,7 +1143,7 @@ pub async fn rebuild(db: &Db) -> CoreResult<u64> {
     loop {
         let page = event_log::page_in_fold_order(&mut tx, last.as_ref(), REBUILD_PAGE).await?;
         for ev in &page {
-            apply(&mut tx, ev, &ev.body()?).await?;
+            apply_or_set_aside(&mut tx, ev).await?;
         }
         applied += page.len() as u64;
         match page.into_iter().last() {

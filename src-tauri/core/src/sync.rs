@@ -593,6 +593,64 @@ pub async fn clock_flags(db: &Db) -> CoreResult<Vec<ClockFlag>> {
         .collect())
 }
 
+/// An event that clashed with what another site did, kept in the log and listed for a person
+/// (`projection::apply_or_set_aside`): set aside, or an org unit's code given a suffix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Clash {
+    pub event_id: String,
+    /// `set_aside` (it did not take effect here) or `code_renamed`.
+    pub outcome: String,
+    /// The site that wrote it: its code (from the hub's list, or this site), else its id.
+    pub site: String,
+    pub kind: String,
+    /// The case it belongs to, by number, when this site holds the case.
+    pub case_no: Option<String>,
+    pub occurred_at: String,
+    /// Why, in the database's or the fold's words (`UNIQUE constraint failed: org_units.code`).
+    pub reason: String,
+}
+
+/// At most this many clashes are listed (the newest); the count is given whole.
+pub const CLASHES_LISTED: i64 = 50;
+
+/// The clashes here, newest first, and how many there are.
+pub async fn clashes(db: &Db) -> CoreResult<(Vec<Clash>, i64)> {
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM fold_clashes").fetch_one(db.pool()).await?;
+    let own = db.site();
+    let rows = sqlx::query(
+        "SELECT f.event_id, f.site_id, k.code, f.kind, c.case_no, e.occurred_at, f.reason, \
+         f.outcome FROM fold_clashes f JOIN events e ON e.event_id = f.event_id \
+         LEFT JOIN known_sites k ON k.site_id = f.site_id \
+         LEFT JOIN cases c ON c.id = f.case_id \
+         ORDER BY f.hlc DESC LIMIT ?",
+    )
+    .bind(CLASHES_LISTED)
+    .fetch_all(db.pool())
+    .await?;
+    let listed = rows
+        .iter()
+        .map(|r| {
+            let site_id: String = r.get(1);
+            let site = if site_id == own.site_id {
+                own.site_code.clone()
+            } else {
+                r.get::<Option<String>, _>(2).unwrap_or(site_id)
+            };
+            Clash {
+                event_id: r.get(0),
+                outcome: r.get(7),
+                site,
+                kind: r.get(3),
+                case_no: r.get(4),
+                occurred_at: r.get(5),
+                reason: r.get(6),
+            }
+        })
+        .collect();
+    Ok((listed, total))
+}
+
 fn continues(head: Option<&(i64, String)>, e: &WireEvent) -> bool {
     match head {
         Some((seq, hash)) => seq + 1 == e.site_seq && *hash == e.prev_hash,
@@ -674,7 +732,7 @@ pub(crate) async fn fold(
     }
     for e in new.iter() {
         let stored = &e.event;
-        projection::apply(&mut *conn, stored, &stored.body()?).await?;
+        projection::apply_or_set_aside(&mut *conn, stored).await?;
         if let Some(case_id) = &stored.case_id {
             crate::search::reindex(&mut *conn, case_id).await?;
         }

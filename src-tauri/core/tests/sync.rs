@@ -236,6 +236,8 @@ enum Step {
     Grant,
     /// Headquarters reassigns its first open case to a site (the old owner may be offline).
     Reassign(usize),
+    /// A site adds a department under one of two codes (two sites may pick the same offline).
+    OrgUnit(usize, u8),
 }
 
 fn step(sites: usize) -> impl Strategy<Value = Step> {
@@ -253,6 +255,7 @@ fn step(sites: usize) -> impl Strategy<Value = Step> {
         1 => (0..sites, 0..sites).prop_map(|(s, t)| Step::Handover(s, t)),
         1 => Just(Step::Grant),
         1 => (0..sites).prop_map(Step::Reassign),
+        1 => (0..sites, 0u8..2).prop_map(|(s, c)| Step::OrgUnit(s, c)),
     ]
 }
 
@@ -441,6 +444,18 @@ async fn run_script(skews: Vec<i64>, script: Vec<Step>) {
                     .await;
                 }
             }
+            Step::OrgUnit(i, c) => {
+                // Refused when this site already knows the code; taken otherwise.
+                let _ = dispatch(
+                    &sites[i].db,
+                    &Actor::system(),
+                    "org.create",
+                    &json!({"code": format!("DEP-P{c}"), "name": format!("新设部门{c}"),
+                        "kind": "department", "parent_id": null, "city": null})
+                    .to_string(),
+                )
+                .await;
+            }
             Step::Grant => {
                 let pending: Option<String> = sqlx::query_scalar(
                     "SELECT case_id FROM case_owners WHERE pending_site IS NOT NULL \
@@ -528,6 +543,7 @@ proptest! {
                 Step::Sync(i, _) | Step::SyncLosingReply(i, _) | Step::Tick(i, _) => *i < sites,
                 Step::Export(i, _) | Step::Import(_, i) | Step::Reassign(i) => *i < sites,
                 Step::Handover(i, t) => *i < sites && *t < sites,
+                Step::OrgUnit(i, _) => *i < sites,
                 Step::Grant => true,
             })
             .collect();
@@ -836,4 +852,78 @@ async fn every_sites_first_administrator_may_be_admin_and_each_still_signs_in_at
     .await
     .expect_err("taken");
     assert_eq!(taken, "validation.failed");
+}
+
+#[tokio::test]
+async fn the_same_code_given_offline_at_two_sites_keeps_both_units_and_is_listed_for_a_person() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 5).await;
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sync_all(&hub, &[&sh]).await;
+    let unit = |name: &str| json!({"code": "ST-XH2", "name": name, "kind": "store", "parent_id": null, "city": "上海"});
+    // Both add the new store offline, headquarters first.
+    let at_hq = op(&hq.db, "org.create", unit("徐汇二店")).await.expect("hq unit");
+    sh.clock.set(NOW_MS + 60_000);
+    let at_sh = op(&sh.db, "org.create", unit("徐汇第二门店")).await.expect("sh unit");
+    sync_all(&hub, &[&sh, &hq, &sh]).await;
+
+    let hq_state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&hq, &sh] {
+        let codes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, code FROM org_units WHERE code LIKE 'ST-XH2%' ORDER BY code",
+        )
+        .fetch_all(site.db.pool())
+        .await
+        .expect("units");
+        let sh_id = at_sh["id"].as_str().expect("id");
+        assert_eq!(
+            codes,
+            [
+                (at_hq["id"].as_str().expect("id").to_owned(), "ST-XH2".to_owned()),
+                (sh_id.to_owned(), format!("ST-XH2~{}", &sh_id[sh_id.len() - 4..])),
+            ],
+            "both units kept, the later one under its code and the end of its id"
+        );
+        let (clashes, total) = sync::clashes(&site.db).await.expect("clashes");
+        assert_eq!(total, 1);
+        assert_eq!(clashes[0].outcome, "code_renamed");
+        assert_eq!(clashes[0].site, "SH01");
+        assert!(clashes[0].reason.contains("ST-XH2"), "{:?}", clashes[0]);
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), hq_state);
+        projection::rebuild(&site.db).await.expect("rebuild");
+        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), hq_state);
+    }
+}
+
+#[tokio::test]
+async fn two_sites_that_loaded_the_demo_before_their_first_sync_still_converge() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 5).await;
+    // A pilot branch loads the same demo (the same ids) before it ever syncs.
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sh.clock.set(NOW_MS + 60_000);
+    redress_core::ops::demo::generate(
+        &sh.db,
+        &Actor::system(),
+        DemoRequest { cases: 1, seed: Some(5), until: Some("2026-11-17".into()) },
+    )
+    .await
+    .expect("demo");
+    sync_all(&hub, &[&sh, &hq, &sh]).await;
+    // The clashing events are set aside and listed; the syncs went on.
+    let (clashes, total) = sync::clashes(&hq.db).await.expect("clashes");
+    assert!(total > 0, "the second creations of the same units, accounts and cases");
+    assert!(clashes.iter().all(|c| c.site == "SH01" && c.outcome == "set_aside"), "{clashes:?}");
+    assert!(clashes.iter().any(|c| c.reason.contains("UNIQUE constraint failed")), "{clashes:?}");
+    // Both still take new work from each other.
+    intake(&sh.db, 1).await;
+    sync_all(&hub, &[&sh, &hq]).await;
+    assert_eq!(sync::status(&sh.db).await.expect("status").waiting, 0);
+    for site in [&hq, &sh] {
+        let state = projection::snapshot(&site.db).await.expect("snapshot");
+        projection::rebuild(&site.db).await.expect("a fold from scratch does not fail");
+        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+    }
 }

@@ -574,6 +574,24 @@ export type CasesListResponse = {
  */
 total: number, offset: number, items: Array<CaseRow>, };
 
+export type Clash = { event_id: string, 
+/**
+ * `set_aside` (it did not take effect here) or `code_renamed`.
+ */
+outcome: string, 
+/**
+ * The site that wrote it: its code (from the hub's list, or this site), else its id.
+ */
+site: string, kind: string, 
+/**
+ * The case it belongs to, by number, when this site holds the case.
+ */
+case_no: string | null, occurred_at: string, 
+/**
+ * Why, in the database's or the fold's words (`UNIQUE constraint failed: org_units.code`).
+ */
+reason: string, };
+
 export type ClockFlag = { site_id: string, 
 /**
  * Its code, as in the case numbers it gives (when it has given one here).
@@ -2531,7 +2549,12 @@ public_key: string | null,
 /**
  * Sites whose events arrived stamped far ahead of this computer's clock.
  */
-clock_flags: Array<ClockFlag>, };
+clock_flags: Array<ClockFlag>, 
+/**
+ * Events that clashed with what another site did (the newest `CLASHES_LISTED`), and how
+ * many there are in all.
+ */
+clashes: Array<Clash>, clashes_total: number, };
 
 export type SystemInfo = { version: string, db_path: string, schema_version: number, site_id: string, site_code: string, site_name: string, case_count: number, event_count: number, };
 

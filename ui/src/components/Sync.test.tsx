@@ -18,6 +18,8 @@ const STANDALONE: SyncView = {
   own_certificate: false,
   public_key: null,
   clock_flags: [],
+  clashes: [],
+  clashes_total: 0,
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 

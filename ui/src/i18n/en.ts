@@ -2082,6 +2082,27 @@ export const en: Messages = {
         `The clock of site ${site} is about ${minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`} ahead of this computer's (${events} ${events === 1 ? "record" : "records"})`,
       clockFlagHint: (at: string) =>
         `The records are kept as usual and ordered by their time; what is done here next still comes after them. Ask that site to set its computer's date, time and time zone (China Standard Time). Last seen: ${at}`,
+      clashesTitle: (n: number) => `Clashes between sites (${n})`,
+      clashesIntro:
+        "Two sites that each did something right while offline can still clash once their work meets (the same code or number). Every record is kept; the entries below need a person to look at them. Syncing goes on.",
+      clashesMore: (shown: number, total: number) => `The latest ${shown} of ${total} are listed.`,
+      clashOutcome: { set_aside: "Not in effect", code_renamed: "Code given a suffix" } as Record<string, string>,
+      clashWhen: "When",
+      clashSite: "From site",
+      clashWhat: "Record",
+      clashCase: "Case",
+      clashOutcomeTitle: "Outcome",
+      clashWhy: "Why",
+      clashReason: (raw: string) => {
+        if (raw.startsWith("org_units.code")) return `Two sites each added an org unit under the same code (${raw.replace("org_units.code ", "")}). Check whether it is one unit, then rename or retire one of them.`;
+        if (/UNIQUE constraint failed: \w+\.id|PRIMARY KEY/.test(raw)) return "The same record was created at two sites (the demo loaded at both, say): the later one is not in effect.";
+        if (/bulletins\.(year|seq)/.test(raw)) return "Two sites each issued a bulletin under the same number: the later one is not in effect.";
+        if (/reports\.(year|seq)/.test(raw)) return "Two sites each made a report under the same number: the later one is not in effect.";
+        if (/incidents\.(year|seq)/.test(raw)) return "Two sites each recorded an incident under the same number: the later one is not in effect.";
+        if (/case_plans\./.test(raw)) return "Two sites each drafted the same version of a plan: the later one is not in effect.";
+        if (/FOREIGN KEY/.test(raw)) return "A record it refers to is not at this site: not in effect.";
+        return "It clashes with a record at this site: not in effect.";
+      },
       siteCard: "This site",
       site: "Site",
       mode: "Connection",

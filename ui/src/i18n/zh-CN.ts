@@ -2102,6 +2102,27 @@ export const zhCN = {
         `站点 ${site} 的时钟比本机快约 ${minutes >= 120 ? `${Math.round(minutes / 60)} 小时` : `${minutes} 分钟`}（${events} 条记录）`,
       clockFlagHint: (at: string) =>
         `这些记录已照常保存，顺序以其时间为准，本机之后的操作仍排在它们之后。请该站点校准电脑的日期、时间和时区（北京时间）。最近一次发现：${at}`,
+      clashesTitle: (n: number) => `站点间冲突（${n}）`,
+      clashesIntro:
+        "两个站点在离线时各自做了正确的操作，合并后仍可能冲突（如相同的代码或编号）。这些记录都已保存，下列各项需要有人核实处理；同步照常进行。",
+      clashesMore: (shown: number, total: number) => `仅列出最近 ${shown} 项，共 ${total} 项。`,
+      clashOutcome: { set_aside: "未生效", code_renamed: "代码已加后缀" } as Record<string, string>,
+      clashWhen: "发生时间",
+      clashSite: "来自站点",
+      clashWhat: "记录",
+      clashCase: "案件",
+      clashOutcomeTitle: "处理结果",
+      clashWhy: "原因",
+      clashReason: (raw: string) => {
+        if (raw.startsWith("org_units.code")) return `两个站点各自新建了代码相同的组织单位（${raw.replace("org_units.code ", "")}）。请核实是否为同一单位，再改名或停用其一。`;
+        if (/UNIQUE constraint failed: \w+\.id|PRIMARY KEY/.test(raw)) return "同一条记录在两个站点各自创建过（如两处都载入过演示数据），后到的一条未生效。";
+        if (/bulletins\.(year|seq)/.test(raw)) return "两个站点各自签发了相同编号的通报，后到的一份未生效。";
+        if (/reports\.(year|seq)/.test(raw)) return "两个站点各自生成了相同编号的报告，后到的一份未生效。";
+        if (/incidents\.(year|seq)/.test(raw)) return "两个站点各自登记了相同编号的突发事件，后到的一项未生效。";
+        if (/case_plans\./.test(raw)) return "两个站点各自起草了同一版本号的处理方案，后到的一份未生效。";
+        if (/FOREIGN KEY/.test(raw)) return "它所引用的记录在本站点不存在，未生效。";
+        return "与本站点已有的记录冲突，未生效。";
+      },
       siteCard: "本站点",
       site: "站点",
       mode: "连接状态",

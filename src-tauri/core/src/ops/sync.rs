@@ -31,11 +31,16 @@ pub struct SyncView {
     pub public_key: Option<String>,
     /// Sites whose events arrived stamped far ahead of this computer's clock.
     pub clock_flags: Vec<sync::ClockFlag>,
+    /// Events that clashed with what another site did (the newest `CLASHES_LISTED`), and how
+    /// many there are in all.
+    pub clashes: Vec<sync::Clash>,
+    pub clashes_total: i64,
 }
 
 pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResult<SyncView> {
     actor.require(Permission::CaseView)?;
     let hub = sync::hub(db).await?;
+    let (clashes, clashes_total) = sync::clashes(db).await?;
     Ok(SyncView {
         site_code: db.site().site_code.clone(),
         site_name: db.site().name.clone(),
@@ -46,6 +51,8 @@ pub async fn status(db: &Db, actor: &Actor, _req: SyncStatusRequest) -> CoreResu
             .await?
             .and_then(|k| crate::bundle::public_key_of(&k)),
         clock_flags: sync::clock_flags(db).await?,
+        clashes,
+        clashes_total,
     })
 }
 

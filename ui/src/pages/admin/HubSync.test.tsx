@@ -54,6 +54,8 @@ const STANDALONE: SyncView = {
   own_certificate: false,
   public_key: null,
   clock_flags: [],
+  clashes: [],
+  clashes_total: 0,
   status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
 };
 
@@ -197,6 +199,54 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
     expect(far.textContent).toContain("站点 GZ01 的时钟比本机快约 3 小时（12 条记录）");
     expect(far.textContent).toContain("最近一次发现：2026-11-28 14:20");
     expect(screen.getByTestId("sync-clock-flag-7a1b3c4d-3333").textContent).toContain("站点 7a1b3c4d 的时钟比本机快约 75 分钟（1 条记录）");
+  });
+
+  it("lists what clashed between sites, in words, with the outcome; nothing when there is none", async () => {
+    answer({
+      ...CONNECTED,
+      clashes_total: 3,
+      clashes: [
+        {
+          event_id: "e-2",
+          outcome: "code_renamed",
+          site: "SH01",
+          kind: "org_unit.created",
+          case_no: null,
+          occurred_at: "2026-11-28T06:20:30.000Z",
+          reason: "org_units.code ST-XH2 → ST-XH2~9f3a",
+        },
+        {
+          event_id: "e-1",
+          outcome: "set_aside",
+          site: "GZ01",
+          kind: "case.created",
+          case_no: "2026-HQ-000017",
+          occurred_at: "2026-11-27T01:00:00.000Z",
+          reason: "error returned from database: (code: 1555) UNIQUE constraint failed: cases.id",
+        },
+      ],
+    });
+    renderSettings();
+    await openTab();
+    const card = await screen.findByTestId("sync-clashes");
+    const text = card.textContent ?? "";
+    expect(text).toContain("站点间冲突（3）");
+    expect(text).toContain("两个站点各自新建了代码相同的组织单位（ST-XH2 → ST-XH2~9f3a）");
+    expect(text).toContain("代码已加后缀");
+    expect(text).toContain("新建组织单位");
+    expect(text).toContain("同一条记录在两个站点各自创建过");
+    expect(text).toContain("未生效");
+    expect(text).toContain("2026-HQ-000017");
+    expect(text).toContain("2026-11-28 14:20");
+    expect(text).toContain("仅列出最近 2 项，共 3 项。");
+  });
+
+  it("shows no clash card when nothing clashed", async () => {
+    answer(CONNECTED);
+    renderSettings();
+    await openTab();
+    await screen.findByTestId("sync-site");
+    expect(screen.queryByTestId("sync-clashes")).toBeNull();
   });
 
   it("shows where the sync stands, keeps the credential when left empty, and disconnects once confirmed", async () => {

@@ -29,6 +29,7 @@ import {
   type BundleImportReport,
   type BundleLogEntry,
   type BundleScope,
+  type Clash,
   type OperationError,
   type SyncConfigureRequest,
 } from "../../api";
@@ -52,6 +53,44 @@ function SiteId({ id }: { id: string }) {
     <Tooltip title={id}>
       <Typography.Text code>{id.length > 8 ? `${id.slice(0, 8)}…` : id}</Typography.Text>
     </Tooltip>
+  );
+}
+
+/** What clashed between sites here, for a person to look at (the newest first). */
+function ClashesCard({ clashes, total }: { clashes: Clash[]; total: number }) {
+  const { m } = useI18n();
+  const t = m.sync.tab;
+  const columns: ColumnsType<Clash> = [
+    { title: t.clashWhen, dataIndex: "occurred_at", width: 150, render: (v: string) => formatDateTime(v) },
+    { title: t.clashSite, dataIndex: "site", width: 90 },
+    { title: t.clashWhat, dataIndex: "kind", width: 130, render: (k: string) => m.labels.eventKind[k] ?? k },
+    { title: t.clashCase, dataIndex: "case_no", width: 150, render: (v: string | null) => v ?? "—" },
+    {
+      title: t.clashOutcomeTitle,
+      dataIndex: "outcome",
+      width: 110,
+      render: (o: string) => <Tag color={o === "set_aside" ? "red" : "orange"}>{t.clashOutcome[o] ?? o}</Tag>,
+    },
+    {
+      title: t.clashWhy,
+      dataIndex: "reason",
+      render: (r: string) => (
+        <Tooltip title={r}>
+          <span>{t.clashReason(r)}</span>
+        </Tooltip>
+      ),
+    },
+  ];
+  return (
+    <Card title={t.clashesTitle(total)} data-testid="sync-clashes">
+      <Alert type="warning" showIcon title={t.clashesIntro} style={{ marginBottom: 12 }} />
+      <Table<Clash> rowKey="event_id" size="small" columns={columns} dataSource={clashes} pagination={false} />
+      {total > clashes.length && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+          {t.clashesMore(clashes.length, total)}
+        </Typography.Paragraph>
+      )}
+    </Card>
   );
 }
 
@@ -142,6 +181,8 @@ export function HubSync() {
           description={t.clockFlagHint(formatDateTime(f.last_seen_at))}
         />
       ))}
+
+      {view && view.clashes_total > 0 && <ClashesCard clashes={view.clashes} total={view.clashes_total} />}
 
       <Card title={t.siteCard}>
         <Descriptions column={1} size="small" bordered data-testid="sync-site" style={{ maxWidth: 640 }}>

@@ -48,7 +48,7 @@ describe("the first start", () => {
     fillAccount();
     fireEvent.click(screen.getByTestId("setup-submit"));
     await waitFor(() => expect(setup).toHaveBeenCalledTimes(1));
-    expect(setup.mock.calls[0][0]).toEqual({ username: "admin", display_name: "上海管理员", password: "Admin2026" });
+    expect(setup.mock.calls[0]?.[0]).toEqual({ username: "admin", display_name: "上海管理员", password: "Admin2026" });
     await waitFor(() => expect(enter).toHaveBeenCalled());
   });
 
@@ -68,7 +68,7 @@ describe("the first start", () => {
     type("setup-site-code", "sh01");
     fireEvent.click(screen.getByTestId("setup-submit"));
     await waitFor(() => expect(setup).toHaveBeenCalledTimes(1));
-    expect(setup.mock.calls[0][0]).toEqual({
+    expect(setup.mock.calls[0]?.[0]).toEqual({
       username: "admin",
       display_name: "上海管理员",
       password: "Admin2026",
