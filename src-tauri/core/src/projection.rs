@@ -723,6 +723,16 @@ pub async fn apply(
             .bind(id)
             .execute(&mut *conn)
             .await?;
+            // Two sites that see the case (its owner and headquarters) may each draft the next
+            // version offline: the one folded later becomes the version after it. Plans are
+            // referred to by id, never by version.
+            let taken: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM case_plans WHERE case_id = ?",
+            )
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+            let version = if p.version <= taken { taken + 1 } else { p.version };
             sqlx::query(
                 "INSERT INTO case_plans (id, case_id, version, summary, measures, money_fen, \
                  needs_approval, status, author, drafted_at, created_hlc) \
@@ -730,7 +740,7 @@ pub async fn apply(
             )
             .bind(&p.plan_id)
             .bind(id)
-            .bind(p.version)
+            .bind(version)
             .bind(&p.summary)
             .bind(json_text(&p.measures)?)
             .bind(p.money_fen)

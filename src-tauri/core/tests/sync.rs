@@ -927,3 +927,66 @@ async fn two_sites_that_loaded_the_demo_before_their_first_sync_still_converge()
         assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
     }
 }
+
+#[tokio::test]
+async fn plans_drafted_offline_at_the_owner_and_at_headquarters_both_count_as_versions() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let (hq, sh, hz, id) = shanghai_case(dir.path(), &hub, 21).await;
+    for (name, request) in [
+        ("cases.advance", json!({"id": id, "move": "start_investigation"})),
+        (
+            "cases.investigate",
+            json!({"id": id, "fact": "检测确认漏水", "source_kind": "document",
+                   "source": "检测报告", "found_on": "2026-11-17"}),
+        ),
+        ("cases.advance", json!({"id": id, "move": "start_planning"})),
+    ] {
+        op(&sh.db, name, request).await.expect(name);
+    }
+    sync_all(&hub, &[&sh, &hq]).await;
+    let measures = |what: &str| {
+        json!([{"kind": "repair", "description": what, "responsible_id": "handler.as",
+                "steps": [{"title": "上门维修", "due_on": "2026-12-20"}]}])
+    };
+    // Offline, each drafts what it thinks is version 1.
+    let at_hq = op(
+        &hq.db,
+        "plans.draft",
+        json!({"case_id": id, "summary": "总部：上门维修", "measures": measures("总部方案")}),
+    )
+    .await
+    .expect("hq draft");
+    sh.clock.set(NOW_MS + 60_000);
+    let at_sh = op(
+        &sh.db,
+        "plans.draft",
+        json!({"case_id": id, "summary": "上海：上门维修", "measures": measures("上海方案")}),
+    )
+    .await
+    .expect("sh draft");
+    assert_eq!((at_hq["version"].as_i64(), at_sh["version"].as_i64()), (Some(1), Some(1)));
+    sync_all(&hub, &[&sh, &hq, &sh, &hz]).await;
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&hq, &sh] {
+        let plans: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT id, version, status FROM case_plans WHERE case_id = ? ORDER BY version",
+        )
+        .bind(&id)
+        .fetch_all(site.db.pool())
+        .await
+        .expect("plans");
+        let ids: Vec<&str> = plans.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(ids, [at_hq["id"].as_str().expect("id"), at_sh["id"].as_str().expect("id")]);
+        assert_eq!(
+            plans.iter().map(|p| p.1).collect::<Vec<_>>(),
+            [1, 2],
+            "the later one is version 2"
+        );
+        assert_eq!(plans[0].2, "superseded", "the earlier draft gave way to the later");
+        assert_eq!(sync::clashes(&site.db).await.expect("clashes").1, 0, "nothing set aside");
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
+        projection::rebuild(&site.db).await.expect("rebuild");
+        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+    }
+}
