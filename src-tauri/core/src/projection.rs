@@ -105,8 +105,35 @@ pub async fn apply_or_set_aside(conn: &mut SqliteConnection, ev: &StoredEvent) -
     }
 }
 
+/// The year's sequence number a document takes, or none when another document of the year
+/// folded first with it (two sites issuing offline): the document is still in effect under the
+/// number it was printed with, and listed for a person as `number_twice`.
+pub(crate) async fn number_of_the_year(
+    conn: &mut SqliteConnection,
+    ev: &StoredEvent,
+    table: &str,
+    id: &str,
+    doc_no: &str,
+    year: i64,
+    seq: i64,
+) -> CoreResult<Option<i64>> {
+    let taken: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {table} WHERE year = ? AND seq = ? AND id <> ?"
+    ))
+    .bind(year)
+    .bind(seq)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if taken.is_none() {
+        return Ok(Some(seq));
+    }
+    clash(conn, ev, "number_twice", &format!("{table}.seq {year}/{seq} {doc_no}")).await?;
+    Ok(None)
+}
+
 /// Lists an event that clashed with what other sites did, for a person.
-async fn clash(
+pub(crate) async fn clash(
     conn: &mut SqliteConnection,
     ev: &StoredEvent,
     outcome: &str,
@@ -524,6 +551,16 @@ pub async fn apply(
             .await?;
         }
         EventBody::ReportIssued(r) => {
+            let seq = number_of_the_year(
+                conn,
+                ev,
+                "reports",
+                &r.report_id,
+                &r.doc_no,
+                i64::from(r.year),
+                r.seq,
+            )
+            .await?;
             sqlx::query(
                 "UPDATE reports SET status = 'issued', doc_no = ?, year = ?, seq = ?, issued_on = ?, \
                  issued_by = ?, pdf_sha256 = ?, pdf_size = ?, pages = ?, updated_at = ?, \
@@ -531,7 +568,7 @@ pub async fn apply(
             )
             .bind(&r.doc_no)
             .bind(r.year)
-            .bind(r.seq)
+            .bind(seq)
             .bind(&r.issued_on)
             .bind(&ev.actor)
             .bind(&r.pdf_sha256)
@@ -951,6 +988,16 @@ pub async fn apply(
             }
         }
         EventBody::BulletinIssued(b) => {
+            let seq = number_of_the_year(
+                conn,
+                ev,
+                "bulletins",
+                &b.bulletin_id,
+                &b.doc_no,
+                i64::from(b.year),
+                b.seq,
+            )
+            .await?;
             sqlx::query(
                 "UPDATE bulletins SET status = 'issued', doc_no = ?, year = ?, seq = ?, \
                  issued_on = ?, issued_by = ?, pdf_sha256 = ?, pdf_size = ?, updated_at = ?, \
@@ -958,7 +1005,7 @@ pub async fn apply(
             )
             .bind(&b.doc_no)
             .bind(b.year)
-            .bind(b.seq)
+            .bind(seq)
             .bind(&b.issued_on)
             .bind(&ev.actor)
             .bind(&b.pdf_sha256)

@@ -990,3 +990,51 @@ async fn plans_drafted_offline_at_the_owner_and_at_headquarters_both_count_as_ve
         assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
     }
 }
+
+#[tokio::test]
+async fn incidents_declared_offline_at_two_sites_under_one_number_both_stay_in_effect() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 8).await;
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sync_all(&hub, &[&sh]).await;
+    let declare = |title: &str| {
+        json!({"title": title, "kind": "product_safety", "level": "major",
+               "summary": "同型号热水器漏水投诉集中出现"})
+    };
+    let at_hq = op(&hq.db, "incidents.declare", declare("华北热水器漏水")).await.expect("hq");
+    sh.clock.set(NOW_MS + 60_000);
+    let at_sh = op(&sh.db, "incidents.declare", declare("华东热水器漏水")).await.expect("sh");
+    assert_eq!(at_hq["incident_no"], at_sh["incident_no"], "both took the year's first number");
+    sync_all(&hub, &[&sh, &hq, &sh]).await;
+
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&hq, &sh] {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT id, incident_no, seq FROM incidents ORDER BY seq DESC")
+                .fetch_all(site.db.pool())
+                .await
+                .expect("incidents");
+        assert_eq!(rows.len(), 2, "both in effect");
+        assert_eq!(
+            rows[0].0,
+            at_hq["id"].as_str().expect("id"),
+            "the first folded keeps its place"
+        );
+        assert_eq!(rows[1].0, at_sh["id"].as_str().expect("id"));
+        assert_eq!(rows[1].1, at_sh["incident_no"].as_str().expect("no"), "the number as printed");
+        assert!(rows[1].2 < 0, "outside the year's sequence");
+        let (clashes, total) = sync::clashes(&site.db).await.expect("clashes");
+        assert_eq!(total, 1);
+        assert_eq!(
+            (clashes[0].outcome.as_str(), clashes[0].site.as_str()),
+            ("number_twice", "SH01")
+        );
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
+        projection::rebuild(&site.db).await.expect("rebuild");
+        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+    }
+    // The next incident continues the sequence.
+    let next = op(&hq.db, "incidents.declare", declare("西南热水器漏水")).await.expect("next");
+    assert_ne!(next["incident_no"], at_hq["incident_no"]);
+}

@@ -83,6 +83,28 @@ pub(super) async fn apply(
             .await?;
         }
         EventBody::IncidentDeclared(i) => {
+            let seq = super::number_of_the_year(
+                conn,
+                ev,
+                "incidents",
+                &i.incident_id,
+                &i.incident_no,
+                i64::from(i.year),
+                i.seq,
+            )
+            .await?;
+            // Incidents must have a number in the year: one printed twice takes a place below
+            // zero (-1, -2…), outside the sequence new numbers continue.
+            let seq =
+                match seq {
+                    Some(seq) => seq,
+                    None => sqlx::query_scalar(
+                        "SELECT MIN(0, COALESCE(MIN(seq), 0)) - 1 FROM incidents WHERE year = ?",
+                    )
+                    .bind(i.year)
+                    .fetch_one(&mut *conn)
+                    .await?,
+                };
             sqlx::query(
                 "INSERT INTO incidents (id, incident_no, year, seq, title, kind, level, summary, \
                  status, watch_dimension, watch_value, watch_label, origin, declared_at, \
@@ -93,7 +115,7 @@ pub(super) async fn apply(
             .bind(&i.incident_id)
             .bind(&i.incident_no)
             .bind(i.year)
-            .bind(i.seq)
+            .bind(seq)
             .bind(&i.title)
             .bind(i.kind.code())
             .bind(i.level.code())
