@@ -2086,7 +2086,7 @@ export const en: Messages = {
       clashesIntro:
         "Two sites that each did something right while offline can still clash once their work meets (the same code or number). Every record is kept; the entries below need a person to look at them. Syncing goes on.",
       clashesMore: (shown: number, total: number) => `The latest ${shown} of ${total} are listed.`,
-      clashOutcome: { set_aside: "Not in effect", code_renamed: "Code given a suffix" } as Record<string, string>,
+      clashOutcome: { set_aside: "Not in effect", code_renamed: "Code given a suffix", number_twice: "Number used twice" } as Record<string, string>,
       clashWhen: "When",
       clashSite: "From site",
       clashWhat: "Record",
@@ -2094,6 +2094,7 @@ export const en: Messages = {
       clashOutcomeTitle: "Outcome",
       clashWhy: "Why",
       clashReason: (raw: string) => {
+        if (/^(bulletins|reports|incidents)\.seq /.test(raw)) return `Two sites each used the same number offline (${raw.replace(/^\S+ \S+ /, "")}). Both stay in effect; the later one has no place in the year's sequence. Check them and withdraw or correct one.`;
         if (raw.startsWith("org_units.code")) return `Two sites each added an org unit under the same code (${raw.replace("org_units.code ", "")}). Check whether it is one unit, then rename or retire one of them.`;
         if (/UNIQUE constraint failed: \w+\.id|PRIMARY KEY/.test(raw)) return "The same record was created at two sites (the demo loaded at both, say): the later one is not in effect.";
         if (/bulletins\.(year|seq)/.test(raw)) return "Two sites each issued a bulletin under the same number: the later one is not in effect.";

@@ -2106,7 +2106,7 @@ export const zhCN = {
       clashesIntro:
         "两个站点在离线时各自做了正确的操作，合并后仍可能冲突（如相同的代码或编号）。这些记录都已保存，下列各项需要有人核实处理；同步照常进行。",
       clashesMore: (shown: number, total: number) => `仅列出最近 ${shown} 项，共 ${total} 项。`,
-      clashOutcome: { set_aside: "未生效", code_renamed: "代码已加后缀" } as Record<string, string>,
+      clashOutcome: { set_aside: "未生效", code_renamed: "代码已加后缀", number_twice: "编号重复" } as Record<string, string>,
       clashWhen: "发生时间",
       clashSite: "来自站点",
       clashWhat: "记录",
@@ -2114,6 +2114,7 @@ export const zhCN = {
       clashOutcomeTitle: "处理结果",
       clashWhy: "原因",
       clashReason: (raw: string) => {
+        if (/^(bulletins|reports|incidents)\.seq /.test(raw)) return `两个站点离线时各自使用了同一编号（${raw.replace(/^\S+ \S+ /, "")}），两份都有效，后到的一份不占年度序号。请核实后作废或更正其一。`;
         if (raw.startsWith("org_units.code")) return `两个站点各自新建了代码相同的组织单位（${raw.replace("org_units.code ", "")}）。请核实是否为同一单位，再改名或停用其一。`;
         if (/UNIQUE constraint failed: \w+\.id|PRIMARY KEY/.test(raw)) return "同一条记录在两个站点各自创建过（如两处都载入过演示数据），后到的一条未生效。";
         if (/bulletins\.(year|seq)/.test(raw)) return "两个站点各自签发了相同编号的通报，后到的一份未生效。";

@@ -204,8 +204,17 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
   it("lists what clashed between sites, in words, with the outcome; nothing when there is none", async () => {
     answer({
       ...CONNECTED,
-      clashes_total: 3,
+      clashes_total: 4,
       clashes: [
+        {
+          event_id: "e-3",
+          outcome: "number_twice",
+          site: "BJ01",
+          kind: "incident.declared",
+          case_no: null,
+          occurred_at: "2026-11-28T07:00:00.000Z",
+          reason: "incidents.seq 2026/1 应急〔2026〕1号",
+        },
         {
           event_id: "e-2",
           outcome: "code_renamed",
@@ -230,7 +239,7 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
     await openTab();
     const card = await screen.findByTestId("sync-clashes");
     const text = card.textContent ?? "";
-    expect(text).toContain("站点间冲突（3）");
+    expect(text).toContain("站点间冲突（4）");
     expect(text).toContain("两个站点各自新建了代码相同的组织单位（ST-XH2 → ST-XH2~9f3a）");
     expect(text).toContain("代码已加后缀");
     expect(text).toContain("新建组织单位");
@@ -238,7 +247,9 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
     expect(text).toContain("未生效");
     expect(text).toContain("2026-HQ-000017");
     expect(text).toContain("2026-11-28 14:20");
-    expect(text).toContain("仅列出最近 2 项，共 3 项。");
+    expect(text).toContain("两个站点离线时各自使用了同一编号（应急〔2026〕1号），两份都有效");
+    expect(text).toContain("编号重复");
+    expect(text).toContain("仅列出最近 3 项，共 4 项。");
   });
 
   it("shows no clash card when nothing clashed", async () => {
