@@ -828,10 +828,19 @@ pub async fn apply(
             .execute(&mut *conn)
             .await?;
             if n.response == crate::domain::case::OfferResponse::Accepted {
-                sqlx::query("UPDATE case_plans SET status = 'accepted' WHERE id = ?")
-                    .bind(&n.plan_id)
-                    .execute(&mut *conn)
-                    .await?;
+                let newly = sqlx::query(
+                    "UPDATE case_plans SET status = 'accepted' WHERE id = ? AND status <> 'accepted'",
+                )
+                .bind(&n.plan_id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if newly == 0 {
+                    // Accepted before (at the old owner, offline, and again after the case was
+                    // reassigned): the round is kept, the plan's steps exist already.
+                    set_status(conn, id, "executing", ev.hlc).await?;
+                    return Ok(());
+                }
                 let measures: String =
                     sqlx::query_scalar("SELECT measures FROM case_plans WHERE id = ?")
                         .bind(&n.plan_id)

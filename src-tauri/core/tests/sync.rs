@@ -1038,3 +1038,65 @@ async fn incidents_declared_offline_at_two_sites_under_one_number_both_stay_in_e
     let next = op(&hq.db, "incidents.declare", declare("西南热水器漏水")).await.expect("next");
     assert_ne!(next["incident_no"], at_hq["incident_no"]);
 }
+
+#[tokio::test]
+async fn a_plan_accepted_at_the_old_owner_and_again_after_a_reassignment_keeps_one_set_of_steps() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let (hq, sh, hz, id) = shanghai_case(dir.path(), &hub, 22).await;
+    let measures = json!([{"kind": "repair", "description": "上门维修", "responsible_id": "handler.as",
+        "steps": [{"title": "上门维修", "due_on": "2026-12-20"}, {"title": "回访", "due_on": "2026-12-22"}]}]);
+    for (name, request) in [
+        ("cases.advance", json!({"id": id, "move": "start_investigation"})),
+        (
+            "cases.investigate",
+            json!({"id": id, "fact": "检测确认漏水", "source_kind": "document",
+                   "source": "检测报告", "found_on": "2026-11-17"}),
+        ),
+        ("cases.advance", json!({"id": id, "move": "start_planning"})),
+    ] {
+        op(&sh.db, name, request).await.expect(name);
+    }
+    let plan = op(
+        &sh.db,
+        "plans.draft",
+        json!({"case_id": id, "summary": "上门维修", "measures": measures}),
+    )
+    .await
+    .expect("draft");
+    op(&sh.db, "plans.offer", json!({"plan_id": plan["id"]})).await.expect("offer");
+    sync_all(&hub, &[&sh, &hq, &hz]).await;
+    let accept =
+        json!({"case_id": id, "held_on": "2026-11-18", "method": "phone", "response": "accepted"});
+    // Shanghai, offline, hears the consumer accept; headquarters, unable to reach it, hands the
+    // case to Hangzhou, which calls the consumer and hears the same.
+    sh.clock.set(NOW_MS + 60_000);
+    op(&sh.db, "cases.negotiate", accept.clone()).await.expect("accepted at Shanghai");
+    hq.clock.set(NOW_MS + 120_000);
+    let to = hz.db.site().site_id;
+    op(&hq.db, "cases.reassign", json!({"id": id, "to_site": to, "reason": "原站点无法联系"}))
+        .await
+        .expect("reassign");
+    sync_all(&hub, &[&hq, &hz]).await;
+    hz.clock.set(NOW_MS + 180_000);
+    op(&hz.db, "cases.negotiate", accept).await.expect("accepted at Hangzhou");
+    sync_all(&hub, &[&sh, &hz, &hq, &sh, &hz]).await;
+
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&hq, &sh, &hz] {
+        let steps: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_steps WHERE case_id = ?")
+            .bind(&id)
+            .fetch_one(site.db.pool())
+            .await
+            .expect("steps");
+        assert_eq!(steps, 2, "one set of steps");
+        let rounds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_rounds WHERE case_id = ?")
+            .bind(&id)
+            .fetch_one(site.db.pool())
+            .await
+            .expect("rounds");
+        assert_eq!(rounds, 2, "both calls are on record");
+        assert_eq!(sync::clashes(&site.db).await.expect("clashes").1, 0, "nothing set aside");
+        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
+    }
+}
