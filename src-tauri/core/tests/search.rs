@@ -178,3 +178,80 @@ proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn a_case_number_typed_or_pasted_finds_its_case_within_what_the_person_may_see() {
+    let t = support::with_demo(30, 4).await;
+    let numbers: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, case_no FROM cases ORDER BY case_no")
+            .fetch_all(t.db.pool())
+            .await
+            .expect("numbers");
+    let (id, no) = &numbers[7];
+    // Whole, pasted with spaces around, or in small letters.
+    for query in [no.clone(), format!("  {no} "), no.to_lowercase()] {
+        assert_eq!(search_all(&t.db, &query).await, BTreeSet::from([id.clone()]), "{query}");
+    }
+    let value = redress_core::ops::dispatch(
+        &t.db,
+        &Actor::system(),
+        "cases.search",
+        &json!({"query": no}).to_string(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(value["items"][0]["field"], "case_no");
+    assert_eq!(value["items"][0]["snippet"], no.as_str());
+    // Its start finds every case it begins, in number order.
+    let year = &no[..5];
+    let all: BTreeSet<String> = numbers.iter().map(|(i, _)| i.clone()).collect();
+    assert_eq!(search_all(&t.db, year).await.len(), 0, "a year alone is too short to be a number");
+    let prefix = &no[..no.len() - 2];
+    let begun: BTreeSet<String> =
+        numbers.iter().filter(|(_, n)| n.starts_with(prefix)).map(|(i, _)| i.clone()).collect();
+    assert!(begun.len() > 1 && begun.is_subset(&all));
+    assert_eq!(search_all(&t.db, prefix).await, begun);
+    // A handler sees their department's cases: another department's is not found by its number.
+    let handler = support::actor(&t.db, "handler.as").await;
+    let elsewhere: String = sqlx::query_scalar(
+        "SELECT case_no FROM cases WHERE department_id IS NOT (SELECT unit_id FROM accounts \
+         WHERE id = ?1) AND handler_id IS NOT ?1 ORDER BY case_no LIMIT 1",
+    )
+    .bind(&handler.id)
+    .fetch_one(t.db.pool())
+    .await
+    .expect("a case of another department");
+    let value = redress_core::ops::dispatch(
+        &t.db,
+        &handler,
+        "cases.search",
+        &json!({"query": elsewhere}).to_string(),
+    )
+    .await
+    .expect("search");
+    assert!(
+        value["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|h| h["case"]["case_no"] != elsewhere.as_str()),
+        "{value}"
+    );
+    let own: String = sqlx::query_scalar(
+        "SELECT case_no FROM cases WHERE department_id = (SELECT unit_id FROM accounts \
+         WHERE id = ?) ORDER BY case_no LIMIT 1",
+    )
+    .bind(&handler.id)
+    .fetch_one(t.db.pool())
+    .await
+    .expect("a case of the handler's department");
+    let value = redress_core::ops::dispatch(
+        &t.db,
+        &handler,
+        "cases.search",
+        &json!({"query": own}).to_string(),
+    )
+    .await
+    .expect("search");
+    assert_eq!(value["items"][0]["case"]["case_no"], own.as_str());
+}

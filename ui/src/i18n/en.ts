@@ -282,6 +282,7 @@ export const en: Messages = {
       newest: "· many matches: newest first; add words to narrow them",
       clear: "Back to the ledger",
       fields: {
+        case_no: "Case number",
         content: "Complaint",
         product: "Product/service",
         product_model: "Model",

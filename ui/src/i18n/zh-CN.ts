@@ -314,6 +314,7 @@ export const zhCN = {
       newest: "· 结果较多，按时间由近及远排序，可增加关键字缩小范围",
       clear: "返回台账",
       fields: {
+        case_no: "案件编号",
         content: "投诉内容",
         product: "商品/服务",
         product_model: "型号",

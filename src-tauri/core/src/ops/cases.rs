@@ -370,7 +370,7 @@ fn day_bounds(field: &str, day: &str) -> Result<(String, String), FieldProblem> 
 }
 
 /// Text beginning with `prefix`: a range over the index, not a scan.
-fn push_prefix(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &str) {
+pub(crate) fn push_prefix(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &str) {
     qb.push(format!("{column} >= ")).push_bind(prefix.to_owned());
     qb.push(format!(" AND {column} < ")).push_bind(format!("{prefix}\u{10FFFF}"));
 }

@@ -9,7 +9,7 @@ use crate::actor::Actor;
 use crate::auth::{CaseScope, Permission};
 use crate::error::{CoreError, CoreResult, FieldProblem, FieldRule};
 use crate::ops::cases::{
-    case_row, mask_row, push_scope, CaseRow, MAX_PAGE, ROW_COLUMNS, ROW_JOINS,
+    case_row, mask_row, push_prefix, push_scope, CaseRow, MAX_PAGE, ROW_COLUMNS, ROW_JOINS,
 };
 use crate::search::{self, match_expression};
 use crate::storage::Db;
@@ -30,8 +30,8 @@ pub struct SearchRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SearchHit {
     pub case: CaseRow,
-    /// Which text matched: content, product, product_model, order_no, result, investigation,
-    /// plan or consumer.
+    /// Which text matched: case_no (a case number typed whole or its start), content, product,
+    /// product_model, order_no, result, investigation, plan or consumer.
     pub field: String,
     /// Up to about 60 characters around the first match.
     pub snippet: String,
@@ -79,6 +79,58 @@ fn snippet(text: &str, query: &str) -> Option<(String, Vec<[u32; 2]>)> {
     Some((out, marks))
 }
 
+/// A case number typed or pasted whole, or its start (`2026-SH01-0000`): the cases it names,
+/// when there are any. Letters are taken in capitals, as numbers are given.
+fn case_no_prefix(query: &str) -> Option<String> {
+    let q = query.trim();
+    let shaped = q.len() >= 6
+        && q.contains('-')
+        && q.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    shaped.then(|| q.to_ascii_uppercase())
+}
+
+async fn by_case_no(
+    db: &Db,
+    actor: &Actor,
+    query: &str,
+    limit: u32,
+    offset: u32,
+) -> CoreResult<Option<SearchResponse>> {
+    let Some(prefix) = case_no_prefix(query) else { return Ok(None) };
+    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let clause = if push_scope(qb, actor) { " AND " } else { " WHERE " };
+        qb.push(clause);
+        push_prefix(qb, "c.case_no", &prefix);
+    };
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(db.pool()).await?;
+    if total == 0 {
+        return Ok(None);
+    }
+    let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS}{ROW_JOINS}"));
+    filter(&mut page);
+    page.push(" ORDER BY c.case_no LIMIT ")
+        .push_bind(i64::from(limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(offset));
+    let rows = page.build().fetch_all(db.pool()).await?;
+    let now = time::to_db(db.now());
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let case = mask_row(case_row(row, &now)?, actor, row);
+        let marks = vec![[0, prefix.chars().count() as u32]];
+        items.push(SearchHit {
+            snippet: case.case_no.clone(),
+            case,
+            field: "case_no".into(),
+            marks,
+        });
+    }
+    Ok(Some(SearchResponse { total, offset, ranked: false, items }))
+}
+
 pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<SearchResponse> {
     actor.require(Permission::CaseView)?;
     let limit = req.limit.unwrap_or(50);
@@ -102,6 +154,9 @@ pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<Se
         return Err(CoreError::Validation(problems));
     };
     let offset = req.offset.unwrap_or(0);
+    if let Some(found) = by_case_no(db, actor, &req.query, limit, offset).await? {
+        return Ok(found);
+    }
     let unscoped = actor.grant.case_scope == CaseScope::All;
     let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
         qb.push(
