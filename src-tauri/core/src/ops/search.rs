@@ -128,7 +128,8 @@ async fn by_case_no(
             marks,
         });
     }
-    Ok(Some(SearchResponse { total, offset, ranked: false, items }))
+    // Exact matches in number order: nothing to narrow.
+    Ok(Some(SearchResponse { total, offset, ranked: true, items }))
 }
 
 pub async fn search(db: &Db, actor: &Actor, req: SearchRequest) -> CoreResult<SearchResponse> {
