@@ -25,20 +25,22 @@ function findDriver() {
   }
 }
 const DRIVER = findDriver();
+/** tauri-driver's port and its WebKitWebDriver's: a second app at once takes the next pair. */
 const PORT = 4444;
+const NATIVE_PORT = 4445;
 
-async function listening() {
+async function listening(port) {
   try {
-    return (await fetch(`http://127.0.0.1:${PORT}/status`)).ok;
+    return (await fetch(`http://127.0.0.1:${port}/status`)).ok;
   } catch {
     return false;
   }
 }
 
-async function driverReady(deadline) {
+async function driverReady(port, deadline) {
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/status`);
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -174,10 +176,15 @@ export async function choose(browser, testId, text) {
   });
 }
 
-/** Starts the app on a fresh database and returns { browser, dbPath, close }. */
-export async function startApp() {
-  if (await listening()) {
-    throw new Error(`something already listens on port ${PORT}: stop the old tauri-driver first`);
+/**
+ * Starts the app on a fresh database and returns { browser, dbPath, close }. `instance` 1, 2…
+ * starts another app beside the first (its own data folder, driver and ports).
+ */
+export async function startApp({ instance = 0 } = {}) {
+  const port = PORT + 2 * instance;
+  const nativePort = NATIVE_PORT + 2 * instance;
+  if (await listening(port)) {
+    throw new Error(`something already listens on port ${port}: stop the old tauri-driver first`);
   }
   const dir = mkdtempSync(join(tmpdir(), "redress-e2e-"));
   const dbPath = join(dir, "redress.db");
@@ -185,7 +192,7 @@ export async function startApp() {
   // every run starts as a first start. Its own process group, so that stopping the driver also
   // stops WebKitWebDriver and the app.
   const env = { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir };
-  const driver = spawn(DRIVER, ["--port", String(PORT)], {
+  const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
     detached: true,
     env,
     stdio: ["ignore", "inherit", "inherit"],
@@ -200,14 +207,14 @@ export async function startApp() {
   // Even when the test run itself is interrupted, the driver and the app go with it.
   process.once("exit", stopDriver);
   try {
-    await driverReady(Date.now() + 20_000);
+    await driverReady(port, Date.now() + 20_000);
     let browser;
     // The first session right after the driver starts sometimes fails: try again.
     for (let attempt = 1; ; attempt++) {
       try {
         browser = await remote({
           hostname: "127.0.0.1",
-          port: PORT,
+          port,
           logLevel: "error",
           connectionRetryTimeout: 30_000,
           connectionRetryCount: 0,

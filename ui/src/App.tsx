@@ -312,7 +312,7 @@ function Workspace() {
           <div style={{ flex: 1, fontSize: 16, fontWeight: 500 }} data-testid="section-title">
             {m.nav[section]}
             {info && (
-              <span style={{ marginLeft: 12, color: "#8c8c8c", fontSize: 13, fontWeight: 400 }}>
+              <span style={{ marginLeft: 12, color: "#8c8c8c", fontSize: 13, fontWeight: 400 }} data-testid="site-label">
                 {info.site_name} · {info.site_code}
               </span>
             )}

@@ -18,6 +18,8 @@ interface SyncContext {
   view: SyncView | null;
   /** A sync started from this window is under way. */
   running: boolean;
+  /** How many syncs started from this window have ended (well or not). */
+  finished: number;
   /** Reads the status again. */
   refresh: () => Promise<void>;
   /** One full sync now; says what it did (or why it failed), then reads the status again. */
@@ -34,6 +36,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
   const { message } = App.useApp();
   const [view, setView] = useState<SyncView | null>(null);
   const [running, setRunning] = useState(false);
+  const [finished, setFinished] = useState(0);
   const busy = useRef(false);
   // Answers are taken in the order asked: a slow poll does not undo a newer status.
   const asked = useRef(0);
@@ -77,7 +80,10 @@ export function SyncProvider({ children }: { children: ReactNode }) {
       // The new status first, so the state does not flash back to the one before.
       await refresh();
       busy.current = false;
-      if (live.current) setRunning(false);
+      if (live.current) {
+        setRunning(false);
+        setFinished((n) => n + 1);
+      }
     }
   }, [m, message, refresh]);
 
@@ -91,7 +97,10 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     };
   }, [refresh]);
 
-  const value = useMemo(() => ({ view, running, refresh, syncNow, accept }), [view, running, refresh, syncNow, accept]);
+  const value = useMemo(
+    () => ({ view, running, finished, refresh, syncNow, accept }),
+    [view, running, finished, refresh, syncNow, accept],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
@@ -145,7 +154,7 @@ export function SyncStateBadge({ view, running }: { view: SyncView; running: boo
 /** The header's sync line: state, site, last sync, events waiting, and 立即同步. */
 export function SyncIndicator() {
   const { m } = useI18n();
-  const { view, running, syncNow } = useSync();
+  const { view, running, finished, syncNow } = useSync();
   if (!view) return null;
 
   if (!view.configured) {
@@ -167,6 +176,7 @@ export function SyncIndicator() {
       style={{ fontSize: 13, lineHeight: "20px", whiteSpace: "nowrap" }}
       data-testid="sync-indicator"
       data-state={syncState(view, running)}
+      data-finished={finished}
     >
       <SyncStateBadge view={view} running={running} />
       <Tooltip title={<>{status.hub_url && <div>{m.sync.hubTip(status.hub_url)}</div>}<div>{m.sync.auto}</div></>}>

@@ -49,11 +49,11 @@ export function Setup() {
       >
         <Form.Item name="kind" label={m.auth.siteKind} extra={kind === "branch" ? m.auth.branchHint : m.auth.hqHint}>
           <Radio.Group optionType="button" buttonStyle="solid" data-testid="setup-site-kind">
-            <Radio.Button value="hq" data-testid="setup-site-hq">
-              {m.auth.siteHq}
+            <Radio.Button value="hq">
+              <span data-testid="setup-site-hq">{m.auth.siteHq}</span>
             </Radio.Button>
-            <Radio.Button value="branch" data-testid="setup-site-branch">
-              {m.auth.siteBranch}
+            <Radio.Button value="branch">
+              <span data-testid="setup-site-branch">{m.auth.siteBranch}</span>
             </Radio.Button>
           </Radio.Group>
         </Form.Item>

@@ -1,0 +1,215 @@
+// Two apps on one machine — headquarters and the Shanghai branch, each with its own data
+// folder — and the real hub (`redress-hub serve` on a PostgreSQL of its own). Each is set up
+// and connected through its own screens; the branch takes the organisation from headquarters,
+// records a complaint while the hub is down, and once it is back both sync: headquarters has
+// the branch's case, owned by the branch; the branch sees only its own.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import {
+  choose,
+  clickWhenClear,
+  fill,
+  loadDemo,
+  openWith,
+  saveScreenshot,
+  setUpAdministrator,
+  signIn,
+  signOut,
+  startApp,
+} from "./harness.mjs";
+import { startHub } from "./hub.mjs";
+
+let hub;
+let hq;
+let sh;
+let credentials;
+before(async () => {
+  hub = await startHub();
+  credentials = {
+    hq: hub.addSite("总部", "HQ", { hq: true }),
+    sh: hub.addSite("上海分公司", "SH01"),
+  };
+  await hub.serve();
+  hq = await startApp();
+  sh = await startApp({ instance: 1 });
+});
+after(async () => {
+  await sh?.close();
+  await hq?.close();
+  await hub?.close();
+});
+
+const click = async (app, selector) => clickWhenClear(app.browser, await app.browser.$(selector));
+
+/** Pastes text into a field as a person pastes: in one go, heard by React. */
+async function paste(app, testId, text) {
+  await app.browser.execute(
+    (id, value) => {
+      const field = document.querySelector(`[data-testid="${id}"]`);
+      const proto = field instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, "value").set.call(field, value);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    testId,
+    text,
+  );
+}
+
+/** Settings → 总部同步: the hub's address, this site's credential and the hub's certificate. */
+async function connect(app, token) {
+  await click(app, '[data-testid="nav-settings"]');
+  await click(app, '[data-testid="tab-sync"]');
+  await (await app.browser.$('[data-testid="sync-hub-url"]')).waitForDisplayed({ timeout: 10_000 });
+  await fill(app.browser, "sync-hub-url", hub.url);
+  await fill(app.browser, "sync-token", token);
+  await paste(app, "sync-ca", hub.ca);
+  await click(app, '[data-testid="sync-save"]');
+  const indicator = await app.browser.$('[data-testid="sync-indicator"]');
+  await app.browser.waitUntil(async () => (await indicator.getAttribute("data-state")) !== "standalone", {
+    timeout: 10_000,
+    timeoutMsg: "the header still says 单机模式 after connecting",
+  });
+}
+
+/** 立即同步 in the header; resolves to the state it ends in (synced or failed). */
+async function syncNow(app) {
+  const indicator = await app.browser.$('[data-testid="sync-indicator"]');
+  const before = Number(await indicator.getAttribute("data-finished"));
+  await click(app, '[data-testid="sync-now"]');
+  await app.browser.waitUntil(async () => Number(await indicator.getAttribute("data-finished")) > before, {
+    timeout: 300_000,
+    interval: 500,
+    timeoutMsg: "the sync did not end",
+  });
+  return indicator.getAttribute("data-state");
+}
+
+async function waiting(app) {
+  return Number(await (await app.browser.$('[data-testid="sync-waiting"]')).getAttribute("data-waiting"));
+}
+
+test("headquarters sets up, loads its organisation and cases, connects and sends them to the hub", async () => {
+  await setUpAdministrator(hq.browser);
+  await loadDemo(hq.browser);
+  await connect(hq, credentials.hq.token);
+  assert.ok((await waiting(hq)) > 1000, "the demo's events wait for the hub");
+  assert.equal(await syncNow(hq), "synced");
+  await hq.browser.waitUntil(async () => (await waiting(hq)) === 0, { timeout: 10_000, timeoutMsg: "events still wait" });
+  await saveScreenshot(hq.browser, "sync-hq-connected");
+});
+
+test("the branch sets itself up as SH01 and takes the organisation and accounts from headquarters", async () => {
+  const form = await sh.browser.$('[data-testid="setup-form"]');
+  await form.waitForDisplayed({ timeout: 20_000 });
+  await click(sh, '[data-testid="setup-site-branch"]');
+  await fill(sh.browser, "setup-site-code", "sh01");
+  await fill(sh.browser, "setup-site-name", "上海分公司");
+  await setUpAdministrator(sh.browser, { name: "上海管理员" });
+  const label = await sh.browser.$('[data-testid="site-label"]');
+  await label.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await label.getText(), /上海分公司 · SH01/, "the header names the branch");
+  await connect(sh, credentials.sh.token);
+  assert.equal(await syncNow(sh), "synced");
+
+  // Headquarters' departments and handlers are here now; the branch's own intake agent is
+  // created here, with a password that only this site knows.
+  await click(sh, '[data-testid="tab-accounts"]');
+  const table = await sh.browser.$('[data-testid="accounts-table"]');
+  await sh.browser.waitUntil(async () => (await table.getText()).includes("agent01"), {
+    timeout: 10_000,
+    timeoutMsg: "headquarters' accounts did not arrive",
+  });
+  await openWith(sh.browser, '[data-testid="account-new"]', '[data-testid="account-username"]');
+  await fill(sh.browser, "account-username", "sh.kefu");
+  await fill(sh.browser, "account-display-name", "沪客服");
+  await click(sh, '[data-testid="account-roles"]');
+  const option = await sh.browser.$(".ant-select-item-option[title='客服专员']");
+  await option.waitForDisplayed({ timeout: 5_000 });
+  await sh.browser.waitUntil(
+    async () => {
+      if (await (await sh.browser.$(".ant-modal .ant-select-selection-item[title='客服专员']")).isExisting()) return true;
+      try {
+        await option.click();
+      } catch {
+        // covered for a moment: try again
+      }
+      return false;
+    },
+    { timeout: 10_000, interval: 700, timeoutMsg: "the role was not chosen" },
+  );
+  await click(sh, ".ant-modal-title");
+  await fill(sh.browser, "account-password", "Temp2026x");
+  await click(sh, '[data-testid="account-save"]');
+  await sh.browser.waitUntil(async () => (await table.getText()).includes("sh.kefu"), { timeout: 10_000 });
+  await signOut(sh.browser);
+  await signIn(sh.browser, "sh.kefu", "Temp2026x");
+  await (await sh.browser.$('[data-testid="change-password-form"]')).waitForDisplayed({ timeout: 10_000 });
+  await fill(sh.browser, "current-password", "Temp2026x");
+  await fill(sh.browser, "new-password", "Shanghai2026");
+  await fill(sh.browser, "confirm-password", "Shanghai2026");
+  await click(sh, '[data-testid="change-password-submit"]');
+  await (await sh.browser.$('[data-testid="section-title"]')).waitForDisplayed({ timeout: 10_000 });
+});
+
+let branchCaseNo = "";
+
+test("with the hub down, the branch records a complaint; its sync fails and the work waits", async () => {
+  await hub.stop();
+  await sh.browser.keys(["Control", "n"]);
+  await (await sh.browser.$('[data-testid="intake-form"]')).waitForDisplayed({ timeout: 10_000 });
+  await choose(sh.browser, "intake-channel", "客服热线");
+  await fill(sh.browser, "intake-name", "钱多多");
+  await fill(sh.browser, "intake-mobile", "137 0021 5566");
+  await fill(sh.browser, "intake-product", "空气净化器");
+  await fill(sh.browser, "intake-amount", "1899.00");
+  await fill(sh.browser, "intake-content", "使用一周后异响，门店拒绝退换。");
+  await choose(sh.browser, "intake-category", "产品质量");
+  await choose(sh.browser, "intake-department", "售后服务部");
+  await choose(sh.browser, "intake-handler", "陈静");
+  await sh.browser.keys(["Control", "Enter"]);
+  const done = await sh.browser.$('[data-testid="intake-done"]');
+  await done.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await done.getText(), /已受理，案件编号 \d{4}-SH01-\d{6}/);
+  branchCaseNo = (await done.getText()).replace(/^.*案件编号 /, "").trim();
+
+  assert.equal(await syncNow(sh), "failed");
+  assert.ok((await waiting(sh)) > 0, "the complaint waits for the hub");
+  await saveScreenshot(sh.browser, "sync-branch-offline");
+});
+
+test("back online, both sync: headquarters has the branch's case, owned by SH01; the branch sees only its own", async () => {
+  await hub.serve();
+  assert.equal(await syncNow(sh), "synced");
+  await sh.browser.waitUntil(async () => (await waiting(sh)) === 0, { timeout: 10_000, timeoutMsg: "events still wait" });
+  assert.equal(await syncNow(hq), "synced");
+
+  await click(hq, '[data-testid="nav-ledger"]');
+  const box = await hq.browser.$('[data-testid="ledger-search"] input');
+  await clickWhenClear(hq.browser, box);
+  await box.addValue(branchCaseNo);
+  await hq.browser.keys("Enter");
+  const hit = await hq.browser.$(".search-hit");
+  await hit.waitForDisplayed({ timeout: 10_000 });
+  await clickWhenClear(hq.browser, hit);
+  const drawer = await hq.browser.$('[data-testid="case-drawer"]');
+  await drawer.waitForDisplayed({ timeout: 10_000 });
+  const ownership = await hq.browser.$('[data-testid="case-ownership"]');
+  await ownership.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await ownership.getText(), /归属站点：SH01 上海分公司/);
+  // What the branch recorded, as headquarters' administrator may see it (contact data masked).
+  const detail = await drawer.getText();
+  for (const part of ["钱某", "137****5566", "使用一周后异响，门店拒绝退换。", "受理人沪客服", "处理人陈静"]) {
+    assert.ok(detail.includes(part), `the case page at headquarters lacks ${part}`);
+  }
+  await saveScreenshot(hq.browser, "sync-hq-sees-branch-case");
+
+  // The branch: its own complaint, none of headquarters' thousand.
+  await click(sh, '[data-testid="nav-ledger"]');
+  const total = await sh.browser.$('[data-testid="ledger-total"]');
+  await sh.browser.waitUntil(async () => (await total.getText()) === "共 1 件", {
+    timeout: 10_000,
+    timeoutMsg: `the branch's ledger: ${await total.getText()}`,
+  });
+  assert.deepEqual(hub.withheld(), [], "nothing the sites sent was withheld");
+});
