@@ -66,6 +66,28 @@ export async function startHub() {
     execFileSync("chown", ["postgres:postgres", dir]);
   }
   const pgPort = await freePort();
+  let server = null;
+  // Whatever happens next, the server processes and the folder go with this test process.
+  const stopAll = () => {
+    try {
+      server?.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+    try {
+      pg("pg_ctl", ["-D", data, "-m", "immediate", "stop"]);
+    } catch {
+      // not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopAll);
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      stopAll();
+      process.exit(1);
+    });
+  }
   pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"]);
   const options = `-F -p ${pgPort} -k ${data} -c listen_addresses=127.0.0.1`;
   pg("pg_ctl", ["-D", data, "-o", options, "-w", "-t", "60", "-l", join(data, "log"), "start"]);
@@ -107,28 +129,18 @@ export async function startHub() {
     ].join("\n"),
   );
 
-  let server = null;
+  /** Stops the server as Ctrl-C does; one that does not go within 15 s is killed. */
   const stop = async () => {
     if (!server) return;
     const s = server;
     server = null;
+    if (s.exitCode !== null || s.signalCode !== null) return;
     const exited = new Promise((r) => s.once("exit", r));
     s.kill("SIGINT"); // the hub shuts down gracefully on Ctrl-C
+    const timer = setTimeout(() => s.kill("SIGKILL"), 15_000);
     await exited;
+    clearTimeout(timer);
   };
-  const stopAll = () => {
-    try {
-      server?.kill("SIGKILL");
-    } catch {
-      // gone
-    }
-    try {
-      pg("pg_ctl", ["-D", data, "-m", "immediate", "stop"]);
-    } catch {
-      // not running
-    }
-  };
-  process.once("exit", stopAll);
 
   return {
     url,
@@ -157,7 +169,6 @@ export async function startHub() {
     async close() {
       await stop();
       stopAll();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

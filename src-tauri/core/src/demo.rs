@@ -235,11 +235,25 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     items.choose(rng).unwrap_or(&items[0])
 }
 
-/// A UUIDv7 whose time is `at` and whose random bits come from the seeded generator.
-fn seeded_uuid(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
-    let bytes: [u8; 10] = rng.gen();
+/// A UUIDv7 whose time is `at` and whose random bits come from the seeded generator, mixed
+/// with this site's salt: the same seed gives the same demo at every site, under ids of its own
+/// (two pilot sites that both load the demo before syncing do not create one record twice).
+fn seeded_uuid(rng: &mut ChaCha8Rng, at: DateTime<Utc>, salt: &[u8; 10]) -> String {
+    let mut bytes: [u8; 10] = rng.gen();
+    for (b, s) in bytes.iter_mut().zip(salt) {
+        *b ^= s;
+    }
     let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid().to_string()
+}
+
+/// This site's salt for demo ids: from its id, so fixed for the database.
+fn id_salt(db: &Db) -> [u8; 10] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(db.site().site_id.as_bytes());
+    let mut salt = [0u8; 10];
+    salt.copy_from_slice(&digest[..10]);
+    salt
 }
 
 fn yuan(fen: i64) -> String {
@@ -268,6 +282,7 @@ struct Drafted {
 
 struct Generator {
     rng: ChaCha8Rng,
+    salt: [u8; 10],
     consumers: Vec<(String, ConsumerContact)>,
     org_ids: std::collections::HashMap<&'static str, String>,
     /// The intake agents, and the handler of each department by its code.
@@ -299,7 +314,7 @@ impl Generator {
             rng.gen_ratio(1, 5).then(|| format!("u{}@example.cn", rng.gen_range(10_000..99_999)));
         let contact =
             ConsumerContact { name, mobile: Some(mobile), landline: None, email, address };
-        let id = seeded_uuid(&mut self.rng, at);
+        let id = seeded_uuid(&mut self.rng, at, &self.salt);
         if self.consumers.len() < 50_000 {
             self.consumers.push((id.clone(), contact.clone()));
         }
@@ -307,7 +322,7 @@ impl Generator {
     }
 
     fn draft(&mut self, received: DateTime<Utc>) -> Drafted {
-        let case_id = seeded_uuid(&mut self.rng, received);
+        let case_id = seeded_uuid(&mut self.rng, received, &self.salt);
         let (consumer_id, consumer) = self.consumer(received);
         let rng = &mut self.rng;
         let product = pick(rng, PRODUCTS);
@@ -580,8 +595,15 @@ pub async fn generate(
         .min(Utc::now());
     let org_ids = ensure_organisation(db, actor, &mut rng, &mut outcome).await?;
     let (agents, handlers) = ensure_accounts(db, actor, &mut rng, &org_ids).await?;
-    let mut gen =
-        Generator { rng, consumers: Vec::new(), org_ids, agents, handlers, until: until_cn };
+    let mut gen = Generator {
+        rng,
+        salt: id_salt(db),
+        consumers: Vec::new(),
+        org_ids,
+        agents,
+        handlers,
+        until: until_cn,
+    };
 
     // Received times first, in order, so case numbers follow time as they would in life.
     let mut received: Vec<DateTime<Utc>> = (0..plan.cases)
@@ -728,7 +750,7 @@ async fn ensure_contingency_plans(
     let mut first = None;
     for (kind, title, scope, steps) in plans {
         let at = until - Duration::days(380);
-        let plan_id = seeded_uuid(&mut rng, at);
+        let plan_id = seeded_uuid(&mut rng, at, &id_salt(db));
         let content = ContingencyContent {
             scope: scope.into(),
             organisation: organisation.clone(),
@@ -772,7 +794,7 @@ async fn ensure_contingency_plans(
     if let Some(plan_id) = first {
         let at = until - Duration::days(90);
         let drill = EventBody::DrillRecorded(DrillRecorded {
-            drill_id: seeded_uuid(&mut rng, at),
+            drill_id: seeded_uuid(&mut rng, at, &id_salt(db)),
             plan_id,
             plan_version: 1,
             held_on: at.with_timezone(&china()).date_naive().to_string(),
@@ -804,7 +826,7 @@ async fn ensure_organisation(
     let mut tx = db.begin_write().await?;
     let founded = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or_default();
     for u in ORGANISATION {
-        let fresh_id = seeded_uuid(rng, founded);
+        let fresh_id = seeded_uuid(rng, founded, &id_salt(db));
         let existing: Option<String> =
             sqlx::query_scalar("SELECT id FROM org_units WHERE code = ?")
                 .bind(u.code)
@@ -850,7 +872,7 @@ async fn ensure_accounts(
     let mut tx = db.begin_write().await?;
     let founded = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or_default();
     for (username, name, role, unit) in DEMO_ACCOUNTS {
-        let fresh_id = seeded_uuid(rng, founded);
+        let fresh_id = seeded_uuid(rng, founded, &id_salt(db));
         let existing: Option<String> =
             sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
                 .bind(username)

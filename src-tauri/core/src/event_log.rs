@@ -172,6 +172,16 @@ pub(crate) async fn append_indexing(
     .execute(&mut *conn)
     .await?;
     projection::apply(conn, &event, &new.body).await?;
+    // This site's own operation is checked strictly: a code or number another writer took
+    // meanwhile is refused (the caller's transaction is dropped), never listed as a clash.
+    let clashed: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM fold_clashes WHERE event_id = ?)")
+            .bind(&event.event_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if clashed {
+        return Err(CoreError::Busy("a code or number was taken meanwhile".into()));
+    }
     if let Some(case_id) = &event.case_id {
         match indexing {
             Indexing::Now => crate::search::reindex(conn, case_id).await?,

@@ -110,8 +110,13 @@ impl Transport for HubClient {
         Ok(reply.sites)
     }
 
+    /// None from a hub older than `GET /v1/site` (404): the site keeps its code.
     async fn identity(&self) -> CoreResult<Option<crate::ownership::HubSite>> {
-        Ok(Some(self.send(self.http.get(format!("{}/v1/site", self.base))).await?))
+        match self.send(self.http.get(format!("{}/v1/site", self.base))).await {
+            Ok(site) => Ok(Some(site)),
+            Err(CoreError::HubRefused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {

@@ -15,8 +15,13 @@ mod emergency;
 mod supervision;
 
 /// Projection tables, children first (the order they are emptied in).
-const TABLES: [&str; 48] = [
+const TABLES: [&str; 53] = [
     "fold_clashes",
+    "survey_results",
+    "survey_batches",
+    "standard_versions",
+    "standards",
+    "retention_runs",
     "held_for_review",
     "case_owners",
     "risk_points",
@@ -76,32 +81,56 @@ pub const ERASED_NAME: &str = "（已删除）";
 pub const PENDING_NAME: &str = "（待同步）";
 
 /// Folds an event into the projections as `apply` does, or sets it aside: an event whose fold
-/// fails for a reason that follows from the events themselves (a constraint of a projection,
-/// a row the fold expects and does not find, a kind this version cannot read) is undone to
-/// the last event and listed in `fold_clashes`, and the fold goes on. Every site that holds
-/// the same events sets the same ones aside. Failures of the machine (disk, busy) still stop
-/// it. Returns whether the event was folded.
+/// fails for a reason that follows from the events themselves (a constraint of a projection, a
+/// row the fold expects and does not find) is undone to the last event and listed in
+/// `fold_clashes`, and the fold goes on. Every site that holds the same events sets the same
+/// ones aside. Anything else still stops it, to be tried again: the machine's trouble (disk,
+/// busy), a local key that cannot be read, and a kind this version cannot read (set aside, it
+/// would stay aside after an upgrade that can read it). Returns whether the event was folded.
 pub async fn apply_or_set_aside(conn: &mut SqliteConnection, ev: &StoredEvent) -> CoreResult<bool> {
+    let body = ev.body()?;
     sqlx::query("SAVEPOINT fold_one").execute(&mut *conn).await?;
-    let folded = match ev.body() {
-        Ok(body) => apply(conn, ev, &body).await,
-        Err(e) => Err(e),
-    };
-    match folded {
+    match apply(conn, ev, &body).await {
         Ok(()) => {
             sqlx::query("RELEASE fold_one").execute(&mut *conn).await?;
             Ok(true)
         }
         Err(e) => {
-            sqlx::query("ROLLBACK TO fold_one").execute(&mut *conn).await?;
-            sqlx::query("RELEASE fold_one").execute(&mut *conn).await?;
-            if !follows_from_the_events(&e) {
+            // When SQLite itself gave up the transaction (a full disk), the savepoint is gone
+            // with it: the first error is the one to tell.
+            if sqlx::query("ROLLBACK TO fold_one").execute(&mut *conn).await.is_err()
+                || sqlx::query("RELEASE fold_one").execute(&mut *conn).await.is_err()
+                || !follows_from_the_events(&e)
+            {
                 return Err(e);
             }
             tracing::warn!(event = %ev.event_id, kind = %ev.kind, error = %e, "event set aside");
             clash(conn, ev, "set_aside", &e.to_string()).await?;
             Ok(false)
         }
+    }
+}
+
+/// SQLite's extended result codes for a STRICT column given the wrong type, and a trigger's
+/// RAISE: constraints, though sqlx files them under "other".
+const SQLITE_CONSTRAINT_DATATYPE: &str = "3091";
+const SQLITE_CONSTRAINT_TRIGGER: &str = "1811";
+
+/// Whether a fold's failure would happen the same way at every site with the same events
+/// (and so may set the event aside), rather than being this machine's trouble.
+fn follows_from_the_events(e: &CoreError) -> bool {
+    match e {
+        CoreError::Database(sqlx::Error::Database(d)) => {
+            !matches!(d.kind(), sqlx::error::ErrorKind::Other)
+                || matches!(
+                    d.code().as_deref(),
+                    Some(SQLITE_CONSTRAINT_DATATYPE | SQLITE_CONSTRAINT_TRIGGER)
+                )
+        }
+        CoreError::Database(
+            sqlx::Error::RowNotFound | sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_),
+        ) => true,
+        _ => false,
     }
 }
 
@@ -155,24 +184,6 @@ pub(crate) async fn clash(
     Ok(())
 }
 
-/// Whether a fold's failure would happen the same way at every site with the same events
-/// (and so may set the event aside), rather than being this machine's trouble.
-fn follows_from_the_events(e: &CoreError) -> bool {
-    match e {
-        CoreError::Database(sqlx::Error::Database(d)) => {
-            !matches!(d.kind(), sqlx::error::ErrorKind::Other)
-        }
-        CoreError::Database(
-            sqlx::Error::RowNotFound
-            | sqlx::Error::ColumnDecode { .. }
-            | sqlx::Error::ColumnNotFound(_)
-            | sqlx::Error::Decode(_),
-        ) => true,
-        CoreError::Database(_) | CoreError::Io(_) | CoreError::Busy(_) => false,
-        _ => true,
-    }
-}
-
 pub async fn apply(
     conn: &mut SqliteConnection,
     ev: &StoredEvent,
@@ -217,7 +228,8 @@ pub async fn apply(
             let code = match taken {
                 None => u.code.clone(),
                 Some(_) => {
-                    let tail = &u.id[u.id.len().saturating_sub(4)..];
+                    let chars: Vec<char> = u.id.chars().collect();
+                    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
                     let renamed = format!("{}~{tail}", u.code);
                     clash(
                         conn,

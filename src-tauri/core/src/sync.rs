@@ -598,7 +598,8 @@ pub async fn clock_flags(db: &Db) -> CoreResult<Vec<ClockFlag>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Clash {
     pub event_id: String,
-    /// `set_aside` (it did not take effect here) or `code_renamed`.
+    /// `set_aside` (it did not take effect here), `code_renamed` (an org unit's code given a
+    /// suffix) or `number_twice` (a document's number of the year taken before).
     pub outcome: String,
     /// The site that wrote it: its code (from the hub's list, or this site), else its id.
     pub site: String,
@@ -852,29 +853,34 @@ pub async fn hub(db: &Db) -> CoreResult<Option<HubSettings>> {
     })
 }
 
-/// How a site reaches the hub: HTTPS, or a test's hub in the same process.
 /// A site that has numbered no case yet takes the code and name the hub registered its
 /// credential under (a branch set up as `HQ` by default); one whose case numbers carry
-/// another code is refused before anything is sent, naming both codes.
+/// another code, or a credential already bound to another database, is refused before
+/// anything is sent or renamed, naming both codes.
 pub async fn take_registered_code(
     db: &Db,
     registered: &crate::ownership::HubSite,
 ) -> CoreResult<()> {
     let site = db.site();
+    let mismatch = || CoreError::SiteMismatch {
+        local: site.site_code.clone(),
+        hub: format!("{} {}", registered.code, registered.name),
+    };
+    if registered.site_id.as_deref().is_some_and(|bound| bound != site.site_id) {
+        return Err(mismatch());
+    }
     let same = site.site_code.eq_ignore_ascii_case(&registered.code);
     if same && site.name == registered.name {
         return Ok(());
     }
     let code = if same { site.site_code.clone() } else { registered.code.clone() };
     match db.rename_site(&code, &registered.name).await {
-        Err(CoreError::SiteCodeFixed { .. }) => Err(CoreError::SiteMismatch {
-            local: site.site_code,
-            hub: format!("{} {}", registered.code, registered.name),
-        }),
+        Err(CoreError::SiteCodeFixed { .. }) => Err(mismatch()),
         other => other.map(|_| ()),
     }
 }
 
+/// How a site reaches the hub: HTTPS, or a test's hub in the same process.
 pub trait Transport {
     /// The sites that have synced with the hub (hand-over targets; which is headquarters).
     fn sites(

@@ -187,3 +187,45 @@ async fn a_case_event_whose_key_has_not_arrived_is_shown_without_personal_data()
     assert_eq!(name, projection::PENDING_NAME);
     assert_eq!(erased, 0);
 }
+
+#[tokio::test]
+async fn this_sites_own_write_that_would_clash_is_refused_not_listed() {
+    use redress_core::domain::events::{EventBody, OrgUnitCreated};
+    use redress_core::event_log::NewEvent;
+    let t = support::with_demo(3, 2).await;
+    let (code, before): (String, i64) = sqlx::query_as(
+        "SELECT (SELECT code FROM org_units ORDER BY code LIMIT 1), (SELECT COUNT(*) FROM events)",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .expect("a unit");
+    // A writer that checked the code before another took it (the check is outside the
+    // transaction): its event would fold under a suffix at another site's, but here it is refused.
+    let mut tx = t.db.begin_write().await.expect("tx");
+    let body = EventBody::OrgUnitCreated(OrgUnitCreated {
+        id: uuid::Uuid::now_v7().to_string(),
+        code,
+        name: "重复代码的门店".into(),
+        kind: redress_core::domain::org::OrgUnitKind::Store,
+        parent_id: None,
+        city: None,
+    });
+    let refused = event_log::append(
+        &mut tx,
+        &t.db,
+        &redress_core::Actor::system(),
+        NewEvent { case_id: None, occurred_at: t.db.now(), body },
+    )
+    .await
+    .expect_err("taken meanwhile");
+    assert_eq!(refused.code(), "storage.busy", "try again: the code is checked afresh");
+    drop(tx);
+    let after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(t.db.pool()).await.expect("n");
+    assert_eq!(after, before, "nothing written");
+    let clashes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fold_clashes")
+        .fetch_one(t.db.pool())
+        .await
+        .expect("clashes");
+    assert_eq!(clashes, 0);
+}

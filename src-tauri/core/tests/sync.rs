@@ -890,9 +890,7 @@ async fn the_same_code_given_offline_at_two_sites_keeps_both_units_and_is_listed
         assert_eq!(clashes[0].outcome, "code_renamed");
         assert_eq!(clashes[0].site, "SH01");
         assert!(clashes[0].reason.contains("ST-XH2"), "{:?}", clashes[0]);
-        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), hq_state);
-        projection::rebuild(&site.db).await.expect("rebuild");
-        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), hq_state);
+        same_state_from_scratch(&site.db, &hq_state).await;
     }
 }
 
@@ -912,11 +910,18 @@ async fn two_sites_that_loaded_the_demo_before_their_first_sync_still_converge()
     .await
     .expect("demo");
     sync_all(&hub, &[&sh, &hq, &sh]).await;
-    // The clashing events are set aside and listed; the syncs went on.
+    // The same demo under ids of each site's own: nothing is created twice. Only the codes of
+    // the branch's units clash with headquarters' (listed, the units kept); the syncs went on.
     let (clashes, total) = sync::clashes(&hq.db).await.expect("clashes");
-    assert!(total > 0, "the second creations of the same units, accounts and cases");
-    assert!(clashes.iter().all(|c| c.site == "SH01" && c.outcome == "set_aside"), "{clashes:?}");
-    assert!(clashes.iter().any(|c| c.reason.contains("UNIQUE constraint failed")), "{clashes:?}");
+    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE code LIKE '%~%'")
+        .fetch_one(hq.db.pool())
+        .await
+        .expect("units");
+    assert!(units > 0 && total == units, "{total} clashes, {units} units renamed");
+    assert!(clashes.iter().all(|c| c.site == "SH01" && c.outcome == "code_renamed"), "{clashes:?}");
+    let cases: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(hq.db.pool()).await.expect("n");
+    assert_eq!(cases, 2, "each site's demo case");
     // Both still take new work from each other.
     intake(&sh.db, 1).await;
     sync_all(&hub, &[&sh, &hq]).await;
@@ -985,9 +990,7 @@ async fn plans_drafted_offline_at_the_owner_and_at_headquarters_both_count_as_ve
         );
         assert_eq!(plans[0].2, "superseded", "the earlier draft gave way to the later");
         assert_eq!(sync::clashes(&site.db).await.expect("clashes").1, 0, "nothing set aside");
-        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
-        projection::rebuild(&site.db).await.expect("rebuild");
-        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+        same_state_from_scratch(&site.db, &state).await;
     }
 }
 
@@ -1030,9 +1033,7 @@ async fn incidents_declared_offline_at_two_sites_under_one_number_both_stay_in_e
             (clashes[0].outcome.as_str(), clashes[0].site.as_str()),
             ("number_twice", "SH01")
         );
-        assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
-        projection::rebuild(&site.db).await.expect("rebuild");
-        assert_eq!(projection::snapshot(&site.db).await.expect("rebuilt"), state);
+        same_state_from_scratch(&site.db, &state).await;
     }
     // The next incident continues the sequence.
     let next = op(&hq.db, "incidents.declare", declare("西南热水器漏水")).await.expect("next");
@@ -1099,4 +1100,48 @@ async fn a_plan_accepted_at_the_old_owner_and_again_after_a_reassignment_keeps_o
         assert_eq!(sync::clashes(&site.db).await.expect("clashes").1, 0, "nothing set aside");
         assert_eq!(projection::snapshot(&site.db).await.expect("snapshot"), state);
     }
+}
+
+#[tokio::test]
+async fn the_same_survey_file_imported_offline_at_two_sites_counts_once_and_the_second_is_listed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 9).await;
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sync_all(&hub, &[&sh]).await;
+    // Headquarters sent the month's survey export to both.
+    let file = dir.path().join("满意度十一月.csv");
+    std::fs::write(
+        &file,
+        "日期,门店,商品,评分\n2026-11-08,ST-SH-XH,空调,4\n2026-11-09,ST-SH-XH,冰箱,5\n",
+    )
+    .expect("file");
+    let import = json!({"path": file.to_string_lossy(), "scale": "five"});
+    op(&hq.db, "surveys.import", import.clone()).await.expect("imported at headquarters");
+    sh.clock.set(NOW_MS + 60_000);
+    op(&sh.db, "surveys.import", import).await.expect("imported at Shanghai");
+    sync_all(&hub, &[&sh, &hq, &sh]).await;
+
+    let state = projection::snapshot(&hq.db).await.expect("snapshot");
+    for site in [&hq, &sh] {
+        let active: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM survey_batches WHERE withdrawn_at IS NULL")
+                .fetch_one(site.db.pool())
+                .await
+                .expect("batches");
+        assert_eq!(active, 1, "the answers count once");
+        let (clashes, total) = sync::clashes(&site.db).await.expect("clashes");
+        assert_eq!(total, 1);
+        assert_eq!((clashes[0].outcome.as_str(), clashes[0].site.as_str()), ("set_aside", "SH01"));
+        assert!(clashes[0].reason.contains("survey_batches"), "{:?}", clashes[0]);
+        assert_eq!(sync::status(&site.db).await.expect("status").waiting, 0);
+        same_state_from_scratch(&site.db, &state).await;
+    }
+}
+
+/// The site holds `state`, and a fold from scratch gives it again.
+async fn same_state_from_scratch(db: &Db, state: &str) {
+    assert_eq!(projection::snapshot(db).await.expect("snapshot"), state);
+    projection::rebuild(db).await.expect("rebuild");
+    assert_eq!(projection::snapshot(db).await.expect("rebuilt"), state);
 }

@@ -341,6 +341,14 @@ async fn a_new_branch_takes_its_registered_code_and_a_numbered_one_is_refused_an
     assert!(!numbers.is_empty() && numbers.iter().all(|n| n.contains("-BJ01-")), "{numbers:?}");
     let me = client.identity().await.expect("identity").expect("the hub answers");
     assert_eq!(me.site_id.as_deref(), Some(bj.site().site_id.as_str()), "bound by the sync");
+    // The same credential pasted into a second, new database: refused before it is renamed.
+    let copy =
+        redress_core::storage::open(redress_core::OpenOptions::new(dir.path().join("b2.db")))
+            .await
+            .expect("open");
+    let refused = sync::run(&copy, &client, 50, |_| {}).await.expect_err("bound elsewhere");
+    assert_eq!(refused.code(), "sync.site_mismatch");
+    assert_eq!(copy.site().site_code, "HQ", "not renamed after the other database");
 
     // A database that numbered cases as HQ, given a branch's credential by mistake: refused
     // before anything is sent, naming both codes; the credential stays free for its branch.
