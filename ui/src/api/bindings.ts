@@ -576,7 +576,8 @@ total: number, offset: number, items: Array<CaseRow>, };
 
 export type Clash = { event_id: string, 
 /**
- * `set_aside` (it did not take effect here) or `code_renamed`.
+ * `set_aside` (it did not take effect here), `code_renamed` (an org unit's code given a
+ * suffix) or `number_twice` (a document's number of the year taken before).
  */
 outcome: string, 
 /**
@@ -2138,8 +2139,8 @@ export type ScorecardResponse = { period: string, label: string, by: ScorecardBy
 
 export type SearchHit = { case: CaseRow, 
 /**
- * Which text matched: content, product, product_model, order_no, result, investigation,
- * plan or consumer.
+ * Which text matched: case_no (a case number typed whole or its start), content, product,
+ * product_model, order_no, result, investigation, plan or consumer.
  */
 field: string, 
 /**
@@ -2552,7 +2553,7 @@ public_key: string | null,
 clock_flags: Array<ClockFlag>, 
 /**
  * Events that clashed with what another site did (the newest `CLASHES_LISTED`), and how
- * many there are in all.
+ * many there are in all; to administrators only (empty for others).
  */
 clashes: Array<Clash>, clashes_total: number, };
 
