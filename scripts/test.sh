@@ -36,8 +36,9 @@ step "ui typecheck" npm run --prefix ui typecheck
 step "ui lint" npm run --prefix ui lint
 step "ui unit tests" npm run --prefix ui test
 step "build the app" npx tauri build --debug --no-bundle
-# The hub the two-app sync test runs (already built by cargo test's hub tests: then a no-op).
-step "build the hub" cargo build -p redress-hub --locked
+# The hub the two-app sync test runs, target/debug/redress-hub, was built by cargo test for the
+# hub's integration tests (a separate `cargo build -p redress-hub` would build it again with
+# other features: 229 s in CI).
 step "end-to-end tests" xvfb-run -a -s "-screen 0 1400x900x24" npm run e2e
 
 echo
