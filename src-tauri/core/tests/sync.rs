@@ -899,7 +899,7 @@ async fn two_sites_that_loaded_the_demo_before_their_first_sync_still_converge()
     let dir = tempfile::tempdir().expect("dir");
     let hub = MemHub::default();
     let hq = headquarters(dir.path(), &hub, 5).await;
-    // A pilot branch loads the same demo (the same ids) before it ever syncs.
+    // A pilot branch loads the same demo (same seed, ids of its own) before it ever syncs.
     let sh = open_site(dir.path(), "SH01", 0).await;
     sh.clock.set(NOW_MS + 60_000);
     redress_core::ops::demo::generate(
