@@ -11,6 +11,7 @@ pub mod case_no;
 pub mod codes;
 pub mod counts;
 pub mod demo;
+pub mod doc_no;
 pub mod documents;
 pub mod domain;
 pub mod error;

@@ -134,9 +134,10 @@ fn follows_from_the_events(e: &CoreError) -> bool {
     }
 }
 
-/// The year's sequence number a document takes, or none when another document of the year
-/// folded first with it (two sites issuing offline): the document is still in effect under the
-/// number it was printed with, and listed for a person as `number_twice`.
+/// The sequence number in the issuing site's year a document takes, or none when another
+/// document of that site and year folded first with it (a site restored from an old copy
+/// numbering again): the document is still in effect under the number it was printed with, and
+/// listed for a person as `number_twice`.
 pub(crate) async fn number_of_the_year(
     conn: &mut SqliteConnection,
     ev: &StoredEvent,
@@ -147,8 +148,9 @@ pub(crate) async fn number_of_the_year(
     seq: i64,
 ) -> CoreResult<Option<i64>> {
     let taken: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE year = ? AND seq = ? AND id <> ?"
+        "SELECT id FROM {table} WHERE site_id = ? AND year = ? AND seq = ? AND id <> ?"
     ))
+    .bind(&ev.site_id)
     .bind(year)
     .bind(seq)
     .bind(id)
@@ -574,11 +576,12 @@ pub async fn apply(
             )
             .await?;
             sqlx::query(
-                "UPDATE reports SET status = 'issued', doc_no = ?, year = ?, seq = ?, issued_on = ?, \
-                 issued_by = ?, pdf_sha256 = ?, pdf_size = ?, pages = ?, updated_at = ?, \
-                 updated_hlc = ? WHERE id = ? AND status = 'draft'",
+                "UPDATE reports SET status = 'issued', doc_no = ?, site_id = ?, year = ?, seq = ?, \
+                 issued_on = ?, issued_by = ?, pdf_sha256 = ?, pdf_size = ?, pages = ?, \
+                 updated_at = ?, updated_hlc = ? WHERE id = ? AND status = 'draft'",
             )
             .bind(&r.doc_no)
+            .bind(&ev.site_id)
             .bind(r.year)
             .bind(seq)
             .bind(&r.issued_on)
@@ -1020,11 +1023,12 @@ pub async fn apply(
             )
             .await?;
             sqlx::query(
-                "UPDATE bulletins SET status = 'issued', doc_no = ?, year = ?, seq = ?, \
+                "UPDATE bulletins SET status = 'issued', doc_no = ?, site_id = ?, year = ?, seq = ?, \
                  issued_on = ?, issued_by = ?, pdf_sha256 = ?, pdf_size = ?, updated_at = ?, \
                  updated_hlc = ? WHERE id = ?",
             )
             .bind(&b.doc_no)
+            .bind(&ev.site_id)
             .bind(b.year)
             .bind(seq)
             .bind(&b.issued_on)

@@ -599,7 +599,7 @@ pub async fn clock_flags(db: &Db) -> CoreResult<Vec<ClockFlag>> {
 pub struct Clash {
     pub event_id: String,
     /// `set_aside` (it did not take effect here), `code_renamed` (an org unit's code given a
-    /// suffix) or `number_twice` (a document's number of the year taken before).
+    /// suffix) or `number_twice` (a number of the year its site had given another document).
     pub outcome: String,
     /// The site that wrote it: its code (from the hub's list, or this site), else its id.
     pub site: String,

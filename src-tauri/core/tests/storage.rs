@@ -162,3 +162,131 @@ async fn processes_starting_together_on_a_new_file_agree_on_one_database() {
     sites.dedup();
     assert_eq!(sites.len(), 1, "one site identity, created once");
 }
+
+/// A database as the version before document numbers per site left it (schema 27), with an
+/// issued bulletin, report and incident, a draft, and the child rows that point at them.
+async fn database_at_27(path: &std::path::Path) {
+    use sqlx::ConnectOptions;
+    let migrations = tempfile::tempdir().expect("dir");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).expect("ls")
+    {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.as_str() < "0028" {
+            std::fs::copy(entry.path(), migrations.path().join(&name)).expect("copy");
+        }
+    }
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .connect()
+        .await
+        .expect("create");
+    sqlx::migrate::Migrator::new(migrations.path())
+        .await
+        .expect("migrations")
+        .run(&mut conn)
+        .await
+        .expect("to 27");
+    let event = |n: i64, kind: &str, payload: &str| {
+        format!(
+            "INSERT INTO events (event_id, site_id, site_seq, hlc, occurred_at, actor, kind, \
+             payload, prev_hash, hash) VALUES ('e{n}', 'site-sh', {n}, {n}, \
+             '2026-11-20T08:00:00Z', 'u', '{kind}', '{payload}', 'p', 'h')"
+        )
+    };
+    for sql in [
+        event(1, "bulletin.issued", r#"{"bulletin_id":"b1","doc_no":"客服通〔2026〕1号"}"#),
+        event(2, "report.issued", r#"{"report_id":"r1","doc_no":"纠纷统析〔2026〕1号"}"#),
+        event(
+            3,
+            "incident.declared",
+            r#"{"incident_id":"i1","incident_no":"纠纷应急〔2026〕1号"}"#,
+        ),
+        "INSERT INTO bulletins (id, status, title, content, case_count, doc_no, year, seq, \
+         created_by, created_at, updated_at, updated_hlc) VALUES \
+         ('b1', 'issued', '典型案例', '{}', 1, '客服通〔2026〕1号', 2026, 1, 'u', 't', 't', 1), \
+         ('b2', 'draft', '草稿', '{}', 1, NULL, NULL, NULL, 'u', 't', 't', 1)"
+            .into(),
+        "INSERT INTO bulletin_cases (bulletin_id, case_id, position) VALUES ('b1', 'c1', 0), \
+         ('b2', 'c1', 0)"
+            .into(),
+        "INSERT INTO reports (id, period, status, title, conclusions, proposals, doc_no, year, \
+         seq, created_by, created_at, updated_at, updated_hlc) VALUES ('r1', '2026-10', \
+         'issued', '十月', '结论', '建议', '纠纷统析〔2026〕1号', 2026, 1, 'u', 't', 't', 2)"
+            .into(),
+        "INSERT INTO incidents (id, incident_no, year, seq, title, kind, level, summary, status, \
+         declared_at, declared_by, updated_hlc) VALUES ('i1', '纠纷应急〔2026〕1号', 2026, 1, \
+         '漏水', 'product_safety', 'major', '概况', 'open', 't', 'u', 3)"
+            .into(),
+        "INSERT INTO incident_cases (incident_id, case_id, linked_at, linked_by, auto) VALUES \
+         ('i1', 'c1', 't', 'u', 0)"
+            .into(),
+        "INSERT INTO incident_log (incident_id, hlc, at, actor, kind, detail) VALUES \
+         ('i1', 3, 't', 'u', 'incident.declared', '{}')"
+            .into(),
+    ] {
+        sqlx::query(&sql).execute(&mut conn).await.expect(&sql);
+    }
+    sqlx::Connection::close(conn).await.expect("close");
+}
+
+#[tokio::test]
+async fn documents_numbered_before_numbers_per_site_keep_their_numbers_under_their_site() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("v27.db");
+    database_at_27(&path).await;
+    let db = storage::open(OpenOptions::new(&path)).await.expect("migrates");
+    let rows: Vec<(String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, site_id, seq FROM bulletins UNION ALL SELECT id, site_id, seq FROM reports \
+         UNION ALL SELECT id, site_id, seq FROM incidents ORDER BY 1",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("rows");
+    let sh = || Some("site-sh".to_owned());
+    assert_eq!(
+        rows,
+        [
+            ("b1".into(), sh(), Some(1)),
+            ("b2".into(), None, None),
+            ("i1".into(), sh(), Some(1)),
+            ("r1".into(), sh(), Some(1))
+        ],
+        "each numbered row under the site whose event numbered it"
+    );
+    let children: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM bulletin_cases), (SELECT COUNT(*) FROM incident_cases), \
+         (SELECT COUNT(*) FROM incident_log)",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("children");
+    assert_eq!(children, (2, 1, 1), "rows pointing at the rebuilt tables are kept");
+    let broken: Vec<(String, i64, String, i64)> =
+        sqlx::query_as("PRAGMA foreign_key_check").fetch_all(db.pool()).await.expect("fk check");
+    assert!(broken.is_empty(), "{broken:?}");
+    let references: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%REFERENCES bulletins (id)%' \
+         OR sql LIKE '%REFERENCES incidents (id)%'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("schema");
+    assert_eq!(references, 6, "children still name the tables as they are");
+    // The same site cannot take the number again; another site can.
+    let again = sqlx::query(
+        "INSERT INTO reports (id, period, status, title, conclusions, proposals, site_id, year, \
+         seq, created_by, created_at, updated_at, updated_hlc) VALUES ('r2', '2026-10', \
+         'issued', '十月', '', '', ?, 2026, 1, 'u', 't', 't', 4)",
+    );
+    assert!(again.bind("site-sh").execute(db.pool()).await.is_err(), "unique per site and year");
+    let again = sqlx::query(
+        "INSERT INTO reports (id, period, status, title, conclusions, proposals, site_id, year, \
+         seq, created_by, created_at, updated_at, updated_hlc) VALUES ('r3', '2026-10', \
+         'issued', '十月', '', '', ?, 2026, 1, 'u', 't', 't', 4)",
+    );
+    again.bind("site-hz").execute(db.pool()).await.expect("another site's first");
+    db.close().await;
+}

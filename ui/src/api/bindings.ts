@@ -577,7 +577,7 @@ total: number, offset: number, items: Array<CaseRow>, };
 export type Clash = { event_id: string, 
 /**
  * `set_aside` (it did not take effect here), `code_renamed` (an org unit's code given a
- * suffix) or `number_twice` (a document's number of the year taken before).
+ * suffix) or `number_twice` (a number of the year its site had given another document).
  */
 outcome: string, 
 /**
@@ -684,7 +684,8 @@ issuing_department: string,
  */
 hotline: string, address: string, 
 /**
- * 发文字号's agency code: `{prefix}〔2026〕3号`.
+ * 发文字号's agency code: `{prefix}〔2026〕3号` (a branch adds its site code:
+ * `{prefix}SH01〔2026〕3号`).
  */
 bulletin_prefix: string, 
 /**

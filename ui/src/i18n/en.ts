@@ -2462,7 +2462,8 @@ export const en: Messages = {
       hotline: "Hotline",
       address: "Address",
       bulletinPrefix: "Bulletin reference prefix",
-      bulletinPrefixExample: (docNo: string) => `Reference number, e.g. ${docNo}`,
+      bulletinPrefixExample: (docNo: string, branchNo: string) =>
+        `Reference number, e.g. ${docNo}. Each site numbers its own; a branch or store adds its site code, e.g. ${branchNo}`,
       logo: "Logo",
       logoHint: "Shown in the notices' running head. PNG or JPEG, at most 512 KB.",
       seal: "Seal",

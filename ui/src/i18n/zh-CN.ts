@@ -2465,7 +2465,8 @@ export const zhCN = {
       hotline: "服务热线",
       address: "地址",
       bulletinPrefix: "发文字号代字",
-      bulletinPrefixExample: (docNo: string) => `发文字号示例：${docNo}`,
+      bulletinPrefixExample: (docNo: string, branchNo: string) =>
+        `发文字号示例：${docNo}。各站点自行编号，分公司、门店在代字后加本站代码，如 ${branchNo}`,
       logo: "企业标志",
       logoHint: "显示在告知书页眉。PNG 或 JPEG，不超过 512 KB。",
       seal: "电子印章",

@@ -69,11 +69,6 @@ pub fn body() -> Style {
         .tracking(156.0 * MM / 28.0 - BODY_PT - 0.01)
 }
 
-/// `客服通〔2026〕3号`.
-pub fn doc_no(prefix: &str, year: i32, seq: i64) -> String {
-    format!("{prefix}〔{year}〕{seq}号")
-}
-
 /// Every text the bulletin shows, masked: the strings a reader will find in the PDF.
 pub fn masked(content: &BulletinContent, people: &[Personal]) -> BulletinContent {
     let m = |s: &str| scrub(s, people, content.masking);

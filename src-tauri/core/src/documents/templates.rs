@@ -25,7 +25,8 @@ pub struct CompanyProfile {
     /// The consumer hotline printed on notices.
     pub hotline: String,
     pub address: String,
-    /// 发文字号's agency code: `{prefix}〔2026〕3号`.
+    /// 发文字号's agency code: `{prefix}〔2026〕3号` (a branch adds its site code:
+    /// `{prefix}SH01〔2026〕3号`).
     pub bulletin_prefix: String,
     /// Company logo (PNG or JPEG, base64), shown in notices' running head.
     pub logo: Option<String>,

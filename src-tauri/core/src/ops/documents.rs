@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::codes::{self, CodeList};
+use crate::doc_no::{self, Numbered};
 use crate::documents::bulletin::{self, BulletinCase, BulletinContent, Issue};
 use crate::documents::mask::{scrub, Masking, Personal};
 use crate::documents::notice::{self, Delay, MeasureFact, NoticeFacts, NoticeKind};
@@ -814,13 +815,9 @@ pub async fn issue(db: &Db, actor: &Actor, req: BulletinRequest) -> CoreResult<B
     let now = db.now();
     let date: NaiveDate = now.with_timezone(&china()).date_naive();
     let year = date.year();
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM bulletins WHERE year = ?")
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
+    let number = doc_no::next(&mut tx, &db.site(), Numbered::Bulletins, year).await?;
     let profile = templates::profile(&mut tx).await?;
-    let doc_no = bulletin::doc_no(&profile.bulletin_prefix, year, seq);
+    let doc_no = number.format(&profile.bulletin_prefix);
     let issue = Issue { doc_no: Some(doc_no.clone()), date, created: now };
     let doc = bulletin_document(&mut tx, &content, &issue).await?;
     let (bytes, _) = render(doc).await?;
@@ -832,7 +829,7 @@ pub async fn issue(db: &Db, actor: &Actor, req: BulletinRequest) -> CoreResult<B
         bulletin_id: req.id.clone(),
         doc_no,
         year,
-        seq,
+        seq: number.seq,
         issued_on: date.to_string(),
         pdf_sha256: stored.sha256,
         pdf_size: stored.size,

@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::auth::Permission;
+use crate::doc_no::{self, Numbered};
 use crate::documents::emergency as doc;
 use crate::domain::emergency::*;
 use crate::domain::events::EventBody;
@@ -1392,11 +1393,7 @@ pub async fn incidents_declare(
     let mut tx = db.begin_write().await?;
     let incident_id = uuid::Uuid::now_v7().to_string();
     let year = chrono::Datelike::year(&db.now().with_timezone(&china()));
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?")
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
+    let number = doc_no::next(&mut tx, &db.site(), Numbered::Incidents, year).await?;
     let cases = linkable(&mut tx, &incident_id, &req.case_ids).await?;
     let watch = req.watch.as_ref().map(|w| IncidentWatch {
         dimension: w.dimension,
@@ -1413,9 +1410,9 @@ pub async fn incidents_declare(
         actor,
         EventBody::IncidentDeclared(Box::new(IncidentDeclared {
             incident_id: incident_id.clone(),
-            incident_no: format!("{INCIDENT_PREFIX}〔{year}〕{seq}号"),
+            incident_no: number.format(INCIDENT_PREFIX),
             year,
-            seq,
+            seq: number.seq,
             title: req.title.trim().to_owned(),
             kind: req.kind,
             level: req.level,

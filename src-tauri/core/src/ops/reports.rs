@@ -13,6 +13,7 @@ use ts_rs::TS;
 use crate::actor::Actor;
 use crate::auth::Permission;
 use crate::codes::{self, CodeList};
+use crate::doc_no::{self, Numbered};
 use crate::documents::chart::{Chart, ChartKind, Series};
 use crate::documents::report::{self, Distribution, ReportData, ReportTable};
 use crate::documents::text::date_cn;
@@ -254,12 +255,11 @@ pub async fn issue(db: &Db, actor: &Actor, req: ReportRequest) -> CoreResult<Rep
     let now = db.now();
     let date = now.with_timezone(&china()).date_naive();
     let year = date.year();
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM reports WHERE year = ?")
-            .bind(year)
-            .fetch_one(db.pool())
-            .await?;
-    let doc_no = format!("{REPORT_PREFIX}〔{year}〕{seq}号");
+    let number = {
+        let mut conn = db.pool().acquire().await?;
+        doc_no::next(&mut conn, &db.site(), Numbered::Reports, year).await?
+    };
+    let doc_no = number.format(REPORT_PREFIX);
     let (bytes, pages) = rendered(db, actor, &v, Some(doc_no.clone())).await?;
     let store = Store::for_database(db.path());
     let stored = tokio::task::spawn_blocking(move || store.put_bytes(&bytes))
@@ -275,7 +275,7 @@ pub async fn issue(db: &Db, actor: &Actor, req: ReportRequest) -> CoreResult<Rep
         report_id: req.id.clone(),
         doc_no,
         year,
-        seq,
+        seq: number.seq,
         issued_on: date.to_string(),
         pdf_sha256: stored.sha256,
         pdf_size: stored.size as i64,

@@ -93,27 +93,31 @@ pub(super) async fn apply(
                 i.seq,
             )
             .await?;
-            // Incidents must have a number in the year: one printed twice takes a place below
-            // zero (-1, -2…), outside the sequence new numbers continue.
-            let seq =
-                match seq {
-                    Some(seq) => seq,
-                    None => sqlx::query_scalar(
-                        "SELECT MIN(0, COALESCE(MIN(seq), 0)) - 1 FROM incidents WHERE year = ?",
+            // Incidents must have a number in the site's year: one printed twice takes a place
+            // below zero (-1, -2…), outside the sequence new numbers continue.
+            let seq = match seq {
+                Some(seq) => seq,
+                None => {
+                    sqlx::query_scalar(
+                        "SELECT MIN(0, COALESCE(MIN(seq), 0)) - 1 FROM incidents \
+                         WHERE site_id = ? AND year = ?",
                     )
+                    .bind(&ev.site_id)
                     .bind(i.year)
                     .fetch_one(&mut *conn)
-                    .await?,
-                };
+                    .await?
+                }
+            };
             sqlx::query(
-                "INSERT INTO incidents (id, incident_no, year, seq, title, kind, level, summary, \
-                 status, watch_dimension, watch_value, watch_label, origin, declared_at, \
+                "INSERT INTO incidents (id, incident_no, site_id, year, seq, title, kind, level, \
+                 summary, status, watch_dimension, watch_value, watch_label, origin, declared_at, \
                  declared_by, updated_hlc) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&i.incident_id)
             .bind(&i.incident_no)
+            .bind(&ev.site_id)
             .bind(i.year)
             .bind(seq)
             .bind(&i.title)

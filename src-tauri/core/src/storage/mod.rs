@@ -12,6 +12,10 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use crate::error::{CoreError, CoreResult};
 use crate::hlc::Hlc;
 
+/// The code a new database takes until told otherwise: headquarters, or a local app without a
+/// hub.
+pub const HEADQUARTERS_CODE: &str = "HQ";
+
 /// The site (installation) this database belongs to.
 #[derive(Debug, Clone)]
 pub struct Site {

@@ -39,7 +39,7 @@ impl OpenOptions {
     pub fn new(path: impl Into<PathBuf>) -> Self {
         OpenOptions {
             path: path.into(),
-            new_site_code: "HQ".into(),
+            new_site_code: super::HEADQUARTERS_CODE.into(),
             new_site_name: "总部".into(),
             clock: Box::new(SystemClock),
         }

@@ -123,7 +123,10 @@ describe("DocumentSettings", { timeout: 30_000 }, () => {
     renderTab();
     const name = (await screen.findByTestId("doc-company-name")) as HTMLInputElement;
     expect(name.value).toBe("华联商贸有限公司");
-    expect(screen.getByText(`发文字号示例：华联客〔${new Date().getFullYear()}〕3号`)).toBeTruthy();
+    const year = new Date().getFullYear();
+    expect(
+      screen.getByText(`发文字号示例：华联客〔${year}〕3号。各站点自行编号，分公司、门店在代字后加本站代码，如 华联客SH01〔${year}〕3号`),
+    ).toBeTruthy();
     expect(textarea("doc-acknowledgment-body").value).toBe("您的投诉（{case_no}）已受理。");
     expect(textarea("doc-settlement-terms").value).toBe(DEFAULTS.settlement.terms);
     expect(textarea("doc-bulletin-lessons").value).toBe(DEFAULTS.bulletin.lessons);

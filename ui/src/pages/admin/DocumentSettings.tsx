@@ -333,7 +333,10 @@ function ProfileCard({ form }: { form: FormInstance }) {
   const { m } = useI18n();
   const s = m.admin.documentSettings;
   const prefix = Form.useWatch(["profile", "bulletin_prefix"], form) as string | undefined;
-  const docNo = `${prefix?.trim() || "…"}〔${new Date().getFullYear()}〕3号`;
+  const agency = prefix?.trim() || "…";
+  const year = new Date().getFullYear();
+  const docNo = `${agency}〔${year}〕3号`;
+  const branchNo = `${agency}SH01〔${year}〕3号`;
   return (
     <Card title={s.profile}>
       <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
@@ -364,7 +367,7 @@ function ProfileCard({ form }: { form: FormInstance }) {
           <Form.Item
             name={["profile", "bulletin_prefix"]}
             label={s.bulletinPrefix}
-            extra={s.bulletinPrefixExample(docNo)}
+            extra={s.bulletinPrefixExample(docNo, branchNo)}
             required
           >
             <Input maxLength={12} data-testid="doc-bulletin-prefix" />
