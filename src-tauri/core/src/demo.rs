@@ -936,7 +936,7 @@ async fn write_case(
     until: DateTime<Utc>,
 ) -> CoreResult<()> {
     let year = d.received.with_timezone(&china()).year();
-    d.created.case_no = case_no::next(conn, &db.site(), year).await?;
+    d.created.case_no = case_no::next(conn, year).await?;
     let key = pii::key_for(conn, &d.created.consumer_id).await?;
     d.created.sealed = pii::seal(&key, &d.created.consumer_id, &d.text)?;
     let case_id = Some(d.case_id.clone());

@@ -7,6 +7,7 @@
 
 use sqlx::SqliteConnection;
 
+use crate::case_no;
 use crate::error::CoreResult;
 use crate::ownership;
 use crate::storage::Site;
@@ -46,13 +47,10 @@ impl DocNo {
 }
 
 /// The next number of this site's documents of `kind` in `year`, read inside the caller's
-/// write transaction (the projection keeps the number unique per site and year).
-pub async fn next(
-    conn: &mut SqliteConnection,
-    site: &Site,
-    kind: Numbered,
-    year: i32,
-) -> CoreResult<DocNo> {
+/// write transaction under the site code as it stands there (the projection keeps the number
+/// unique per site and year).
+pub async fn next(conn: &mut SqliteConnection, kind: Numbered, year: i32) -> CoreResult<DocNo> {
+    let site = case_no::this_site(conn).await?;
     let seq: i64 = sqlx::query_scalar(&format!(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM {} WHERE site_id = ? AND year = ?",
         kind.table()
@@ -62,7 +60,7 @@ pub async fn next(
     .fetch_one(&mut *conn)
     .await?;
     let site_mark =
-        if is_headquarters(conn, site).await? { String::new() } else { site.site_code.clone() };
+        if is_headquarters(conn, &site).await? { String::new() } else { site.site_code };
     Ok(DocNo { year, seq, site_mark })
 }
 

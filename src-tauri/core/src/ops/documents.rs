@@ -815,7 +815,7 @@ pub async fn issue(db: &Db, actor: &Actor, req: BulletinRequest) -> CoreResult<B
     let now = db.now();
     let date: NaiveDate = now.with_timezone(&china()).date_naive();
     let year = date.year();
-    let number = doc_no::next(&mut tx, &db.site(), Numbered::Bulletins, year).await?;
+    let number = doc_no::next(&mut tx, Numbered::Bulletins, year).await?;
     let profile = templates::profile(&mut tx).await?;
     let doc_no = number.format(&profile.bulletin_prefix);
     let issue = Issue { doc_no: Some(doc_no.clone()), date, created: now };

@@ -1393,7 +1393,7 @@ pub async fn incidents_declare(
     let mut tx = db.begin_write().await?;
     let incident_id = uuid::Uuid::now_v7().to_string();
     let year = chrono::Datelike::year(&db.now().with_timezone(&china()));
-    let number = doc_no::next(&mut tx, &db.site(), Numbered::Incidents, year).await?;
+    let number = doc_no::next(&mut tx, Numbered::Incidents, year).await?;
     let cases = linkable(&mut tx, &incident_id, &req.case_ids).await?;
     let watch = req.watch.as_ref().map(|w| IncidentWatch {
         dimension: w.dimension,

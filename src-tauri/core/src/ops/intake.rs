@@ -437,7 +437,7 @@ pub async fn create(db: &Db, actor: &Actor, req: IntakeRequest) -> CoreResult<In
         checked.expected_resolution.unwrap_or_else(|| due.with_timezone(&china()).date_naive())
     });
     let year = now.with_timezone(&china()).year();
-    let number = case_no::next(&mut tx, &db.site(), year).await?;
+    let number = case_no::next(&mut tx, year).await?;
     let created = CaseCreated {
         case_no: number.clone(),
         received_at: to_db(now),

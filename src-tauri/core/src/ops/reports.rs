@@ -257,7 +257,7 @@ pub async fn issue(db: &Db, actor: &Actor, req: ReportRequest) -> CoreResult<Rep
     let year = date.year();
     let number = {
         let mut conn = db.pool().acquire().await?;
-        doc_no::next(&mut conn, &db.site(), Numbered::Reports, year).await?
+        doc_no::next(&mut conn, Numbered::Reports, year).await?
     };
     let doc_no = number.format(REPORT_PREFIX);
     let (bytes, pages) = rendered(db, actor, &v, Some(doc_no.clone())).await?;

@@ -24,6 +24,20 @@ pub struct Site {
     pub name: String,
 }
 
+impl Site {
+    /// The site as its row stands, read in the caller's transaction. Numbers (of cases and
+    /// documents) are made from this, not from [`Db::site`]: the copy in memory is replaced
+    /// only after a rename commits, and a write that began just then would still see the old
+    /// code.
+    pub async fn read(conn: &mut sqlx::SqliteConnection) -> CoreResult<Option<Site>> {
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT site_id, site_code, name FROM site WHERE singleton = 1")
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(row.map(|(site_id, site_code, name)| Site { site_id, site_code, name }))
+    }
+}
+
 /// An open database: the pool, this site's identity and its clock. Passed to every operation.
 #[derive(Clone)]
 pub struct Db {

@@ -220,11 +220,8 @@ fn remove_with_sidecars(path: &Path) -> CoreResult<()> {
 }
 
 async fn ensure_site(pool: &sqlx::SqlitePool, options: &OpenOptions) -> CoreResult<Site> {
-    let row = sqlx::query("SELECT site_id, site_code, name FROM site WHERE singleton = 1")
-        .fetch_optional(pool)
-        .await?;
-    if let Some(row) = row {
-        return Ok(Site { site_id: row.get(0), site_code: row.get(1), name: row.get(2) });
+    if let Some(site) = Site::read(&mut *pool.acquire().await?).await? {
+        return Ok(site);
     }
     let site = Site {
         site_id: uuid::Uuid::now_v7().to_string(),
