@@ -292,4 +292,72 @@ fn evidence_is_added_verified_and_exported_from_the_command_line() {
     let report = json(&bad);
     assert_eq!(report["problems"][0]["problem"], "changed");
     assert_eq!(report["problems"][0]["evidence"]["file_name"], "chat.txt");
+    // The whole check says so too, with the database itself sound.
+    let whole = cli(&db, &["verify"]);
+    assert!(!whole.status.success(), "verify covers the evidence store");
+    let report = json(&whole);
+    assert_eq!(report["integrity"], "ok");
+    assert_eq!(report["chain"], "intact");
+    assert_eq!(report["evidence"]["problems"][0]["problem"], "changed");
+}
+
+#[test]
+fn a_backup_is_made_checked_and_restored_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    assert!(cli(&db, &["demo", "--cases", "20", "--until", "2026-11-28"]).status.success());
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/intake.json");
+    let made = json(&cli(&db, &["case", "new", "--json", example.to_str().expect("path")]));
+    let case_no = made["case_no"].as_str().expect("case_no").to_owned();
+    let receipt = dir.path().join("发票.jpg");
+    std::fs::write(&receipt, b"\xff\xd8\xff receipt").expect("write");
+    let added = cli(
+        &db,
+        &["evidence", "add", "--case", &case_no, "--kind", "receipt", receipt.to_str().expect("p")],
+    );
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stdout));
+    let whole = cli(&db, &["verify"]);
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stdout));
+
+    let folder = dir.path().join("备份");
+    let out = cli(&db, &["backup", "--out", folder.to_str().expect("p"), "--keep", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let backup = json(&out)["backup"].clone();
+    let path = backup["path"].as_str().expect("path").to_owned();
+    assert_eq!(backup["manifest"]["evidence"].as_array().expect("evidence").len(), 1);
+    let sums = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&path)
+        .output()
+        .expect("sha");
+    assert!(sums.status.success(), "{}", String::from_utf8_lossy(&sums.stdout));
+    let checked = cli(&db, &["restore", "--check", &path]);
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+    assert_eq!(json(&checked)["evidence_checked"], 1);
+
+    // A case taken after the backup is gone once it is restored; the database it was in is
+    // kept aside.
+    let after = json(&cli(&db, &["case", "new", "--json", example.to_str().expect("path")]));
+    let restored = cli(&db, &["restore", &path]);
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stdout));
+    let restored = json(&restored);
+    assert_eq!(restored["events_checked_after_open"], backup["manifest"]["events"]);
+    let kept = restored["replaced_kept_at"].as_str().expect("kept");
+    assert!(Path::new(kept).join("x.db").is_file());
+    let listed = json(&cli(&db, &["call", "cases.list", r#"{"limit": 500}"#]));
+    assert_eq!(listed["total"], backup["manifest"]["cases"]);
+    let numbers: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["case_no"].as_str().expect("no"))
+        .collect();
+    assert!(numbers.contains(&case_no.as_str()));
+    assert!(!numbers.contains(&after["case_no"].as_str().expect("no")));
+    assert!(cli(&db, &["verify"]).status.success(), "the restored database checks whole");
+
+    // Not a backup: a clear error, nothing changed.
+    let wrong = cli(&db, &["restore", folder.to_str().expect("p")]);
+    assert!(!wrong.status.success());
+    assert_eq!(json(&wrong)["error"]["code"], "backup.not_a_backup");
 }

@@ -131,6 +131,14 @@ pub enum CoreError {
     /// export).
     #[error("bundle: {reason}")]
     Bundle { reason: &'static str },
+    /// A backup that did not pass its checks (nothing was replaced): what failed, each with a
+    /// stable kind (`checksum`, `manifest`, `newer_schema`, `integrity`, `chain`,
+    /// `evidence_missing`, `evidence_changed`) and the detail.
+    #[error("backup did not verify: {problems:?}")]
+    BackupInvalid { problems: Vec<(&'static str, String)> },
+    /// The folder is not a backup (no manifest) or holds none.
+    #[error("not a backup: {path}")]
+    NotABackup { path: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -185,6 +193,8 @@ impl CoreError {
                 "no_key" => "bundle.no_key",
                 _ => "bundle.empty",
             },
+            CoreError::BackupInvalid { .. } => "backup.invalid",
+            CoreError::NotABackup { .. } => "backup.not_a_backup",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
@@ -449,6 +459,24 @@ impl CoreError {
             ),
             (AlreadySetUp, Lang::Zh) => "系统管理员已创建，请直接登录".into(),
             (AlreadySetUp, Lang::En) => "The administrator exists already: sign in".into(),
+            (BackupInvalid { problems }, _) => {
+                let listed: Vec<String> = problems
+                    .iter()
+                    .map(|(kind, detail)| format!("{}{detail}", backup_problem(kind, lang)))
+                    .collect();
+                match lang {
+                    Lang::Zh => format!("备份未通过校验，未作任何更改：{}", listed.join("；")),
+                    Lang::En => {
+                        format!("The backup did not verify; nothing was changed: {}", listed.join("; "))
+                    }
+                }
+            }
+            (NotABackup { path }, Lang::Zh) => {
+                format!("{path} 不是 Redress 备份（找不到 manifest.json）")
+            }
+            (NotABackup { path }, Lang::En) => {
+                format!("{path} is not a Redress backup (no manifest.json)")
+            }
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
             (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
             (Database(e), Lang::En) => format!("A database operation failed: {e}"),
@@ -471,6 +499,28 @@ impl CoreError {
             _ => Vec::new(),
         };
         ApiError { code: self.code().into(), message: self.message(lang), fields }
+    }
+}
+
+/// What a kind of backup problem is called, before its detail.
+fn backup_problem(kind: &str, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        ("checksum", Lang::Zh) => "校验和不符：",
+        ("checksum", Lang::En) => "checksum mismatch: ",
+        ("manifest", Lang::Zh) => "清单无法读取：",
+        ("manifest", Lang::En) => "manifest unreadable: ",
+        ("newer_schema", Lang::Zh) => "备份来自更新版本：",
+        ("newer_schema", Lang::En) => "made by a newer version: ",
+        ("integrity", Lang::Zh) => "数据库完整性检查未通过：",
+        ("integrity", Lang::En) => "database integrity check failed: ",
+        ("chain", Lang::Zh) => "审计链断裂：",
+        ("chain", Lang::En) => "audit chain broken: ",
+        ("evidence_missing", Lang::Zh) => "证据文件缺失：",
+        ("evidence_missing", Lang::En) => "evidence file missing: ",
+        ("evidence_changed", Lang::Zh) => "证据文件已被改动：",
+        ("evidence_changed", Lang::En) => "evidence file changed: ",
+        (_, Lang::Zh) => "问题：",
+        (_, Lang::En) => "problem: ",
     }
 }
 
@@ -620,6 +670,11 @@ mod tests {
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),
+            (
+                CoreError::BackupInvalid { problems: vec![("chain", "site s, seq 3".into())] },
+                "backup.invalid",
+            ),
+            (CoreError::NotABackup { path: "/x".into() }, "backup.not_a_backup"),
             (CoreError::Internal("x".into()), "internal"),
         ];
         for (err, code) in cases {

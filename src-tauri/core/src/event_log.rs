@@ -330,9 +330,15 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: &str) -> CoreResult<
 /// checked; this site's own chain must be whole. Streams the log, so memory stays flat at any
 /// size. Returns the number of events checked, or the first broken link.
 pub async fn verify(db: &Db) -> CoreResult<u64> {
+    let mut conn = db.pool.acquire().await?;
+    verify_on(&mut conn, &db.site().site_id).await
+}
+
+/// [`verify`] on any connection to a database (a backup's copy, opened read-only), with
+/// `own_site` the site whose chain must be whole.
+pub async fn verify_on(conn: &mut SqliteConnection, own_site: &str) -> CoreResult<u64> {
     use futures_util::TryStreamExt;
 
-    let mut conn = db.pool.acquire().await?;
     let sql = format!("SELECT {COLUMNS} FROM events ORDER BY site_id, site_seq");
     let mut rows = sqlx::query(&sql).fetch(&mut *conn);
     let mut checked = 0u64;
@@ -349,8 +355,8 @@ pub async fn verify(db: &Db) -> CoreResult<u64> {
             seq: event.site_seq,
             detail: detail.to_owned(),
         };
-        let hole = event.site_id != db.site().site_id
-            && event.site_seq > same_site.map_or(0, |p| p.site_seq) + 1;
+        let hole =
+            event.site_id != own_site && event.site_seq > same_site.map_or(0, |p| p.site_seq) + 1;
         if event.site_seq != expected_seq && !hole {
             return Err(broken("sequence gap"));
         }

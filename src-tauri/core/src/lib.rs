@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod auth;
+pub mod backup;
 pub mod bindings;
 pub mod bundle;
 pub mod calendar;

@@ -5,6 +5,7 @@ mod pdf_tools;
 mod support;
 
 mod accounts;
+mod backup;
 mod bindings;
 mod bundles;
 mod consumers;

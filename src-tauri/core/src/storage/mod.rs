@@ -126,6 +126,11 @@ impl Db {
         &self.pool
     }
 
+    /// `PRAGMA integrity_check`: `["ok"]`, or what SQLite found wrong.
+    pub async fn integrity_check(&self) -> CoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?)
+    }
+
     /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so two writers
     /// (the app and a CLI on the same file) queue on the busy timeout instead of failing on
     /// a lock upgrade.
