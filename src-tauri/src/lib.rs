@@ -22,11 +22,9 @@ pub fn run() {
             let db_path = state::db_path_from_args(std::env::args())
                 .unwrap_or_else(redress_core::storage::default_db_path);
             let state = tauri::async_runtime::block_on(state::AppState::open(db_path));
-            if let Ok(db) = state.db() {
-                tauri::async_runtime::spawn(schedule::daily(db.clone()));
-                tauri::async_runtime::spawn(schedule::sync(db));
-            }
             app.manage(state);
+            tauri::async_runtime::spawn(schedule::daily(app.handle().clone()));
+            tauri::async_runtime::spawn(schedule::sync(app.handle().clone()));
             Ok(())
         })
         .register_asynchronous_uri_scheme_protocol("evidence", protocol::handle)

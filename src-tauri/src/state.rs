@@ -1,12 +1,16 @@
 //! What every command needs: the open database (or why it could not be opened), who is
-//! signed in (and whether their session is locked), and the language the user reads.
+//! signed in (and whether their session is locked), and the language the user reads. The
+//! database can be replaced while the app runs (a restore from a backup): commands and the
+//! background work take it from here each time, never keep it.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use redress_core::auth::accounts::sign_in;
+use redress_core::auth::Permission;
+use redress_core::backup::Restored;
 use redress_core::ops::auth::{session_view, SessionView};
 use redress_core::{Actor, ApiError, CoreError, CoreResult, Db, Lang, OpenOptions};
 
@@ -17,7 +21,8 @@ struct Session {
 }
 
 pub struct AppState {
-    db: Result<Db, CoreError>,
+    path: PathBuf,
+    db: RwLock<Result<Db, CoreError>>,
     session: Mutex<Option<Session>>,
     lang: RwLock<Lang>,
 }
@@ -37,11 +42,16 @@ pub fn db_path_from_args(mut args: impl Iterator<Item = String>) -> Option<PathB
 
 impl AppState {
     pub async fn open(path: PathBuf) -> Self {
-        let db = redress_core::storage::open(OpenOptions::new(path)).await;
+        let db = redress_core::storage::open(OpenOptions::new(&path)).await;
         if let Err(e) = &db {
             tracing::error!(error = %e, "database could not be opened");
         }
-        AppState { db, session: Mutex::new(None), lang: RwLock::new(Lang::Zh) }
+        AppState {
+            path,
+            db: RwLock::new(db),
+            session: Mutex::new(None),
+            lang: RwLock::new(Lang::Zh),
+        }
     }
 
     pub fn lang(&self) -> Lang {
@@ -59,7 +69,37 @@ impl AppState {
     }
 
     pub fn db(&self) -> Result<Db, ApiError> {
-        self.db.as_ref().map(Db::clone).map_err(|e| e.to_api(self.lang()))
+        let slot = self.db.read().unwrap_or_else(|p| p.into_inner());
+        slot.as_ref().map(Db::clone).map_err(|e| e.to_api(self.lang()))
+    }
+
+    fn put_db(&self, db: Result<Db, CoreError>) -> Result<Db, CoreError> {
+        let mut slot = self.db.write().unwrap_or_else(|p| p.into_inner());
+        std::mem::replace(&mut *slot, db)
+    }
+
+    /// Replaces the database with a backup's (`redress_core::backup::restore`), for an
+    /// administrator. The backup is checked first, while everything runs on; only then is the
+    /// database taken out of service (commands meanwhile get `storage.busy`), closed, replaced
+    /// (the old one kept aside) and opened again. Everyone is signed out: the accounts are the
+    /// backup's now. If the restore fails, the database that was there is opened again.
+    pub async fn restore(&self, backup: &Path) -> Result<Restored, ApiError> {
+        let (_, actor) = self.acting("backup.restore").await?;
+        actor.require(Permission::AccountManage).map_err(|e| self.api_error(e))?;
+        redress_core::backup::verify(backup).await.map_err(|e| self.api_error(e))?;
+        let taken = self.put_db(Err(CoreError::Busy("restoring a backup".into())));
+        if let Ok(db) = taken {
+            db.close().await;
+        }
+        let restored = redress_core::backup::restore(&self.path, backup).await;
+        let reopened = redress_core::storage::open(OpenOptions::new(&self.path)).await;
+        if let Err(e) = &reopened {
+            tracing::error!(error = %e, "database could not be opened after a restore");
+        }
+        // What was there is the busy marker put above.
+        let _ = self.put_db(reopened);
+        self.sign_out();
+        restored.map_err(|e| self.api_error(e))
     }
 
     fn with_session<T>(&self, f: impl FnOnce(&mut Option<Session>) -> T) -> T {
@@ -196,7 +236,7 @@ impl AppState {
     }
 
     pub async fn close(&self) {
-        if let Ok(db) = &self.db {
+        if let Ok(db) = self.db() {
             db.close().await;
         }
     }

@@ -83,6 +83,8 @@ pub fn typescript() -> String {
     shell.visit::<crate::ops::auth::SetupRequest>();
     shell.visit::<crate::ops::auth::SignInRequest>();
     shell.visit::<crate::ops::auth::UnlockRequest>();
+    shell.visit::<crate::ops::backup::BackupRestoreRequest>();
+    shell.visit::<crate::backup::Restored>();
     decls.extend(shell.out);
 
     let mut out = String::from(

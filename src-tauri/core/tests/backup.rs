@@ -228,3 +228,72 @@ async fn evidence_is_copied_once_and_the_newest_backups_are_kept() {
     assert!(theirs.removed.is_empty());
     assert_eq!(backup::list(&folder).expect("list").len(), 3);
 }
+
+#[tokio::test]
+async fn the_daily_backup_runs_once_a_day_into_the_folder_set_and_failures_are_recorded() {
+    let t = support::with_demo(5, 13).await;
+    let op = |name: &'static str, req: Value| {
+        let db = t.db.clone();
+        async move {
+            dispatch(&db, &Actor::system(), name, &req.to_string())
+                .await
+                .map_err(|e| e.to_api(Lang::Zh))
+        }
+    };
+    let view = op("backup.status", json!({})).await.expect("status");
+    assert_eq!(
+        (view["folder"].clone(), view["keep"].clone(), view["daily"].clone()),
+        (Value::Null, json!(30), json!(true))
+    );
+    assert_eq!(view["due"], false, "nothing is due without a folder");
+    assert_eq!(redress_core::ops::backup::run_if_due(&t.db).await.expect("run"), None);
+
+    // Bad settings: each field named, nothing saved.
+    let err = op("backup.configure", json!({"folder": "相对/路径", "keep": 0, "daily": true}))
+        .await
+        .expect_err("refused");
+    let mut fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["folder", "keep"]);
+    assert_eq!(op("backup.status", json!({})).await.expect("status")["folder"], Value::Null);
+    let now = op("backup.create", json!({})).await.expect_err("no folder yet");
+    assert_eq!(now.fields[0].field, "folder");
+
+    let folder = t.dir.path().join("每日备份");
+    let view = op("backup.configure", json!({"folder": folder, "keep": 2, "daily": true}))
+        .await
+        .expect("configure");
+    assert!(folder.is_dir(), "made when set");
+    assert_eq!(view["due"], true);
+    let made = redress_core::ops::backup::run_if_due(&t.db).await.expect("run").expect("due");
+    assert_eq!(
+        redress_core::ops::backup::run_if_due(&t.db).await.expect("run"),
+        None,
+        "once a day"
+    );
+    let view = op("backup.status", json!({})).await.expect("status");
+    assert_eq!(view["last_name"], made.backup.name.as_str());
+    assert_eq!(view["due"], false);
+    assert_eq!(view["backups"].as_array().expect("list").len(), 1);
+
+    // A folder that cannot be written: the failure is kept for the screen, then cleared by the
+    // next success.
+    let blocked = t.dir.path().join("blocked");
+    std::fs::write(&blocked, b"a file, not a folder").expect("file");
+    sqlx::query("UPDATE backup_state SET folder = ?")
+        .bind(blocked.join("sub").to_string_lossy().into_owned())
+        .execute(t.db.pool())
+        .await
+        .expect("folder");
+    op("backup.create", json!({})).await.expect_err("cannot write there");
+    let view = op("backup.status", json!({})).await.expect("status");
+    assert!(view["last_error"].as_str().expect("error").starts_with("storage.io"), "{view}");
+    assert_eq!(view["last_name"], made.backup.name.as_str(), "the last good one stays named");
+    sqlx::query("UPDATE backup_state SET folder = ?")
+        .bind(folder.to_string_lossy().into_owned())
+        .execute(t.db.pool())
+        .await
+        .expect("folder");
+    op("backup.create", json!({})).await.expect("made");
+    assert_eq!(op("backup.status", json!({})).await.expect("status")["last_error"], Value::Null);
+}

@@ -175,6 +175,11 @@ const MATRIX: &[(&str, [bool; 6])] = &[
     ("bundles.export", [false, false, false, false, false, true]),
     ("bundles.import", [false, false, false, false, false, true]),
     ("bundles.history", [false, false, false, false, false, true]),
+    ("backup.status", [false, false, false, false, false, true]),
+    ("backup.configure", [false, false, false, false, false, true]),
+    ("backup.create", [false, false, false, false, false, true]),
+    ("backup.verify", [false, false, false, false, false, true]),
+    ("backup.discard_replaced", [false, false, false, false, false, true]),
 ];
 
 /// Hand-over samples at a site that is headquarters and knows a branch (`site-sh`).
@@ -256,6 +261,8 @@ async fn ownership_samples(db: &redress_core::Db) -> OwnershipIds {
 
 struct Ids {
     ownership: OwnershipIds,
+    /// A backup of the database as it was set up (its folder is the one configured).
+    backup: String,
     case_in_after_sales: String,
     paused_case: String,
     /// Received by the system in the after-sales department, not yet acknowledged.
@@ -830,6 +837,11 @@ fn sample(op: &str, ids: &Ids) -> String {
         .to_string(),
         "surveys.summary" => json!({"by": "store"}).to_string(),
         "sync.status" | "sync.run" => "{}".into(),
+        "backup.status" | "backup.create" => "{}".into(),
+        "backup.configure" => json!({"folder": format!("{}/{}", ids.scratch, uuid_like()),
+            "keep": 7, "daily": true})
+        .to_string(),
+        "backup.verify" => json!({"path": ids.backup}).to_string(),
         "sync.configure" => json!({"hub_url": "https://hub.example.cn:8443",
             "token": "ab".repeat(32)})
         .to_string(),
@@ -851,6 +863,19 @@ async fn state(db: &redress_core::Db) -> (String, i64) {
         .await
         .expect("count");
     (projection::snapshot(db).await.expect("snapshot"), events)
+}
+
+/// The sample request, or for an operation on this copy's own files, one made for it: a
+/// database a restore set aside lies beside the database it was replaced by.
+fn sample_for(op: &str, ids: &Ids, db: &redress_core::Db) -> String {
+    if op != "backup.discard_replaced" {
+        return sample(op, ids);
+    }
+    let name = db.path().file_name().expect("name").to_string_lossy().into_owned();
+    let kept = db.path().with_file_name(format!("{name}.replaced-20261130-090000"));
+    std::fs::create_dir_all(&kept).expect("kept");
+    std::fs::write(kept.join(&name), b"SQLite format 3\0").expect("old database");
+    json!({"path": kept}).to_string()
 }
 
 async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db {
@@ -971,7 +996,15 @@ async fn every_operation_for_every_role() {
     redress_core::bundle::export(&t.db, &bundle_file, redress_core::bundle::Scope::Waiting, None)
         .await
         .expect("bundle");
+    let backups = t.dir.path().join("备份");
+    let backup = redress_core::backup::create(&t.db, &backups, None).await.expect("backup");
+    sqlx::query("UPDATE backup_state SET folder = ?")
+        .bind(backups.to_string_lossy().into_owned())
+        .execute(t.db.pool())
+        .await
+        .expect("backup folder");
     let ids = Ids {
+        backup: backup.backup.path,
         ownership,
         bundle_file: bundle_file.to_string_lossy().into_owned(),
         supervision,
@@ -1029,7 +1062,7 @@ async fn every_operation_for_every_role() {
             let actor = load_actor(&mut conn, &id).await.expect("actor");
             drop(conn);
             let before = state(&db).await;
-            let result = dispatch(&db, &actor, op, &sample(op, &ids)).await;
+            let result = dispatch(&db, &actor, op, &sample_for(op, &ids, &db)).await;
             match (may, result) {
                 (true, Ok(_)) => {}
                 (true, Err(e)) => panic!("{role} should be allowed {op}: {}", e.to_api(Lang::En)),
@@ -1046,7 +1079,7 @@ async fn every_operation_for_every_role() {
     // The local system identity may do everything (but change a password: it has none).
     for (op, _) in MATRIX.iter().filter(|(op, _)| *op != "auth.change_password") {
         let db = open_copy(&template, scratch.path(), &format!("{op}-system")).await;
-        let result = dispatch(&db, &Actor::system(), op, &sample(op, &ids)).await;
+        let result = dispatch(&db, &Actor::system(), op, &sample_for(op, &ids, &db)).await;
         assert!(result.is_ok(), "system × {op}: {:?}", result.err().map(|e| e.to_api(Lang::En)));
         db.close().await;
     }

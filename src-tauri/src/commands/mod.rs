@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod demo;
 pub mod documents;
@@ -120,6 +121,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         supervision::surveys_batches,
         supervision::surveys_withdraw,
         supervision::surveys_summary,
+        backup::backup_status,
+        backup::backup_configure,
+        backup::backup_create,
+        backup::backup_verify,
+        backup::backup_discard_replaced,
+        backup::backup_restore,
         sync::sync_status,
         sync::sync_configure,
         sync::sync_run,
@@ -275,6 +282,11 @@ pub const OPERATION_COMMANDS: &[&str] = &[
     "surveys_batches",
     "surveys_withdraw",
     "surveys_summary",
+    "backup_status",
+    "backup_configure",
+    "backup_create",
+    "backup_verify",
+    "backup_discard_replaced",
     "sync_status",
     "sync_configure",
     "sync_run",

@@ -117,6 +117,87 @@ needs_setup: boolean, session: SessionView | null,
  */
 locked: boolean, };
 
+export type BackupChecked = { backup: BackupInfo, events_checked: number, evidence_checked: number, };
+
+export type BackupConfigureRequest = { 
+/**
+ * An absolute path; created if missing, and must be writable. Empty: no folder (no
+ * backups on schedule).
+ */
+folder: string, 
+/**
+ * This site's backups kept in the folder (the oldest go): 1–1000.
+ */
+keep: number, 
+/**
+ * One backup a day while the app runs.
+ */
+daily: boolean, };
+
+export type BackupCreateRequest = Record<symbol, never>;
+
+export type BackupDiscardRequest = { 
+/**
+ * A database a restore set aside (from `replaced`).
+ */
+path: string, };
+
+export type BackupInfo = { 
+/**
+ * The backup's own folder.
+ */
+path: string, name: string, manifest: Manifest, 
+/**
+ * Bytes of evidence it needs (shared with other backups in the folder).
+ */
+evidence_bytes: number, };
+
+export type BackupMade = { backup: BackupInfo, 
+/**
+ * Evidence files copied this time (the others were in the folder already).
+ */
+evidence_copied: number, evidence_copied_bytes: number, 
+/**
+ * Older backups of this site removed to keep the newest N.
+ */
+removed: Array<string>, };
+
+export type BackupRestoreRequest = { path: string, };
+
+export type BackupStatusRequest = Record<symbol, never>;
+
+export type BackupVerifyRequest = { 
+/**
+ * A backup's own folder (from the list).
+ */
+path: string, };
+
+export type BackupView = { folder: string | null, keep: number, daily: boolean, 
+/**
+ * The last backup made, when and its name.
+ */
+last_at: string | null, last_name: string | null, 
+/**
+ * The last attempt, when it failed after the last success: what went wrong and when.
+ */
+last_error: string | null, last_error_at: string | null, 
+/**
+ * A daily backup is due (none yet today, China time).
+ */
+due: boolean, 
+/**
+ * The backups in the folder, newest first.
+ */
+backups: Array<BackupInfo>, 
+/**
+ * Why the folder could not be read, if it could not.
+ */
+folder_problem: string | null, 
+/**
+ * Databases a restore replaced, kept beside this one until discarded (newest first).
+ */
+replaced: Array<ReplacedDatabase>, };
+
 export type Breakdown = { dimension: StatsDimension, items: Array<BreakdownItem>, };
 
 export type BreakdownItem = { 
@@ -1027,6 +1108,8 @@ export type EvidenceAttached = { items: Array<EvidenceView>,
  */
 already_stored: number, };
 
+export type EvidenceEntry = { sha256: string, size: number, };
+
 export type EvidenceExport = { out_dir: string, files: number, bytes: number, };
 
 export type EvidenceExportRequest = { case_id: string, 
@@ -1754,6 +1837,29 @@ export type LinkKind = "related" | "merged_into" | "merged_from";
 
 export type LinkedCase = { id: string, case_no: string, kind: LinkKind, note: string | null, status: CaseStatus, received_at: string, product_name: string, };
 
+export type Manifest = { format: number, 
+/**
+ * The app that made it.
+ */
+app_version: string, 
+/**
+ * The database's schema version (`PRAGMA user_version`).
+ */
+schema_version: number, site_id: string, site_code: string, site_name: string, 
+/**
+ * When it was made (RFC 3339, UTC).
+ */
+created_at: string, database_sha256: string, database_bytes: number, cases: number, events: number, 
+/**
+ * Every file of the evidence store (attachments, issued documents' PDFs), by hash.
+ */
+evidence: Array<EvidenceEntry>, 
+/**
+ * Files of the evidence store that did not re-hash to their name when the backup was
+ * made (damaged at this site): not copied, listed so someone looks.
+ */
+evidence_damaged: Array<string>, };
+
 export type Masking = { names: boolean, phones: boolean, addresses: boolean, id_numbers: boolean, };
 
 export type MeasureInput = { kind: MeasureKind, description: string, 
@@ -1941,6 +2047,8 @@ mobile?: string, order_no?: string,
  */
 days?: number, };
 
+export type ReplacedDatabase = { path: string, name: string, bytes: number, };
+
 export type ReportDraftRequest = { 
 /**
  * `2026-10`, `2026-Q3` or `2026`.
@@ -1956,6 +2064,16 @@ export type ReportStatus = "draft" | "issued";
 export type ReportView = { id: string, period: string, status: ReportStatus, title: string, conclusions: string, proposals: string, doc_no: string | null, issued_on: string | null, issued_by: string | null, pages: number | null, author: string, created_at: string, updated_at: string, };
 
 export type ReportsListRequest = Record<symbol, never>;
+
+export type Restored = { checked: BackupChecked, 
+/**
+ * Where the database that was replaced now is (kept until discarded).
+ */
+replaced_kept_at: string | null, 
+/**
+ * Evidence files the store lacked and took from the backup.
+ */
+evidence_added: number, };
 
 export type RetentionItem = { consumer_id: string, case_ids: Array<string>, case_nos: Array<string>, 
 /**
@@ -2804,6 +2922,11 @@ export type Operations = {
   "sync.status": { request: SyncStatusRequest; response: SyncView };
   "sync.configure": { request: SyncConfigureRequest; response: SyncView };
   "sync.run": { request: SyncRunRequest; response: SyncRunResult };
+  "backup.status": { request: BackupStatusRequest; response: BackupView };
+  "backup.configure": { request: BackupConfigureRequest; response: BackupView };
+  "backup.create": { request: BackupCreateRequest; response: BackupMade };
+  "backup.verify": { request: BackupVerifyRequest; response: BackupChecked };
+  "backup.discard_replaced": { request: BackupDiscardRequest; response: BackupView };
   "bundles.export": { request: BundleExportRequest; response: BundleExportReport };
   "bundles.import": { request: BundleImportRequest; response: BundleImportReport };
   "bundles.history": { request: BundleHistoryRequest; response: Array<BundleLogEntry> };
@@ -2968,6 +3091,11 @@ export const COMMANDS = {
   "sync.status": "sync_status",
   "sync.configure": "sync_configure",
   "sync.run": "sync_run",
+  "backup.status": "backup_status",
+  "backup.configure": "backup_configure",
+  "backup.create": "backup_create",
+  "backup.verify": "backup_verify",
+  "backup.discard_replaced": "backup_discard_replaced",
   "bundles.export": "bundles_export",
   "bundles.import": "bundles_import",
   "bundles.history": "bundles_history",

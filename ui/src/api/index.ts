@@ -9,6 +9,7 @@ import {
   type GeneratedPdf,
   type Lang,
   type Operations,
+  type Restored,
   type SessionView,
   type SetupRequest,
   type SignInRequest,
@@ -91,6 +92,11 @@ export const session = {
   signOut: () => invokeTyped<void>("auth_sign_out"),
   unlock: (request: UnlockRequest) => invokeTyped<SessionView>("auth_unlock", { request }),
   touch: () => invokeTyped<void>("auth_touch"),
+};
+
+/** Backups: the restore replaces the open database, so it is the shell's, not an operation. */
+export const backups = {
+  restore: (path: string) => invokeTyped<Restored>("backup_restore", { request: { path } }),
 };
 
 /** Tells the core which language to write its messages in. */

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { Accounts } from "./admin/Accounts";
 import { Audit } from "./admin/Audit";
+import { Backups } from "./admin/Backups";
 import { DocumentSettings } from "./admin/DocumentSettings";
 import { HubSync } from "./admin/HubSync";
 import { IntakeSetup } from "./admin/IntakeSetup";
@@ -74,6 +75,7 @@ export function Settings({ info, onChanged }: { info: SystemInfo; onChanged: () 
     { key: "general", label: t.general, children: general, show: true },
     { key: "security", label: m.admin.security.title, children: <Security />, show: can("account.manage") },
     { key: "sync", label: m.sync.tab.title, children: <HubSync />, show: can("account.manage") },
+    { key: "backups", label: m.admin.backups.title, children: <Backups />, show: can("account.manage") },
     {
       key: "intake-setup",
       label: m.admin.intakeSetup.title,
