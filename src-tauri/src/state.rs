@@ -86,12 +86,12 @@ impl AppState {
     pub async fn restore(&self, backup: &Path) -> Result<Restored, ApiError> {
         let (_, actor) = self.acting("backup.restore").await?;
         actor.require(Permission::AccountManage).map_err(|e| self.api_error(e))?;
-        redress_core::backup::verify(backup).await.map_err(|e| self.api_error(e))?;
+        let checked = redress_core::backup::verify(backup).await.map_err(|e| self.api_error(e))?;
         let taken = self.put_db(Err(CoreError::Busy("restoring a backup".into())));
         if let Ok(db) = taken {
             db.close().await;
         }
-        let restored = redress_core::backup::restore(&self.path, backup).await;
+        let restored = redress_core::backup::restore_checked(&self.path, backup, checked).await;
         let reopened = redress_core::storage::open(OpenOptions::new(&self.path)).await;
         if let Err(e) = &reopened {
             tracing::error!(error = %e, "database could not be opened after a restore");

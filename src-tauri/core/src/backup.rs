@@ -300,6 +300,16 @@ pub async fn verify(backup: &Path) -> CoreResult<BackupChecked> {
 /// store lacks are added from the backup.
 pub async fn restore(db_path: &Path, backup: &Path) -> CoreResult<Restored> {
     let checked = verify(backup).await?;
+    restore_checked(db_path, backup, checked).await
+}
+
+/// [`restore`] of a backup [`verify`] has just passed (`checked`): for a caller that checks
+/// first while the database is still in service (the app), so the checks run once.
+pub async fn restore_checked(
+    db_path: &Path,
+    backup: &Path,
+    checked: BackupChecked,
+) -> CoreResult<Restored> {
     let store = Store::for_database(db_path);
     let shared = Store::at(evidence_folder(backup));
     let entries = checked.backup.manifest.evidence.clone();
@@ -377,8 +387,7 @@ type Copied = (Vec<EvidenceEntry>, Vec<String>, u64, u64);
 fn copy_evidence(live: &Store, shared: &Store, named: &BTreeSet<String>) -> CoreResult<Copied> {
     let (mut entries, mut damaged, mut copied, mut bytes) = (Vec::new(), Vec::new(), 0, 0);
     for sha256 in named {
-        let at_hand = shared.has(sha256) && shared.check(sha256)? == Check::Intact;
-        if at_hand {
+        if shared.check(sha256)? == Check::Intact {
             let size = fs::metadata(shared.path_of(sha256)?)?.len();
             entries.push(EvidenceEntry { sha256: sha256.clone(), size });
             continue;
