@@ -223,33 +223,63 @@ fn stream(
     Ok((hex::encode(hasher.finalize()), size))
 }
 
-/// A file name safe to write on Windows, macOS and Linux: the last path component only, no
-/// control or reserved characters, not a reserved device name, at most 120 characters (the
-/// extension kept).
+/// At most this many bytes (UTF-8) in a kept file name. ext4 and most Unix file systems take
+/// 255 bytes, NTFS and APFS 255 UTF-16 units; 200 bytes fits all of them with room for the
+/// `NN-` an export puts in front. (Characters would not do: 120 Chinese ones are 360 bytes.)
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// A file name safe to write on Windows, macOS and Linux: the last path component only; no
+/// control, bidirectional-override or reserved characters; not hidden; not a reserved device
+/// name with or without an extension (`CON`, `nul.tar.gz`, `COM1`); at most `MAX_NAME_BYTES`
+/// bytes, the extension kept.
 pub fn safe_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
-        .map(|c| if c.is_control() || "<>:\"/\\|?*".contains(c) { '_' } else { c })
+        .map(|c| if c.is_control() || is_format(c) || "<>:\"/\\|?*".contains(c) { '_' } else { c })
         .collect();
-    let cleaned = cleaned.trim().trim_end_matches(['.', ' ']).trim_start_matches('.').to_owned();
+    let cleaned = trim_name(&cleaned);
     let (stem, ext) = match cleaned.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() && e.chars().count() <= 10 => (s.to_owned(), format!(".{e}")),
-        _ => (cleaned.clone(), String::new()),
+        Some((s, e)) if !s.is_empty() && !e.is_empty() && e.chars().count() <= 10 => {
+            (s, format!(".{e}"))
+        }
+        _ => (cleaned, String::new()),
     };
-    const RESERVED: [&str; 22] = [
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-    ];
-    let stem = if stem.is_empty() {
-        "file".to_owned()
-    } else if RESERVED.contains(&stem.to_ascii_uppercase().as_str()) {
-        format!("_{stem}")
-    } else {
-        stem
-    };
-    let keep = 120usize.saturating_sub(ext.chars().count());
-    format!("{}{ext}", stem.chars().take(keep).collect::<String>())
+    let guard = if is_reserved_device(stem) { "_" } else { "" };
+    let room = MAX_NAME_BYTES - ext.len() - guard.len();
+    let mut cut = stem.len().min(room);
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    // Without an extension the stem's end is the name's: no trailing dot or space there.
+    let stem = if ext.is_empty() { trim_name(&stem[..cut]) } else { &stem[..cut] };
+    let stem = if stem.is_empty() { "file" } else { stem };
+    format!("{guard}{stem}{ext}")
+}
+
+/// Leading dots (hidden files) and spaces, trailing dots and spaces (Windows drops them) off.
+fn trim_name(name: &str) -> &str {
+    name.trim_matches(|c: char| c == '.' || c.is_whitespace())
+}
+
+/// Invisible characters that change how a name reads: zero-width ones and the bidirectional
+/// overrides of the `发票\u{202E}fdp.exe` trick.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Windows' device names, which it reserves with any extension and trailing spaces.
+fn is_reserved_device(stem: &str) -> bool {
+    let device = stem.split('.').next().unwrap_or_default().trim_end().to_uppercase();
+    const NAMES: [&str; 6] = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
+    if NAMES.contains(&device.as_str()) {
+        return true;
+    }
+    let numbered = device.strip_prefix("COM").or_else(|| device.strip_prefix("LPT"));
+    numbered.is_some_and(|n| {
+        let mut chars = n.chars();
+        matches!((chars.next(), chars.next()), (Some('0'..='9' | '¹' | '²' | '³'), None))
+    })
 }
 
 /// The MIME type the app previews a file as, from its name.
@@ -296,10 +326,50 @@ mod tests {
         assert_eq!(safe_file_name("...hidden. "), "hidden");
         assert_eq!(safe_file_name(""), "file");
         assert_eq!(safe_file_name("\u{0}\u{7}x.png"), "__x.png");
+        assert_eq!(safe_file_name("nul.tar.gz"), "_nul.tar.gz");
+        assert_eq!(safe_file_name("COM1 .txt"), "_COM1 .txt");
+        assert_eq!(safe_file_name("lpt¹"), "_lpt¹");
+        assert_eq!(safe_file_name("COM10.txt"), "COM10.txt");
+        assert_eq!(safe_file_name("发票\u{202E}fdp.exe"), "发票_fdp.exe");
+        assert_eq!(safe_file_name(" . .x. "), "x");
+        // Cut by bytes, at a character: 65 Chinese characters (195 bytes) and the extension.
         let long = format!("{}.mp4", "长".repeat(300));
         let safe = safe_file_name(&long);
-        assert_eq!(safe.chars().count(), 120);
-        assert!(safe.ends_with(".mp4"));
+        assert_eq!(safe, format!("{}.mp4", "长".repeat(65)));
+        assert!(safe.len() <= MAX_NAME_BYTES);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Whatever name a file arrives with (a path, a device name, control and invisible
+        /// characters, hundreds of Chinese characters), the kept name is one a file can have
+        /// here, alone and with an export's `NN-` in front, and reads as itself.
+        #[test]
+        fn any_name_becomes_one_a_file_can_have(
+            raw in "([\\PC]|[\\x00-\\x1f\\u{202E}\\u{200B}/\\\\.<>:\"|?* ]|长|CON|nul|com1|LPT9|\\.tar\\.gz|\\.\\.){0,300}"
+        ) {
+            let safe = safe_file_name(&raw);
+            proptest::prop_assert!(!safe.is_empty() && safe.len() <= MAX_NAME_BYTES, "{safe:?}");
+            proptest::prop_assert!(
+                !safe.chars().any(|c| c.is_control() || is_format(c) || "<>:\"/\\|?*".contains(c)),
+                "{safe:?}"
+            );
+            proptest::prop_assert!(!safe.starts_with(['.', ' ']) && !safe.ends_with(['.', ' ']));
+            proptest::prop_assert!(!is_reserved_device(&safe), "{safe:?}");
+            proptest::prop_assert_eq!(safe_file_name(&safe), safe.clone(), "kept names are stable");
+            let dir = tempfile::tempdir().expect("dir");
+            for name in [safe.clone(), format!("07-{safe}")] {
+                fs::write(dir.path().join(&name), b"x").expect("a file of that name");
+            }
+            let mut listed: Vec<String> = fs::read_dir(dir.path())
+                .expect("list")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            listed.sort();
+            let mut want = vec![safe.clone(), format!("07-{safe}")];
+            want.sort();
+            proptest::prop_assert_eq!(listed, want);
+        }
     }
 
     #[test]
