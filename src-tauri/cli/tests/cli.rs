@@ -361,3 +361,107 @@ fn a_backup_is_made_checked_and_restored_from_the_command_line() {
     assert!(!wrong.status.success());
     assert_eq!(json(&wrong)["error"]["code"], "backup.not_a_backup");
 }
+
+/// A full disk and a data folder that turns read-only, for real: a small tmpfs mounted in a
+/// private mount namespace (`unshare`, no privileges needed), filled up with a file, then
+/// remounted read-only. Each refused write says so in plain words with a stable code, leaves
+/// nothing half-written, and the same command succeeds once there is room again.
+#[test]
+fn a_full_disk_and_a_read_only_folder_are_said_plainly_and_lose_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&data).expect("data");
+    std::fs::create_dir_all(&out).expect("out");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/intake.json");
+    let photo = dir.path().join("现场照片.jpg");
+    let mut bytes = Vec::with_capacity(1 << 20);
+    let mut x: u32 = 2463534242;
+    while bytes.len() < 1 << 20 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(&photo, &bytes).expect("photo");
+    // Each step leaves its stdout, stderr and exit code in out/<step>.{json,err,rc}.
+    let script = r#"
+set -u
+D=$1; O=$2; CLI=$3; EX=$4; PHOTO=$5
+mount -t tmpfs -o size=16m tmpfs "$D" || exit 90
+step() { name=$1; shift; "$CLI" --db "$D/redress.db" "$@" > "$O/$name.json" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; }
+fill() { avail=$(df -B1 --output=avail "$D" | tail -1); dd if=/dev/urandom of="$D/filler" bs=4096 count=$(( (avail - $1) / 4096 )) 2>/dev/null; }
+step demo demo --cases 5 --until 2026-11-28
+step first case new --json "$EX"
+CASE=$(grep -o '"case_no": *"[^"]*"' "$O/first.json" | sed 's/.*: *"//; s/"$//')
+fill 65536
+step full-case case new --json "$EX"
+step full-evidence evidence add --case "$CASE" --kind photo --source 消费者提供 "$PHOTO"
+ls -A "$D/redress.evidence/tmp" > "$O/full-tmp.txt" 2>/dev/null
+rm -f "$D/filler"; fill 0
+step zero-case case new --json "$EX"
+rm -f "$D/filler"
+step after-case case new --json "$EX"
+step after-evidence evidence add --case "$CASE" --kind photo --source 消费者提供 "$PHOTO"
+mount -o remount,ro "$D" || exit 91
+step ro-case case new --json "$EX"
+mount -o remount,rw "$D" || exit 92
+step list call cases.list '{"limit": 1}'
+step verify verify
+"#;
+    let run = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "bash", "-c", script, "full"])
+        .arg(&data)
+        .arg(&out)
+        .arg(env!("CARGO_BIN_EXE_redress-cli"))
+        .arg(&example)
+        .arg(&photo)
+        .env_remove("REDRESS_LANG")
+        .output()
+        .expect("unshare (util-linux)");
+    assert!(run.status.success(), "{:?}: {}", run.status, String::from_utf8_lossy(&run.stderr));
+    let read = |step: &str, what: &str| {
+        std::fs::read_to_string(out.join(format!("{step}.{what}"))).unwrap_or_default()
+    };
+    let step = |name: &str| -> (i32, serde_json::Value) {
+        let rc = read(name, "rc").trim().parse().unwrap_or(-1);
+        let body = serde_json::from_str(&read(name, "json")).unwrap_or_else(|e| {
+            panic!("{name}: stdout is not JSON ({e}): {}{}", read(name, "json"), read(name, "err"))
+        });
+        (rc, body)
+    };
+    for ok in ["demo", "first"] {
+        assert_eq!(step(ok).0, 0, "{ok}: {}", read(ok, "json"));
+    }
+
+    // The disk full while writing a case, while storing a file, and when opening at all.
+    for full in ["full-case", "full-evidence", "zero-case"] {
+        let (rc, body) = step(full);
+        assert_eq!(rc, 1, "{full}");
+        assert_eq!(body["error"]["code"], "storage.full", "{full}: {body}");
+        assert!(body["error"]["message"].as_str().expect("message").starts_with("磁盘空间已满"));
+    }
+    assert_eq!(read("full-tmp", "txt"), "", "no half-copied file is left in the store");
+
+    // Room again: the same commands succeed.
+    assert_eq!(step("after-case").0, 0, "{}", read("after-case", "json"));
+    let (rc, attached) = step("after-evidence");
+    assert_eq!(rc, 0, "{attached}");
+    assert_eq!(attached["items"].as_array().expect("items").len(), 1);
+    assert_eq!(attached["already_stored"], 0, "the refused copy left nothing stored");
+
+    // A read-only folder is named as such.
+    let (rc, body) = step("ro-case");
+    assert_eq!(rc, 1);
+    assert_eq!(body["error"]["code"], "storage.read_only", "{body}");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains(data.to_str().expect("path")) && message.contains("无法写入"),
+        "{message}"
+    );
+
+    // Nothing half-written: five demo cases, the first and the one after; the chain, the
+    // database and the evidence store check.
+    assert_eq!(step("list").1["total"], 7);
+    assert_eq!(step("verify").0, 0, "{}{}", read("verify", "json"), read("verify", "err"));
+}

@@ -139,6 +139,11 @@ pub enum CoreError {
     /// The folder is not a backup (no manifest) or holds none.
     #[error("not a backup: {path}")]
     NotABackup { path: String },
+    /// The data folder cannot be written (a read-only file system, a write-protected disk, no
+    /// permission). Writes that meet it at run time stay `Database`/`Io` and are classified
+    /// by `storage_condition`.
+    #[error("the data folder {path} cannot be written")]
+    ReadOnlyStorage { path: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -195,10 +200,39 @@ impl CoreError {
             },
             CoreError::BackupInvalid { .. } => "backup.invalid",
             CoreError::NotABackup { .. } => "backup.not_a_backup",
+            CoreError::ReadOnlyStorage { .. } => "storage.read_only",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
+            _ if self.storage_condition() == Some(Condition::Full) => "storage.full",
+            _ if self.storage_condition() == Some(Condition::ReadOnly) => "storage.read_only",
             CoreError::Database(_) => "storage.database",
             CoreError::Io(_) => "storage.io",
             CoreError::Internal(_) => "internal",
+        }
+    }
+
+    /// A full disk or a folder that cannot be written, wherever the write met it: SQLite's
+    /// result codes (extended ones included) or the operating system's.
+    pub(crate) fn storage_condition(&self) -> Option<Condition> {
+        let io = match self {
+            CoreError::Database(sqlx::Error::Database(d)) => {
+                let code = d.code()?.parse::<i32>().ok()?;
+                return match code & 0xff {
+                    // SQLITE_FULL, and SQLITE_IOERR_SHMSIZE: the shared-memory file beside a
+                    // database in WAL mode could not grow, which on opening is a full disk.
+                    13 => Some(Condition::Full),
+                    10 if code == 4874 => Some(Condition::Full),
+                    8 => Some(Condition::ReadOnly),
+                    _ => None,
+                };
+            }
+            CoreError::Database(sqlx::Error::Io(e)) | CoreError::Io(e) => e,
+            _ => return None,
+        };
+        use std::io::ErrorKind as K;
+        match io.kind() {
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => Some(Condition::Full),
+            K::ReadOnlyFilesystem | K::PermissionDenied => Some(Condition::ReadOnly),
+            _ => None,
         }
     }
 
@@ -477,7 +511,33 @@ impl CoreError {
             (NotABackup { path }, Lang::En) => {
                 format!("{path} is not a Redress backup (no manifest.json)")
             }
+            (ReadOnlyStorage { path }, Lang::Zh) => format!(
+                "数据文件夹 {path} 无法写入（只读、写保护或没有写入权限），程序未作任何更改。\
+                 请检查文件夹权限、磁盘写保护或网络盘连接"
+            ),
+            (ReadOnlyStorage { path }, Lang::En) => format!(
+                "The data folder {path} cannot be written (read-only, write-protected or no \
+                 permission); nothing was changed. Check the folder's permissions, the disk's \
+                 write protection or the network drive"
+            ),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
+            (_, Lang::Zh) if self.storage_condition() == Some(Condition::Full) => {
+                "磁盘空间已满，本次操作未保存，已填写的内容仍保留。请清理磁盘空间后再试".into()
+            }
+            (_, Lang::En) if self.storage_condition() == Some(Condition::Full) => {
+                "The disk is full: nothing of this was saved, and what you entered is kept. \
+                 Free some space, then try again"
+                    .into()
+            }
+            (_, Lang::Zh) if self.storage_condition() == Some(Condition::ReadOnly) => {
+                "数据文件夹无法写入（只读、写保护或没有写入权限），本次操作未保存，已填写的内容仍保留"
+                    .into()
+            }
+            (_, Lang::En) if self.storage_condition() == Some(Condition::ReadOnly) => {
+                "The data folder cannot be written (read-only, write-protected or no \
+                 permission): nothing of this was saved, and what you entered is kept"
+                    .into()
+            }
             (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
             (Database(e), Lang::En) => format!("A database operation failed: {e}"),
             (Io(e), Lang::Zh) => format!("文件读写失败：{e}"),
@@ -524,8 +584,19 @@ fn backup_problem(kind: &str, lang: Lang) -> &'static str {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Condition {
+    Full,
+    ReadOnly,
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, extended codes included (sqlx reports the extended code:
+/// 517 is SQLITE_BUSY_SNAPSHOT, 261 SQLITE_BUSY_RECOVERY).
 fn is_busy(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("5") | Some("6")))
+    let primary = |d: &dyn sqlx::error::DatabaseError| {
+        d.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff)
+    };
+    matches!(e, sqlx::Error::Database(d) if matches!(primary(d.as_ref()), Some(5 | 6)))
         || matches!(e, sqlx::Error::PoolTimedOut)
 }
 
@@ -670,6 +741,9 @@ mod tests {
             (CoreError::Database(sqlx::Error::RowNotFound), "storage.database"),
             (CoreError::Database(sqlx::Error::PoolTimedOut), "storage.busy"),
             (CoreError::Io(std::io::Error::other("x")), "storage.io"),
+            (CoreError::Io(std::io::ErrorKind::StorageFull.into()), "storage.full"),
+            (CoreError::Io(std::io::ErrorKind::ReadOnlyFilesystem.into()), "storage.read_only"),
+            (CoreError::ReadOnlyStorage { path: "/x".into() }, "storage.read_only"),
             (
                 CoreError::BackupInvalid { problems: vec![("chain", "site s, seq 3".into())] },
                 "backup.invalid",

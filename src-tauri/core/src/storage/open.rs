@@ -18,7 +18,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 
 use super::{Db, Site};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{Condition, CoreError, CoreResult};
 use crate::hlc::{Hlc, SystemClock, Timestamp, WallClock};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -61,15 +61,25 @@ pub fn supported_schema_version() -> i64 {
 
 pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     let path = options.path.clone();
-    let cannot_open =
-        |detail: String| CoreError::CannotOpen { path: path.display().to_string(), detail };
+    // A folder that cannot be written, or a full disk, is said as such; anything else is
+    // `storage.cannot_open` with what the system said.
+    let cannot_open = |e: CoreError| match e.storage_condition() {
+        Some(Condition::ReadOnly) => {
+            let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+            CoreError::ReadOnlyStorage {
+                path: folder.unwrap_or(Path::new(".")).display().to_string(),
+            }
+        }
+        Some(Condition::Full) => e,
+        None => CoreError::CannotOpen { path: path.display().to_string(), detail: e.to_string() },
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| cannot_open(e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(|e| cannot_open(e.into()))?;
     }
 
     // One opener at a time: two processes starting together must not both create, copy or
     // migrate the file. Held until the site is known; released when `_lock` drops.
-    let _lock = lock_for_opening(&path).map_err(|e| cannot_open(e.to_string()))?;
+    let _lock = lock_for_opening(&path).map_err(|e| cannot_open(e.into()))?;
 
     let supported = supported_schema_version();
     let existing = if path.exists() { Some(read_schema_version(&path).await?) } else { None };
@@ -88,7 +98,7 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     };
 
     let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-        .map_err(|e| cannot_open(e.to_string()))?
+        .map_err(|e| cannot_open(e.into()))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -107,7 +117,7 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         .min_connections(0)
         .connect_with(connect)
         .await
-        .map_err(|e| cannot_open(e.to_string()))?;
+        .map_err(|e| cannot_open(e.into()))?;
 
     if let Err(e) = MIGRATOR.run(&pool).await {
         pool.close().await;
