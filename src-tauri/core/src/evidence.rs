@@ -114,6 +114,38 @@ impl Store {
         Ok(Stored { sha256, size, existed: false })
     }
 
+    /// Removes what a copy cut short left in the store's `tmp` folder (a process killed or a
+    /// disk that filled mid-copy): files untouched for `idle` or longer. A copy in progress
+    /// writes its file block by block, so its modification time stays fresh. How many were
+    /// removed.
+    pub fn sweep_tmp(&self, idle: std::time::Duration) -> CoreResult<usize> {
+        let entries = match fs::read_dir(self.root.join("tmp")) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let age = meta.modified()?.elapsed().unwrap_or_default();
+            if meta.is_file() && age >= idle {
+                // Windows refuses to delete a read-only file (a copy killed after being made
+                // read-only, before its rename); elsewhere the folder's permission is enough.
+                #[cfg(windows)]
+                if meta.permissions().readonly() {
+                    let mut perms = meta.permissions();
+                    #[allow(clippy::permissions_set_readonly_false)]
+                    perms.set_readonly(false);
+                    fs::set_permissions(entry.path(), perms)?;
+                }
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Whether the content with this hash is here (not checked: see `check`).
     pub fn has(&self, sha256: &str) -> bool {
         self.path_of(sha256).is_ok_and(|p| p.is_file())
@@ -370,6 +402,33 @@ mod tests {
             want.sort();
             proptest::prop_assert_eq!(listed, want);
         }
+    }
+
+    #[test]
+    fn what_a_cut_short_copy_left_is_swept_once_idle() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::for_database(&dir.path().join("redress.db"));
+        assert_eq!(store.sweep_tmp(std::time::Duration::ZERO).expect("no tmp yet"), 0);
+        let tmp = store.root().join("tmp");
+        fs::create_dir_all(&tmp).expect("tmp");
+        let old = tmp.join("0190a-old");
+        let fresh = tmp.join("0190b-fresh");
+        fs::write(&old, vec![7u8; 4096]).expect("old");
+        fs::write(&fresh, vec![8u8; 4096]).expect("fresh");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        File::options()
+            .write(true)
+            .open(&old)
+            .expect("open")
+            .set_modified(two_hours_ago)
+            .expect("mtime");
+        let mut perms = fs::metadata(&old).expect("meta").permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&old, perms).expect("read-only, as a finished copy is");
+        let stored = store.put_bytes(b"kept").expect("put");
+        assert_eq!(store.sweep_tmp(std::time::Duration::from_secs(3600)).expect("sweep"), 1);
+        assert!(!old.exists() && fresh.exists(), "only the idle file goes");
+        assert_eq!(store.check(&stored.sha256).expect("check"), Check::Intact, "stored files stay");
     }
 
     #[test]

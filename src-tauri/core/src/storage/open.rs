@@ -81,6 +81,13 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     // migrate the file. Held until the site is known; released when `_lock` drops.
     let _lock = lock_for_opening(&path).map_err(|e| cannot_open(e.into()))?;
 
+    // What an evidence copy cut short (a kill, a full disk) left behind, idle for an hour.
+    match crate::evidence::Store::for_database(&path).sweep_tmp(Duration::from_secs(3600)) {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "unfinished evidence copies removed"),
+        Err(e) => tracing::warn!(error = %e, "evidence tmp folder not swept"),
+    }
+
     let supported = supported_schema_version();
     let existing = if path.exists() { Some(read_schema_version(&path).await?) } else { None };
     if let Some(found) = existing {
