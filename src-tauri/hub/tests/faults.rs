@@ -8,11 +8,19 @@
 //!
 //! The branch's sync runs in a child process: this test binary again, running only
 //! `child_sync` (ignored unless asked for) with what to sync in an environment variable.
+//!
+//! Crash safety: a writer process taking complaints, importing evidence files and syncing is
+//! killed at random points a few hundred times; after each kill the database is opened as the
+//! app opens it and checked (integrity, the audit chain, every reported success present, no
+//! half-written case or evidence entry).
 
+use std::io::{BufRead, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use redress_core::evidence::{Check, Store as EvidenceStore};
 use redress_core::hub_client::HubClient;
+use redress_core::ops::dispatch;
 use redress_core::{projection, storage, sync, OpenOptions};
 use redress_hub::store::Store;
 
@@ -38,6 +46,67 @@ async fn child_sync() {
     let batch = spec["batch"].as_u64().expect("batch") as u32;
     // Failures (the hub killed under it) end the child like a kill would.
     let _ = sync::run(&db, &client, batch, |_| {}).await;
+}
+
+/// The writer: takes complaints, attaches a generated file to every third, syncs every fifth,
+/// for ever (until killed). After each success it prints one line — `case ID`, `evidence
+/// CASE_ID SHA256` or `sync PUSHED` — and only then goes on.
+#[tokio::test]
+#[ignore = "run as a child process by the crash test"]
+async fn child_writer() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::env::var(CHILD).expect("spec")).expect("json");
+    let db = storage::open(OpenOptions::new(spec["db"].as_str().expect("db"))).await.expect("open");
+    let client = HubClient::new(
+        spec["url"].as_str().expect("url"),
+        spec["token"].as_str().expect("token"),
+        Some(spec["ca"].as_str().expect("ca").as_bytes()),
+    )
+    .expect("client");
+    let files = std::path::PathBuf::from(spec["files"].as_str().expect("files"));
+    let mut x = spec["seed"].as_u64().expect("seed") | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let actor = redress_core::Actor::system();
+    let mut out = std::io::stdout();
+    for i in 0u64.. {
+        let n = next();
+        let request = serde_json::json!({
+            "consumer": {"name": format!("王{}", ["芳", "磊", "静", "强"][(n % 4) as usize]),
+                "mobile": format!("139{:08}", n % 100_000_000)},
+            "channel": "hotline", "product_name": "燃气热水器", "quantity": 1,
+            "content": format!("安装后第{}天漏水，要求上门维修", n % 30 + 1), "demand": "repair",
+            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
+            "complexity": "complex"});
+        let made = dispatch(&db, &actor, "cases.create", &request.to_string()).await.expect("case");
+        let case_id = made["id"].as_str().expect("id").to_owned();
+        writeln!(out, "case {case_id}").expect("stdout");
+        if i % 3 == 0 {
+            // A file of its own content, 4 KiB to 512 KiB.
+            let size = 4096 + (next() % (508 * 1024)) as usize;
+            let mut bytes = Vec::with_capacity(size + 8);
+            while bytes.len() < size {
+                bytes.extend_from_slice(&next().to_le_bytes());
+            }
+            let path = files.join(format!("{}.jpg", next()));
+            std::fs::write(&path, &bytes).expect("file");
+            let request = serde_json::json!({"case_id": case_id, "source": "消费者提供",
+                "files": [{"path": path, "kind": "photo"}]});
+            let added = dispatch(&db, &actor, "evidence.add", &request.to_string())
+                .await
+                .expect("evidence");
+            let sha = added["items"][0]["sha256"].as_str().expect("sha256");
+            writeln!(out, "evidence {case_id} {sha}").expect("stdout");
+        }
+        if i % 5 == 4 {
+            let report = sync::run(&db, &client, 20, |_| {}).await.expect("sync");
+            writeln!(out, "sync {}", report.pushed).expect("stdout");
+        }
+    }
 }
 
 fn spawn_child(db: &std::path::Path, url: &str, token: &str, ca: &str, batch: u32) -> Child {
@@ -82,6 +151,29 @@ impl Drop for HubProcess {
     }
 }
 
+/// The hub process over TLS (a self-signed certificate) on a free port of loopback, with its
+/// database `name` on `pg`: its URL, the certificate to trust, and the process, started.
+fn hub_process(dir: &std::path::Path, pg: &Pg, name: &str) -> (String, String, HubProcess) {
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into()]).expect("cert");
+    let ca = cert.cert.pem();
+    std::fs::write(dir.join("hub.crt"), &ca).expect("crt");
+    std::fs::write(dir.join("hub.key"), cert.signing_key.serialize_pem()).expect("key");
+    let port = free_port();
+    let config = dir.join("hub.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndatabase_url = \"{}\"\nmax_connections = 4\n\
+             [tls]\ncert = \"hub.crt\"\nkey = \"hub.key\"\n",
+            pg.url(name)
+        ),
+    )
+    .expect("config");
+    let mut hub = HubProcess { config, child: None };
+    hub.start();
+    (format!("https://127.0.0.1:{port}"), ca, hub)
+}
+
 async fn wait_up(client: &HubClient) {
     for _ in 0..200 {
         if client.health().await.is_ok() {
@@ -112,24 +204,7 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     let hq_site = store.add_site("总部", "HQ", true).await.expect("hq");
     let br_site = store.add_site("成都分公司", "CD01", false).await.expect("br");
     let dir = tempfile::tempdir().expect("dir");
-    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into()]).expect("cert");
-    let ca = cert.cert.pem();
-    std::fs::write(dir.path().join("hub.crt"), &ca).expect("crt");
-    std::fs::write(dir.path().join("hub.key"), cert.signing_key.serialize_pem()).expect("key");
-    let port = free_port();
-    let config = dir.path().join("hub.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase_url = \"{}\"\nmax_connections = 4\n\
-             [tls]\ncert = \"hub.crt\"\nkey = \"hub.key\"\n",
-            pg.url("faults")
-        ),
-    )
-    .expect("config");
-    let url = format!("https://127.0.0.1:{port}");
-    let mut hub = HubProcess { config, child: None };
-    hub.start();
+    let (url, ca, mut hub) = hub_process(dir.path(), &pg, "faults");
     let hq_client = HubClient::new(&url, &hq_site.token, Some(ca.as_bytes())).expect("client");
     wait_up(&hq_client).await;
 
@@ -225,4 +300,181 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     projection::rebuild(&br).await.expect("rebuild");
     assert_eq!(projection::snapshot(&br).await.expect("rebuilt"), state);
     hub.kill();
+}
+
+/// Rounds of the crash test: REDRESS_CRASH_ROUNDS, else 300.
+fn crash_rounds() -> usize {
+    std::env::var("REDRESS_CRASH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+}
+
+/// What the writer reported done before it was killed: its complete lines.
+fn reported(child: &mut Child) -> std::thread::JoinHandle<Vec<String>> {
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut lines = Vec::new();
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            if line.ends_with(b"\n") {
+                let text = String::from_utf8_lossy(&line).trim().to_owned();
+                if text.starts_with("case ")
+                    || text.starts_with("evidence ")
+                    || text.starts_with("sync ")
+                {
+                    lines.push(text);
+                }
+            }
+            line.clear();
+        }
+        lines
+    })
+}
+
+#[tokio::test]
+async fn a_writer_killed_hundreds_of_times_loses_nothing_it_reported() {
+    let pg = Pg::start();
+    let store = pg.hub("crash").await;
+    let branch = store.add_site("成都分公司", "CD01", false).await.expect("br");
+    let dir = tempfile::tempdir().expect("dir");
+    let (url, ca, _hub) = hub_process(dir.path(), &pg, "crash");
+    let client = HubClient::new(&url, &branch.token, Some(ca.as_bytes())).expect("client");
+    wait_up(&client).await;
+    let db_path = dir.path().join("CD01.db");
+    demo_db(dir.path(), "CD01", 20, 5).await.close().await;
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).expect("files");
+    let evidence = EvidenceStore::for_database(&db_path);
+    let hub_store = Store::connect(&pg.url("crash"), 2).await.expect("connect");
+
+    let mut cases: Vec<String> = Vec::new();
+    let mut attached: Vec<(String, String)> = Vec::new();
+    let mut syncs = 0;
+    let mut checked_evidence = 0;
+    let rounds = crash_rounds();
+    for (round, delay) in delays(rounds).into_iter().enumerate() {
+        let spec = serde_json::json!({"db": db_path, "url": url, "token": branch.token, "ca": ca,
+            "files": files, "seed": round as u64 * 7919 + 1});
+        let mut writer = Command::new(std::env::current_exe().expect("this test binary"))
+            .args(["--ignored", "--exact", "child_writer", "--nocapture", "--test-threads", "1"])
+            .env(CHILD, spec.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("writer");
+        let lines = reported(&mut writer);
+        // Past the writer's start (about 100 ms in a debug build), at a point of its work.
+        tokio::time::sleep(Duration::from_millis(60 + delay)).await;
+        let _ = writer.kill();
+        let _ = writer.wait();
+        for line in lines.join().expect("reader") {
+            let mut words = line.split(' ');
+            match (words.next(), words.next(), words.next()) {
+                (Some("case"), Some(id), None) => cases.push(id.to_owned()),
+                (Some("evidence"), Some(case), Some(sha)) => {
+                    attached.push((case.to_owned(), sha.to_owned()))
+                }
+                (Some("sync"), Some(_), None) => syncs += 1,
+                _ => panic!("round {round}: unexpected line {line:?}"),
+            }
+        }
+
+        // Opened as the app opens it, after a kill at any point.
+        let db = storage::open(OpenOptions::new(&db_path)).await.expect("opens after a kill");
+        assert_eq!(db.integrity_check().await.expect("integrity"), vec!["ok".to_owned()]);
+        redress_core::event_log::verify(&db).await.expect("the audit chain verifies");
+        let dangling: Vec<(String, Option<i64>, String, i64)> =
+            sqlx::query_as("PRAGMA foreign_key_check").fetch_all(db.pool()).await.expect("fk");
+        assert!(dangling.is_empty(), "round {round}: {dangling:?}");
+        // Every case whole: its consumer and the event that recorded it.
+        let half: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM consumers p \
+             WHERE p.id = c.consumer_id) OR NOT EXISTS (SELECT 1 FROM events e \
+             WHERE e.case_id = c.id)",
+        )
+        .fetch_one(db.pool())
+        .await
+        .expect("cases");
+        assert_eq!(half, 0, "round {round}: a case without its consumer or its event");
+        for id in &cases {
+            let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = ?")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .expect("case");
+            assert_eq!(found, 1, "round {round}: case {id} was reported saved");
+        }
+        for (case, sha) in &attached {
+            let found: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM evidence WHERE case_id = ? AND sha256 = ?",
+            )
+            .bind(case)
+            .bind(sha)
+            .fetch_one(db.pool())
+            .await
+            .expect("evidence");
+            assert_eq!(found, 1, "round {round}: evidence {sha} was reported attached");
+        }
+        // Every evidence entry (reported or not) has its whole file in the store.
+        let entries: Vec<String> =
+            sqlx::query_scalar("SELECT sha256 FROM evidence ORDER BY rowid LIMIT -1 OFFSET ?")
+                .bind(checked_evidence as i64)
+                .fetch_all(db.pool())
+                .await
+                .expect("entries");
+        for sha in &entries {
+            assert_eq!(evidence.check(sha).expect("check"), Check::Intact, "round {round}: {sha}");
+        }
+        checked_evidence += entries.len();
+        // What the hub acknowledged is at the hub under that number.
+        let acked: Vec<(String, i64)> =
+            sqlx::query_as("SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL")
+                .fetch_all(db.pool())
+                .await
+                .expect("acks");
+        let at_hub: std::collections::HashMap<String, i64> =
+            sqlx::query_as("SELECT event_id, server_seq FROM events")
+                .fetch_all(hub_store.pool())
+                .await
+                .expect("hub events")
+                .into_iter()
+                .collect();
+        for (event, seq) in &acked {
+            assert_eq!(at_hub.get(event), Some(seq), "round {round}: event {event} acknowledged");
+        }
+        if round % 50 == 49 {
+            let state = projection::snapshot(&db).await.expect("snapshot");
+            projection::rebuild(&db).await.expect("rebuild");
+            assert_eq!(projection::snapshot(&db).await.expect("rebuilt"), state, "round {round}");
+        }
+        db.close().await;
+    }
+    eprintln!(
+        "{rounds} kills: {} cases, {} evidence files and {syncs} syncs reported done",
+        cases.len(),
+        attached.len()
+    );
+    assert!(cases.len() >= rounds, "the writer got work done between the kills");
+    assert!(!attached.is_empty() && syncs > 0, "evidence imports and syncs were among it");
+
+    // The branch syncs to the end: the hub holds every event of the branch, numbered without
+    // gaps, each under the number the branch recorded.
+    let db = storage::open(OpenOptions::new(&db_path)).await.expect("open");
+    assert_eq!(sync::run(&db, &client, 500, |_| {}).await.expect("sync").waiting, 0);
+    let (events, top) = hub_store.counts().await.expect("counts");
+    assert_eq!(events, top, "numbered without gaps");
+    let held: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL ORDER BY server_seq",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("acks");
+    let at_hub: Vec<(String, i64)> =
+        sqlx::query_as("SELECT event_id, server_seq FROM events ORDER BY server_seq")
+            .fetch_all(hub_store.pool())
+            .await
+            .expect("hub events");
+    assert_eq!(held, at_hub, "each event at the hub under the number the branch recorded");
+    let state = projection::snapshot(&db).await.expect("snapshot");
+    projection::rebuild(&db).await.expect("rebuild");
+    assert_eq!(projection::snapshot(&db).await.expect("rebuilt"), state);
 }
