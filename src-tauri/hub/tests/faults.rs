@@ -29,11 +29,9 @@ use common::{demo_db, free_port, site_db, Pg};
 
 const CHILD: &str = "REDRESS_FAULT_CHILD";
 
-/// The child process: one full sync of a branch database with the hub, then exit. Run only by
-/// the test below (it is ignored in a normal run).
-#[tokio::test]
-#[ignore = "run as a child process by the fault tests"]
-async fn child_sync() {
+/// A child process's start: what its parent asked (in `CHILD`), the branch database opened
+/// as the app opens it, and a client of the hub.
+async fn child_start() -> (serde_json::Value, redress_core::Db, HubClient) {
     let spec: serde_json::Value =
         serde_json::from_str(&std::env::var(CHILD).expect("spec")).expect("json");
     let db = storage::open(OpenOptions::new(spec["db"].as_str().expect("db"))).await.expect("open");
@@ -43,6 +41,15 @@ async fn child_sync() {
         Some(spec["ca"].as_str().expect("ca").as_bytes()),
     )
     .expect("client");
+    (spec, db, client)
+}
+
+/// The child process: one full sync of a branch database with the hub, then exit. Run only by
+/// the test below (it is ignored in a normal run).
+#[tokio::test]
+#[ignore = "run as a child process by the fault tests"]
+async fn child_sync() {
+    let (spec, db, client) = child_start().await;
     let batch = spec["batch"].as_u64().expect("batch") as u32;
     // Failures (the hub killed under it) end the child like a kill would.
     let _ = sync::run(&db, &client, batch, |_| {}).await;
@@ -54,15 +61,7 @@ async fn child_sync() {
 #[tokio::test]
 #[ignore = "run as a child process by the crash test"]
 async fn child_writer() {
-    let spec: serde_json::Value =
-        serde_json::from_str(&std::env::var(CHILD).expect("spec")).expect("json");
-    let db = storage::open(OpenOptions::new(spec["db"].as_str().expect("db"))).await.expect("open");
-    let client = HubClient::new(
-        spec["url"].as_str().expect("url"),
-        spec["token"].as_str().expect("token"),
-        Some(spec["ca"].as_str().expect("ca").as_bytes()),
-    )
-    .expect("client");
+    let (spec, db, client) = child_start().await;
     let files = std::path::PathBuf::from(spec["files"].as_str().expect("files"));
     let mut x = spec["seed"].as_u64().expect("seed") | 1;
     let mut next = move || {
