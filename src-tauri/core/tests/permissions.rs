@@ -878,7 +878,7 @@ fn sample_for(op: &str, ids: &Ids, db: &redress_core::Db) -> String {
     json!({"path": kept}).to_string()
 }
 
-async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db {
+pub(crate) async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db {
     let path = dir.join(format!("{name}.db"));
     std::fs::copy(template, &path).expect("copy");
     // The evidence store goes with the database.
@@ -887,8 +887,24 @@ async fn open_copy(template: &Path, dir: &Path, name: &str) -> redress_core::Db 
     storage::open(OpenOptions::new(path)).await.expect("open copy")
 }
 
-#[tokio::test]
-async fn every_operation_for_every_role() {
+/// A demo database prepared so that every operation has a request that succeeds: cases at
+/// every stage, evidence, documents, an emergency, supervision, ownership, a bundle and a
+/// backup. The database is closed; copies of `template` are what tests work on.
+pub(crate) struct Fixture {
+    _t: support::TempDb,
+    ids: Ids,
+    pub(crate) template: std::path::PathBuf,
+    _exports: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// The sample request of `op`, for a copy `db` of the template.
+    pub(crate) fn sample(&self, op: &str, db: &redress_core::Db) -> String {
+        sample_for(op, &self.ids, db)
+    }
+}
+
+pub(crate) async fn fixture() -> Fixture {
     let t = support::with_demo(300, 21).await;
     let open_in_after_sales: Vec<String> = sqlx::query_scalar(
         "SELECT c.id FROM cases c JOIN org_units d ON d.id = c.department_id \
@@ -1041,6 +1057,13 @@ async fn every_operation_for_every_role() {
     };
     let template = t.path();
     t.db.close().await;
+    Fixture { _t: t, ids, template, _exports: scratch_exports }
+}
+
+#[tokio::test]
+async fn every_operation_for_every_role() {
+    let f = fixture().await;
+    let (ids, template) = (&f.ids, &f.template);
 
     // The matrix covers every operation there is.
     let mut listed: Vec<&str> = MATRIX.iter().map(|(op, _)| *op).collect();
@@ -1052,7 +1075,7 @@ async fn every_operation_for_every_role() {
     let scratch = tempfile::tempdir().expect("dir");
     for (op, allowed) in MATRIX {
         for (role, may) in ROLES.iter().zip(allowed) {
-            let db = open_copy(&template, scratch.path(), &format!("{op}-{role}")).await;
+            let db = open_copy(template, scratch.path(), &format!("{op}-{role}")).await;
             let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
                 .bind(role)
                 .fetch_one(db.pool())
@@ -1062,7 +1085,7 @@ async fn every_operation_for_every_role() {
             let actor = load_actor(&mut conn, &id).await.expect("actor");
             drop(conn);
             let before = state(&db).await;
-            let result = dispatch(&db, &actor, op, &sample_for(op, &ids, &db)).await;
+            let result = dispatch(&db, &actor, op, &sample_for(op, ids, &db)).await;
             match (may, result) {
                 (true, Ok(_)) => {}
                 (true, Err(e)) => panic!("{role} should be allowed {op}: {}", e.to_api(Lang::En)),
@@ -1078,8 +1101,8 @@ async fn every_operation_for_every_role() {
 
     // The local system identity may do everything (but change a password: it has none).
     for (op, _) in MATRIX.iter().filter(|(op, _)| *op != "auth.change_password") {
-        let db = open_copy(&template, scratch.path(), &format!("{op}-system")).await;
-        let result = dispatch(&db, &Actor::system(), op, &sample_for(op, &ids, &db)).await;
+        let db = open_copy(template, scratch.path(), &format!("{op}-system")).await;
+        let result = dispatch(&db, &Actor::system(), op, &sample_for(op, ids, &db)).await;
         assert!(result.is_ok(), "system × {op}: {:?}", result.err().map(|e| e.to_api(Lang::En)));
         db.close().await;
     }

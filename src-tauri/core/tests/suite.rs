@@ -15,6 +15,7 @@ mod event_log;
 mod evidence;
 mod evidence_large;
 mod handling;
+mod hostile;
 mod hotspots;
 mod import;
 mod intake;
