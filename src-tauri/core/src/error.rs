@@ -66,6 +66,13 @@ pub enum CoreError {
     CannotOpen { path: String, detail: String },
     #[error("event log is broken at site {site} sequence {seq}: {detail}")]
     BrokenChain { site: String, seq: i64, detail: String },
+    /// An incoming event, intact, whose content this program cannot read.
+    #[error("event {kind} of site {site} sequence {seq} cannot be read")]
+    UnreadableEvent { site: String, seq: i64, kind: String },
+    /// An event that reads, but not as a whole one (a case's event without its case): set
+    /// aside by the fold at every site alike.
+    #[error("event {event_id} is malformed: {detail}")]
+    MalformedEvent { event_id: String, detail: String },
     #[error("personal data of consumer {0} has been erased")]
     PersonalDataErased(String),
     #[error("stored evidence {0} no longer matches its hash")]
@@ -171,6 +178,8 @@ impl CoreError {
             CoreError::Busy(_) => "storage.busy",
             CoreError::CannotOpen { .. } => "storage.cannot_open",
             CoreError::BrokenChain { .. } => "audit.broken_chain",
+            CoreError::UnreadableEvent { .. } => "sync.unreadable_event",
+            CoreError::MalformedEvent { .. } => "sync.malformed_event",
             CoreError::PersonalDataErased(_) => "privacy.erased",
             CoreError::EvidenceChanged(_) => "evidence.changed",
             CoreError::Forbidden { .. } => "auth.forbidden",
@@ -285,6 +294,21 @@ impl CoreError {
             (BrokenChain { site, seq, .. }, Lang::En) => format!(
                 "The audit chain breaks at site {site}, event {seq}: the data may have been altered"
             ),
+            (UnreadableEvent { site, seq, kind }, Lang::Zh) => format!(
+                "站点 {site} 的第 {seq} 条事件（{kind}）无法读取：可能来自更新版本的 Redress，\
+                 或已损坏。本批内容均未导入；请升级本程序后再同步或导入"
+            ),
+            (UnreadableEvent { site, seq, kind }, Lang::En) => format!(
+                "Event {seq} of site {site} ({kind}) cannot be read: it may come from a newer \
+                 Redress, or be damaged. Nothing of this batch was taken; upgrade, then sync or \
+                 import again"
+            ),
+            (MalformedEvent { event_id, detail }, Lang::Zh) => {
+                format!("事件 {event_id} 内容不完整（{detail}），已搁置待人工核查")
+            }
+            (MalformedEvent { event_id, detail }, Lang::En) => {
+                format!("Event {event_id} is not whole ({detail}); set aside for a person to check")
+            }
             (EvidenceChanged(h), Lang::Zh) => format!("证据文件已被改动或损坏（SHA-256 {h}）"),
             (EvidenceChanged(h), Lang::En) => {
                 format!("A stored evidence file was changed or damaged (SHA-256 {h})")
@@ -712,6 +736,18 @@ mod tests {
                 "audit.broken_chain",
             ),
             (CoreError::PersonalDataErased("c".into()), "privacy.erased"),
+            (
+                CoreError::MalformedEvent { event_id: "e".into(), detail: "d".into() },
+                "sync.malformed_event",
+            ),
+            (
+                CoreError::UnreadableEvent {
+                    site: "s".into(),
+                    seq: 3,
+                    kind: "case.created".into(),
+                },
+                "sync.unreadable_event",
+            ),
             (CoreError::EvidenceChanged("ab".into()), "evidence.changed"),
             (CoreError::Forbidden { permission: None }, "auth.forbidden"),
             (CoreError::InvalidCredentials, "auth.invalid_credentials"),

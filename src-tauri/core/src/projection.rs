@@ -130,6 +130,8 @@ fn follows_from_the_events(e: &CoreError) -> bool {
         CoreError::Database(
             sqlx::Error::RowNotFound | sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_),
         ) => true,
+        // Readable, but not whole (a case's event without its case): so at every site.
+        CoreError::MalformedEvent { .. } => true,
         _ => false,
     }
 }
@@ -1200,8 +1202,9 @@ fn json_text<T: serde::Serialize>(value: &T) -> CoreResult<String> {
 }
 
 fn case_id_of(ev: &StoredEvent) -> CoreResult<&str> {
-    ev.case_id.as_deref().ok_or_else(|| {
-        CoreError::Internal(format!("event {} of kind {} has no case", ev.event_id, ev.kind))
+    ev.case_id.as_deref().ok_or_else(|| CoreError::MalformedEvent {
+        event_id: ev.event_id.clone(),
+        detail: format!("{} without a case", ev.kind),
     })
 }
 

@@ -419,6 +419,16 @@ pub(crate) async fn absorb(
         if !e.intact() {
             return Err(broken(e, "content does not match its hash"));
         }
+        // Intact, signed or sent by its site, and still something this program cannot read
+        // (a newer version's event, or a site's own tool gone wrong): refused before anything
+        // is stored, rather than failing in the fold.
+        if EventBody::decode(&e.kind, &e.payload).is_err() {
+            return Err(CoreError::UnreadableEvent {
+                site: e.site_id.clone(),
+                seq: e.site_seq,
+                kind: e.kind.clone(),
+            });
+        }
         let head = head_of(conn, &e.site_id).await?;
         if continues(head.as_ref(), e) {
             take_in(conn, db, e, received_at).await?;
