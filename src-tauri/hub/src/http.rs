@@ -45,6 +45,9 @@ impl From<HubError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError(HubError::TooLarge);
+        }
         ApiError(HubError::BadRequest(r.body_text()))
     }
 }
@@ -59,6 +62,8 @@ impl IntoResponse for ApiError {
             | HubError::Diverged { .. } => StatusCode::CONFLICT,
             HubError::UnknownSigner => StatusCode::FORBIDDEN,
             HubError::BadRequest(_) | HubError::Bundle(_) => StatusCode::BAD_REQUEST,
+            HubError::Unreadable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            HubError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             HubError::BlobMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::BlobMissing => StatusCode::NOT_FOUND,
             HubError::BlobsOff => StatusCode::SERVICE_UNAVAILABLE,

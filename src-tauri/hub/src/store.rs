@@ -24,6 +24,8 @@ pub enum HubError {
     Tampered { site_seq: i64 },
     #[error("event {site_seq} does not continue the site's chain")]
     BrokenChain { site_seq: i64 },
+    #[error("event {site_seq} ({kind}) cannot be read by this hub")]
+    Unreadable { site_seq: i64, kind: String },
     #[error(
         "the site's event {site_seq} differs from the one the hub holds: its log has diverged"
     )]
@@ -34,6 +36,8 @@ pub enum HubError {
     Bundle(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("the request is larger than the hub takes")]
+    TooLarge,
     #[error("this hub keeps no files (no blob store configured)")]
     BlobsOff,
     #[error("the file does not match its SHA-256")]
@@ -55,10 +59,12 @@ impl HubError {
             HubError::WrongSite => "hub.wrong_site",
             HubError::Tampered { .. } => "hub.tampered",
             HubError::BrokenChain { .. } => "hub.broken_chain",
+            HubError::Unreadable { .. } => "hub.unreadable_event",
             HubError::Diverged { .. } => "hub.diverged",
             HubError::UnknownSigner => "hub.unknown_signer",
             HubError::Bundle(_) => "hub.bad_bundle",
             HubError::BadRequest(_) => "hub.bad_request",
+            HubError::TooLarge => "hub.too_large",
             HubError::BlobsOff => "hub.blobs_off",
             HubError::BlobMismatch => "hub.blob_mismatch",
             HubError::BlobMissing => "hub.blob_missing",
@@ -356,6 +362,12 @@ impl Store {
             if !e.intact() {
                 return Err(HubError::Tampered { site_seq: e.site_seq });
             }
+            // Every site that may see it must be able to take it: an event whose content does
+            // not read (a site's tool gone wrong, or a branch newer than the hub) would stop
+            // their pulls. Upgrade the hub first.
+            if e.body().is_err() {
+                return Err(HubError::Unreadable { site_seq: e.site_seq, kind: e.kind.clone() });
+            }
             let expected_prev = if next_seq == 1 { GENESIS_HASH } else { head.as_str() };
             if e.prev_hash != expected_prev {
                 return Err(HubError::BrokenChain { site_seq: e.site_seq });
@@ -650,7 +662,11 @@ impl Store {
             let request = PushRequest { site_id: site_id.clone(), events, keys: Vec::new() };
             let pushed = match self.push(site, &request).await {
                 Ok(_) => true,
-                Err(HubError::BrokenChain { .. } | HubError::Tampered { .. }) => false,
+                Err(
+                    HubError::BrokenChain { .. }
+                    | HubError::Tampered { .. }
+                    | HubError::Unreadable { .. },
+                ) => false,
                 Err(e) => return Err(e),
             };
             if !pushed || self.site_head(site_id).await? == before {

@@ -293,6 +293,15 @@ async fn a_site_cannot_push_another_sites_events_or_a_tampered_one() {
     mine.events[0].payload = mine.events[0].payload.replacen('"', "\"x", 1);
     let tampered = t_bj.push(&mine).await.expect_err("tampered");
     assert!(matches!(&tampered, CoreError::HubRefused { code, .. } if code == "hub.tampered"));
+    // Intact (its hash made to match) but unreadable: refused before any site must pull it.
+    let mut mine = sync::outgoing(&bj, 1, 100).await.expect("bj events");
+    mine.events[0].payload = "{\"not\": \"this kind's payload\"}".into();
+    mine.events[0].event.hash = mine.events[0].compute_hash();
+    let unreadable = t_bj.push(&mine).await.expect_err("unreadable");
+    assert!(
+        matches!(&unreadable, CoreError::HubRefused { code, .. } if code == "hub.unreadable_event"),
+        "{unreadable:?}"
+    );
     // Starting past the hub's next sequence: nothing taken, the reply asks from 1.
     let mut late = sync::outgoing(&bj, 2, 100).await.expect("bj events");
     late.events.truncate(1);
