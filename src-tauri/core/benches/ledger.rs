@@ -434,5 +434,61 @@ fn bench_stats(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_stats);
+/// Saving one complaint (`cases.create` as the intake form calls it: validation, the consumer's
+/// sealed personal data, the event appended to the chain, the ledger row, the search index)
+/// into the ledger of `n` cases, beside the least a case's save can be: a consumer row and a
+/// case row inserted in one transaction by the `sqlite3` tool on the same file, in WAL mode
+/// with `synchronous=NORMAL` as the app runs (its time includes starting `sqlite3`).
+fn bench_intake(c: &mut Criterion) {
+    let (n, rt, path, db) = database();
+    let mut group = c.benchmark_group(format!("intake_{n}"));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
+    let seq = std::sync::atomic::AtomicU64::new(0);
+    let site: String = rt
+        .block_on(sqlx::query_scalar("SELECT site_id FROM site").fetch_one(db.pool()))
+        .expect("site");
+    group.bench_function("cases.create", |b| {
+        b.iter(|| {
+            let i = seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let request = json!({
+                "consumer": {"name": format!("李{}", ["娜", "伟", "敏"][(i % 3) as usize]),
+                    "mobile": format!("137{:08}", i)},
+                "channel": "hotline", "product_name": PRODUCTS[i as usize % PRODUCTS.len()], "quantity": 1,
+                "content": format!("购买第{}天出现故障，多次联系门店未解决，要求退货退款", i % 30 + 1),
+                "demand": "refund", "category": "product_quality", "department_id": "DEP-03",
+                "severity": "general", "complexity": "complex"});
+            rt.block_on(redress_core::ops::dispatch(
+                &db,
+                &Actor::system(),
+                "cases.create",
+                &request.to_string(),
+            ))
+            .expect("intake")
+        })
+    });
+    group.bench_function("sqlite3_cli/insert_case", |b| {
+        b.iter(|| {
+            let i = seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let sql = format!(
+                "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE; \
+                 INSERT INTO consumers (id, name, mobile) VALUES ('b{i}', '李娜', '137{i:08}'); \
+                 INSERT INTO cases (id, case_no, site_id, received_at, channel, department_id, \
+                 consumer_id, product_name, quantity, category, severity, complexity, content, \
+                 demand, status, received_by, due_at, created_hlc, updated_hlc) VALUES ('b{i}', \
+                 '2026-HQ-B{i:07}', '{site}', strftime('%Y-%m-%dT%H:%M:%fZ','now'), 'hotline', \
+                 'u-DEP-03', 'b{i}', '燃气热水器', 1, 'product_quality', 'general', 'complex', \
+                 '购买后出现故障，要求退货退款', 'refund', 'received', '系统', \
+                 strftime('%Y-%m-%dT%H:%M:%fZ','now','+7 days'), 0, 0); COMMIT;"
+            );
+            let out = Command::new("sqlite3").arg(&path).arg(sql).output().expect("sqlite3");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_stats, bench_intake);
 criterion_main!(benches);
