@@ -388,7 +388,8 @@ async fn survey_files_import_whole_or_not_at_all_and_sit_beside_the_complaints()
     let (a, b) = (&stores[0], &stores[1]);
     let this = today();
     let m = |back: u32| this.checked_sub_months(Months::new(back)).expect("m");
-    let day = |back: u32| m(back).format("%Y-%m-05").to_string();
+    // The first of the month: never in the future (the 5th was, on the 1st to the 4th).
+    let day = |back: u32| m(back).format("%Y-%m-01").to_string();
 
     // A file with broken rows: every problem reported, nothing imported.
     let broken = t.dir.path().join("坏文件.csv");
