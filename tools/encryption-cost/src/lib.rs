@@ -1,0 +1,1 @@
+//! See Cargo.toml: this crate holds only a benchmark.
