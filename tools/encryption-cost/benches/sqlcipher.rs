@@ -17,7 +17,11 @@ const KEY: &str = "x'2DD29CA851E7B56E4697B0E1F08507293D761A05CE4D1B628663F411A80
 fn data(n: u64) -> (PathBuf, PathBuf) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     let source = dir.join(format!("ledger-{n}.db"));
-    assert!(source.exists(), "{} first: cargo bench -p redress-core --bench ledger", source.display());
+    assert!(
+        source.exists(),
+        "{} first: cargo bench -p redress-core --bench ledger",
+        source.display()
+    );
     let export = |name: &str, key: &str| {
         let path = dir.join(format!("ledger-{n}.{name}.db"));
         if !path.exists() {
@@ -38,8 +42,10 @@ fn open(path: &Path, key: bool) -> Connection {
     if key {
         conn.execute_batch(&format!("PRAGMA key = \"{KEY}\";")).expect("key");
     }
-    conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-        .expect("pragmas");
+    conn.execute_batch(
+        "PRAGMA cache_size = -32768; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+    )
+    .expect("pragmas");
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0)).expect("readable");
     assert!(n > 0);
     conn
@@ -81,7 +87,10 @@ fn bench(c: &mut Criterion) {
     let (plain, encrypted) = data(n);
     let files = [("plain", open(&plain, false)), ("sqlcipher", open(&encrypted, true))];
     let mut group = c.benchmark_group(format!("encryption_{n}"));
-    group.sample_size(10).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(2));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10))
+        .warm_up_time(Duration::from_secs(2));
     for (name, sql) in QUERIES {
         for (kind, conn) in &files {
             group.bench_function(format!("{name}/{kind}"), |b| b.iter(|| run(conn, sql)));
