@@ -178,16 +178,17 @@ export async function choose(browser, testId, text) {
 
 /**
  * Starts the app on a fresh database and returns { browser, dbPath, close }. `instance` 1, 2…
- * starts another app beside the first (its own data folder, driver and ports).
+ * starts another app beside the first (its own data folder, driver and ports). `database`
+ * starts it on that existing file instead (used in place and left there).
  */
-export async function startApp({ instance = 0 } = {}) {
+export async function startApp({ instance = 0, database } = {}) {
   const port = PORT + 2 * instance;
   const nativePort = NATIVE_PORT + 2 * instance;
   if (await listening(port)) {
     throw new Error(`something already listens on port ${port}: stop the old tauri-driver first`);
   }
   const dir = mkdtempSync(join(tmpdir(), "redress-e2e-"));
-  const dbPath = join(dir, "redress.db");
+  const dbPath = database ?? join(dir, "redress.db");
   // The app's web storage, logs and default data folder go to the temporary folder too, so that
   // every run starts as a first start. Its own process group, so that stopping the driver also
   // stops WebKitWebDriver and the app.
