@@ -246,6 +246,9 @@ async fn the_daily_backup_runs_once_a_day_into_the_folder_set_and_failures_are_r
         (Value::Null, json!(30), json!(true))
     );
     assert_eq!(view["due"], false, "nothing is due without a folder");
+    // This site, to tell another site's backup apart before a restore.
+    assert_eq!(view["site_code"], t.db.site().site_code.as_str());
+    assert_eq!(view["site_id"], t.db.site().site_id.as_str());
     assert_eq!(redress_core::ops::backup::run_if_due(&t.db).await.expect("run"), None);
 
     // Bad settings: each field named, nothing saved.

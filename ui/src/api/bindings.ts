@@ -196,7 +196,11 @@ folder_problem: string | null,
 /**
  * Databases a restore replaced, kept beside this one until discarded (newest first).
  */
-replaced: Array<ReplacedDatabase>, };
+replaced: Array<ReplacedDatabase>, 
+/**
+ * This site's own id and code: a backup of another site is told apart before a restore.
+ */
+site_id: string, site_code: string, };
 
 export type Breakdown = { dimension: StatsDimension, items: Array<BreakdownItem>, };
 

@@ -2354,6 +2354,8 @@ export const en: Messages = {
       restore: "Restore",
       restoreTitle: "Replace the current data with this backup?",
       restoreWhat: (at: string, site: string, cases: number) => `The data goes back to ${at} (site ${site}, ${cases} cases). Anything entered since is not in this backup.`,
+      restoreOtherSite: (theirs: string, ours: string) =>
+        `This is a backup of site ${theirs}, and this computer is site ${ours}. After the restore this computer works as ${theirs} (its case numbers and sync credential with it): do this only when a new computer takes over from ${theirs}.`,
       restoreKeeps: "The backup is checked in full first; the current database is kept beside it, as it is, until you delete it. Everyone signs in again afterwards.",
       restoreOk: "Restore",
       restoredTitle: "Restored",

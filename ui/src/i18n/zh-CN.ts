@@ -2367,6 +2367,8 @@ export const zhCN = {
       restore: "恢复",
       restoreTitle: "用此备份替换当前数据？",
       restoreWhat: (at: string, site: string, cases: number) => `将恢复到 ${at} 的数据（站点 ${site}，${cases} 件案件）。此后录入的内容不在该备份中。`,
+      restoreOtherSite: (theirs: string, ours: string) =>
+        `这是站点 ${theirs} 的备份，而本机是站点 ${ours}。恢复后本机将以 ${theirs} 的身份继续工作（案件编号、同步凭据均随之改变）；仅在用新电脑接替 ${theirs} 时这样做。`,
       restoreKeeps: "恢复前会先完整校验备份；当前数据库会原样保留在旁边，确认无误后可删除。恢复后所有人需重新登录。",
       restoreOk: "恢复",
       restoredTitle: "已恢复",

@@ -81,6 +81,9 @@ pub struct BackupView {
     pub folder_problem: Option<String>,
     /// Databases a restore replaced, kept beside this one until discarded (newest first).
     pub replaced: Vec<ReplacedDatabase>,
+    /// This site's own id and code: a backup of another site is told apart before a restore.
+    pub site_id: String,
+    pub site_code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -156,6 +159,8 @@ async fn view(db: &Db) -> CoreResult<BackupView> {
         backups,
         folder_problem,
         replaced,
+        site_id: db.site().site_id,
+        site_code: db.site().site_code,
     })
 }
 

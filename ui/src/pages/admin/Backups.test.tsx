@@ -65,6 +65,8 @@ const VIEW: BackupView = {
   backups: [BACKUP],
   folder_problem: null,
   replaced: [],
+  site_id: "site-hq",
+  site_code: "HQ",
 };
 
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
@@ -181,6 +183,7 @@ describe("Backups", { timeout: 20_000 }, () => {
     renderBackups();
     fireEvent.click(await screen.findByTestId("backup-restore"));
     await screen.findByText("将恢复到 2026-11-30 09:30 的数据（站点 HQ，1234 件案件）。此后录入的内容不在该备份中。");
+    expect(screen.queryByTestId("backup-restore-other-site")).toBeNull();
     expect(shell.restored).toEqual([]);
     fireEvent.click(await screen.findByTestId("backup-restore-ok"));
     const done = await screen.findByTestId("backup-restored");
@@ -190,6 +193,15 @@ describe("Backups", { timeout: 20_000 }, () => {
     expect(shell.restored).toEqual([BACKUP.path]);
     fireEvent.click(screen.getByTestId("backup-restored-ok"));
     await waitFor(() => expect(session.refreshed).toBe(1));
+  });
+
+  it("warns before restoring another site's backup, and only then", async () => {
+    answer({}, { ...VIEW, site_id: "site-sh01", site_code: "SH01" });
+    renderBackups();
+    fireEvent.click(await screen.findByTestId("backup-restore"));
+    const warning = await screen.findByTestId("backup-restore-other-site");
+    expect(warning.textContent).toContain("这是站点 HQ 的备份，而本机是站点 SH01");
+    expect(shell.restored).toEqual([]);
   });
 
   it("a refused restore says why and changes nothing", async () => {

@@ -123,6 +123,14 @@ export function Backups() {
       content: (
         <Space orientation="vertical">
           <Typography.Text>{t.restoreWhat(formatDateTime(b.manifest.created_at), b.manifest.site_code, b.manifest.cases)}</Typography.Text>
+          {view && b.manifest.site_id !== view.site_id && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="backup-restore-other-site"
+              title={t.restoreOtherSite(b.manifest.site_code, view.site_code)}
+            />
+          )}
           <Typography.Text type="secondary">{t.restoreKeeps}</Typography.Text>
         </Space>
       ),
