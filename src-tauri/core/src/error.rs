@@ -211,10 +211,12 @@ impl CoreError {
             CoreError::NotABackup { .. } => "backup.not_a_backup",
             CoreError::ReadOnlyStorage { .. } => "storage.read_only",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
-            _ if self.storage_condition() == Some(Condition::Full) => "storage.full",
-            _ if self.storage_condition() == Some(Condition::ReadOnly) => "storage.read_only",
-            CoreError::Database(_) => "storage.database",
-            CoreError::Io(_) => "storage.io",
+            CoreError::Database(_) | CoreError::Io(_) => match self.storage_condition() {
+                Some(Condition::Full) => "storage.full",
+                Some(Condition::ReadOnly) => "storage.read_only",
+                None if matches!(self, CoreError::Io(_)) => "storage.io",
+                None => "storage.database",
+            },
             CoreError::Internal(_) => "internal",
         }
     }
@@ -223,8 +225,8 @@ impl CoreError {
     /// result codes (extended ones included) or the operating system's.
     pub(crate) fn storage_condition(&self) -> Option<Condition> {
         let io = match self {
-            CoreError::Database(sqlx::Error::Database(d)) => {
-                let code = d.code()?.parse::<i32>().ok()?;
+            CoreError::Database(e @ sqlx::Error::Database(_)) => {
+                let code = sqlite_code(e)?;
                 return match code & 0xff {
                     // SQLITE_FULL, and SQLITE_IOERR_SHMSIZE: the shared-memory file beside a
                     // database in WAL mode could not grow, which on opening is a full disk.
@@ -247,6 +249,9 @@ impl CoreError {
 
     fn message(&self, lang: Lang) -> String {
         use CoreError::*;
+        if let Some(condition) = self.storage_condition() {
+            return condition.message(lang);
+        }
         match (self, lang) {
             (MalformedRequest { operation, detail, .. }, Lang::Zh) => {
                 format!("“{operation}”的请求格式不正确：{detail}")
@@ -545,23 +550,6 @@ impl CoreError {
                  write protection or the network drive"
             ),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
-            (_, Lang::Zh) if self.storage_condition() == Some(Condition::Full) => {
-                "磁盘空间已满，本次操作未保存，已填写的内容仍保留。请清理磁盘空间后再试".into()
-            }
-            (_, Lang::En) if self.storage_condition() == Some(Condition::Full) => {
-                "The disk is full: nothing of this was saved, and what you entered is kept. \
-                 Free some space, then try again"
-                    .into()
-            }
-            (_, Lang::Zh) if self.storage_condition() == Some(Condition::ReadOnly) => {
-                "数据文件夹无法写入（只读、写保护或没有写入权限），本次操作未保存，已填写的内容仍保留"
-                    .into()
-            }
-            (_, Lang::En) if self.storage_condition() == Some(Condition::ReadOnly) => {
-                "The data folder cannot be written (read-only, write-protected or no \
-                 permission): nothing of this was saved, and what you entered is kept"
-                    .into()
-            }
             (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
             (Database(e), Lang::En) => format!("A database operation failed: {e}"),
             (Io(e), Lang::Zh) => format!("文件读写失败：{e}"),
@@ -608,19 +596,47 @@ fn backup_problem(kind: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A full disk, or a folder that cannot be written: one message each, whatever the write was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Condition {
     Full,
     ReadOnly,
 }
 
-/// SQLITE_BUSY or SQLITE_LOCKED, extended codes included (sqlx reports the extended code:
-/// 517 is SQLITE_BUSY_SNAPSHOT, 261 SQLITE_BUSY_RECOVERY).
+impl Condition {
+    fn message(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Condition::Full, Lang::Zh) => {
+                "磁盘空间已满，本次操作未保存，已填写的内容仍保留。请清理磁盘空间后再试".into()
+            }
+            (Condition::Full, Lang::En) => "The disk is full: nothing of this was saved, and \
+                 what you entered is kept. Free some space, then try again"
+                .into(),
+            (Condition::ReadOnly, Lang::Zh) => {
+                "数据文件夹无法写入（只读、写保护或没有写入权限），本次操作未保存，已填写的内容仍保留"
+                    .into()
+            }
+            (Condition::ReadOnly, Lang::En) => "The data folder cannot be written (read-only, \
+                 write-protected or no permission): nothing of this was saved, and what you \
+                 entered is kept"
+                .into(),
+        }
+    }
+}
+
+/// SQLite's result code of a database error, extended (sqlx reports the extended code; its
+/// low byte is the primary one).
+fn sqlite_code(e: &sqlx::Error) -> Option<i32> {
+    match e {
+        sqlx::Error::Database(d) => d.code()?.parse().ok(),
+        _ => None,
+    }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, extended codes included (517 is SQLITE_BUSY_SNAPSHOT, 261
+/// SQLITE_BUSY_RECOVERY).
 fn is_busy(e: &sqlx::Error) -> bool {
-    let primary = |d: &dyn sqlx::error::DatabaseError| {
-        d.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff)
-    };
-    matches!(e, sqlx::Error::Database(d) if matches!(primary(d.as_ref()), Some(5 | 6)))
+    matches!(sqlite_code(e).map(|c| c & 0xff), Some(5 | 6))
         || matches!(e, sqlx::Error::PoolTimedOut)
 }
 
