@@ -145,23 +145,30 @@ async fn bundles_out_of_order_and_twice_converge_and_altered_ones_are_refused() 
     assert_eq!(log.iter().filter(|l| l.direction == "import").count(), 3);
 }
 
-#[tokio::test]
-async fn a_bundle_carries_the_evidence_files_its_events_refer_to() {
-    let dir = tempfile::tempdir().expect("dir");
-    let hq = site(dir.path(), "HQ").await;
+/// Headquarters with `cases` demo cases and a branch `code`, each with its signing key; the
+/// branch has taken everything headquarters holds by bundle.
+async fn hq_and_branch(dir: &std::path::Path, cases: u32, seed: u64, code: &str) -> (Db, Db) {
+    let hq = site(dir, "HQ").await;
     redress_core::ops::demo::generate(
         &hq,
         &Actor::system(),
-        DemoRequest { cases: 1, seed: Some(7), until: Some("2026-11-17".into()) },
+        DemoRequest { cases, seed: Some(seed), until: Some("2026-11-17".into()) },
     )
     .await
     .expect("demo");
-    let branch = site(dir.path(), "GZ02").await;
+    let branch = site(dir, code).await;
     bundle::set_own_key(&hq, Some(&bundle::new_key_pair().0)).await.expect("key");
     bundle::set_own_key(&branch, Some(&bundle::new_key_pair().0)).await.expect("key");
-    let all = dir.path().join("hq-all.redress-bundle");
+    let all = dir.join("hq-all.redress-bundle");
     bundle::export(&hq, &all, bundle::Scope::All, None).await.expect("export");
     bundle::import(&branch, &all, None).await.expect("import");
+    (hq, branch)
+}
+
+#[tokio::test]
+async fn a_bundle_carries_the_evidence_files_its_events_refer_to() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (hq, branch) = hq_and_branch(dir.path(), 1, 7, "GZ02").await;
 
     // The branch takes a complaint with a photo of the damage, offline.
     let case_no = intake(&branch, 1).await;
@@ -215,21 +222,7 @@ async fn a_bundle_carries_the_evidence_files_its_events_refer_to() {
 #[tokio::test]
 async fn damaged_and_hostile_bundles_are_refused_or_taken_soundly() {
     let dir = tempfile::tempdir().expect("dir");
-    let hq = site(dir.path(), "HQ").await;
-    redress_core::ops::demo::generate(
-        &hq,
-        &Actor::system(),
-        DemoRequest { cases: 2, seed: Some(5), until: Some("2026-11-17".into()) },
-    )
-    .await
-    .expect("demo");
-    let branch = site(dir.path(), "GZ01").await;
-    bundle::set_own_key(&hq, Some(&bundle::new_key_pair().0)).await.expect("key");
-    let branch_key = bundle::new_key_pair().0;
-    bundle::set_own_key(&branch, Some(&branch_key)).await.expect("key");
-    let all = dir.path().join("hq-all.redress-bundle");
-    bundle::export(&hq, &all, bundle::Scope::All, None).await.expect("export");
-    bundle::import(&branch, &all, None).await.expect("import");
+    let (hq, branch) = hq_and_branch(dir.path(), 2, 5, "GZ01").await;
     for n in 1..=3 {
         intake(&branch, n).await;
     }
@@ -237,7 +230,8 @@ async fn damaged_and_hostile_bundles_are_refused_or_taken_soundly() {
     bundle::export(&branch, &good_path, bundle::Scope::Waiting, None).await.expect("export");
     let good = std::fs::read(&good_path).expect("read");
     let whole = bundle::decode(&good).expect("decode");
-    let signer = bundle::signing_key(&branch_key).expect("key");
+    let signer =
+        bundle::signing_key(&bundle::own_key(&branch).await.expect("k").expect("k")).expect("key");
     let template = hq.path().to_path_buf();
     hq.close().await;
 

@@ -183,6 +183,25 @@ async fn wait_up(client: &HubClient) {
     panic!("the hub did not come up");
 }
 
+/// What a site holds acknowledged, and everything the hub holds: (event, hub number) in the
+/// hub's order.
+async fn acknowledged_and_at_hub(
+    db: &redress_core::Db,
+    hub: &Store,
+) -> (Vec<(String, i64)>, Vec<(String, i64)>) {
+    let held = sqlx::query_as(
+        "SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL ORDER BY server_seq",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("acks");
+    let at_hub = sqlx::query_as("SELECT event_id, server_seq FROM events ORDER BY server_seq")
+        .fetch_all(hub.pool())
+        .await
+        .expect("hub events");
+    (held, at_hub)
+}
+
 /// Delays that land at different points of a sync (deterministic, spread over 20–420 ms).
 fn delays(n: usize) -> Vec<u64> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -258,18 +277,8 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     let hub_store = Store::connect(&pg.url("faults"), 2).await.expect("connect");
     let (events, top) = hub_store.counts().await.expect("counts");
     assert_eq!(events, top, "numbered without gaps");
-    let held: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL ORDER BY server_seq",
-    )
-    .fetch_all(hq.pool())
-    .await
-    .expect("acks");
+    let (held, at_hub) = acknowledged_and_at_hub(&hq, &hub_store).await;
     assert_eq!(held.len() as i64, events, "every event is at the hub and acknowledged");
-    let at_hub: Vec<(String, i64)> =
-        sqlx::query_as("SELECT event_id, server_seq FROM events ORDER BY server_seq")
-            .fetch_all(hub_store.pool())
-            .await
-            .expect("hub events");
     assert_eq!(held, at_hub, "each event under the number headquarters recorded for it");
     assert_eq!(redress_core::event_log::verify(&hq).await.expect("chain") as i64, events);
     // The branch that pulled under fire holds exactly what it may see: its own events, those of
@@ -425,18 +434,8 @@ async fn a_writer_killed_hundreds_of_times_loses_nothing_it_reported() {
         }
         checked_evidence += entries.len();
         // What the hub acknowledged is at the hub under that number.
-        let acked: Vec<(String, i64)> =
-            sqlx::query_as("SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL")
-                .fetch_all(db.pool())
-                .await
-                .expect("acks");
-        let at_hub: std::collections::HashMap<String, i64> =
-            sqlx::query_as("SELECT event_id, server_seq FROM events")
-                .fetch_all(hub_store.pool())
-                .await
-                .expect("hub events")
-                .into_iter()
-                .collect();
+        let (acked, at_hub) = acknowledged_and_at_hub(&db, &hub_store).await;
+        let at_hub: std::collections::HashMap<String, i64> = at_hub.into_iter().collect();
         for (event, seq) in &acked {
             assert_eq!(at_hub.get(event), Some(seq), "round {round}: event {event} acknowledged");
         }
@@ -461,17 +460,7 @@ async fn a_writer_killed_hundreds_of_times_loses_nothing_it_reported() {
     assert_eq!(sync::run(&db, &client, 500, |_| {}).await.expect("sync").waiting, 0);
     let (events, top) = hub_store.counts().await.expect("counts");
     assert_eq!(events, top, "numbered without gaps");
-    let held: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT event_id, server_seq FROM events WHERE server_seq IS NOT NULL ORDER BY server_seq",
-    )
-    .fetch_all(db.pool())
-    .await
-    .expect("acks");
-    let at_hub: Vec<(String, i64)> =
-        sqlx::query_as("SELECT event_id, server_seq FROM events ORDER BY server_seq")
-            .fetch_all(hub_store.pool())
-            .await
-            .expect("hub events");
+    let (held, at_hub) = acknowledged_and_at_hub(&db, &hub_store).await;
     assert_eq!(held, at_hub, "each event at the hub under the number the branch recorded");
     let state = projection::snapshot(&db).await.expect("snapshot");
     projection::rebuild(&db).await.expect("rebuild");
