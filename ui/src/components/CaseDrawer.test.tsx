@@ -272,7 +272,7 @@ describe("CaseDrawer", { timeout: 20_000 }, () => {
     expect(request.informed_by).toBe("phone");
     expect(request.informed_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(1));
-    expect(sent("cases.get")).toHaveLength(2);
+    await waitFor(() => expect(sent("cases.get")).toHaveLength(2));
   });
 
   it("puts the case under legal hold with the reason typed, and shows the hold once loaded again", async () => {

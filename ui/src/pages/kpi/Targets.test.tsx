@@ -107,7 +107,7 @@ describe("Targets", { timeout: 30_000 }, () => {
     await waitFor(() => expect(sent("kpi.target_set")).toHaveLength(2));
     expect(sent("kpi.target_set")[1]).toEqual({ period: "2026-Q2", kpi: "on_time_rate", goal: 95, limit: 90 });
     await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(1));
-    expect(sent("kpi.targets")).toHaveLength(2);
+    await waitFor(() => expect(sent("kpi.targets")).toHaveLength(2));
   });
 
   it("edits a unit's target and removes one", async () => {

@@ -112,7 +112,8 @@ describe("Volume", { timeout: 30_000 }, () => {
       ]),
     );
     await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(1));
-    expect(lists()).toBe(2);
+    // The list is asked again once the change has rendered, which may come after onChanged.
+    await waitFor(() => expect(lists()).toBe(2));
     await waitFor(() => expect(screen.queryByTestId("volume-changes")).toBeNull());
   });
 
