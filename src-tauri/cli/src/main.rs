@@ -475,10 +475,21 @@ async fn restore(
         let restored = backup::restore(path, dir).await?;
         let db = redress_core::storage::open(OpenOptions::new(path)).await?;
         let events = redress_core::event_log::verify(&db).await;
+        let status = redress_core::sync::status(&db).await;
         db.close().await;
         let mut value =
             serde_json::to_value(restored).map_err(|e| CoreError::Internal(e.to_string()))?;
         value["events_checked_after_open"] = serde_json::json!(events?);
+        // A site with a hub records nothing until a sync has taken back its later events.
+        let must_sync = status?.restored_at.is_some();
+        value["sync_before_recording"] = serde_json::json!(must_sync);
+        if must_sync {
+            eprintln!(
+                "须先同步（redress-cli sync）取回本站点在备份之后记下的内容，才能再记录 / \
+                 sync first (redress-cli sync) to take back what this site recorded after the \
+                 backup"
+            );
+        }
         Ok(value)
     };
     Ok((value.map_err(|e| CoreError::Internal(e.to_string()))?, ExitCode::SUCCESS))

@@ -342,6 +342,8 @@ fn a_backup_is_made_checked_and_restored_from_the_command_line() {
     assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stdout));
     let restored = json(&restored);
     assert_eq!(restored["events_checked_after_open"], backup["manifest"]["events"]);
+    // No hub: nothing of this site is elsewhere to take back first.
+    assert_eq!(restored["sync_before_recording"], false);
     let kept = restored["replaced_kept_at"].as_str().expect("kept");
     assert!(Path::new(kept).join("x.db").is_file());
     let listed = json(&cli(&db, &["call", "cases.list", r#"{"limit": 500}"#]));

@@ -335,6 +335,13 @@ pub async fn restore_checked(
         return Err(CoreError::BackupInvalid { problems: vec![("checksum", DATABASE.into())] });
     }
     fs::File::open(&incoming)?.sync_all()?;
+    // Written before the swap, so that no restored file is ever opened without it: the next
+    // open marks the database restored (`storage::open`), and with a hub configured nothing is
+    // recorded before a sync has taken back what the hub holds of this site after the backup.
+    // (A restore cut short before the swap leaves it on the old file: one sync clears it.)
+    let marker = restored_marker(db_path);
+    fs::write(&marker, backup.display().to_string())?;
+    fs::File::open(&marker)?.sync_all()?;
     let replaced_kept_at = set_aside(db_path)?;
     fs::rename(&incoming, db_path)?;
     tracing::info!(
@@ -347,6 +354,12 @@ pub async fn restore_checked(
         replaced_kept_at: replaced_kept_at.map(|p| p.display().to_string()),
         evidence_added,
     })
+}
+
+/// `<db>.restored` beside the database: a restore replaced it, and no program has opened it
+/// since.
+pub fn restored_marker(db_path: &Path) -> PathBuf {
+    sibling(db_path, "restored")
 }
 
 /// Databases a restore set aside beside `db_path`, newest first.

@@ -151,6 +151,11 @@ pub enum CoreError {
     /// by `storage_condition`.
     #[error("the data folder {path} cannot be written")]
     ReadOnlyStorage { path: String },
+    /// The database was restored from a backup and has not synced with its hub since: the hub
+    /// may hold events this site recorded after the backup, and a new one would take the place
+    /// of one of them in the site's chain. Recording waits for the first sync.
+    #[error("restored from a backup: sync with the hub before recording")]
+    RestoredUnsynced,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("i/o error: {0}")]
@@ -210,6 +215,7 @@ impl CoreError {
             CoreError::BackupInvalid { .. } => "backup.invalid",
             CoreError::NotABackup { .. } => "backup.not_a_backup",
             CoreError::ReadOnlyStorage { .. } => "storage.read_only",
+            CoreError::RestoredUnsynced => "sync.restored_unsynced",
             CoreError::Database(e) if is_busy(e) => "storage.busy",
             CoreError::Database(_) | CoreError::Io(_) => match self.storage_condition() {
                 Some(Condition::Full) => "storage.full",
@@ -549,6 +555,14 @@ impl CoreError {
                  permission); nothing was changed. Check the folder's permissions, the disk's \
                  write protection or the network drive"
             ),
+            (RestoredUnsynced, Lang::Zh) => "此电脑的数据刚从备份恢复，总部可能存有本站点在备份之后记下的内容。\
+                 须先与总部同步一次把它们取回，才能再记录（同步栏的“立即同步”；能连上总部时程序也会自动同步）"
+                .into(),
+            (RestoredUnsynced, Lang::En) => "This computer's data was just restored from a backup, and \
+                 the hub may hold what this site recorded after that backup. Sync with the hub once \
+                 to take it back before recording anything (Sync now in the sync bar; the app also \
+                 syncs on its own when the hub can be reached)"
+                .into(),
             (Database(e), _) if is_busy(e) => CoreError::Busy(String::new()).message(lang),
             (Database(e), Lang::Zh) => format!("数据库操作失败：{e}"),
             (Database(e), Lang::En) => format!("A database operation failed: {e}"),
@@ -796,6 +810,7 @@ mod tests {
             (CoreError::Io(std::io::ErrorKind::StorageFull.into()), "storage.full"),
             (CoreError::Io(std::io::ErrorKind::ReadOnlyFilesystem.into()), "storage.read_only"),
             (CoreError::ReadOnlyStorage { path: "/x".into() }, "storage.read_only"),
+            (CoreError::RestoredUnsynced, "sync.restored_unsynced"),
             (
                 CoreError::BackupInvalid { problems: vec![("chain", "site s, seq 3".into())] },
                 "backup.invalid",

@@ -123,6 +123,7 @@ pub(crate) async fn append_indexing(
     if let Some(case_id) = &new.case_id {
         crate::ownership::check_local(conn, &db.site().site_id, case_id, &new.body).await?;
     }
+    refuse_while_restored(conn).await?;
     let (kind, payload) = new.body.encode()?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
@@ -196,6 +197,68 @@ pub(crate) async fn append_indexing(
     Ok(event)
 }
 
+/// Whether this database was restored from a backup and has not synced with its hub since
+/// (`sync_state.restored_at`).
+pub(crate) async fn restored(conn: &mut SqliteConnection) -> CoreResult<bool> {
+    let at: Option<String> =
+        sqlx::query_scalar("SELECT restored_at FROM sync_state").fetch_one(&mut *conn).await?;
+    Ok(at.is_some())
+}
+
+/// Nothing of this site is recorded between a restore and the sync that takes back its later
+/// events from the hub: the event would take the place of one of them in the site's chain.
+async fn refuse_while_restored(conn: &mut SqliteConnection) -> CoreResult<()> {
+    if restored(conn).await? {
+        return Err(CoreError::RestoredUnsynced);
+    }
+    Ok(())
+}
+
+/// Appends a sign-in record: at once, or, between a restore and the sync after it (signing in
+/// must work then, to sync), kept aside and appended by that sync (`append_deferred`), with the
+/// time it happened.
+pub async fn append_or_defer(
+    conn: &mut SqliteConnection,
+    db: &Db,
+    actor: &Actor,
+    new: NewEvent,
+) -> CoreResult<()> {
+    if !restored(conn).await? {
+        return append(conn, db, actor, new).await.map(|_| ());
+    }
+    let (kind, payload) = new.body.encode()?;
+    sqlx::query(
+        "INSERT INTO deferred_events (actor, occurred_at, kind, payload) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&actor.id)
+    .bind(time::to_db(new.occurred_at))
+    .bind(kind)
+    .bind(payload)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Appends the records kept aside while the database waited for its first sync after a
+/// restore, in the order they were made; inside the caller's write transaction, which has
+/// cleared `restored_at`.
+pub(crate) async fn append_deferred(conn: &mut SqliteConnection, db: &Db) -> CoreResult<u64> {
+    let kept: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, actor, occurred_at, kind, payload FROM deferred_events ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (_, actor, occurred_at, kind, payload) in &kept {
+        let actor = Actor { id: actor.clone(), ..Actor::system() };
+        let occurred_at = time::from_db(occurred_at)
+            .ok_or_else(|| CoreError::Internal(format!("deferred record at {occurred_at}")))?;
+        let body = EventBody::decode(kind, payload)?;
+        append(conn, db, &actor, NewEvent { case_id: None, occurred_at, body }).await?;
+    }
+    sqlx::query("DELETE FROM deferred_events").execute(&mut *conn).await?;
+    Ok(kept.len() as u64)
+}
+
 /// Appends many events of this site in a few statements, chained and clocked exactly as
 /// [`append`] would, **without** applying them: the caller (a bulk writer such as the importer)
 /// writes their projection itself, and a rebuild from the log must give the same state
@@ -206,6 +269,7 @@ pub async fn append_bulk(
     actor: &Actor,
     events: &[&NewEvent],
 ) -> CoreResult<Vec<StoredEvent>> {
+    refuse_while_restored(conn).await?;
     let head: Option<(i64, String, i64)> = sqlx::query_as(
         "SELECT site_seq, hash, hlc FROM events WHERE site_id = ? ORDER BY site_seq DESC LIMIT 1",
     )

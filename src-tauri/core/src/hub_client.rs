@@ -173,6 +173,20 @@ impl Transport for HubClient {
         self.post("/v1/pull", request).await
     }
 
+    /// Nothing from a hub older than `POST /v1/own` (404).
+    async fn own_events(&self, request: &crate::sync::OwnEventsRequest) -> CoreResult<PullReply> {
+        match self.post("/v1/own", request).await {
+            Err(CoreError::HubRefused { status: 404, .. }) => Ok(PullReply {
+                events: Vec::new(),
+                keys: Vec::new(),
+                last: 0,
+                more: false,
+                reset: false,
+            }),
+            other => other,
+        }
+    }
+
     async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
         let request = crate::sync::CaseEventsRequest { case_ids: case_ids.to_vec() };
         self.post("/v1/cases/events", &request).await

@@ -118,6 +118,16 @@ pub struct CaseEventsRequest {
 /// Cases asked for at once.
 pub const MAX_CASES: usize = 100;
 
+/// This site's own events the hub holds past `after` (a site sequence), in the site's order
+/// (`POST /v1/own`): those a database restored from a backup lacks. Answered as a pull (`last`
+/// 0: the cursor does not move).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OwnEventsRequest {
+    pub after: i64,
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+}
+
 fn default_limit() -> u32 {
     MAX_BATCH
 }
@@ -149,6 +159,9 @@ pub struct SyncStatus {
     pub last_push_at: Option<String>,
     pub last_pull_at: Option<String>,
     pub last_error: Option<String>,
+    /// When this database was restored from a backup, until the sync after it has taken back
+    /// from the hub what this site recorded later (nothing may be recorded meanwhile).
+    pub restored_at: Option<String>,
 }
 
 pub(crate) fn wire(row: &sqlx::sqlite::SqliteRow) -> WireEvent {
@@ -163,7 +176,8 @@ pub async fn status(db: &Db) -> CoreResult<SyncStatus> {
             .fetch_one(&mut *conn)
             .await?;
     let r = sqlx::query(
-        "SELECT hub_url, cursor, last_push_at, last_pull_at, last_error FROM sync_state",
+        "SELECT hub_url, cursor, last_push_at, last_pull_at, last_error, restored_at \
+         FROM sync_state",
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -174,6 +188,7 @@ pub async fn status(db: &Db) -> CoreResult<SyncStatus> {
         last_push_at: r.get(2),
         last_pull_at: r.get(3),
         last_error: r.get(4),
+        restored_at: r.get(5),
     })
 }
 
@@ -912,6 +927,11 @@ pub trait Transport {
         &self,
         request: &PullRequest,
     ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
+    /// This site's own events the hub holds past a site sequence, in the site's order.
+    fn own_events(
+        &self,
+        request: &OwnEventsRequest,
+    ) -> impl std::future::Future<Output = CoreResult<PullReply>> + Send;
     /// The whole history of these cases (handed over to this site), as far as it may see it.
     fn case_events(
         &self,
@@ -1075,8 +1095,11 @@ pub struct SyncProgress {
 pub struct SyncReport {
     /// Events of this site the hub acknowledged in this sync.
     pub pushed: u64,
-    /// Events of other sites (or this site's, restored) stored by this sync.
+    /// Events of other sites stored by this sync.
     pub pulled: u64,
+    /// Events of this site the hub held and this database did not (it was restored from a
+    /// backup, or copied from an older one), taken back before anything was pushed.
+    pub recovered: u64,
     /// Events this site still has waiting (none after a sync that reached the hub).
     pub waiting: i64,
     pub cursor: i64,
@@ -1091,6 +1114,42 @@ pub struct SyncReport {
     /// Files refused on the way (changed on this disk or at the hub): `evidence verify` names
     /// them; the events went all the same.
     pub blobs_failed: u64,
+}
+
+/// Takes back this site's own events the hub holds beyond this database's last one: a database
+/// restored from a backup (or copied from an older one) lacks what the site recorded after it,
+/// and its next event would take the place of one of them in the site's chain. Asked at the
+/// start of every sync (an empty answer when nothing is missing); then a restored database may
+/// record again, and the sign-in records kept aside meanwhile are appended.
+async fn take_back_own<T: Transport>(db: &Db, transport: &T, batch: u32) -> CoreResult<u64> {
+    let own = db.site().site_id;
+    let mut recovered = 0;
+    loop {
+        let after: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(site_seq), 0) FROM events WHERE site_id = ?")
+                .bind(&own)
+                .fetch_one(db.pool())
+                .await?;
+        let reply = transport.own_events(&OwnEventsRequest { after, limit: batch }).await?;
+        if let Some(e) = reply.events.iter().find(|e| e.site_id != own || e.site_seq <= after) {
+            return Err(broken(e, "sent back as this site's own, past its last event"));
+        }
+        let applied = take_from_hub(db, &reply, false).await?;
+        recovered += applied.stored;
+        if !reply.more || applied.stored == 0 {
+            break;
+        }
+    }
+    let restored: Option<String> =
+        sqlx::query_scalar("SELECT restored_at FROM sync_state").fetch_one(db.pool()).await?;
+    if restored.is_some() {
+        let mut tx = db.begin_write().await?;
+        sqlx::query("UPDATE sync_state SET restored_at = NULL").execute(&mut *tx).await?;
+        let appended = crate::event_log::append_deferred(&mut tx, db).await?;
+        tx.commit().await?;
+        tracing::info!(recovered, appended, "restored database has its own events back");
+    }
+    Ok(recovered)
 }
 
 /// One full sync: push everything waiting (again from where the hub says it expects, if it
@@ -1108,7 +1167,10 @@ pub async fn run<T: Transport>(
         take_registered_code(db, &registered).await?;
     }
     let store = evidence::Store::for_database(db.path());
-    let mut report = SyncReport::default();
+    let mut report = SyncReport {
+        recovered: take_back_own(db, transport, batch).await?,
+        ..SyncReport::default()
+    };
     let mut files = BlobTally::default();
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;

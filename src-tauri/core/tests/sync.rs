@@ -15,7 +15,8 @@ use redress_core::ops::demo::DemoRequest;
 use redress_core::ops::dispatch;
 use redress_core::ownership::HubSite;
 use redress_core::sync::{
-    self, Ack, KeyGrant, PullReply, PullRequest, PushReply, PushRequest, Transport, WireEvent,
+    self, Ack, KeyGrant, OwnEventsRequest, PullReply, PullRequest, PushReply, PushRequest,
+    Transport, WireEvent,
 };
 use redress_core::{
     bundle, event_log, evidence, projection, storage, Actor, CoreError, CoreResult, Db, OpenOptions,
@@ -66,6 +67,19 @@ impl MemHub {
             site: Some(db.site().site_id.clone()),
         }
     }
+}
+
+/// The consumers' keys of the cases these events belong to.
+fn keys_of(hub: &Hub, events: &[WireEvent]) -> Vec<KeyGrant> {
+    hub.keys
+        .iter()
+        .filter(|((case, _), _)| events.iter().any(|e| e.case_id.as_deref() == Some(case)))
+        .map(|((case_id, consumer_id), key)| KeyGrant {
+            case_id: case_id.clone(),
+            consumer_id: consumer_id.clone(),
+            key: key.clone(),
+        })
+        .collect()
 }
 
 impl Transport for MemHub {
@@ -136,17 +150,25 @@ impl Transport for MemHub {
         let top = hub.events.len() as i64;
         let sent = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
         let last = if more { sent } else { sent.max(top) };
-        let keys = hub
-            .keys
+        let keys = keys_of(&hub, &events);
+        Ok(PullReply { more, events, keys, last, reset: false })
+    }
+
+    async fn own_events(&self, request: &OwnEventsRequest) -> CoreResult<PullReply> {
+        let hub = self.hub.lock().expect("hub");
+        let mut own: Vec<&WireEvent> = hub
+            .events
             .iter()
-            .filter(|((case, _), _)| events.iter().any(|e| e.case_id.as_deref() == Some(case)))
-            .map(|((case_id, consumer_id), key)| KeyGrant {
-                case_id: case_id.clone(),
-                consumer_id: consumer_id.clone(),
-                key: key.clone(),
+            .filter(|e| {
+                self.site.as_deref() == Some(e.site_id.as_str()) && e.site_seq > request.after
             })
             .collect();
-        Ok(PullReply { more, events, keys, last, reset: false })
+        own.sort_by_key(|e| e.site_seq);
+        let more = own.len() > request.limit as usize;
+        let events: Vec<WireEvent> =
+            own.into_iter().take(request.limit as usize).cloned().collect();
+        let keys = keys_of(&hub, &events);
+        Ok(PullReply { events, keys, last: 0, more, reset: false })
     }
 
     async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
@@ -259,20 +281,19 @@ fn step(sites: usize) -> impl Strategy<Value = Step> {
     ]
 }
 
+/// Complaint number `n`, as the intake form sends it.
+fn complaint(n: usize) -> serde_json::Value {
+    json!({"consumer": {"name": format!("顾客{n}"), "mobile": format!("1380000{n:04}")},
+        "channel": "hotline", "product_name": "燃气热水器", "quantity": 1,
+        "content": format!("第{n}号投诉：安装后漏水"), "demand": "repair",
+        "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
+        "complexity": "complex"})
+}
+
 async fn intake(db: &Db, n: usize) {
-    dispatch(
-        db,
-        &Actor::system(),
-        "cases.create",
-        &json!({"consumer": {"name": format!("顾客{n}"), "mobile": format!("1380000{n:04}")},
-            "channel": "hotline", "product_name": "燃气热水器", "quantity": 1,
-            "content": format!("第{n}号投诉：安装后漏水"), "demand": "repair",
-            "category": "product_quality", "department_id": "DEP-AS", "severity": "general",
-            "complexity": "complex"})
-        .to_string(),
-    )
-    .await
-    .expect("intake");
+    dispatch(db, &Actor::system(), "cases.create", &complaint(n).to_string())
+        .await
+        .expect("intake");
 }
 
 /// The first open case of a site (the same one at every site that has it).
@@ -1203,4 +1224,127 @@ async fn same_state_from_scratch(db: &Db, state: &str) {
     assert_eq!(projection::snapshot(db).await.expect("snapshot"), state);
     projection::rebuild(db).await.expect("rebuild");
     assert_eq!(projection::snapshot(db).await.expect("rebuilt"), state);
+}
+
+/// The last sequence number of a site's own events.
+async fn own_head(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT MAX(site_seq) FROM events WHERE site_id = ?")
+        .bind(&db.site().site_id)
+        .fetch_one(db.pool())
+        .await
+        .expect("head")
+}
+
+/// The numbers of Shanghai's cases a site holds, in order.
+async fn case_numbers(db: &Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT case_no FROM cases WHERE case_no LIKE '%-SH01-%' ORDER BY case_no")
+        .fetch_all(db.pool())
+        .await
+        .expect("numbers")
+}
+
+#[tokio::test]
+async fn a_restored_branch_takes_back_what_it_recorded_after_the_backup_before_it_records_again() {
+    use redress_core::auth::accounts::sign_in;
+    use redress_core::backup;
+    use redress_core::ops::auth::{setup_first_administrator, SetupRequest};
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 31).await;
+    let sh = open_site(dir.path(), "SH01", 0).await;
+    sync::configure(&sh.db, Some("https://hub.example.cn:8443"), Some("token"), None)
+        .await
+        .expect("hub");
+    let setup = SetupRequest {
+        username: "admin".into(),
+        display_name: "上海管理员".into(),
+        password: "Admin2026".into(),
+        site_code: None,
+        site_name: None,
+    };
+    setup_first_administrator(&sh.db, setup).await.expect("admin");
+    // Headquarters' organisation first (the departments a complaint goes to).
+    sync_all(&hub, &[&sh]).await;
+    intake(&sh.db, 1).await;
+    sync_all(&hub, &[&sh, &hq]).await;
+    let made = backup::create(&sh.db, &dir.path().join("备份"), None).await.expect("backup");
+    let at_backup = own_head(&sh.db).await;
+
+    // After the backup: two more complaints and a photo, all at the hub. Then the computer is
+    // lost.
+    intake(&sh.db, 2).await;
+    intake(&sh.db, 3).await;
+    let first: String =
+        sqlx::query_scalar("SELECT id FROM cases WHERE site_id = ? ORDER BY case_no LIMIT 1")
+            .bind(&sh.db.site().site_id)
+            .fetch_one(sh.db.pool())
+            .await
+            .expect("case");
+    let photo = dir.path().join("漏水照片.jpg");
+    std::fs::write(&photo, "照片".repeat(5000)).expect("photo");
+    op(
+        &sh.db,
+        "evidence.add",
+        json!({"case_id": first, "source": "消费者", "files": [{"path": photo, "kind": "photo"}]}),
+    )
+    .await
+    .expect("photo");
+    sync_all(&hub, &[&sh]).await;
+    let state = projection::snapshot(&sh.db).await.expect("state");
+    let numbers = case_numbers(&sh.db).await;
+    assert_eq!(numbers.len(), 3);
+    let later = own_head(&sh.db).await - at_backup;
+    assert_eq!(later, 3, "two complaints and a photo recorded after the backup");
+    sh.db.close().await;
+
+    // A new computer takes over from the backup: an empty folder, the backup restored.
+    let new_computer = dir.path().join("新电脑");
+    std::fs::create_dir_all(&new_computer).expect("dir");
+    let path = new_computer.join("SH01.db");
+    backup::restore(&path, std::path::Path::new(&made.backup.path)).await.expect("restore");
+    let mut options = OpenOptions::new(&path);
+    options.clock = Box::new(sh.clock.clone());
+    let db = storage::open(options).await.expect("open restored");
+    assert!(!backup::restored_marker(&path).exists(), "the marker is taken at open");
+    let status = sync::status(&db).await.expect("status");
+    assert!(status.restored_at.is_some(), "{status:?}");
+    assert_eq!(case_numbers(&db).await, numbers[..1]);
+
+    // Nothing may be recorded yet: it would take the place of what the hub holds.
+    let refused = op(&db, "cases.create", complaint(5)).await;
+    assert_eq!(refused, Err("sync.restored_unsynced".into()));
+    // Signing in works (to sync); its record waits for the sync.
+    sign_in(&db, "admin", "Admin2026").await.expect("sign-in while restored");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deferred_events")
+        .fetch_one(db.pool())
+        .await
+        .expect("kept");
+    assert_eq!(kept, 1);
+    assert_eq!(sync::status(&db).await.expect("status").waiting, 0);
+
+    // The sync takes back what this site recorded after the backup, its photo too.
+    let report = sync::run(&db, &hub.as_site(&db), 2, |_| {}).await.expect("sync");
+    assert_eq!(report.recovered, later as u64, "{report:?}");
+    assert_eq!(report.blobs_fetched, 1, "{report:?}");
+    assert_eq!(report.waiting, 0, "the sign-in record went to the hub: {report:?}");
+    assert_eq!(report.pushed, 1, "{report:?}");
+    assert!(sync::status(&db).await.expect("status").restored_at.is_none());
+    assert_eq!(projection::snapshot(&db).await.expect("state"), state);
+    same_state_from_scratch(&db, &state).await;
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deferred_events")
+        .fetch_one(db.pool())
+        .await
+        .expect("kept");
+    assert_eq!(kept, 0);
+    event_log::verify(&db).await.expect("chain intact");
+
+    // Recording goes on after what the hub holds: the next number, pushed without a clash.
+    intake(&db, 4).await;
+    let after = case_numbers(&db).await;
+    assert_eq!(after.len(), 4);
+    assert_eq!(after[..3], numbers[..]);
+    assert!(after[3].ends_with("-000004"), "{after:?}");
+    sync_all(&hub, &[&Site { db: db.clone(), clock: sh.clock.clone() }, &hq]).await;
+    assert_eq!(sync::status(&db).await.expect("status").waiting, 0);
+    assert_eq!(case_numbers(&hq.db).await, after);
 }

@@ -12,7 +12,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use redress_core::sync::{CaseEventsRequest, PullReply, PullRequest, PushReply, PushRequest};
+use redress_core::sync::{
+    CaseEventsRequest, OwnEventsRequest, PullReply, PullRequest, PushReply, PushRequest,
+};
 use redress_core::{CoreError, Lang};
 use serde_json::json;
 
@@ -135,6 +137,21 @@ async fn pull(
     let Json(request) = body?;
     let reply = hub.store.pull(&site, &request).await?;
     tracing::info!(site = %site.code, after = request.after, sent = reply.events.len(), "pull");
+    Ok(Json(reply))
+}
+
+/// The site's own events past a site sequence: what its database, restored from a backup, lacks.
+async fn own_events(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: Result<Json<OwnEventsRequest>, JsonRejection>,
+) -> Result<Json<PullReply>, ApiError> {
+    let site = site_of(&hub, &headers).await?;
+    let Json(request) = body?;
+    let reply = hub.store.own_events(&site, &request).await?;
+    if !reply.events.is_empty() {
+        tracing::info!(site = %site.code, after = request.after, sent = reply.events.len(), "own events sent back");
+    }
     Ok(Json(reply))
 }
 
@@ -300,6 +317,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/sites", get(sites))
         .route("/v1/site", get(site))
         .route("/v1/cases/events", post(case_events))
+        .route("/v1/own", post(own_events))
         .route("/v1/blobs/missing", post(blobs_missing))
         .route(
             "/v1/blobs/{sha256}",

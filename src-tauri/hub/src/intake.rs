@@ -15,7 +15,9 @@ use redress_core::domain::case::{Complexity, ConsumerContact, Demand, Severity};
 use redress_core::domain::events::SiteRef;
 use redress_core::evidence;
 use redress_core::ops::intake::{IntakeRequest, IntakeResponse};
-use redress_core::sync::{self, PullReply, PullRequest, PushReply, PushRequest, Transport};
+use redress_core::sync::{
+    self, OwnEventsRequest, PullReply, PullRequest, PushReply, PushRequest, Transport,
+};
 use redress_core::{storage, Actor, ApiError, CoreError, CoreResult, Db, Lang, OpenOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -46,6 +48,9 @@ impl Transport for InProcess {
     }
     async fn pull(&self, request: &PullRequest) -> CoreResult<PullReply> {
         self.store.pull(&self.site, request).await.map_err(refused)
+    }
+    async fn own_events(&self, request: &OwnEventsRequest) -> CoreResult<PullReply> {
+        self.store.own_events(&self.site, request).await.map_err(refused)
     }
     async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
         self.store.case_events(&self.site, case_ids).await.map_err(refused)

@@ -5,7 +5,8 @@
 
 use redress_core::event_log::{StoredEvent, GENESIS_HASH};
 use redress_core::sync::{
-    Ack, KeyGrant, PullReply, PullRequest, PushReply, PushRequest, WireEvent, MAX_BATCH,
+    Ack, KeyGrant, OwnEventsRequest, PullReply, PullRequest, PushReply, PushRequest, WireEvent,
+    MAX_BATCH,
 };
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -575,6 +576,32 @@ impl Store {
         let events: Vec<WireEvent> = rows.iter().map(wire_row).collect();
         let keys = self.keys_of(&events).await?;
         Ok(PullReply { events, keys, last: 0, more: false, reset: false })
+    }
+
+    /// A site's own events past a site sequence, in its order, withheld ones too (they are
+    /// links of its chain): what a branch database restored from a backup lacks. Nothing for a
+    /// credential not yet bound to a branch database.
+    pub async fn own_events(
+        &self,
+        site: &SiteRow,
+        request: &OwnEventsRequest,
+    ) -> HubResult<PullReply> {
+        let limit = i64::from(request.limit.clamp(1, MAX_BATCH));
+        let own = self.bound(site, None).await?;
+        let rows = sqlx::query(
+            "SELECT server_seq, event_id, site_id, site_seq, hlc, occurred_at, case_id, actor, \
+             kind, payload, prev_hash, hash FROM events WHERE site_id = $1 AND site_seq > $2 \
+             ORDER BY site_seq LIMIT $3",
+        )
+        .bind(&own)
+        .bind(request.after)
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let more = rows.len() as i64 > limit;
+        let events: Vec<WireEvent> = rows.iter().take(limit as usize).map(wire_row).collect();
+        let keys = self.keys_of(&events).await?;
+        Ok(PullReply { events, keys, last: 0, more, reset: false })
     }
 
     /// Issues a site a new signing key (a site registered before bundles, or a key lost); the

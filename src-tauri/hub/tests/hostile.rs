@@ -92,7 +92,7 @@ async fn hostile_requests_are_refused_without_harm_and_a_bounded_load_is_served(
     let post = Method::POST;
     let put = Method::PUT;
     // No credential, or one that is not a site's.
-    for path in ["/v1/site", "/v1/sites", "/v1/blobs/missing", "/v1/pull", "/v1/push"] {
+    for path in ["/v1/site", "/v1/sites", "/v1/blobs/missing", "/v1/pull", "/v1/push", "/v1/own"] {
         let method = if path.ends_with("site") || path.ends_with("sites") { &get } else { &post };
         for token in [None, Some("0".repeat(64).as_str()), Some("' OR 1=1 --"), Some("")] {
             let answer = http.send(method.clone(), path, token, Some(b"{}".to_vec())).await;
@@ -115,7 +115,7 @@ async fn hostile_requests_are_refused_without_harm_and_a_bounded_load_is_served(
         vec![0xff, 0xfe, 0x00, 0x7b],
         long.into_bytes(),
     ];
-    for path in ["/v1/push", "/v1/pull", "/v1/blobs/missing", "/v1/cases/events"] {
+    for path in ["/v1/push", "/v1/pull", "/v1/blobs/missing", "/v1/cases/events", "/v1/own"] {
         for body in &broken {
             let answer = http.send(post.clone(), path, Some(&sh_token), Some(body.clone())).await;
             codes.push(refused(path, &answer));

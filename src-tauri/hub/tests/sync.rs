@@ -705,3 +705,82 @@ async fn evidence_files_travel_by_hash_over_https_and_a_changed_one_is_refused()
         .expect("put");
     assert_eq!(r.status().as_u16(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_restored_from_a_backup_takes_back_its_own_later_events_over_https() {
+    use redress_core::backup;
+    use redress_core::hub_client::HubClient;
+    use redress_core::sync::OwnEventsRequest;
+    let pg = Pg::start();
+    let store = Arc::new(pg.hub("restored").await);
+    let (url, ca, _handle) = serve_tls(store.clone(), None).await;
+    let dir = tempfile::tempdir().expect("dir");
+    // Headquarters' organisation (the departments complaints go to) at the hub.
+    let (hq_t, _) = site(&store, "总部", "HQ", true).await;
+    let hq = demo_db(dir.path(), "HQ", 2, 7).await;
+    sync_now(&hq, &hq_t, 500).await;
+    let added = store.add_site("上海分公司", "SH01", false).await.expect("site");
+    let sh = site_db(dir.path(), "SH01").await;
+    sync::configure(&sh, Some(&url), Some(&added.token), Some(&ca)).await.expect("configure");
+    let client = HubClient::new(&url, &added.token, Some(ca.as_bytes())).expect("client");
+    // A credential not yet bound to a branch database is sent nothing.
+    let nothing = client.own_events(&OwnEventsRequest { after: 0, limit: 10 }).await.expect("own");
+    assert!(nothing.events.is_empty() && !nothing.more);
+
+    sync::run(&sh, &client, 500, |_| {}).await.expect("first sync");
+    new_case(&sh, "李雷", "13800001111").await;
+    sync::run(&sh, &client, 100, |_| {}).await.expect("sync");
+    let made = backup::create(&sh, &dir.path().join("backups"), None).await.expect("backup");
+    let at_backup = event_ids(&sh).await;
+    // Another branch with events of its own: none of them is ever sent as Shanghai's.
+    let (gz, _) = site(&store, "广州分公司", "GZ01", false).await;
+    let gz_db = site_db(dir.path(), "GZ01").await;
+    sync_now(&gz_db, &gz, 500).await;
+    new_case(&gz_db, "张伟", "13800004444").await;
+    sync_now(&gz_db, &gz, 100).await;
+    new_case(&sh, "韩梅梅", "13800002222").await;
+    new_case(&sh, "王芳", "13800003333").await;
+    sync::run(&sh, &client, 100, |_| {}).await.expect("sync");
+    let state = projection::snapshot(&sh).await.expect("state");
+    let all: Vec<String> =
+        sqlx::query_scalar("SELECT event_id FROM events WHERE site_id = ? ORDER BY event_id")
+            .bind(&sh.site().site_id)
+            .fetch_all(sh.pool())
+            .await
+            .expect("own");
+    sh.close().await;
+
+    let path = dir.path().join("新电脑").join("SH01.db");
+    std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
+    backup::restore(&path, std::path::Path::new(&made.backup.path)).await.expect("restore");
+    let restored =
+        redress_core::storage::open(redress_core::OpenOptions::new(&path)).await.expect("open");
+    assert!(sync::status(&restored).await.expect("status").restored_at.is_some());
+    assert_eq!(event_ids(&restored).await, at_backup);
+    let at_backup: Vec<&String> = all.iter().filter(|id| at_backup.contains(id)).collect();
+    // Two at a time: the hub says there is more, and the branch asks again.
+    let report = sync::run(&restored, &client, 2, |_| {}).await.expect("sync after restore");
+    assert_eq!(report.recovered as usize, all.len() - at_backup.len(), "{report:?}");
+    assert!(sync::status(&restored).await.expect("status").restored_at.is_none());
+    let mut mine: Vec<String> = event_ids(&restored).await;
+    mine.retain(|id| all.contains(id));
+    assert_eq!(mine, all);
+    let gz_case: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE site_id = ?")
+        .bind(&gz_db.site().site_id)
+        .fetch_one(restored.pool())
+        .await
+        .expect("n");
+    assert_eq!(gz_case, 0, "another branch's case is not Shanghai's to see");
+    assert_eq!(projection::snapshot(&restored).await.expect("state"), state);
+
+    // It records again after what the hub held, and the hub takes it.
+    new_case(&restored, "赵敏", "13800005555").await;
+    let report = sync::run(&restored, &client, 100, |_| {}).await.expect("sync");
+    assert_eq!((report.pushed, report.waiting, report.recovered), (1, 0, 0), "{report:?}");
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT case_no FROM cases ORDER BY case_no")
+        .fetch_all(restored.pool())
+        .await
+        .expect("numbers");
+    assert_eq!(numbers.len(), 4);
+    assert!(numbers[3].ends_with("-SH01-000004"), "{numbers:?}");
+}

@@ -123,7 +123,7 @@ pub async fn sign_in(db: &Db, username: &str, password: &str) -> CoreResult<Sign
                 until: until.clone(),
                 failed_attempts: failed,
             });
-            event_log::append(
+            event_log::append_or_defer(
                 &mut tx,
                 db,
                 &system,
@@ -149,8 +149,13 @@ pub async fn sign_in(db: &Db, username: &str, password: &str) -> CoreResult<Sign
     .await?;
     let actor = load_actor(&mut tx, &id).await?;
     let body = EventBody::AccountSignedIn(AccountSignedIn { id: id.clone() });
-    event_log::append(&mut tx, db, &actor, NewEvent { case_id: None, occurred_at: now, body })
-        .await?;
+    event_log::append_or_defer(
+        &mut tx,
+        db,
+        &actor,
+        NewEvent { case_id: None, occurred_at: now, body },
+    )
+    .await?;
     tx.commit().await?;
     Ok(SignedIn { actor, must_change_password: must_change == 1 })
 }

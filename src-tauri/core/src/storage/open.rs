@@ -138,6 +138,7 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
     }
 
     let site = ensure_site(&pool, &options).await?;
+    take_restored_marker(&pool, &path).await?;
     let hlc = Hlc::new(options.clock);
     let last: Option<i64> =
         sqlx::query_scalar("SELECT MAX(hlc) FROM events").fetch_one(&pool).await?;
@@ -160,6 +161,26 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         tracing::info!("projections folded again after an interrupted sync");
     }
     Ok(db)
+}
+
+/// A database a restore has just replaced is marked restored if it syncs with a hub (whose
+/// copy of this site's events may go further than the backup's): recording waits for the sync
+/// that takes them back. Without a hub there is nothing to take back. Then the marker goes.
+async fn take_restored_marker(pool: &sqlx::SqlitePool, path: &Path) -> CoreResult<()> {
+    let marker = crate::backup::restored_marker(path);
+    if !marker.exists() {
+        return Ok(());
+    }
+    let marked = sqlx::query(
+        "UPDATE sync_state SET restored_at = ? WHERE hub_url IS NOT NULL AND token IS NOT NULL",
+    )
+    .bind(crate::time::to_db(chrono::Utc::now()))
+    .execute(pool)
+    .await?
+    .rows_affected();
+    std::fs::remove_file(&marker)?;
+    tracing::info!(syncs = marked > 0, "database restored from a backup opened");
+    Ok(())
 }
 
 /// An exclusive lock on `<db>.lock` beside the database, waited for if another process holds it.
