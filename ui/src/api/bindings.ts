@@ -2610,9 +2610,14 @@ export type SyncReport = {
  */
 pushed: number, 
 /**
- * Events of other sites (or this site's, restored) stored by this sync.
+ * Events of other sites stored by this sync.
  */
 pulled: number, 
+/**
+ * Events of this site the hub held and this database did not (it was restored from a
+ * backup, or copied from an older one), taken back before anything was pushed.
+ */
+recovered: number, 
 /**
  * Events this site still has waiting (none after a sync that reached the hub).
  */
@@ -2648,7 +2653,12 @@ waiting: number,
 /**
  * The last server_seq pulled.
  */
-cursor: number, last_push_at: string | null, last_pull_at: string | null, last_error: string | null, };
+cursor: number, last_push_at: string | null, last_pull_at: string | null, last_error: string | null, 
+/**
+ * When this database was restored from a backup, until the sync after it has taken back
+ * from the hub what this site recorded later (nothing may be recorded meanwhile).
+ */
+restored_at: string | null, };
 
 export type SyncStatusRequest = Record<symbol, never>;
 

@@ -20,7 +20,7 @@ const STANDALONE: SyncView = {
   clock_flags: [],
   clashes: [],
   clashes_total: 0,
-  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
+  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null },
 };
 
 const CONNECTED: SyncView = {
@@ -34,12 +34,13 @@ const CONNECTED: SyncView = {
     last_push_at: "2026-11-28T06:05:00.000Z",
     last_pull_at: "2026-11-28T06:20:30.000Z",
     last_error: null,
+    restored_at: null,
   },
 };
 
 const REPORT: SyncRunResult = {
   configured: true,
-  report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 },
+  report: { pushed: 3, pulled: 5, recovered: 0, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 },
 };
 
 const sent = (operation: string) => core.calls.filter(([n]) => n === operation).map(([, r]) => r);
@@ -142,6 +143,25 @@ describe("SyncIndicator", { timeout: 20_000 }, () => {
     await screen.findByText("同步完成：上传 3 条，下载 5 条；证据文件上传 1 个，下载 2 个");
     await screen.findByText("另有 3 个证据文件总部尚未收到（其来源站点尚未上传），下次同步时再取");
     await screen.findByText("1 个证据文件未能传送（文件与其校验值不符，可能已损坏或被改动），请在案件的「证据」中校验；案件记录已照常同步");
+  });
+
+  it("marks a database restored from a backup until the sync that takes back this site's later records", async () => {
+    // Restored at 16:30 in China; the sync brings back 4 records, and the mark goes.
+    let status: SyncView = { ...CONNECTED, status: { ...CONNECTED.status, restored_at: "2026-11-28T08:30:00.000Z" } };
+    answer(() => status, {
+      "sync.run": () => {
+        status = CONNECTED;
+        return Promise.resolve({ configured: true, report: { ...REPORT.report!, recovered: 4 } });
+      },
+    });
+    renderIndicator();
+    const mark = await screen.findByTestId("sync-restored");
+    expect(mark.textContent).toBe("恢复后待同步");
+    fireEvent.mouseEnter(mark);
+    await screen.findByText(/此电脑的数据于 2026-11-28 16:30 从备份恢复，尚未与总部同步。/);
+    fireEvent.click(screen.getByTestId("sync-now"));
+    await screen.findByText("已从总部取回本站点在备份之后记下的 4 条记录，可以继续工作");
+    await waitFor(() => expect(screen.queryByTestId("sync-restored")).toBeNull());
   });
 
   it("shows a failed sync's error, and 同步失败 in red with the error on hover", async () => {

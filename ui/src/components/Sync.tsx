@@ -3,7 +3,7 @@
 // background), and again after a sync started here. The header shows it (SyncIndicator); the
 // settings tab (admin/HubSync) reads and updates the same state.
 import { CloudServerOutlined, SyncOutlined } from "@ant-design/icons";
-import { App, Badge, Button, Space, Tooltip, Typography } from "antd";
+import { App, Badge, Button, Space, Tag, Tooltip, Typography } from "antd";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import { call, toOperationError, type SyncStatus, type SyncView } from "../api";
@@ -70,6 +70,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         message.info(m.sync.notConfigured);
       } else {
         const r = result.report;
+        if (r.recovered > 0) message.info(m.sync.recovered(r.recovered));
         message.success(m.sync.done(r.pushed, r.pulled, r.blobs_sent, r.blobs_fetched));
         if (r.blobs_absent > 0) message.warning(m.sync.filesAbsent(r.blobs_absent));
         if (r.blobs_failed > 0) message.error(m.sync.filesFailed(r.blobs_failed));
@@ -179,6 +180,13 @@ export function SyncIndicator() {
       data-finished={finished}
     >
       <SyncStateBadge view={view} running={running} />
+      {status.restored_at && (
+        <Tooltip title={m.sync.restoredHint(formatDateTime(status.restored_at))}>
+          <Tag color="warning" style={{ marginInlineEnd: 0 }} data-testid="sync-restored">
+            {m.sync.restored}
+          </Tag>
+        </Tooltip>
+      )}
       <Tooltip title={<>{status.hub_url && <div>{m.sync.hubTip(status.hub_url)}</div>}<div>{m.sync.auto}</div></>}>
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {m.sync.site(view.site_code)}

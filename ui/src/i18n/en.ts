@@ -2075,6 +2075,10 @@ export const en: Messages = {
     auto: "The app syncs on its own every 5 minutes",
     hubTip: (url: string) => `Headquarters: ${url}`,
     lastError: (message: string) => `The last sync failed: ${message}`,
+    restored: "Restored: sync first",
+    restoredHint: (at: string) =>
+      `This computer's data was restored from a backup at ${at} and has not synced with headquarters since. The sync first takes back what this site recorded after the backup; until then records can be read but nothing new can be recorded. The app syncs on its own when headquarters can be reached, or use Sync now.`,
+    recovered: (n: number) => `Took back from headquarters ${n} ${n === 1 ? "record" : "records"} this site made after the backup; work can go on`,
     tab: {
       title: "Headquarters sync",
       intro:

@@ -2095,6 +2095,10 @@ export const zhCN = {
     auto: "系统每 5 分钟自动同步一次",
     hubTip: (url: string) => `总部：${url}`,
     lastError: (message: string) => `最近一次同步失败：${message}`,
+    restored: "恢复后待同步",
+    restoredHint: (at: string) =>
+      `此电脑的数据于 ${at} 从备份恢复，尚未与总部同步。同步会先从总部取回本站点在备份之后记下的内容；在此之前可以查阅，但不能记录新内容。能连上总部时系统会自动同步，也可点击「立即同步」。`,
+    recovered: (n: number) => `已从总部取回本站点在备份之后记下的 ${n} 条记录，可以继续工作`,
     tab: {
       title: "总部同步",
       intro:

@@ -56,7 +56,7 @@ const STANDALONE: SyncView = {
   clock_flags: [],
   clashes: [],
   clashes_total: 0,
-  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null },
+  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null },
 };
 
 const CONNECTED: SyncView = {
@@ -70,6 +70,7 @@ const CONNECTED: SyncView = {
     last_push_at: "2026-11-28T06:05:00.000Z",
     last_pull_at: "2026-11-28T06:20:30.000Z",
     last_error: "无法连接总部：connection refused",
+    restored_at: null,
   },
 };
 
@@ -299,7 +300,7 @@ describe("Settings → 总部同步", { timeout: 20_000 }, () => {
 
   it("syncs from the tab with 立即同步", async () => {
     answer(CONNECTED, {
-      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 } }),
+      "sync.run": () => Promise.resolve({ configured: true, report: { pushed: 3, pulled: 5, recovered: 0, waiting: 0, cursor: 46, refolded: false, blobs_sent: 0, blobs_fetched: 0, blobs_absent: 0, blobs_failed: 0 } }),
     });
     renderSettings();
     await openTab();
