@@ -30,7 +30,9 @@ pub async fn sync(app: AppHandle) {
     }
 }
 
-async fn sync_once(db: &Db) {
+/// One sync with the hub, if one is configured; a failure is logged (and kept for the status
+/// line by the core).
+pub(crate) async fn sync_once(db: &Db) {
     match redress_core::sync::hub(db).await {
         Ok(Some(_)) => {
             let batch = redress_core::ops::sync::DEFAULT_BATCH;

@@ -96,6 +96,13 @@ impl AppState {
         if let Err(e) = &reopened {
             tracing::error!(error = %e, "database could not be opened after a restore");
         }
+        // A site with a hub takes back at once, if the hub can be reached, what it recorded
+        // after the backup: until then nothing may be recorded (the background sync would
+        // come within five minutes).
+        if let Ok(db) = &reopened {
+            let db = db.clone();
+            tauri::async_runtime::spawn(async move { crate::schedule::sync_once(&db).await });
+        }
         // What was there is the busy marker put above.
         let _ = self.put_db(reopened);
         self.sign_out();
