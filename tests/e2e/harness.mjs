@@ -161,6 +161,38 @@ export async function openWith(browser, button, target, timeout = 15_000) {
 }
 
 /**
+ * Closes the open drawer with its close button and waits until it is gone. A click that lands
+ * while the drawer still slides in or shifts (its sections loading) can miss the button: it is
+ * tried again while the drawer stays open.
+ */
+export async function closeDrawer(browser, timeout = 20_000) {
+  const open = async () => {
+    for (const drawer of await browser.$$(".ant-drawer-open .ant-drawer-content-wrapper")) {
+      if (await drawer.isDisplayed()) return true;
+    }
+    return false;
+  };
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (!(await open())) return;
+    try {
+      const close = await browser.$(".ant-drawer-open .ant-drawer-close");
+      await settle(browser, close, 3_000);
+      await close.click();
+    } catch {
+      // covered, moving or replaced: try again
+    }
+    try {
+      await browser.waitUntil(async () => !(await open()), { timeout: 3_000, interval: 250 });
+      return;
+    } catch {
+      // still open: click again
+    }
+  }
+  throw new Error("the drawer did not close");
+}
+
+/**
  * Picks an option of a select the keyboard way: focus it, type to filter the options, Enter
  * (a click on an option can land while the list is still sliding in). Waits until the select
  * shows the choice. Once only: in a multiple select a second Enter would take it away again.

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { choose, clickWhenClear, fill, invokeCommand, loadDemo, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
+import { choose, clickWhenClear, closeDrawer, fill, invokeCommand, loadDemo, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -52,7 +52,7 @@ test("legal drafts an operating standard and the manager approves it in force fr
   await click($('[data-testid="standard-save"]'));
   // What was saved opens: the draft, version 1.
   await waitForText('[data-testid="standard-detail-title"]', TITLE);
-  await click($(".ant-drawer-close"));
+  await closeDrawer(app.browser);
   await waitForText('[data-testid="standards-table"]', TITLE);
   // Legal may draft, not approve.
   const listed = await invokeCommand(app.browser, "standards_list", { request: {} });
@@ -78,7 +78,7 @@ test("legal drafts an operating standard and the manager approves it in force fr
     { timeout: 15_000, timeoutMsg: "version 1 is in force" },
   );
   await waitForText('[data-testid="standard-shown"]', "现行");
-  await click($(".ant-drawer-close"));
+  await closeDrawer(app.browser);
 });
 
 test("a survey file is checked, imported and read beside the store's complaints", async () => {
@@ -125,7 +125,7 @@ test("an agent looks the standard up at intake without losing what was typed", a
   await click(query);
   await query.addValue("铜管");
   await waitForText('[data-testid="standards-lookup-list"]', TITLE);
-  await click($(".ant-drawer-close"));
+  await closeDrawer(app.browser);
   const name = await $('[data-testid="intake-name"]');
   assert.equal(await name.getValue(), "孙丽");
   assert.match(await (await $('[data-testid="intake-content"]')).getValue(), /铜管费用/);
