@@ -1125,11 +1125,7 @@ async fn take_back_own<T: Transport>(db: &Db, transport: &T, batch: u32) -> Core
     let own = db.site().site_id;
     let mut recovered = 0;
     loop {
-        let after: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(site_seq), 0) FROM events WHERE site_id = ?")
-                .bind(&own)
-                .fetch_one(db.pool())
-                .await?;
+        let after = head_of(&mut *db.pool().acquire().await?, &own).await?.map_or(0, |h| h.0);
         let reply = transport.own_events(&OwnEventsRequest { after, limit: batch }).await?;
         if let Some(e) = reply.events.iter().find(|e| e.site_id != own || e.site_seq <= after) {
             return Err(broken(e, "sent back as this site's own, past its last event"));
@@ -1140,9 +1136,7 @@ async fn take_back_own<T: Transport>(db: &Db, transport: &T, batch: u32) -> Core
             break;
         }
     }
-    let restored: Option<String> =
-        sqlx::query_scalar("SELECT restored_at FROM sync_state").fetch_one(db.pool()).await?;
-    if restored.is_some() {
+    if crate::event_log::restored(&mut *db.pool().acquire().await?).await? {
         let mut tx = db.begin_write().await?;
         sqlx::query("UPDATE sync_state SET restored_at = NULL").execute(&mut *tx).await?;
         let appended = crate::event_log::append_deferred(&mut tx, db).await?;
