@@ -213,6 +213,27 @@ export async function choose(browser, testId, text) {
  * starts another app beside the first (its own data folder, driver and ports). `database`
  * starts it on that existing file instead (used in place and left there).
  */
+/**
+ * WebKitWebDriver now and then answers a lookup with "stale element" when the node it found is
+ * replaced by a render during the call (a header that changes state as it is looked up). A
+ * lookup changes nothing, so it alone is asked again, a few times; every other command's error
+ * stands.
+ */
+function retryStaleLookups(browser) {
+  for (const command of ["findElement", "findElements", "findElementFromElement", "findElementsFromElement"]) {
+    browser.overwriteCommand(command, async (original, ...args) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await original(...args);
+        } catch (e) {
+          if (attempt >= 5 || !/stale element/i.test(String(e))) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    });
+  }
+}
+
 export async function startApp({ instance = 0, database } = {}) {
   const port = PORT + 2 * instance;
   const nativePort = NATIVE_PORT + 2 * instance;
@@ -262,6 +283,7 @@ export async function startApp({ instance = 0, database } = {}) {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    retryStaleLookups(browser);
     const close = async () => {
       try {
         await browser.deleteSession();
@@ -295,6 +317,19 @@ export async function invokeCommand(browser, command, args) {
   );
   if (outcome.error) throw new Error(`${command}: ${JSON.stringify(outcome.error)}`);
   return outcome.ok;
+}
+
+/**
+ * Reads an attribute of the element with a test id inside the page, without holding a handle
+ * to it: a header that renders again while it is polled cannot turn the read stale (WebKitWebDriver
+ * fails even the lookup of a node replaced mid-call). Null when no such element is shown.
+ */
+export async function attributeOf(browser, testId, name) {
+  return browser.execute(
+    (id, attribute) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(attribute) ?? null,
+    testId,
+    name,
+  );
 }
 
 /** Signs the current person out from the user menu and waits for the sign-in screen. */

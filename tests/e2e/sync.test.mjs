@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 
 import {
+  attributeOf,
   choose,
   clickWhenClear,
   fill,
@@ -75,8 +76,7 @@ async function connect(app, token) {
   await fill(app.browser, "sync-token", token);
   await paste(app, "sync-ca", hub.ca);
   await click(app, '[data-testid="sync-save"]');
-  const indicator = await app.browser.$('[data-testid="sync-indicator"]');
-  await app.browser.waitUntil(async () => (await indicator.getAttribute("data-state")) !== "standalone", {
+  await app.browser.waitUntil(async () => (await attributeOf(app.browser, "sync-indicator", "data-state")) !== "standalone", {
     timeout: 10_000,
     timeoutMsg: "the header still says 单机模式 after connecting",
   });
@@ -84,19 +84,19 @@ async function connect(app, token) {
 
 /** 立即同步 in the header; resolves to the state it ends in (synced or failed). */
 async function syncNow(app) {
-  const indicator = await app.browser.$('[data-testid="sync-indicator"]');
-  const before = Number(await indicator.getAttribute("data-finished"));
+  const finished = async () => Number(await attributeOf(app.browser, "sync-indicator", "data-finished"));
+  const before = await finished();
   await click(app, '[data-testid="sync-now"]');
-  await app.browser.waitUntil(async () => Number(await indicator.getAttribute("data-finished")) > before, {
+  await app.browser.waitUntil(async () => (await finished()) > before, {
     timeout: 300_000,
     interval: 500,
     timeoutMsg: "the sync did not end",
   });
-  return indicator.getAttribute("data-state");
+  return attributeOf(app.browser, "sync-indicator", "data-state");
 }
 
 async function waiting(app) {
-  return Number(await (await app.browser.$('[data-testid="sync-waiting"]')).getAttribute("data-waiting"));
+  return Number((await attributeOf(app.browser, "sync-waiting", "data-waiting")) ?? Number.NaN);
 }
 
 test("headquarters sets up, loads its organisation and cases, connects and sends them to the hub", async () => {
