@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { ARTIFACTS, clickWhenClear, fill, invokeCommand, loadDemo, saveScreenshot, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
+import { ARTIFACTS, choose, clickWhenClear, fill, OPEN_OPTIONS, invokeCommand, loadDemo, saveScreenshot, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -34,21 +34,10 @@ function chinaToday() {
 }
 
 
-/**
- * Picks an option of an antd Select by typing part of its label; the select is looked up afresh
- * while waiting, since the panel around it may render again meanwhile.
- */
+/** Picks an option of a select (harness `choose`), then waits for its panel to close. */
 async function pick(testId, text) {
-  const selector = `[data-testid="${testId}"]`;
-  await click($(selector));
-  await app.browser.keys(text.split(""));
-  await app.browser.keys("Enter");
-  await app.browser.waitUntil(async () => (await (await $(selector)).getText()).includes(text), {
-    timeout: 10_000,
-    timeoutMsg: `${testId} did not take ${text}`,
-  });
-  // The options' panel is gone before the next field is used.
-  await app.browser.waitUntil(async () => (await app.browser.$$(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")).length === 0, {
+  await choose(app.browser, testId, text);
+  await app.browser.waitUntil(async () => (await app.browser.$$(OPEN_OPTIONS)).length === 0, {
     timeout: 10_000,
     timeoutMsg: `${testId}'s options stayed open`,
   });

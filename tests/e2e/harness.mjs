@@ -192,27 +192,45 @@ export async function closeDrawer(browser, timeout = 20_000) {
   throw new Error("the drawer did not close");
 }
 
+/** The options' panel of a select, while it is open. */
+export const OPEN_OPTIONS = ".ant-select-dropdown:not(.ant-select-dropdown-hidden)";
+
 /**
- * Picks an option of a select the keyboard way: focus it, type to filter the options, Enter
- * (a click on an option can land while the list is still sliding in). Waits until the select
- * shows the choice. Once only: in a multiple select a second Enter would take it away again.
+ * Picks an option of a select the keyboard way: open it, type to filter the options, Enter
+ * (a click on an option can land while the list is still sliding in). The panel is seen open
+ * before anything is typed, and an option showing the text before Enter: a click while the
+ * select still loads (or is covered) opens nothing, and the keys would go to whatever has the
+ * focus (Enter on a button presses it). Waits until the select shows the choice. Once only: in
+ * a multiple select a second Enter would take it away again.
  */
 export async function choose(browser, testId, text) {
-  const select = await browser.$(`[data-testid="${testId}"]`);
-  await clickWhenClear(browser, select);
+  const selector = `[data-testid="${testId}"]`;
+  const open = async () => (await browser.$$(OPEN_OPTIONS)).length > 0;
+  await browser.waitUntil(
+    async () => {
+      if (await open()) return true;
+      await clickWhenClear(browser, await browser.$(selector));
+      return browser.waitUntil(open, { timeout: 2_000, interval: 100 }).catch(() => false);
+    },
+    { timeout: 20_000, interval: 250, timeoutMsg: `${testId} did not open its options` },
+  );
   await browser.keys(text.split(""));
+  await browser.waitUntil(
+    () =>
+      browser.execute(
+        (css, wanted) => [...document.querySelectorAll(css)].some((o) => o.textContent.includes(wanted)),
+        `${OPEN_OPTIONS} .ant-select-item-option`,
+        text,
+      ),
+    { timeout: 10_000, timeoutMsg: `${testId} offers no option ${text}` },
+  );
   await browser.keys("Enter");
-  await browser.waitUntil(async () => (await select.getText()).includes(text), {
+  await browser.waitUntil(async () => (await (await browser.$(selector)).getText()).includes(text), {
     timeout: 10_000,
     timeoutMsg: `${testId} did not take ${text}`,
   });
 }
 
-/**
- * Starts the app on a fresh database and returns { browser, dbPath, close }. `instance` 1, 2…
- * starts another app beside the first (its own data folder, driver and ports). `database`
- * starts it on that existing file instead (used in place and left there).
- */
 /**
  * WebKitWebDriver now and then answers a lookup with "stale element" when the node it found is
  * replaced by a render during the call (a header that changes state as it is looked up). A
@@ -234,6 +252,11 @@ function retryStaleLookups(browser) {
   }
 }
 
+/**
+ * Starts the app on a fresh database and returns { browser, dbPath, close }. `instance` 1, 2…
+ * starts another app beside the first (its own data folder, driver and ports). `database`
+ * starts it on that existing file instead (used in place and left there).
+ */
 export async function startApp({ instance = 0, database } = {}) {
   const port = PORT + 2 * instance;
   const nativePort = NATIVE_PORT + 2 * instance;
