@@ -125,8 +125,15 @@ impl Calendar {
 
     /// Working days from the day after `from` up to and including the day of `to`.
     pub fn working_days_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-        let mut day = from.with_timezone(&china()).date_naive();
-        let last = to.with_timezone(&china()).date_naive();
+        self.working_days_between_dates(
+            from.with_timezone(&china()).date_naive(),
+            to.with_timezone(&china()).date_naive(),
+        )
+    }
+
+    /// Working days from the day after `from` up to and including `last`.
+    pub fn working_days_between_dates(&self, from: NaiveDate, last: NaiveDate) -> i64 {
+        let mut day = from;
         let mut n = 0;
         while day < last {
             day += Duration::days(1);
@@ -168,8 +175,14 @@ impl WorkingDayIndex {
 
     /// As `Calendar::working_days_between`, for instants whose days the index spans.
     pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<i64> {
-        let from = from.with_timezone(&china()).date_naive();
-        let to = to.with_timezone(&china()).date_naive();
+        self.between_dates(
+            from.with_timezone(&china()).date_naive(),
+            to.with_timezone(&china()).date_naive(),
+        )
+    }
+
+    /// As `Calendar::working_days_between_dates`, for dates the index spans.
+    pub fn between_dates(&self, from: NaiveDate, to: NaiveDate) -> Option<i64> {
         if to <= from {
             return Some(0);
         }

@@ -347,6 +347,17 @@ pub fn median(days: &mut [i64]) -> Option<f64> {
     Some((m * 10.0).round() / 10.0)
 }
 
+/// SQL for the China day of a stored instant, as days since 1970-01-01: its Unix time moved by
+/// the eight hours of China time and divided by a day's seconds. NULL when the text is no time.
+fn china_day(column: &str) -> String {
+    format!("(unixepoch({column}) + 28800) / 86400")
+}
+
+/// The date of a `china_day` number.
+fn from_china_day(n: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(n))
+}
+
 fn invalid(field: &str, detail: &str) -> CoreError {
     CoreError::Validation(vec![FieldProblem {
         field: field.into(),
@@ -396,11 +407,14 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
         }
     };
     let mut lines: BTreeMap<Option<String>, Counts> = BTreeMap::new();
-    let select = |what: &str| {
+    // The cases of a line in the actor's scope, whose `status` test follows. Each query names
+    // the statuses it counts: a merged case is none of them, and a test of `status` the partial
+    // index it reads does not imply would send it to every case's row.
+    let select = |what: &str, status: &str| {
         let mut qb =
             QueryBuilder::<Sqlite>::new(format!("SELECT {} AS g, {what} FROM cases c", by.key()));
         let scoped = push_scope(&mut qb, actor);
-        qb.push(if scoped { " AND " } else { " WHERE " }).push("c.status <> 'merged'");
+        qb.push(if scoped { " AND " } else { " WHERE " }).push(status);
         qb
     };
 
@@ -428,7 +442,7 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
             lines.entry(line_of(key)).or_default().received += n;
         }
     } else {
-        let mut qb = select("COUNT(*)");
+        let mut qb = select("COUNT(*)", "c.status <> 'merged'");
         qb.push(" AND c.received_at >= ").push_bind(start.clone());
         qb.push(" AND c.received_at < ").push_bind(end.clone()).push(" GROUP BY g");
         for row in qb.build().fetch_all(db.pool()).await? {
@@ -439,8 +453,7 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
     // Deadlines in the period, missed: closed after them, or still running past them; each
     // set counted from its own partial index (migration 0015).
     for missed in [CLOSED_LATE, crate::ops::cases::RUNNING] {
-        let mut qb = select("COUNT(*)");
-        qb.push(" AND ").push(missed);
+        let mut qb = select("COUNT(*)", missed);
         qb.push(" AND c.due_at >= ").push_bind(start.clone());
         qb.push(" AND c.due_at < ").push_bind(end.clone());
         qb.push(" AND c.due_at < ").push_bind(now.clone()).push(" GROUP BY g");
@@ -451,23 +464,29 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
 
     // Each case closed in the period, once: its flags (computed in SQL) summed per line, and
     // its handling time in working days, less the days its clock stood still.
-    let mut qb = select(&format!(
-        "c.received_at, c.closed_at, c.paused_working_days, c.closed_at <= c.due_at, \
-         c.satisfaction IS NOT NULL, c.satisfaction IN ('satisfied', 'fairly_satisfied'), \
-         c.score, {FIRST_CONTACT}, c.reopen_count > 0"
-    ));
-    qb.push(" AND c.status = 'closed' AND c.closed_at >= ").push_bind(start.clone());
+    // Every column read here is in the partial index `cases_closed_kpi` (migration 0031). The
+    // instants are read as China days (`CHINA_DAY`): handling time counts days, not hours, and
+    // a number is cheaper to hand over and look up than a text to parse, 180,000 times a year.
+    let mut qb = select(
+        &format!(
+            "{}, {}, c.paused_working_days, c.closed_at <= c.due_at, \
+             c.satisfaction IS NOT NULL, c.satisfaction IN ('satisfied', 'fairly_satisfied'), \
+             c.score, {FIRST_CONTACT}, c.reopen_count > 0",
+            china_day("c.received_at"),
+            china_day("c.closed_at"),
+        ),
+        "c.status = 'closed'",
+    );
+    qb.push(" AND c.closed_at >= ").push_bind(start.clone());
     qb.push(" AND c.closed_at < ").push_bind(end.clone());
     let rows = qb.build().fetch_all(db.pool()).await?;
     if !rows.is_empty() {
         let mut conn = db.pool().acquire().await?;
         let calendar = crate::calendar::Calendar::load(&mut conn).await?;
-        let first = rows
-            .iter()
-            .filter_map(|r| time::from_db(r.get::<&str, _>(1)))
-            .min()
-            .map(|t| t.with_timezone(&time::china()).date_naive())
-            .unwrap_or(period.from);
+        let day = |row: &sqlx::sqlite::SqliteRow, i: usize| {
+            row.get::<Option<i64>, _>(i).and_then(from_china_day)
+        };
+        let first = rows.iter().filter_map(|r| day(r, 1)).min().unwrap_or(period.from);
         let index = calendar.index(first.min(period.from), period.to + chrono::Duration::days(1));
         for row in &rows {
             let flag = |i: usize| i64::from(row.get::<Option<bool>, _>(i).unwrap_or(false));
@@ -482,14 +501,12 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
             }
             c.first_contact += flag(8);
             c.reopened += flag(9);
-            let (Some(received), Some(closed)) =
-                (time::from_db(row.get::<&str, _>(1)), time::from_db(row.get::<&str, _>(2)))
-            else {
+            let (Some(received), Some(closed)) = (day(row, 1), day(row, 2)) else {
                 continue;
             };
             let days = index
-                .between(received, closed)
-                .unwrap_or_else(|| calendar.working_days_between(received, closed));
+                .between_dates(received, closed)
+                .unwrap_or_else(|| calendar.working_days_between_dates(received, closed));
             let paused: i64 = row.get(3);
             c.days.push((days - paused).max(0));
         }
@@ -1223,6 +1240,32 @@ mod tests {
         assert_eq!(days.rate(4.0), KpiRating::Green);
         assert_eq!(days.rate(8.0), KpiRating::Amber);
         assert_eq!(days.rate(8.5), KpiRating::Red);
+    }
+
+    #[tokio::test]
+    async fn sqlite_reads_the_china_day_of_a_stored_instant_as_chrono_does() {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.expect("memory");
+        // Each side of China's midnight (16:00 UTC), a leap day, a year's turn, and no time.
+        let instants = [
+            "2025-03-01T15:59:59.999Z",
+            "2025-03-01T16:00:00.000Z",
+            "2024-02-28T16:30:00.000Z",
+            "2025-12-31T15:59:00.000Z",
+            "2025-12-31T16:00:00.000Z",
+            "2026-06-15T03:07:00.000Z",
+            "garbled",
+        ];
+        for text in instants {
+            let n: Option<i64> = sqlx::query_scalar(&format!("SELECT {}", china_day("?")))
+                .bind(text)
+                .fetch_one(&mut conn)
+                .await
+                .expect("day");
+            let expected =
+                time::from_db(text).map(|t| t.with_timezone(&time::china()).date_naive());
+            assert_eq!(n.and_then(from_china_day), expected, "{text}");
+        }
     }
 
     #[test]
