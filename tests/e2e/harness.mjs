@@ -197,7 +197,7 @@ export const OPEN_OPTIONS = ".ant-select-dropdown:not(.ant-select-dropdown-hidde
 
 /**
  * Picks an option of a select the keyboard way: open it, type to filter the options, Enter
- * (a click on an option can land while the list is still sliding in). The panel is seen open
+ * (a click on an option can land while the list is still sliding in). The select is seen open
  * before anything is typed, and an option showing the text before Enter: a click while the
  * select still loads (or is covered) opens nothing, and the keys would go to whatever has the
  * focus (Enter on a button presses it). Waits until the select shows the choice. Once only: in
@@ -205,7 +205,8 @@ export const OPEN_OPTIONS = ".ant-select-dropdown:not(.ant-select-dropdown-hidde
  */
 export async function choose(browser, testId, text) {
   const selector = `[data-testid="${testId}"]`;
-  const open = async () => (await browser.$$(OPEN_OPTIONS)).length > 0;
+  // This select's own state: the panel of the one chosen just before may still be closing.
+  const open = () => browser.execute((css) => document.querySelector(css)?.classList.contains("ant-select-open") ?? false, selector);
   await browser.waitUntil(
     async () => {
       if (await open()) return true;
