@@ -465,7 +465,7 @@ pub async fn summary(db: &Db, actor: &Actor, req: KpiRequest) -> CoreResult<KpiR
     // Each case closed in the period, once: its flags (computed in SQL) summed per line, and
     // its handling time in working days, less the days its clock stood still.
     // Every column read here is in the partial index `cases_closed_kpi` (migration 0031). The
-    // instants are read as China days (`CHINA_DAY`): handling time counts days, not hours, and
+    // instants are read as China days (`china_day`): handling time counts days, not hours, and
     // a number is cheaper to hand over and look up than a text to parse, 180,000 times a year.
     let mut qb = select(
         &format!(
