@@ -206,7 +206,7 @@ export const OPEN_OPTIONS = ".ant-select-dropdown:not(.ant-select-dropdown-hidde
 export async function choose(browser, testId, text) {
   const selector = `[data-testid="${testId}"]`;
   // This select's own state: the panel of the one chosen just before may still be closing.
-  const open = () => browser.execute((css) => document.querySelector(css)?.classList.contains("ant-select-open") ?? false, selector);
+  const open = async () => ((await attributeOf(browser, testId, "class")) ?? "").split(" ").includes("ant-select-open");
   await browser.waitUntil(
     async () => {
       if (await open()) return true;
