@@ -173,14 +173,6 @@ impl WorkingDayIndex {
         self.ordinals.get(i).copied()
     }
 
-    /// As `Calendar::working_days_between`, for instants whose days the index spans.
-    pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<i64> {
-        self.between_dates(
-            from.with_timezone(&china()).date_naive(),
-            to.with_timezone(&china()).date_naive(),
-        )
-    }
-
     /// As `Calendar::working_days_between_dates`, for dates the index spans.
     pub fn between_dates(&self, from: NaiveDate, to: NaiveDate) -> Option<i64> {
         if to <= from {
@@ -240,15 +232,23 @@ mod tests {
     fn the_index_counts_as_the_day_by_day_walk() {
         let cal = Calendar::shipped();
         let index = cal.index(date(2025, 9, 1), date(2026, 12, 31));
+        let day_of = |t: DateTime<Utc>| t.with_timezone(&china()).date_naive();
         for (from, to) in [
             (at(2026, 2, 13, 10), at(2026, 3, 12, 9)),
             (at(2025, 9, 30, 15), at(2025, 10, 11, 8)),
             (at(2026, 11, 27, 10), at(2026, 11, 27, 18)),
             (at(2026, 11, 27, 10), at(2026, 11, 20, 18)),
         ] {
-            assert_eq!(index.between(from, to), Some(cal.working_days_between(from, to)));
+            assert_eq!(
+                index.between_dates(day_of(from), day_of(to)),
+                Some(cal.working_days_between(from, to))
+            );
         }
-        assert_eq!(index.between(at(2025, 8, 1, 10), at(2026, 1, 5, 9)), None, "outside the span");
+        assert_eq!(
+            index.between_dates(date(2025, 8, 1), date(2026, 1, 5)),
+            None,
+            "outside the span"
+        );
     }
 
     #[test]
