@@ -176,13 +176,7 @@ impl Transport for HubClient {
     /// Nothing from a hub older than `POST /v1/own` (404).
     async fn own_events(&self, request: &crate::sync::OwnEventsRequest) -> CoreResult<PullReply> {
         match self.post("/v1/own", request).await {
-            Err(CoreError::HubRefused { status: 404, .. }) => Ok(PullReply {
-                events: Vec::new(),
-                keys: Vec::new(),
-                last: 0,
-                more: false,
-                reset: false,
-            }),
+            Err(CoreError::HubRefused { status: 404, .. }) => Ok(PullReply::nothing()),
             other => other,
         }
     }

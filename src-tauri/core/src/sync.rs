@@ -106,6 +106,10 @@ pub struct PullRequest {
     /// push (a site that has written nothing yet can then be handed cases).
     #[serde(default)]
     pub site_id: Option<String>,
+    /// The hub's chain value at `after`, as its last pull reply gave it: a hub whose chain
+    /// there differs numbers differently now (restored from a backup) and answers `reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_chain: Option<String>,
 }
 
 /// The whole history of some cases, asked for when they were handed over to this site
@@ -146,6 +150,45 @@ pub struct PullReply {
     /// the site pulls again from the start (what it holds already is skipped).
     #[serde(default)]
     pub reset: bool,
+    /// The hub's chain value at `last` (`chain_next` over every event it numbered up to
+    /// there), kept with the cursor and sent back with the next pull. None at 0, and from a
+    /// hub that keeps no chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+}
+
+impl PullReply {
+    /// Nothing to send, and the cursor stays.
+    pub fn nothing() -> PullReply {
+        PullReply {
+            events: Vec::new(),
+            keys: Vec::new(),
+            last: 0,
+            more: false,
+            reset: false,
+            chain: None,
+        }
+    }
+
+    /// The hub numbers differently from what the site pulled (restored from a backup): the
+    /// site pulls again from 0.
+    pub fn start_again() -> PullReply {
+        PullReply { more: true, reset: true, ..PullReply::nothing() }
+    }
+}
+
+/// The hub's chain before its first event.
+pub const CHAIN_GENESIS: &str = crate::event_log::GENESIS_HASH;
+
+/// The hub's chain value after numbering an event: SHA-256 over the previous value (32 bytes)
+/// and the event's hash (its hex text), in hex. Two hubs with the same value at a number
+/// numbered the same events in the same order up to it.
+pub fn chain_next(previous: &str, event_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(hex::decode(previous).unwrap_or_default());
+    h.update(event_hash.as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// Where this branch stands.
@@ -797,13 +840,16 @@ async fn take_from_hub(db: &Db, reply: &PullReply, moves_cursor: bool) -> CoreRe
     .execute(&mut *tx)
     .await?;
     if moves_cursor {
+        // The chain value goes with the cursor it names (SQLite reads the old row on the right).
         sqlx::query(
             "UPDATE sync_state SET cursor = CASE WHEN ?1 THEN ?2 ELSE MAX(cursor, ?2) END, \
+             cursor_chain = CASE WHEN ?1 OR ?2 >= cursor THEN ?4 ELSE cursor_chain END, \
              last_pull_at = ?3, last_error = NULL",
         )
         .bind(reply.reset)
         .bind(reply.last)
         .bind(&received_at)
+        .bind(&reply.chain)
         .execute(&mut *tx)
         .await?;
     }
@@ -1168,9 +1214,28 @@ pub async fn run<T: Transport>(
     let mut files = BlobTally::default();
     let mut from = first_waiting(db).await?;
     let mut rewinds = 0;
+    // Whether the hub has said this sync where this site's chain ends there.
+    let mut heard = false;
     loop {
         let request = outgoing(db, from, batch).await?;
-        let Some(first) = request.events.first().map(|e| e.site_seq) else { break };
+        let Some(first) = request.events.first().map(|e| e.site_seq) else {
+            if heard {
+                break;
+            }
+            // Nothing waiting: an empty push asks where the hub's copy of this site's chain
+            // ends. A hub restored from a backup lacks events it once acknowledged, and gets
+            // them again now, not only when this site next records something.
+            heard = true;
+            let reply = transport.push(&request).await?;
+            if reply.next_seq < from {
+                rewinds += 1;
+                from = reply.next_seq.max(1);
+                tracing::warn!(from, "the hub lacks events it acknowledged: sending them again");
+                continue;
+            }
+            break;
+        };
+        heard = true;
         let last = request.events.last().map(|e| e.site_seq).unwrap_or(first);
         // The batch's files first, so an event the hub holds has its file there.
         let wanted = request.events.iter().filter_map(|e| blob_of(e)).collect();
@@ -1206,8 +1271,16 @@ pub async fn run<T: Transport>(
         });
     }
     loop {
-        let after = cursor(db).await?;
-        let request = PullRequest { after, limit: batch, site_id: Some(db.site().site_id.clone()) };
+        let (after, after_chain): (i64, Option<String>) =
+            sqlx::query_as("SELECT cursor, cursor_chain FROM sync_state")
+                .fetch_one(db.pool())
+                .await?;
+        let request = PullRequest {
+            after,
+            limit: batch,
+            site_id: Some(db.site().site_id.clone()),
+            after_chain,
+        };
         let reply = transport.pull(&request).await?;
         let applied = apply_pulled(db, &reply).await?;
         report.pulled += applied.stored;

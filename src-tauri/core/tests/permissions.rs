@@ -254,6 +254,7 @@ async fn ownership_samples(db: &redress_core::Db) -> OwnershipIds {
         last: 1,
         more: false,
         reset: false,
+        chain: None,
     };
     apply_pulled(db, &reply).await.expect("pulled");
     OwnershipIds { free, pending, held, event: event.event_id }

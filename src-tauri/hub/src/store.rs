@@ -381,17 +381,25 @@ impl Store {
         store_keys(&mut tx, &request.keys).await?;
         if !fresh.is_empty() {
             let k = fresh.len() as i64;
-            let top: i64 =
-                sqlx::query_scalar("UPDATE hub_counter SET v = v + $1 WHERE id = 1 RETURNING v")
+            // The counter row, locked until the commit: numbers and chain follow commit order.
+            let (top, mut chain): (i64, String) =
+                sqlx::query_as("UPDATE hub_counter SET v = v + $1 WHERE id = 1 RETURNING v, chain")
                     .bind(k)
                     .fetch_one(&mut *tx)
                     .await?;
             let first = top - k + 1;
+            let chains: Vec<String> = fresh
+                .iter()
+                .map(|e| {
+                    chain = redress_core::sync::chain_next(&chain, &e.hash);
+                    chain.clone()
+                })
+                .collect();
             for chunk in fresh.chunks(500).enumerate() {
                 let (i, events) = chunk;
                 let mut qb = QueryBuilder::<Postgres>::new(
                     "INSERT INTO events (server_seq, event_id, site_id, site_seq, hlc, occurred_at, \
-                     case_id, actor, kind, payload, prev_hash, hash, withheld) ",
+                     case_id, actor, kind, payload, prev_hash, hash, withheld, chain) ",
                 );
                 qb.push_values(events.iter().enumerate(), |mut b, (j, e)| {
                     b.push_bind(first + (i * 500 + j) as i64)
@@ -406,10 +414,15 @@ impl Store {
                         .push_bind(&e.payload)
                         .push_bind(&e.prev_hash)
                         .push_bind(&e.hash)
-                        .push_bind(withheld.get(e.event_id.as_str()).copied());
+                        .push_bind(withheld.get(e.event_id.as_str()).copied())
+                        .push_bind(&chains[i * 500 + j]);
                 });
                 qb.build().execute(&mut *tx).await?;
             }
+            sqlx::query("UPDATE hub_counter SET chain = $1 WHERE id = 1")
+                .bind(&chain)
+                .execute(&mut *tx)
+                .await?;
             for (j, e) in fresh.iter().enumerate() {
                 acknowledged
                     .push(Ack { event_id: e.event_id.clone(), server_seq: first + j as i64 });
@@ -460,15 +473,23 @@ impl Store {
         let top: i64 = sqlx::query_scalar("SELECT v FROM hub_counter WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        if request.after > top {
-            // The site has pulled numbers this hub never gave (restored from a backup).
-            return Ok(PullReply {
-                events: Vec::new(),
-                keys: Vec::new(),
-                last: 0,
-                more: true,
-                reset: true,
-            });
+        // The site has pulled numbers this hub never gave, or numbers it gives now to other
+        // events (restored from a backup, then pushed to again): it starts again from 0.
+        let renumbered = match (&request.after_chain, request.after) {
+            (_, after) if after > top => true,
+            (Some(theirs), after) if after > 0 => {
+                let ours: Option<String> =
+                    sqlx::query_scalar("SELECT chain FROM events WHERE server_seq = $1")
+                        .bind(after)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                ours.as_deref() != Some(theirs.as_str())
+            }
+            _ => false,
+        };
+        if renumbered {
+            tracing::warn!(site = %site.code, after = request.after, top, "numbered anew: reset");
+            return Ok(PullReply::start_again());
         }
         // The branch database this credential is bound to (by its first push, which may have
         // come after the caller read the row).
@@ -497,7 +518,15 @@ impl Store {
         let sent = events.last().and_then(|e| e.server_seq).unwrap_or(request.after);
         let last = if more { sent } else { sent.max(top) };
         let keys = self.keys_of(&events).await?;
-        Ok(PullReply { events, keys, last, more, reset: false })
+        let chain: Option<String> = if last > 0 {
+            sqlx::query_scalar("SELECT chain FROM events WHERE server_seq = $1")
+                .bind(last)
+                .fetch_optional(&self.pool)
+                .await?
+        } else {
+            None
+        };
+        Ok(PullReply { events, keys, last, more, reset: false, chain })
     }
 
     /// The consumers' keys of the cases these events belong to.
@@ -575,7 +604,7 @@ impl Store {
         .await?;
         let events: Vec<WireEvent> = rows.iter().map(wire_row).collect();
         let keys = self.keys_of(&events).await?;
-        Ok(PullReply { events, keys, last: 0, more: false, reset: false })
+        Ok(PullReply { events, keys, last: 0, more: false, reset: false, chain: None })
     }
 
     /// A site's own events past a site sequence, in its order, withheld ones too (they are
@@ -601,7 +630,7 @@ impl Store {
         let more = rows.len() as i64 > limit;
         let events: Vec<WireEvent> = rows.iter().take(limit as usize).map(wire_row).collect();
         let keys = self.keys_of(&events).await?;
-        Ok(PullReply { events, keys, last: 0, more, reset: false })
+        Ok(PullReply { events, keys, last: 0, more, reset: false, chain: None })
     }
 
     /// Issues a site a new signing key (a site registered before bundles, or a key lost); the

@@ -784,3 +784,146 @@ async fn a_branch_restored_from_a_backup_takes_back_its_own_later_events_over_ht
     assert_eq!(numbers.len(), 4);
     assert!(numbers[3].ends_with("-SH01-000004"), "{numbers:?}");
 }
+
+/// The hub's events in its order, and whether each one's chain value follows from the one
+/// before and the counter row ends on the last (`sync::chain_next`).
+async fn hub_chain_intact(store: &Store) -> bool {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT hash, chain FROM events ORDER BY server_seq")
+            .fetch_all(store.pool())
+            .await
+            .expect("events");
+    let mut chain = sync::CHAIN_GENESIS.to_owned();
+    for (hash, held) in &rows {
+        chain = sync::chain_next(&chain, hash);
+        if &chain != held {
+            return false;
+        }
+    }
+    let head: String = sqlx::query_scalar("SELECT chain FROM hub_counter")
+        .fetch_one(store.pool())
+        .await
+        .expect("counter");
+    head == chain
+}
+
+/// Runs a statement that needs a database without sessions: a closed pool's backends may take
+/// a moment to end.
+async fn settled(admin: &Store, sql: &str) {
+    let mut tries = 0;
+    while let Err(e) = sqlx::query(sql).execute(admin.pool()).await {
+        tries += 1;
+        assert!(tries < 100, "{sql}: {e}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The hub's database is copied (as a backup would be), the branches go on, and the
+/// hub's database is put back from the copy: it lacks events it acknowledged and then gives
+/// their numbers to other events. Shanghai, with nothing waiting, sends its lost events again
+/// at its next sync; headquarters, whose cursor the restored hub has passed again with other
+/// events, sees from the chain that the numbers changed and pulls again from the start. No
+/// event is lost anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_restored_from_a_backup_gets_its_lost_events_again_and_no_site_passes_any_over() {
+    let pg = Pg::start();
+    let connect = || async { Arc::new(Store::connect(&pg.url("live"), 4).await.expect("connect")) };
+    let admin = Store::connect(&pg.url("postgres"), 1).await.expect("admin");
+    pg.hub("live").await.pool().close().await;
+    let store = connect().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, hq_token) = site(&store, "总部", "HQ", true).await;
+    let (_, sh_token) = site(&store, "上海分公司", "SH01", false).await;
+    let (_, gz_token) = site(&store, "广州分公司", "GZ01", false).await;
+    let as_site = |store: &Arc<Store>, token: &str| {
+        let (store, token) = (store.clone(), token.to_owned());
+        async move {
+            let site = store.authenticate(&token).await.expect("token");
+            InProcess { store, site }
+        }
+    };
+    let hq = demo_db(dir.path(), "HQ", 2, 11).await;
+    let sh = site_db(dir.path(), "SH01").await;
+    let gz = site_db(dir.path(), "GZ01").await;
+    sync_now(&hq, &as_site(&store, &hq_token).await, 100).await;
+    sync_now(&sh, &as_site(&store, &sh_token).await, 100).await;
+    sync_now(&gz, &as_site(&store, &gz_token).await, 100).await;
+    assert!(hub_chain_intact(&store).await);
+
+    // The backup.
+    store.pool().close().await;
+    settled(&admin, "CREATE DATABASE backup TEMPLATE live").await;
+    let store = connect().await;
+    let at_backup: i64 =
+        sqlx::query_scalar("SELECT v FROM hub_counter").fetch_one(store.pool()).await.expect("top");
+
+    // Shanghai records two complaints; the hub numbers them, headquarters pulls them.
+    new_case(&sh, "李雷", "13800001111").await;
+    new_case(&sh, "韩梅梅", "13800002222").await;
+    let report = sync_now(&sh, &as_site(&store, &sh_token).await, 100).await;
+    let lost = report.pushed;
+    assert!(lost >= 2, "{report:?}");
+    sync_now(&hq, &as_site(&store, &hq_token).await, 100).await;
+    let hq_cursor = sync::cursor(&hq).await.expect("cursor");
+    assert_eq!(hq_cursor, at_backup + lost as i64);
+
+    // The hub's database put back from the backup.
+    store.pool().close().await;
+    for sql in ["DROP DATABASE live", "CREATE DATABASE live TEMPLATE backup"] {
+        settled(&admin, sql).await;
+    }
+    let store = connect().await;
+    // Guangzhou records more than Shanghai lost, and the hub numbers it past headquarters'
+    // cursor: by number alone, headquarters would take its next pull from there.
+    for (name, mobile) in
+        [("张伟", "13800004444"), ("王芳", "13800005555"), ("刘洋", "13800006666")]
+    {
+        new_case(&gz, name, mobile).await;
+    }
+    sync_now(&gz, &as_site(&store, &gz_token).await, 100).await;
+    let top: i64 =
+        sqlx::query_scalar("SELECT v FROM hub_counter").fetch_one(store.pool()).await.expect("top");
+    assert!(top > hq_cursor, "the restored hub has numbered past {hq_cursor}: {top}");
+
+    // Shanghai has nothing waiting, and still sends its lost events again.
+    assert_eq!(sync::status(&sh).await.expect("status").waiting, 0);
+    let report = sync_now(&sh, &as_site(&store, &sh_token).await, 100).await;
+    assert_eq!(report.pushed, lost, "renumbered by the restored hub: {report:?}");
+    let mine: Vec<String> = sqlx::query_scalar("SELECT event_id FROM events ORDER BY event_id")
+        .fetch_all(store.pool())
+        .await
+        .expect("hub");
+    let mut own = event_ids(&sh).await;
+    own.retain(|id| !mine.contains(id));
+    assert!(own.is_empty(), "events of Shanghai's the hub still lacks: {own:?}");
+
+    // Headquarters is told to start again, and holds every event the hub holds.
+    let report = sync_now(&hq, &as_site(&store, &hq_token).await, 100).await;
+    assert!(report.pulled > 0, "{report:?}");
+    assert_eq!(event_ids(&hq).await, visible_to(&store, &hq, true).await);
+    assert_eq!(event_ids(&hq).await, mine);
+    // Each branch what it may see, after one more sync.
+    for (db, token) in [(&sh, &sh_token), (&gz, &gz_token)] {
+        sync_now(db, &as_site(&store, token).await, 100).await;
+        assert_eq!(event_ids(db).await, visible_to(&store, db, false).await);
+    }
+    let cases: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(hq.pool()).await.expect("cases");
+    assert_eq!(cases, 2 + 2 + 3);
+    assert!(hub_chain_intact(&store).await);
+    // And a pull that names the chain the hub has is not sent back to the start.
+    let again = as_site(&store, &hq_token)
+        .await
+        .pull(&sync::PullRequest {
+            after: sync::cursor(&hq).await.expect("cursor"),
+            limit: 10,
+            site_id: Some(hq.site().site_id.clone()),
+            after_chain: sqlx::query_scalar("SELECT cursor_chain FROM sync_state")
+                .fetch_one(hq.pool())
+                .await
+                .expect("chain"),
+        })
+        .await
+        .expect("pull");
+    assert!(!again.reset && again.events.is_empty(), "{again:?}");
+}
