@@ -807,13 +807,32 @@ async fn hub_chain_intact(store: &Store) -> bool {
     head == chain
 }
 
-/// Runs a statement that needs a database without sessions: a closed pool's backends may take
-/// a moment to end.
-async fn settled(admin: &Store, sql: &str) {
+/// Runs a statement that needs database `db` without sessions, as an operator restoring the
+/// hub does with the hub stopped: a closed pool's backends may take a moment to end, and any
+/// left are ended. If it still fails, the sessions there are named.
+async fn settled(admin: &Store, db: &str, sql: &str) {
     let mut tries = 0;
-    while let Err(e) = sqlx::query(sql).execute(admin.pool()).await {
+    loop {
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(db)
+        .execute(admin.pool())
+        .await
+        .expect("terminate");
+        let Err(e) = sqlx::query(sql).execute(admin.pool()).await else { return };
         tries += 1;
-        assert!(tries < 100, "{sql}: {e}");
+        if tries == 30 {
+            let sessions: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT application_name, state, query FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(db)
+            .fetch_all(admin.pool())
+            .await
+            .expect("sessions");
+            panic!("{sql}: {e}; sessions on {db}: {sessions:?}");
+        }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
@@ -852,7 +871,7 @@ async fn a_hub_restored_from_a_backup_gets_its_lost_events_again_and_no_site_pas
 
     // The backup.
     store.pool().close().await;
-    settled(&admin, "CREATE DATABASE backup TEMPLATE live").await;
+    settled(&admin, "live", "CREATE DATABASE backup TEMPLATE live").await;
     let store = connect().await;
     let at_backup: i64 =
         sqlx::query_scalar("SELECT v FROM hub_counter").fetch_one(store.pool()).await.expect("top");
@@ -869,9 +888,8 @@ async fn a_hub_restored_from_a_backup_gets_its_lost_events_again_and_no_site_pas
 
     // The hub's database put back from the backup.
     store.pool().close().await;
-    for sql in ["DROP DATABASE live", "CREATE DATABASE live TEMPLATE backup"] {
-        settled(&admin, sql).await;
-    }
+    settled(&admin, "live", "DROP DATABASE live").await;
+    settled(&admin, "backup", "CREATE DATABASE live TEMPLATE backup").await;
     let store = connect().await;
     // Guangzhou records more than Shanghai lost, and the hub numbers it past headquarters'
     // cursor: by number alone, headquarters would take its next pull from there.
