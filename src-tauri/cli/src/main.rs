@@ -846,8 +846,8 @@ async fn sync(
     sync::configure(db, Some(&url), Some(&token), pem.as_deref()).await?;
     let report = redress_core::ops::sync::run_now(db, batch, |p| {
         eprintln!(
-            "pushed {} (waiting {}), pulled {} (hub #{})",
-            p.pushed, p.waiting, p.pulled, p.cursor
+            "{:?}: pushed {} (waiting {}), pulled {} (hub #{} of {})",
+            p.phase, p.pushed, p.waiting, p.pulled, p.cursor, p.hub_top
         );
     })
     .await?;

@@ -155,6 +155,10 @@ pub struct PullReply {
     /// hub that keeps no chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
+    /// The hub's highest number when it answered (0 from a hub that does not say): how far the
+    /// site's pulls have to go, for its progress bar.
+    #[serde(default)]
+    pub top: i64,
 }
 
 impl PullReply {
@@ -167,6 +171,7 @@ impl PullReply {
             more: false,
             reset: false,
             chain: None,
+            top: 0,
         }
     }
 
@@ -205,6 +210,8 @@ pub struct SyncStatus {
     /// When this database was restored from a backup, until the sync after it has taken back
     /// from the hub what this site recorded later (nothing may be recorded meanwhile).
     pub restored_at: Option<String>,
+    /// The sync under way on this database, as far as it has come (None when none runs).
+    pub progress: Option<SyncProgress>,
 }
 
 pub(crate) fn wire(row: &sqlx::sqlite::SqliteRow) -> WireEvent {
@@ -232,6 +239,7 @@ pub async fn status(db: &Db) -> CoreResult<SyncStatus> {
         last_pull_at: r.get(3),
         last_error: r.get(4),
         restored_at: r.get(5),
+        progress: progress_of(db),
     })
 }
 
@@ -1125,15 +1133,52 @@ async fn fetch_blobs<T: Transport>(
     Ok(())
 }
 
-/// Progress of a sync, for a progress bar (stderr in the CLI, the status bar in the app).
+/// What a sync is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    /// Sending this site's events (and their files).
+    Push,
+    /// Taking the hub's events.
+    Pull,
+    /// Histories of cases handed over, and evidence files.
+    Files,
+}
+
+/// Progress of a sync, for a progress bar (stderr in the CLI, the status bar in the app: the
+/// sync's database keeps the latest, and `status` shows it while the sync runs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncProgress {
+    pub phase: SyncPhase,
     pub pushed: u64,
     /// Events of this site still waiting, as of the last batch.
     pub waiting: i64,
     pub pulled: u64,
     /// The hub's number of the last event pulled.
     pub cursor: i64,
+    /// The hub's highest number as of the last pull (0 before it, or from a hub that does not
+    /// say): the cursor's goal.
+    pub hub_top: i64,
+}
+
+/// The sync under way on this database, if any.
+pub fn progress_of(db: &Db) -> Option<SyncProgress> {
+    *db.sync_progress.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Keeps the database's progress while a sync runs; clears it when the sync ends, however.
+struct Showing<'a>(&'a Db);
+
+impl Showing<'_> {
+    fn show(&self, p: SyncProgress) {
+        *self.0.sync_progress.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+    }
+}
+
+impl Drop for Showing<'_> {
+    fn drop(&mut self) {
+        *self.0.sync_progress.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// What one full sync did.
@@ -1202,6 +1247,21 @@ pub async fn run<T: Transport>(
     mut progress: impl FnMut(SyncProgress),
 ) -> CoreResult<SyncReport> {
     let batch = batch.clamp(1, MAX_BATCH);
+    let showing = Showing(db);
+    let waiting = status(db).await?.waiting;
+    let mut now = SyncProgress {
+        phase: SyncPhase::Push,
+        pushed: 0,
+        waiting,
+        pulled: 0,
+        cursor: cursor(db).await?,
+        hub_top: 0,
+    };
+    let mut progress = move |p: SyncProgress| {
+        showing.show(p);
+        progress(p);
+    };
+    progress(now);
     // Before the first push binds the credential to this database: is it this site's?
     if let Some(registered) = transport.identity().await? {
         take_registered_code(db, &registered).await?;
@@ -1262,14 +1322,12 @@ pub async fn run<T: Transport>(
         } else {
             from = reply.next_seq;
         }
-        let waiting = status(db).await?.waiting;
-        progress(SyncProgress {
-            pushed: report.pushed,
-            waiting,
-            pulled: report.pulled,
-            cursor: report.cursor,
-        });
+        now.pushed = report.pushed;
+        now.waiting = status(db).await?.waiting;
+        progress(now);
     }
+    now.phase = SyncPhase::Pull;
+    progress(now);
     loop {
         let (after, after_chain): (i64, Option<String>) =
             sqlx::query_as("SELECT cursor, cursor_chain FROM sync_state")
@@ -1286,16 +1344,16 @@ pub async fn run<T: Transport>(
         report.pulled += applied.stored;
         report.refolded |= applied.refolded;
         report.cursor = applied.cursor;
-        progress(SyncProgress {
-            pushed: report.pushed,
-            waiting: 0,
-            pulled: report.pulled,
-            cursor: report.cursor,
-        });
+        now.pulled = report.pulled;
+        now.cursor = report.cursor;
+        now.hub_top = reply.top.max(report.cursor);
+        progress(now);
         if !reply.more {
             break;
         }
     }
+    now.phase = SyncPhase::Files;
+    progress(now);
     // Who is who (asked after the push and pull, which bind this site's credential: it is on
     // the list from its first sync): hand-overs name these sites, headquarters grants them.
     crate::ownership::remember_sites(db, &transport.sites().await?).await?;

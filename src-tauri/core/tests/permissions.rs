@@ -255,6 +255,7 @@ async fn ownership_samples(db: &redress_core::Db) -> OwnershipIds {
         more: false,
         reset: false,
         chain: None,
+        top: 1,
     };
     apply_pulled(db, &reply).await.expect("pulled");
     OwnershipIds { free, pending, held, event: event.event_id }

@@ -167,7 +167,7 @@ impl Transport for MemHub {
             .ok()
             .and_then(|n| n.checked_sub(1))
             .map(|i| hub.chains[i].clone());
-        Ok(PullReply { more, events, keys, last, reset: false, chain })
+        Ok(PullReply { more, events, keys, last, reset: false, chain, top })
     }
 
     async fn own_events(&self, request: &OwnEventsRequest) -> CoreResult<PullReply> {
@@ -184,7 +184,7 @@ impl Transport for MemHub {
         let events: Vec<WireEvent> =
             own.into_iter().take(request.limit as usize).cloned().collect();
         let keys = keys_of(&hub, &events);
-        Ok(PullReply { events, keys, last: 0, more, reset: false, chain: None })
+        Ok(PullReply { events, keys, last: 0, more, reset: false, chain: None, top: 0 })
     }
 
     async fn case_events(&self, case_ids: &[String]) -> CoreResult<PullReply> {
@@ -195,7 +195,7 @@ impl Transport for MemHub {
             .filter(|e| e.case_id.as_ref().is_some_and(|c| case_ids.contains(c)))
             .cloned()
             .collect();
-        Ok(PullReply { events, keys: Vec::new(), last: 0, more: false, reset: false, chain: None })
+        Ok(PullReply { events, ..PullReply::nothing() })
     }
 
     async fn missing_blobs(&self, sha256: &[String]) -> CoreResult<Vec<String>> {
@@ -667,6 +667,53 @@ async fn events_stamped_far_ahead_are_kept_in_order_and_flagged_for_a_person() {
     // site that saw no such event has none.
     let at_fast = sync::clock_flags(&fast.db).await.expect("flags");
     assert!(at_fast.is_empty(), "{at_fast:?}");
+}
+
+/// A first sync of many events, in small batches: while it runs, the status (what the app's
+/// status bar asks every second, whoever started the sync) shows how far it has come, in
+/// order — pushing until nothing waits, then pulling towards the hub's highest number — and
+/// nothing once it ended.
+#[tokio::test]
+async fn a_running_sync_shows_its_progress_in_the_status_until_it_ends() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hub = MemHub::default();
+    let hq = headquarters(dir.path(), &hub, 5).await;
+    for n in 0..30 {
+        intake(&hq.db, n).await;
+    }
+    let branch = open_site(dir.path(), "SH01", 0).await;
+    assert_eq!(sync::status(&hq.db).await.expect("status").progress, None);
+    let waiting = sync::status(&hq.db).await.expect("status").waiting;
+    assert!(waiting >= 30);
+    let mut seen: Vec<sync::SyncProgress> = Vec::new();
+    let db = hq.db.clone();
+    sync::run(&hq.db, &hub.as_site(&hq.db), 7, |p| {
+        // What the status shows is what the sync just reported.
+        assert_eq!(sync::progress_of(&db), Some(p));
+        seen.push(p);
+    })
+    .await
+    .expect("sync");
+    assert_eq!(sync::status(&hq.db).await.expect("status").progress, None);
+    let pushes: Vec<&sync::SyncProgress> =
+        seen.iter().filter(|p| p.phase == sync::SyncPhase::Push).collect();
+    assert_eq!(pushes.first().map(|p| (p.pushed, p.waiting)), Some((0, waiting)));
+    assert_eq!(pushes.last().map(|p| (p.pushed, p.waiting)), Some((waiting as u64, 0)));
+    assert!(pushes.len() as i64 >= waiting / 7, "a step a batch: {}", pushes.len());
+    assert!(pushes.windows(2).all(|w| w[0].pushed <= w[1].pushed && w[0].waiting >= w[1].waiting));
+
+    // The branch's first pull: its cursor climbs to the hub's highest number, batch by batch.
+    let mut seen: Vec<sync::SyncProgress> = Vec::new();
+    sync::run(&branch.db, &hub.as_site(&branch.db), 9, |p| seen.push(p)).await.expect("pull");
+    let pulls: Vec<&sync::SyncProgress> =
+        seen.iter().filter(|p| p.phase == sync::SyncPhase::Pull && p.hub_top > 0).collect();
+    let top = hub.hub.lock().expect("hub").events.len() as i64;
+    assert!(pulls.len() as i64 >= top / 9, "a step a batch: {}", pulls.len());
+    assert!(pulls.iter().all(|p| p.hub_top == top && p.cursor <= top));
+    assert!(pulls.windows(2).all(|w| w[0].cursor < w[1].cursor));
+    assert_eq!(pulls.last().map(|p| p.cursor), Some(top));
+    assert_eq!(seen.last().map(|p| p.phase), Some(sync::SyncPhase::Files));
+    assert_eq!(sync::progress_of(&branch.db), None);
 }
 
 #[tokio::test]

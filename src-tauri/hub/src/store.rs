@@ -526,7 +526,7 @@ impl Store {
         } else {
             None
         };
-        Ok(PullReply { events, keys, last, more, reset: false, chain })
+        Ok(PullReply { events, keys, last, more, reset: false, chain, top })
     }
 
     /// The consumers' keys of the cases these events belong to.
@@ -604,7 +604,7 @@ impl Store {
         .await?;
         let events: Vec<WireEvent> = rows.iter().map(wire_row).collect();
         let keys = self.keys_of(&events).await?;
-        Ok(PullReply { events, keys, last: 0, more: false, reset: false, chain: None })
+        Ok(PullReply { events, keys, last: 0, more: false, reset: false, chain: None, top: 0 })
     }
 
     /// A site's own events past a site sequence, in its order, withheld ones too (they are
@@ -630,7 +630,7 @@ impl Store {
         let more = rows.len() as i64 > limit;
         let events: Vec<WireEvent> = rows.iter().take(limit as usize).map(wire_row).collect();
         let keys = self.keys_of(&events).await?;
-        Ok(PullReply { events, keys, last: 0, more, reset: false, chain: None })
+        Ok(PullReply { events, keys, last: 0, more, reset: false, chain: None, top: 0 })
     }
 
     /// Issues a site a new signing key (a site registered before bundles, or a key lost); the

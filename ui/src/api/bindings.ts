@@ -2604,6 +2604,23 @@ ca_pem?: string,
  */
 signing_key?: string, };
 
+export type SyncPhase = "push" | "pull" | "files";
+
+export type SyncProgress = { phase: SyncPhase, pushed: number, 
+/**
+ * Events of this site still waiting, as of the last batch.
+ */
+waiting: number, pulled: number, 
+/**
+ * The hub's number of the last event pulled.
+ */
+cursor: number, 
+/**
+ * The hub's highest number as of the last pull (0 before it, or from a hub that does not
+ * say): the cursor's goal.
+ */
+hub_top: number, };
+
 export type SyncReport = { 
 /**
  * Events of this site the hub acknowledged in this sync.
@@ -2658,7 +2675,11 @@ cursor: number, last_push_at: string | null, last_pull_at: string | null, last_e
  * When this database was restored from a backup, until the sync after it has taken back
  * from the hub what this site recorded later (nothing may be recorded meanwhile).
  */
-restored_at: string | null, };
+restored_at: string | null, 
+/**
+ * The sync under way on this database, as far as it has come (None when none runs).
+ */
+progress: SyncProgress | null, };
 
 export type SyncStatusRequest = Record<symbol, never>;
 

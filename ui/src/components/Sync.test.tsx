@@ -9,7 +9,7 @@ import { core } from "../test/core";
 vi.mock("../api", async (original) => (await import("../test/core")).withCore(await original()));
 
 const { I18nProvider } = await import("../i18n");
-const { SyncIndicator, SyncProvider, SYNC_POLL_MS } = await import("./Sync");
+const { SyncIndicator, SyncProvider, SYNC_POLL_MS, SYNC_PROGRESS_POLL_MS } = await import("./Sync");
 
 const STANDALONE: SyncView = {
   site_code: "SH01",
@@ -20,7 +20,7 @@ const STANDALONE: SyncView = {
   clock_flags: [],
   clashes: [],
   clashes_total: 0,
-  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null },
+  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null, progress: null },
 };
 
 const CONNECTED: SyncView = {
@@ -35,6 +35,7 @@ const CONNECTED: SyncView = {
     last_pull_at: "2026-11-28T06:20:30.000Z",
     last_error: null,
     restored_at: null,
+    progress: null,
   },
 };
 
@@ -203,5 +204,45 @@ describe("SyncIndicator", { timeout: 20_000 }, () => {
     act(() => vi.advanceTimersByTime(1_000));
     expect(sent("sync.status")).toHaveLength(2);
     await waitFor(() => expect(screen.getByTestId("sync-waiting").textContent).toBe("待上传 9 条"));
+  });
+
+  it("shows a running sync's progress every second, a background one too, until it ends", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    // The background sync of a branch's first day online: 200 of 1,000 records sent.
+    const progress = { phase: "push", pushed: 200, waiting: 800, pulled: 0, cursor: 0, hub_top: 0 } as const;
+    let status: SyncView = { ...CONNECTED, status: { ...CONNECTED.status, waiting: 800, progress } };
+    answer(() => status);
+    renderIndicator();
+    const line = await screen.findByTestId("sync-progress");
+    expect(line.getAttribute("data-phase")).toBe("push");
+    expect(line.textContent).toBe("正在上传 200 / 1,000 条");
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("20");
+    expect(screen.getByTestId("sync-indicator").getAttribute("data-state")).toBe("running");
+    expect(screen.getByTestId("sync-now")).toHaveProperty("disabled", true);
+    expect(sent("sync.status")).toHaveLength(1);
+
+    // A second later it is pulling: 1,200 received, at the hub's 3,000 of 12,000.
+    status = {
+      ...CONNECTED,
+      status: { ...CONNECTED.status, waiting: 0, progress: { ...progress, phase: "pull", pushed: 1_000, waiting: 0, pulled: 1_200, cursor: 3_000, hub_top: 12_000 } },
+    };
+    act(() => vi.advanceTimersByTime(SYNC_PROGRESS_POLL_MS));
+    expect(sent("sync.status")).toHaveLength(2);
+    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toBe("正在下载：已收 1,200 条，进度 3,000 / 12,000"));
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");
+
+    // Then evidence files, then done: the line goes, and the status is asked every 30 s again.
+    status = { ...CONNECTED, status: { ...CONNECTED.status, waiting: 0, progress: { ...progress, phase: "files" } } };
+    act(() => vi.advanceTimersByTime(SYNC_PROGRESS_POLL_MS));
+    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toBe("正在传送证据文件…"));
+    expect(screen.queryByRole("progressbar")).toBeNull();
+    status = { ...CONNECTED, status: { ...CONNECTED.status, waiting: 0 } };
+    act(() => vi.advanceTimersByTime(SYNC_PROGRESS_POLL_MS));
+    await waitFor(() => expect(screen.queryByTestId("sync-progress")).toBeNull());
+    expect(screen.getByTestId("sync-indicator").getAttribute("data-state")).toBe("synced");
+    expect(screen.getByTestId("sync-now")).toHaveProperty("disabled", false);
+    const asked = sent("sync.status").length;
+    act(() => vi.advanceTimersByTime(SYNC_PROGRESS_POLL_MS * 5));
+    expect(sent("sync.status")).toHaveLength(asked);
   });
 });

@@ -3,15 +3,18 @@
 // background), and again after a sync started here. The header shows it (SyncIndicator); the
 // settings tab (admin/HubSync) reads and updates the same state.
 import { CloudServerOutlined, SyncOutlined } from "@ant-design/icons";
-import { App, Badge, Button, Space, Tag, Tooltip, Typography } from "antd";
+import { App, Badge, Button, Progress, Space, Tag, Tooltip, Typography } from "antd";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
-import { call, toOperationError, type SyncStatus, type SyncView } from "../api";
+import { call, toOperationError, type SyncProgress, type SyncStatus, type SyncView } from "../api";
 import { formatDateTime } from "../format";
 import { useI18n } from "../i18n";
 
 /** How often the status is asked while signed in. */
 export const SYNC_POLL_MS = 30_000;
+
+/** How often while a sync runs (started here or in the background): its progress. */
+export const SYNC_PROGRESS_POLL_MS = 1_000;
 
 interface SyncContext {
   /** The last status read (null until the first answer). */
@@ -98,6 +101,14 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     };
   }, [refresh]);
 
+  // While a sync runs, its progress every second (a first sync of a large branch takes minutes).
+  const syncing = running || !!view?.status.progress;
+  useEffect(() => {
+    if (!syncing) return;
+    const timer = window.setInterval(() => void refresh(), SYNC_PROGRESS_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [syncing, refresh]);
+
   const value = useMemo(
     () => ({ view, running, finished, refresh, syncNow, accept }),
     [view, running, finished, refresh, syncNow, accept],
@@ -122,7 +133,7 @@ export type SyncState = "standalone" | "running" | "failed" | "synced" | "never"
 
 export function syncState(view: SyncView, running: boolean): SyncState {
   if (!view.configured) return "standalone";
-  if (running) return "running";
+  if (running || view.status.progress) return "running";
   if (view.status.last_error) return "failed";
   return lastSyncAt(view.status) ? "synced" : "never";
 }
@@ -206,9 +217,43 @@ export function SyncIndicator() {
       >
         {m.sync.waiting(status.waiting)}
       </Typography.Text>
-      <Button size="small" icon={<SyncOutlined spin={running} />} disabled={running} onClick={() => void syncNow()} data-testid="sync-now">
+      {status.progress && <SyncProgressLine progress={status.progress} />}
+      <Button
+        size="small"
+        icon={<SyncOutlined spin={running || !!status.progress} />}
+        disabled={running || !!status.progress}
+        onClick={() => void syncNow()}
+        data-testid="sync-now"
+      >
         {m.sync.now}
       </Button>
+    </Space>
+  );
+}
+
+/** Where a running sync is: records sent of those waiting at its start, or the hub's number
+ * reached of its highest, or the files and handed-over histories last. */
+export function SyncProgressLine({ progress }: { progress: SyncProgress }) {
+  const { m } = useI18n();
+  const n = (x: number) => x.toLocaleString("zh-CN");
+  let label: string;
+  let percent: number | null = null;
+  if (progress.phase === "push") {
+    const total = progress.pushed + progress.waiting;
+    label = m.sync.progressPush(n(progress.pushed), n(total));
+    percent = total > 0 ? Math.floor((progress.pushed * 100) / total) : null;
+  } else if (progress.phase === "pull" && progress.hub_top > 0) {
+    label = m.sync.progressPull(n(progress.pulled), n(progress.cursor), n(progress.hub_top));
+    percent = Math.floor((Math.min(progress.cursor, progress.hub_top) * 100) / progress.hub_top);
+  } else if (progress.phase === "pull") {
+    label = m.sync.progressPullStart;
+  } else {
+    label = m.sync.progressFiles;
+  }
+  return (
+    <Space size={6} data-testid="sync-progress" data-phase={progress.phase}>
+      <Typography.Text style={{ fontSize: 13 }}>{label}</Typography.Text>
+      {percent !== null && <Progress percent={percent} size={[80, 6]} showInfo={false} aria-label={label} />}
     </Space>
   );
 }

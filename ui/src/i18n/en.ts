@@ -2063,6 +2063,10 @@ export const en: Messages = {
     last: (at: string) => `Last sync ${at}`,
     waiting: (n: number) => `${n} to upload`,
     now: "Sync now",
+    progressPush: (done: string, total: string) => `Uploading ${done} of ${total}`,
+    progressPull: (pulled: string, at: string, top: string) => `Downloading: ${pulled} received, at ${at} of ${top}`,
+    progressPullStart: "Downloading…",
+    progressFiles: "Transferring evidence files…",
     done: (pushed: number, pulled: number, sent: number, fetched: number) =>
       `Synced: ${pushed} uploaded, ${pulled} downloaded` +
       (sent + fetched > 0 ? `; evidence files: ${sent} uploaded, ${fetched} downloaded` : ""),

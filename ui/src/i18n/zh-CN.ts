@@ -2086,6 +2086,10 @@ export const zhCN = {
     last: (at: string) => `上次同步 ${at}`,
     waiting: (n: number) => `待上传 ${n} 条`,
     now: "立即同步",
+    progressPush: (done: string, total: string) => `正在上传 ${done} / ${total} 条`,
+    progressPull: (pulled: string, at: string, top: string) => `正在下载：已收 ${pulled} 条，进度 ${at} / ${top}`,
+    progressPullStart: "正在下载…",
+    progressFiles: "正在传送证据文件…",
     done: (pushed: number, pulled: number, sent: number, fetched: number) =>
       `同步完成：上传 ${pushed} 条，下载 ${pulled} 条` + (sent + fetched > 0 ? `；证据文件上传 ${sent} 个，下载 ${fetched} 个` : ""),
     filesFailed: (n: number) => `${n} 个证据文件未能传送（文件与其校验值不符，可能已损坏或被改动），请在案件的「证据」中校验；案件记录已照常同步`,

@@ -47,6 +47,9 @@ pub struct Db {
     pub(crate) site: Arc<RwLock<Site>>,
     pub(crate) hlc: Arc<Hlc>,
     pub(crate) path: PathBuf,
+    /// The sync under way on this database, as far as it has come (shared by every clone: the
+    /// status shows a background sync's progress too).
+    pub(crate) sync_progress: Arc<std::sync::Mutex<Option<crate::sync::SyncProgress>>>,
 }
 
 impl std::fmt::Debug for Db {

@@ -155,7 +155,13 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         tracing::info!(indexed, "search index brought up to date");
     }
     tracing::info!(path = %path.display(), site = %site.site_code, "database open");
-    let db = Db { pool, site: Arc::new(std::sync::RwLock::new(site)), hlc: Arc::new(hlc), path };
+    let db = Db {
+        pool,
+        site: Arc::new(std::sync::RwLock::new(site)),
+        hlc: Arc::new(hlc),
+        path,
+        sync_progress: Arc::default(),
+    };
     // A pulled batch stored but not folded before the process ended is folded now.
     if crate::sync::refold_if_stale(&db).await? {
         tracing::info!("projections folded again after an interrupted sync");

@@ -56,7 +56,7 @@ const STANDALONE: SyncView = {
   clock_flags: [],
   clashes: [],
   clashes_total: 0,
-  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null },
+  status: { hub_url: null, waiting: 12, cursor: 0, last_push_at: null, last_pull_at: null, last_error: null, restored_at: null, progress: null },
 };
 
 const CONNECTED: SyncView = {
@@ -71,6 +71,7 @@ const CONNECTED: SyncView = {
     last_pull_at: "2026-11-28T06:20:30.000Z",
     last_error: "无法连接总部：connection refused",
     restored_at: null,
+    progress: null,
   },
 };
 
