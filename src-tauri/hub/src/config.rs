@@ -32,6 +32,14 @@ pub struct Config {
     pub tls: Tls,
     #[serde(default)]
     pub intake: Option<IntakeConfig>,
+    /// Migrate the database at start (under PostgreSQL's advisory lock). `false` where the
+    /// schema is brought up to date apart, by `redress-hub migrate --no-lock` (docs/SCALING.md).
+    #[serde(default = "migrate_at_start")]
+    pub migrate: bool,
+}
+
+fn migrate_at_start() -> bool {
+    true
 }
 
 fn blobs_dir() -> PathBuf {

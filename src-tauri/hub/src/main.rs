@@ -30,7 +30,12 @@ enum Command {
         config: PathBuf,
     },
     /// Brings the database's schema up to date.
-    Migrate,
+    Migrate {
+        /// Without PostgreSQL's advisory lock (for an engine without them, such as CockroachDB:
+        /// run once, with no hub process serving).
+        #[arg(long)]
+        no_lock: bool,
+    },
     /// Sites and their credentials.
     Site {
         #[command(subcommand)]
@@ -119,10 +124,10 @@ async fn main() -> ExitCode {
         config.map(|c| c.database_url.clone()).or(cli.database_url.clone())
     };
     match cli.command {
-        Command::Migrate => {
+        Command::Migrate { no_lock } => {
             let Some(url) = url(None) else { return fail("--database-url is required") };
             match Store::connect(&url, 2).await {
-                Ok(store) => match store.migrate().await {
+                Ok(store) => match store.migrate_locking(!no_lock).await {
                     Ok(()) => {
                         println!("{}", serde_json::json!({"migrated": true}));
                         ExitCode::SUCCESS
@@ -227,8 +232,10 @@ async fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = store.migrate().await {
-                return fail(e);
+            if config.migrate {
+                if let Err(e) = store.migrate().await {
+                    return fail(e);
+                }
             }
             let tls = match axum_server::tls_rustls::RustlsConfig::from_pem_file(
                 &config.tls.cert,

@@ -12,8 +12,6 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
 /// Why the hub refuses a request: each has a stable code for the site's log and the app.
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -183,7 +181,17 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> HubResult<()> {
-        MIGRATOR.run(&self.pool).await?;
+        self.migrate_locking(true).await
+    }
+
+    /// Migrates; with `locking`, under sqlx's PostgreSQL advisory lock (two hub processes
+    /// starting at once migrate one after the other). It is the hub's only advisory lock; an
+    /// engine without them (CockroachDB) is migrated once without it, before the processes
+    /// start, and they are configured not to migrate (docs/SCALING.md).
+    pub async fn migrate_locking(&self, locking: bool) -> HubResult<()> {
+        let mut migrator = sqlx::migrate!("./migrations");
+        migrator.set_locking(locking);
+        migrator.run(&self.pool).await?;
         Ok(())
     }
 
@@ -549,6 +557,13 @@ impl Store {
     /// The branch database a credential is bound to: bound now, by a pull that names it, if
     /// no push has bound it yet (a credential never serves two sites).
     async fn bound(&self, site: &SiteRow, asked: Option<&str>) -> HubResult<Option<String>> {
+        // Bound already when the credential was read: nothing to write, so a pull is all reads
+        // (a read replica could serve it, docs/SCALING.md).
+        if let Some(own) = &site.site_id {
+            if asked.is_none_or(|asked| asked == own) {
+                return Ok(Some(own.clone()));
+            }
+        }
         let mut tx = self.pool.begin().await?;
         let own: Option<String> =
             sqlx::query_scalar("SELECT site_id FROM sites WHERE id = $1 FOR UPDATE")
