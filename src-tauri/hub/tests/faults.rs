@@ -221,6 +221,9 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     let store = pg.hub("faults").await;
     let hq_site = store.add_site("总部", "HQ", true).await.expect("hq");
     let br_site = store.add_site("成都分公司", "CD01", false).await.expect("br");
+    // A second headquarters computer: it may see every case, so its pulls carry headquarters'
+    // thousands of events while they are killed.
+    let mirror_site = store.add_site("总部备用机", "HQ2", true).await.expect("hq2");
     let dir = tempfile::tempdir().expect("dir");
     let (url, ca, mut hub) = hub_process(dir.path(), &pg, "faults");
     let hq_client = HubClient::new(&url, &hq_site.token, Some(ca.as_bytes())).expect("client");
@@ -234,29 +237,59 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     }
     let br_path = dir.path().join("CD01.db");
     site_db(dir.path(), "CD01").await.close().await;
+    let mirror_path = dir.path().join("HQ2.db");
+    site_db(dir.path(), "HQ2").await.close().await;
+    let watch = Store::connect(&pg.url("faults"), 1).await.expect("connect");
+    // Rounds whose kill left headquarters' push, or the mirror's pull, part done.
+    let (mut mid_push, mut mid_pull) = (0, 0);
 
     // Rounds of faults while headquarters pushes (and, once it has pushed some, while the
-    // branch pulls): the sync process killed at a random point; every third round the hub
-    // killed too; one round PostgreSQL stopped as by a power cut.
+    // branch and the mirror pull): the sync processes killed at a random point; every third
+    // round the hub killed too; one round (the hub running) PostgreSQL stopped as by a power
+    // cut.
     for (round, delay) in delays(12).into_iter().enumerate() {
+        let before = watch.counts().await.map(|c| c.0).unwrap_or(0);
         let mut pusher = spawn_child(&hq_path, &url, &hq_site.token, &ca, 10);
         let mut puller = spawn_child(&br_path, &url, &br_site.token, &ca, 15);
+        let mut mirror = spawn_child(&mirror_path, &url, &mirror_site.token, &ca, 25);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         if round % 3 == 1 {
             hub.kill();
         }
-        if round == 7 {
+        if round == 8 {
             pg.crash_and_restart();
         }
-        let _ = pusher.kill();
-        let _ = puller.kill();
-        let _ = pusher.wait();
-        let _ = puller.wait();
+        for child in [&mut pusher, &mut puller, &mut mirror] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if round == 8 {
+            // The hub outlived its database's crash, and serves again on new connections.
+            let running = hub.child.as_mut().map(|c| matches!(c.try_wait(), Ok(None)));
+            assert_eq!(running, Some(true), "the hub process survives PostgreSQL's crash");
+        }
         if hub.child.is_none() {
             hub.start();
-            wait_up(&hq_client).await;
+        }
+        wait_up(&hq_client).await;
+        // Where the kills left things.
+        let (after, top) = watch.counts().await.expect("counts");
+        let hq = storage::open(OpenOptions::new(&hq_path)).await.expect("hq");
+        let waiting = sync::status(&hq).await.expect("status").waiting;
+        hq.close().await;
+        let mirror = storage::open(OpenOptions::new(&mirror_path)).await.expect("hq2");
+        let cursor = sync::cursor(&mirror).await.expect("cursor");
+        mirror.close().await;
+        if after > before && waiting > 0 {
+            mid_push += 1;
+        }
+        if cursor > 0 && cursor < top {
+            mid_pull += 1;
         }
     }
+    eprintln!("kills that left a push part done: {mid_push}; a pull: {mid_pull}");
+    assert!(mid_push > 0, "some kill landed in the middle of headquarters' push");
+    assert!(mid_pull > 0, "some kill landed in the middle of the mirror's pull");
 
     // Then the syncs run to the end.
     let hq = storage::open(OpenOptions::new(&hq_path)).await.expect("hq");
@@ -272,6 +305,11 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     sync::run(&br, &br_client, 500, |_| {}).await.expect("the branch finishes");
     // Headquarters takes what the branch pushed last.
     sync::run(&hq, &hq_client, 500, |_| {}).await.expect("hq again");
+    let mirror = storage::open(OpenOptions::new(&mirror_path)).await.expect("hq2");
+    let mirror_client =
+        HubClient::new(&url, &mirror_site.token, Some(ca.as_bytes())).expect("client");
+    sync::run(&mirror, &mirror_client, 500, |_| {}).await.expect("the mirror finishes");
+    sync::run(&hq, &hq_client, 500, |_| {}).await.expect("hq takes the mirror's sign-ins");
 
     // Nothing lost, nothing numbered twice, the numbers the branch kept are the hub's.
     let hub_store = Store::connect(&pg.url("faults"), 2).await.expect("connect");
@@ -281,6 +319,22 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     assert_eq!(held.len() as i64, events, "every event is at the hub and acknowledged");
     assert_eq!(held, at_hub, "each event under the number headquarters recorded for it");
     assert_eq!(redress_core::event_log::verify(&hq).await.expect("chain") as i64, events);
+    // The mirror, pulled from under fire, holds every event too, every link checking, and the
+    // same state as headquarters.
+    let everything: Vec<String> = sqlx::query_scalar("SELECT event_id FROM events ORDER BY 1")
+        .fetch_all(hub_store.pool())
+        .await
+        .expect("hub events");
+    let mirrored: Vec<String> = sqlx::query_scalar("SELECT event_id FROM events ORDER BY 1")
+        .fetch_all(mirror.pool())
+        .await
+        .expect("mirror events");
+    assert_eq!(mirrored, everything, "the mirror holds every event the hub holds");
+    assert_eq!(redress_core::event_log::verify(&mirror).await.expect("chain") as i64, events);
+    assert_eq!(
+        projection::snapshot(&mirror).await.expect("mirror"),
+        projection::snapshot(&hq).await.expect("hq")
+    );
     // The branch that pulled under fire holds exactly what it may see: its own events, those of
     // no case, and those of cases it recorded or was handed (headquarters' cases are not).
     let visible: Vec<String> = sqlx::query_scalar(
