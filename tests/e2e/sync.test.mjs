@@ -1,8 +1,8 @@
 // Two apps on one machine — headquarters and the Shanghai branch, each with its own data
 // folder — and the real hub (`redress-hub serve` on a PostgreSQL of its own). Each is set up
-// and connected through its own screens; the branch takes the organisation from headquarters,
-// records a complaint while the hub is down, and once it is back both sync: headquarters has
-// the branch's case, owned by the branch; the branch sees only its own.
+// and connected through its own screens; the branch takes the organisation from headquarters;
+// while the hub is down both record a complaint, and once it is back both sync: headquarters
+// has its own case and the branch's, owned by the branch; the branch sees only its own.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -163,49 +163,97 @@ test("the branch sets itself up as SH01 and takes the organisation and accounts 
 });
 
 let branchCaseNo = "";
+let hqCaseNo = "";
 
-test("with the hub down, the branch records a complaint; its sync fails and the work waits", async () => {
-  await hub.stop();
-  await sh.browser.keys(["Control", "n"]);
-  await (await sh.browser.$('[data-testid="intake-form"]')).waitForDisplayed({ timeout: 10_000 });
-  await choose(sh.browser, "intake-channel", "客服热线");
-  await fill(sh.browser, "intake-name", "钱多多");
-  await fill(sh.browser, "intake-mobile", "137 0021 5566");
-  await fill(sh.browser, "intake-product", "空气净化器");
-  await fill(sh.browser, "intake-amount", "1899.00");
-  await fill(sh.browser, "intake-content", "使用一周后异响，门店拒绝退换。");
-  await choose(sh.browser, "intake-category", "产品质量");
-  await choose(sh.browser, "intake-department", "售后服务部");
-  await choose(sh.browser, "intake-handler", "陈静");
-  await sh.browser.keys(["Control", "Enter"]);
-  const done = await sh.browser.$('[data-testid="intake-done"]');
+/** A hotline complaint through the intake form (Ctrl+N, Ctrl+Enter); its case number. */
+async function recordComplaint(app, site, { name, mobile, product, amount, content }) {
+  await app.browser.keys(["Control", "n"]);
+  await (await app.browser.$('[data-testid="intake-form"]')).waitForDisplayed({ timeout: 10_000 });
+  await choose(app.browser, "intake-channel", "客服热线");
+  await fill(app.browser, "intake-name", name);
+  await fill(app.browser, "intake-mobile", mobile);
+  await fill(app.browser, "intake-product", product);
+  await fill(app.browser, "intake-amount", amount);
+  await fill(app.browser, "intake-content", content);
+  await choose(app.browser, "intake-category", "产品质量");
+  await choose(app.browser, "intake-department", "售后服务部");
+  await choose(app.browser, "intake-handler", "陈静");
+  await app.browser.keys(["Control", "Enter"]);
+  const done = await app.browser.$('[data-testid="intake-done"]');
   await done.waitForDisplayed({ timeout: 10_000 });
-  assert.match(await done.getText(), /已受理，案件编号 \d{4}-SH01-\d{6}/);
-  branchCaseNo = (await done.getText()).replace(/^.*案件编号 /, "").trim();
+  assert.match(await done.getText(), new RegExp(`已受理，案件编号 \\d{4}-${site}-\\d{6}`));
+  return (await done.getText()).replace(/^.*案件编号 /, "").trim();
+}
 
+test("with the hub down, both record a complaint; their syncs fail and the work waits", async () => {
+  await hub.stop();
+  branchCaseNo = await recordComplaint(sh, "SH01", {
+    name: "钱多多",
+    mobile: "137 0021 5566",
+    product: "空气净化器",
+    amount: "1899.00",
+    content: "使用一周后异响，门店拒绝退换。",
+  });
   assert.equal(await syncNow(sh), "failed");
   assert.ok((await waiting(sh)) > 0, "the complaint waits for the hub");
   await saveScreenshot(sh.browser, "sync-branch-offline");
+
+  // Headquarters, offline at the same time, takes a complaint of its own: its hotline agent
+  // signs in (administrators do not take complaints), then the administrator again.
+  await signOut(hq.browser);
+  await signIn(hq.browser, "agent01", "Demo2026");
+  await (await hq.browser.$('[data-testid="section-title"]')).waitForDisplayed({ timeout: 10_000 });
+  hqCaseNo = await recordComplaint(hq, "HQ", {
+    name: "孙悦",
+    mobile: "139 1022 7788",
+    product: "洗碗机",
+    amount: "3299.00",
+    content: "安装三天后漏水，售后迟迟不上门。",
+  });
+  assert.equal(await syncNow(hq), "failed");
+  assert.ok((await waiting(hq)) > 0, "headquarters' complaint waits for the hub");
+  await hq.browser.keys("Escape");
+  await signOut(hq.browser);
+  await signIn(hq.browser, "admin", "Admin2026");
+  await (await hq.browser.$('[data-testid="section-title"]')).waitForDisplayed({ timeout: 10_000 });
 });
+
+/** The ledger's search for a case number, and its case page opened. */
+async function openCase(app, caseNo) {
+  await click(app, '[data-testid="nav-ledger"]');
+  const box = await app.browser.$('[data-testid="ledger-search"] input');
+  await clickWhenClear(app.browser, box);
+  // The last search away as a person clears it (React hears keys, not a value set).
+  await app.browser.keys(["Control", "a"]);
+  await app.browser.keys("Backspace");
+  await box.addValue(caseNo);
+  await app.browser.keys("Enter");
+  const hit = await app.browser.$(".search-hit");
+  await hit.waitForDisplayed({ timeout: 10_000 });
+  await clickWhenClear(app.browser, hit);
+  const drawer = await app.browser.$('[data-testid="case-drawer"]');
+  await drawer.waitForDisplayed({ timeout: 10_000 });
+  const ownership = await app.browser.$('[data-testid="case-ownership"]');
+  await ownership.waitForDisplayed({ timeout: 10_000 });
+  return { drawer, ownership };
+}
 
 test("back online, both sync: headquarters has the branch's case, owned by SH01; the branch sees only its own", async () => {
   await hub.serve();
   assert.equal(await syncNow(sh), "synced");
   await sh.browser.waitUntil(async () => (await waiting(sh)) === 0, { timeout: 10_000, timeoutMsg: "events still wait" });
   assert.equal(await syncNow(hq), "synced");
+  await hq.browser.waitUntil(async () => (await waiting(hq)) === 0, { timeout: 10_000, timeoutMsg: "headquarters' events still wait" });
+  // The branch syncs again after headquarters: what headquarters sent is there for it to take.
+  assert.equal(await syncNow(sh), "synced");
 
-  await click(hq, '[data-testid="nav-ledger"]');
-  const box = await hq.browser.$('[data-testid="ledger-search"] input');
-  await clickWhenClear(hq.browser, box);
-  await box.addValue(branchCaseNo);
-  await hq.browser.keys("Enter");
-  const hit = await hq.browser.$(".search-hit");
-  await hit.waitForDisplayed({ timeout: 10_000 });
-  await clickWhenClear(hq.browser, hit);
-  const drawer = await hq.browser.$('[data-testid="case-drawer"]');
-  await drawer.waitForDisplayed({ timeout: 10_000 });
-  const ownership = await hq.browser.$('[data-testid="case-ownership"]');
-  await ownership.waitForDisplayed({ timeout: 10_000 });
+  // Headquarters' own offline complaint, and the branch's, side by side at headquarters.
+  const own = await openCase(hq, hqCaseNo);
+  assert.match(await own.ownership.getText(), /归属站点：HQ/);
+  assert.ok((await own.drawer.getText()).includes("安装三天后漏水，售后迟迟不上门。"), "headquarters' own case");
+  await hq.browser.keys("Escape");
+  await own.drawer.waitForDisplayed({ reverse: true, timeout: 10_000 });
+  const { drawer, ownership } = await openCase(hq, branchCaseNo);
   assert.match(await ownership.getText(), /归属站点：SH01 上海分公司/);
   // What the branch recorded, as headquarters' administrator may see it (contact data masked).
   const detail = await drawer.getText();
