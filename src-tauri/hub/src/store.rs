@@ -441,6 +441,13 @@ impl Store {
                 .filter(|e| !withheld.contains_key(e.event_id.as_str()))
                 .collect();
             grant_access(&mut tx, &taken).await?;
+            let numbered: Vec<(i64, &WireEvent)> = fresh
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !withheld.contains_key(e.event_id.as_str()))
+                .map(|(j, e)| (first + j as i64, *e))
+                .collect();
+            project_cases(&mut tx, &numbered).await?;
             for (event_id, reason) in &withheld {
                 tracing::warn!(site = %site.code, event = %event_id, reason, "withheld");
             }
@@ -943,22 +950,21 @@ async fn withheld<'e>(
     if cases.is_empty() {
         return Ok(out);
     }
-    // What the hub holds of these cases: who recorded each, and which were moved already.
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT case_id, kind, site_id FROM events WHERE case_id = ANY($1) \
-         AND kind IN ('case.created', 'case.handover_granted', 'case.reassigned') \
-         AND withheld IS NULL",
-    )
-    .bind(&cases)
-    .fetch_all(&mut **tx)
-    .await?;
+    // What the hub holds of these cases (its projection, `hub_cases`): who recorded each, and
+    // which were moved already.
+    let rows: Vec<(String, Option<String>, i32)> =
+        sqlx::query_as("SELECT case_id, created_by, moves FROM hub_cases WHERE case_id = ANY($1)")
+            .bind(&cases)
+            .fetch_all(&mut **tx)
+            .await?;
     let mut creator: HashMap<String, String> = HashMap::new();
     let mut moved: HashSet<String> = HashSet::new();
-    for (case, kind, by) in rows {
-        if kind == "case.created" {
+    for (case, by, moves) in rows {
+        if moves > 0 {
+            moved.insert(case.clone());
+        }
+        if let Some(by) = by {
             creator.insert(case, by);
-        } else {
-            moved.insert(case);
         }
     }
     let seen: HashSet<String> = if site.is_hq {
@@ -1007,6 +1013,88 @@ async fn withheld<'e>(
         }
     }
     Ok(out)
+}
+
+/// Keeps the hub's projection of the cases (`hub_cases`, migration 0009) for the events a push
+/// took, with their numbers: number, creator, owner (the creator, then the site of each
+/// hand-over or reassignment), moves, and activity.
+async fn project_cases(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    taken: &[(i64, &WireEvent)],
+) -> HubResult<()> {
+    #[derive(Default)]
+    struct Case {
+        no: Option<String>,
+        created_by: Option<String>,
+        owner: Option<String>,
+        moves: i32,
+        events: i64,
+        first: i64,
+        last: i64,
+        last_at: String,
+    }
+    let mut cases: std::collections::BTreeMap<&str, Case> = std::collections::BTreeMap::new();
+    for (seq, e) in taken {
+        let Some(id) = e.case_id.as_deref() else { continue };
+        let c = cases.entry(id).or_insert_with(|| Case { first: *seq, ..Case::default() });
+        c.events += 1;
+        c.last = *seq;
+        c.last_at.clone_from(&e.occurred_at);
+        let body = || serde_json::from_str::<serde_json::Value>(&e.payload).ok();
+        match e.kind.as_str() {
+            "case.created" => {
+                c.no = body().and_then(|p| p["case_no"].as_str().map(str::to_owned));
+                c.created_by = Some(e.site_id.clone());
+                if c.moves == 0 {
+                    c.owner = Some(e.site_id.clone());
+                }
+            }
+            "case.handover_granted" | "case.reassigned" => {
+                c.moves += 1;
+                if let Some(to) =
+                    body().and_then(|p| p["to"]["site_id"].as_str().map(str::to_owned))
+                {
+                    c.owner = Some(to);
+                }
+            }
+            _ => {}
+        }
+    }
+    let rows: Vec<(&str, Case)> = cases.into_iter().collect();
+    for chunk in rows.chunks(500) {
+        let mut qb = QueryBuilder::<Postgres>::new(
+            "INSERT INTO hub_cases (case_id, case_no, created_by, owner, moves, events, \
+             first_seq, last_seq, last_at) ",
+        );
+        qb.push_values(chunk, |mut b, (id, c)| {
+            b.push_bind(*id)
+                .push_bind(&c.no)
+                .push_bind(&c.created_by)
+                .push_bind(&c.owner)
+                .push_bind(c.moves)
+                .push_bind(c.events)
+                .push_bind(c.first)
+                .push_bind(c.last)
+                .push_bind(&c.last_at);
+        });
+        // A move in this push names the owner; else an owner held stays (moved before its
+        // creation arrived), else the creator.
+        qb.push(
+            " ON CONFLICT (case_id) DO UPDATE SET \
+             case_no = COALESCE(hub_cases.case_no, EXCLUDED.case_no), \
+             created_by = COALESCE(hub_cases.created_by, EXCLUDED.created_by), \
+             owner = CASE WHEN EXCLUDED.moves > 0 THEN COALESCE(EXCLUDED.owner, hub_cases.owner) \
+                          ELSE COALESCE(hub_cases.owner, EXCLUDED.owner) END, \
+             moves = hub_cases.moves + EXCLUDED.moves, \
+             events = hub_cases.events + EXCLUDED.events, \
+             first_seq = LEAST(hub_cases.first_seq, EXCLUDED.first_seq), \
+             last_seq = GREATEST(hub_cases.last_seq, EXCLUDED.last_seq), \
+             last_at = CASE WHEN EXCLUDED.last_seq > hub_cases.last_seq THEN EXCLUDED.last_at \
+                            ELSE hub_cases.last_at END",
+        );
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Who may see which case from now: the site that recorded it, and each site it is handed or

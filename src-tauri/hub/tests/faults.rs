@@ -319,6 +319,10 @@ async fn killed_branches_a_killed_hub_and_a_crashed_postgres_lose_nothing() {
     assert_eq!(held.len() as i64, events, "every event is at the hub and acknowledged");
     assert_eq!(held, at_hub, "each event under the number headquarters recorded for it");
     assert_eq!(redress_core::event_log::verify(&hq).await.expect("chain") as i64, events);
+    // The hub's case projection survived the kills and the crash as its events say.
+    let (kept, recomputed) = common::hub_cases_kept_and_recomputed(&hub_store).await;
+    assert!(kept.len() >= 500, "{} cases", kept.len());
+    assert_eq!(kept, recomputed);
     // The mirror, pulled from under fire, holds every event too, every link checking, and the
     // same state as headquarters.
     let everything: Vec<String> = sqlx::query_scalar("SELECT event_id FROM events ORDER BY 1")

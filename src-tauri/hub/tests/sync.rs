@@ -12,7 +12,10 @@ use redress_core::{projection, CoreError};
 use redress_hub::store::Store;
 
 mod common;
-use common::{demo_db, free_port, new_case, serve_tls, site, site_db, sync_now, Pg};
+use common::{
+    demo_db, free_port, hub_cases_kept_and_recomputed, new_case, serve_tls, site, site_db,
+    sync_now, Pg,
+};
 use redress_hub::intake::InProcess;
 
 /// The events the hub shows a site: its own, those of no case, and those of the cases it
@@ -271,6 +274,30 @@ async fn headquarters_sees_every_case_a_branch_its_own_and_those_handed_to_it() 
         event_ids(&sh).await.len()
     );
     sync_now(&sh, &t_sh, 50).await;
+
+    // The hub's case projection, kept push by push, is what its events say: the hand-over
+    // moved the case to Beijing, the withheld writes count for nothing. The migration's own
+    // fill from the events gives the same.
+    let (kept, recomputed) = hub_cases_kept_and_recomputed(&store).await;
+    assert!(kept.len() > 40, "{} cases", kept.len());
+    assert_eq!(kept, recomputed);
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT s.code FROM hub_cases c JOIN sites s ON s.site_id = c.owner \
+             WHERE c.case_id = $1",
+    )
+    .bind(&a)
+    .fetch_one(store.pool())
+    .await
+    .expect("owner");
+    assert_eq!(owner.as_deref(), Some("BJ01"), "the case handed to Beijing is Beijing's");
+    sqlx::raw_sql(&format!(
+        "DROP TABLE hub_cases; {}",
+        include_str!("../migrations/0009_cases.sql")
+    ))
+    .execute(store.pool())
+    .await
+    .expect("fill again");
+    assert_eq!(hub_cases_kept_and_recomputed(&store).await.0, kept);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -931,6 +958,8 @@ async fn a_hub_restored_from_a_backup_gets_its_lost_events_again_and_no_site_pas
         sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(hq.pool()).await.expect("cases");
     assert_eq!(cases, 2 + 2 + 3);
     assert!(hub_chain_intact(&store).await);
+    let (kept, recomputed) = hub_cases_kept_and_recomputed(&store).await;
+    assert_eq!(kept, recomputed, "the case projection after the restore and the pushes again");
     // And a pull that names the chain the hub has is not sent back to the start.
     let again = as_site(&store, &hq_token)
         .await

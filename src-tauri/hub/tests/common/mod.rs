@@ -205,3 +205,41 @@ pub async fn serve_tls(
     let addr = handle.listening().await.expect("listening");
     (format!("https://127.0.0.1:{}", addr.port()), cert_pem, handle)
 }
+
+/// The hub's case projection (`hub_cases`) as the push transactions kept it, and as the
+/// events recompute it (the rule of migration 0009): both in case order.
+pub async fn hub_cases_kept_and_recomputed(store: &Store) -> (Vec<HubCaseRow>, Vec<HubCaseRow>) {
+    let kept = sqlx::query_as(
+        "SELECT case_id, case_no, created_by, owner, moves, events, first_seq, last_seq, last_at \
+         FROM hub_cases ORDER BY case_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("hub_cases");
+    let recomputed = sqlx::query_as(
+        "WITH taken AS (SELECT * FROM events WHERE case_id IS NOT NULL AND withheld IS NULL), \
+         agg AS (SELECT case_id, COUNT(*) AS n, MIN(server_seq) AS f, MAX(server_seq) AS l, \
+                 (ARRAY_AGG(occurred_at ORDER BY server_seq DESC))[1] AS at \
+                 FROM taken GROUP BY case_id), \
+         cr AS (SELECT case_id, site_id, CASE WHEN kind = 'case.created' \
+                THEN (payload::jsonb) ->> 'case_no' END AS no \
+                FROM taken WHERE kind = 'case.created'), \
+         mv AS (SELECT case_id, COUNT(*) AS n, (ARRAY_AGG(CASE WHEN kind IN \
+                ('case.handover_granted', 'case.reassigned') \
+                THEN (payload::jsonb) -> 'to' ->> 'site_id' END ORDER BY server_seq DESC))[1] \
+                AS target FROM taken \
+                WHERE kind IN ('case.handover_granted', 'case.reassigned') GROUP BY case_id) \
+         SELECT agg.case_id, cr.no, cr.site_id, COALESCE(mv.target, cr.site_id), \
+                COALESCE(mv.n, 0)::int, agg.n, agg.f, agg.l, agg.at \
+         FROM agg LEFT JOIN cr USING (case_id) LEFT JOIN mv USING (case_id) ORDER BY 1",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("recomputed");
+    (kept, recomputed)
+}
+
+/// A row of `hub_cases`: id, number, creator, owner, moves, events, first and last number, last
+/// time.
+pub type HubCaseRow =
+    (String, Option<String>, Option<String>, Option<String>, i32, i64, i64, i64, String);
