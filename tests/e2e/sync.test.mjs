@@ -86,6 +86,8 @@ async function connect(app, token) {
 async function syncNow(app) {
   const finished = async () => Number(await attributeOf(app.browser, "sync-indicator", "data-finished"));
   const before = await finished();
+  // A background sync under way holds the button until it ends.
+  await (await app.browser.$('[data-testid="sync-now"]')).waitForEnabled({ timeout: 300_000, interval: 500 });
   await click(app, '[data-testid="sync-now"]');
   await app.browser.waitUntil(async () => (await finished()) > before, {
     timeout: 300_000,

@@ -1247,6 +1247,8 @@ pub async fn run<T: Transport>(
     mut progress: impl FnMut(SyncProgress),
 ) -> CoreResult<SyncReport> {
     let batch = batch.clamp(1, MAX_BATCH);
+    // A sync already under way here finishes first; this one then finds less to do.
+    let _turn = db.sync_turn.lock().await;
     let showing = Showing(db);
     let waiting = status(db).await?.waiting;
     let mut now = SyncProgress {

@@ -714,6 +714,34 @@ async fn a_running_sync_shows_its_progress_in_the_status_until_it_ends() {
     assert_eq!(pulls.last().map(|p| p.cursor), Some(top));
     assert_eq!(seen.last().map(|p| p.phase), Some(sync::SyncPhase::Files));
     assert_eq!(sync::progress_of(&branch.db), None);
+
+    // The background sync and 立即同步 at once: one waits for the other, so the progress shown
+    // is one sync's from start to end, never the two interleaved or cleared by the first to end.
+    for n in 30..50 {
+        intake(&hq.db, n).await;
+    }
+    let expected = sync::status(&hq.db).await.expect("status").waiting as u64;
+    let steps: Mutex<Vec<(u8, sync::SyncProgress)>> = Mutex::new(Vec::new());
+    let note = |who: u8| {
+        let steps = &steps;
+        let db = hq.db.clone();
+        move |p: sync::SyncProgress| {
+            assert_eq!(sync::progress_of(&db), Some(p));
+            steps.lock().expect("steps").push((who, p));
+        }
+    };
+    let (first, second) = (hub.as_site(&hq.db), hub.as_site(&hq.db));
+    let (one, two) = tokio::join!(
+        sync::run(&hq.db, &first, 3, note(1)),
+        sync::run(&hq.db, &second, 3, note(2)),
+    );
+    let (one, two) = (one.expect("one"), two.expect("two"));
+    let order: Vec<u8> = steps.lock().expect("steps").iter().map(|(who, _)| *who).collect();
+    let switches = order.windows(2).filter(|w| w[0] != w[1]).count();
+    assert_eq!(switches, 1, "one sync after the other: {order:?}");
+    // The first sends everything; the second finds nothing waiting.
+    assert_eq!((one.pushed + two.pushed, one.pushed.min(two.pushed)), (expected, 0));
+    assert_eq!(sync::progress_of(&hq.db), None);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 -- The hub's projection of each case (docs/SYNC.md, "The hub"): its number, the site that
 -- recorded it, the site that owns it now and how often it moved, and how much has happened to
 -- it. Kept in the push transaction from the events the hub takes (withheld ones do not count),
--- under the counter row's lock like the numbers. Headquarters' app folds every event into the
+-- written under the counter row's lock like the numbers. Headquarters' app folds every event into the
 -- whole case; this is what the hub itself needs (what to withhold) and what an operator asks
 -- of it (`redress-hub cases`). A case whose creation has not arrived yet (its events came
 -- first, through a bundle) has no number or creator until it does.
@@ -25,23 +25,30 @@ SELECT case_id, COUNT(*), MIN(server_seq), MAX(server_seq),
 FROM events WHERE case_id IS NOT NULL AND withheld IS NULL
 GROUP BY case_id;
 
+-- The first creation of each case (a hub older than 0007 may hold a second one, not withheld).
 UPDATE hub_cases c SET case_no = e.no, created_by = e.site_id, owner = e.site_id
 FROM (
-    SELECT case_id, site_id, CASE WHEN kind = 'case.created'
-                                  THEN (payload::jsonb) ->> 'case_no' END AS no
+    SELECT DISTINCT ON (case_id) case_id, site_id,
+           CASE WHEN kind = 'case.created' THEN (payload::jsonb) ->> 'case_no' END AS no
     FROM events WHERE kind = 'case.created' AND withheld IS NULL AND case_id IS NOT NULL
+    ORDER BY case_id, server_seq
 ) e
 WHERE e.case_id = c.case_id;
 
+-- The owner after the last move that names its site.
 UPDATE hub_cases c SET owner = COALESCE(m.target, c.owner), moves = m.n
 FROM (
     SELECT case_id, COUNT(*) AS n,
-           (ARRAY_AGG(CASE WHEN kind IN ('case.handover_granted', 'case.reassigned')
-                           THEN (payload::jsonb) -> 'to' ->> 'site_id' END
-                      ORDER BY server_seq DESC))[1] AS target
-    FROM events
-    WHERE kind IN ('case.handover_granted', 'case.reassigned') AND withheld IS NULL
-      AND case_id IS NOT NULL
+           (ARRAY_AGG(target ORDER BY server_seq DESC) FILTER (WHERE target IS NOT NULL))[1]
+               AS target
+    FROM (
+        SELECT case_id, server_seq,
+               CASE WHEN kind IN ('case.handover_granted', 'case.reassigned')
+                    THEN (payload::jsonb) -> 'to' ->> 'site_id' END AS target
+        FROM events
+        WHERE kind IN ('case.handover_granted', 'case.reassigned') AND withheld IS NULL
+          AND case_id IS NOT NULL
+    ) moves
     GROUP BY case_id
 ) m
 WHERE m.case_id = c.case_id;

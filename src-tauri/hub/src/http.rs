@@ -115,9 +115,13 @@ async fn push(
     let site = site_of(&hub, &headers).await?;
     let Json(request) = body?;
     let reply = hub.store.push(&site, &request).await?;
-    // Events of this site a bundle brought past a gap this push may have filled.
-    let bound = crate::store::SiteRow { site_id: Some(request.site_id.clone()), ..site.clone() };
-    hub.store.release_held(&bound).await?;
+    // Events of this site a bundle brought past a gap this push may have filled (an empty push
+    // fills none; the first one binds the credential).
+    if !request.events.is_empty() || site.site_id.is_none() {
+        let bound =
+            crate::store::SiteRow { site_id: Some(request.site_id.clone()), ..site.clone() };
+        hub.store.release_held(&bound).await?;
+    }
     tracing::info!(
         site = %site.code,
         sent = request.events.len(),

@@ -313,6 +313,18 @@ impl Store {
         if request.events.len() > MAX_BATCH as usize {
             return Err(HubError::BadRequest(format!("at most {MAX_BATCH} events a push")));
         }
+        // A bound site with nothing to send asks where its chain ends here (every sync with
+        // nothing waiting does): one read, no transaction, no lock.
+        if request.events.is_empty()
+            && request.keys.is_empty()
+            && site.site_id.as_deref() == Some(request.site_id.as_str())
+        {
+            let next_seq: i64 = sqlx::query_scalar("SELECT next_seq FROM sites WHERE id = $1")
+                .bind(&site.id)
+                .fetch_one(&self.pool)
+                .await?;
+            return Ok(PushReply { acknowledged: Vec::new(), next_seq });
+        }
         let mut tx = self.pool.begin().await?;
         // The site's row, locked: one push of a site at a time; other sites push alongside.
         let row =
@@ -1042,7 +1054,8 @@ async fn project_cases(
         c.last_at.clone_from(&e.occurred_at);
         let body = || serde_json::from_str::<serde_json::Value>(&e.payload).ok();
         match e.kind.as_str() {
-            "case.created" => {
+            // The first creation counts (a second one is withheld).
+            "case.created" if c.created_by.is_none() => {
                 c.no = body().and_then(|p| p["case_no"].as_str().map(str::to_owned));
                 c.created_by = Some(e.site_id.clone());
                 if c.moves == 0 {

@@ -238,7 +238,10 @@ export function SyncProgressLine({ progress }: { progress: SyncProgress }) {
   const n = (x: number) => x.toLocaleString("zh-CN");
   let label: string;
   let percent: number | null = null;
-  if (progress.phase === "push") {
+  if (progress.phase === "push" && progress.pushed + progress.waiting === 0) {
+    // Asking the hub where things stand (this site's records taken back, an empty push).
+    label = m.sync.running;
+  } else if (progress.phase === "push") {
     const total = progress.pushed + progress.waiting;
     label = m.sync.progressPush(n(progress.pushed), n(total));
     percent = total > 0 ? Math.floor((progress.pushed * 100) / total) : null;

@@ -50,6 +50,9 @@ pub struct Db {
     /// The sync under way on this database, as far as it has come (shared by every clone: the
     /// status shows a background sync's progress too).
     pub(crate) sync_progress: Arc<std::sync::Mutex<Option<crate::sync::SyncProgress>>>,
+    /// One sync at a time on this database (the background one and 立即同步 may meet): the
+    /// second waits for the first.
+    pub(crate) sync_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Db {

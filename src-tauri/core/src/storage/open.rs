@@ -161,6 +161,7 @@ pub async fn open(options: OpenOptions) -> CoreResult<Db> {
         hlc: Arc::new(hlc),
         path,
         sync_progress: Arc::default(),
+        sync_turn: Arc::default(),
     };
     // A pulled batch stored but not folded before the process ended is folded now.
     if crate::sync::refold_if_stale(&db).await? {

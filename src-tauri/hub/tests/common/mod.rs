@@ -221,14 +221,15 @@ pub async fn hub_cases_kept_and_recomputed(store: &Store) -> (Vec<HubCaseRow>, V
          agg AS (SELECT case_id, COUNT(*) AS n, MIN(server_seq) AS f, MAX(server_seq) AS l, \
                  (ARRAY_AGG(occurred_at ORDER BY server_seq DESC))[1] AS at \
                  FROM taken GROUP BY case_id), \
-         cr AS (SELECT case_id, site_id, CASE WHEN kind = 'case.created' \
+         cr AS (SELECT DISTINCT ON (case_id) case_id, site_id, CASE WHEN kind = 'case.created' \
                 THEN (payload::jsonb) ->> 'case_no' END AS no \
-                FROM taken WHERE kind = 'case.created'), \
-         mv AS (SELECT case_id, COUNT(*) AS n, (ARRAY_AGG(CASE WHEN kind IN \
+                FROM taken WHERE kind = 'case.created' ORDER BY case_id, server_seq), \
+         moves AS (SELECT case_id, server_seq, CASE WHEN kind IN \
                 ('case.handover_granted', 'case.reassigned') \
-                THEN (payload::jsonb) -> 'to' ->> 'site_id' END ORDER BY server_seq DESC))[1] \
-                AS target FROM taken \
-                WHERE kind IN ('case.handover_granted', 'case.reassigned') GROUP BY case_id) \
+                THEN (payload::jsonb) -> 'to' ->> 'site_id' END AS target FROM taken \
+                WHERE kind IN ('case.handover_granted', 'case.reassigned')), \
+         mv AS (SELECT case_id, COUNT(*) AS n, (ARRAY_AGG(target ORDER BY server_seq DESC) \
+                FILTER (WHERE target IS NOT NULL))[1] AS target FROM moves GROUP BY case_id) \
          SELECT agg.case_id, cr.no, cr.site_id, COALESCE(mv.target, cr.site_id), \
                 COALESCE(mv.n, 0)::int, agg.n, agg.f, agg.l, agg.at \
          FROM agg LEFT JOIN cr USING (case_id) LEFT JOIN mv USING (case_id) ORDER BY 1",
