@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { ARTIFACTS, clickWhenClear, fill, invokeCommand, loadDemo, saveScreenshot, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
+import { ARTIFACTS, clickWhenClear, fill, invokeCommand, loadDemo, openWith, saveScreenshot, settle, setUpAdministrator, signIn, signOut, startApp } from "./harness.mjs";
 
 let app;
 before(async () => {
@@ -66,7 +66,9 @@ test("the legal officer previews a case's acknowledgment inside the app", async 
   const button = await $('[data-testid="notice-acknowledgment"]');
   await button.waitForDisplayed({ timeout: 15_000 });
   await settle(app.browser, button);
-  await click(button);
+  // Clicked until the preview opens: a click while the case drawer still slides in can be
+  // refused ("not interactable"), as in CI34.
+  await openWith(app.browser, '[data-testid="notice-acknowledgment"]', '[data-testid="pdf-close"]', 30_000);
   const shown = await previewed();
   await saveScreenshot(app.browser, "notice-preview");
   assert.equal(shown.pages, 1);
